@@ -1,0 +1,37 @@
+// The GraphQL error codes a client can rely on. Every error that reaches a user carries one.
+export const GRAPHQL_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'CONFLICT',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type GraphqlCode = (typeof GRAPHQL_CODES)[number];
+
+/**
+ * A rule of the domain was not met. `reason` is the aggregate's own code
+ * (e.g. `GRID_PARENT_NOT_A_VILLAGE`); `code` is what GraphQL clients switch on.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: GraphqlCode,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('NOT_FOUND', reason, message, details);
+export const badInput = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('BAD_USER_INPUT', reason, message, details);
+export const conflict = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('CONFLICT', reason, message, details);
+export const forbidden = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError('FORBIDDEN', reason, message, details);
+export const unauthenticated = (reason: string, message: string) =>
+  new DomainError('UNAUTHENTICATED', reason, message);

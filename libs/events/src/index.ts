@@ -1,0 +1,6 @@
+export * from './cloudevent';
+export * from './catalogue';
+export * from './topics';
+export * from './outbox';
+export * from './relay';
+export * from './consumer';

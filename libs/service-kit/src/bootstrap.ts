@@ -1,0 +1,114 @@
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { BaseConfig, ConfigError, loadConfig } from './config';
+import { ServiceDefinition } from './definition';
+import { createLogger, PinoNestLogger } from './logger';
+import { ServiceRuntime } from './runtime';
+import { ServiceKitModule } from './service-kit.module';
+
+export interface StartedService {
+  app: INestApplication;
+  url: string;
+  port: number;
+  runtime: ServiceRuntime;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Wait until topics exist and the consumer joined (default true). */
+  waitForKafka?: boolean;
+  /** Listen on this host (default 127.0.0.1; containers set 0.0.0.0). */
+  host?: string;
+}
+
+async function createApp(def: ServiceDefinition, config: BaseConfig, schemaOnly: boolean): Promise<INestApplication> {
+  const logger = createLogger(def.name, schemaOnly ? 'error' : config.LOG_LEVEL);
+  @Module({ imports: [ServiceKitModule.forRoot(def, config, logger, { schemaOnly }), ...def.modules] })
+  class AppModule {}
+  Object.defineProperty(AppModule, 'name', { value: `${def.name}-app` });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: true });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Starts a subgraph from an environment; a bad environment stops it with the list of problems. */
+export async function startService(
+  def: ServiceDefinition,
+  env: Record<string, string | undefined>,
+  options: StartOptions = {},
+): Promise<StartedService> {
+  const config = loadConfig(def.name, def.configSchema, env);
+  const app = await createApp(def, config, false);
+  await app.listen(config.PORT, options.host ?? '127.0.0.1');
+  const runtime = app.get(ServiceRuntime);
+  if (options.waitForKafka ?? true) await runtime.whenKafkaReady();
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    port: address.port,
+    url: `http://127.0.0.1:${address.port}/graphql`,
+    runtime,
+    close: () => app.close(),
+  };
+}
+
+/** The subgraph SDL printed from the code-first schema, without a database or a broker. */
+export async function printServiceSchema(def: ServiceDefinition): Promise<string> {
+  const config = def.configSchema.parse({
+    ...placeholderEnv,
+  });
+  const app = await createApp(def, config, true);
+  await app.init();
+  const { schema } = app.get(GraphQLSchemaHost);
+  const sdl = printSubgraphSchema(schema);
+  await app.close();
+  return sdl.endsWith('\n') ? sdl : `${sdl}\n`;
+}
+
+const placeholderEnv: Record<string, string> = {
+  PORT: '0',
+  DATABASE_URL: 'postgres://schema-only@127.0.0.1:1/none',
+  KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nschema-only\n-----END PUBLIC KEY-----',
+  LOG_LEVEL: 'error',
+};
+
+/** `main.ts` of every service: start from process.env or print what is wrong and exit 1. */
+export async function runMain(def: ServiceDefinition): Promise<void> {
+  try {
+    const started = await startService(def, process.env, { waitForKafka: false, host: process.env['HOST'] ?? '127.0.0.1' });
+    process.stdout.write(`${def.name} listening on ${started.url}\n`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** `migrate` of every service: runs pending migrations and exits. */
+export async function runMigrations(def: ServiceDefinition, env: Record<string, string | undefined>): Promise<string[]> {
+  const config = loadConfig(def.name, def.configSchema, env);
+  const { DataSource } = await import('typeorm');
+  const ds = new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: def.entities,
+    migrations: def.migrations,
+    migrationsTableName: 'migrations',
+  });
+  await ds.initialize();
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export { loadConfig };

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { HttpException } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { DomainError, GraphqlCode } from '@civgrid/errors';
+
+// GraphQL's own codes for requests that never reached a resolver: safe to show as they are.
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/** PostgreSQL's answers to bad input become the user's error, not ours. */
+function fromPostgres(error: PgError): DomainError | undefined {
+  switch (error.code) {
+    case '23505':
+      return new DomainError('CONFLICT', 'ALREADY_EXISTS', 'A record with the same unique value already exists.', {
+        constraint: error.constraint,
+      });
+    case '23P01':
+      return new DomainError('CONFLICT', 'OVERLAPS', 'This overlaps with an existing record.', { constraint: error.constraint });
+    case '23503':
+      return new DomainError('BAD_USER_INPUT', 'REFERENCE_NOT_FOUND', 'A referenced record does not exist.', {
+        constraint: error.constraint,
+      });
+    case '22P02':
+    case '22007':
+    case '22008':
+      return new DomainError('BAD_USER_INPUT', 'MALFORMED_VALUE', 'A value has the wrong format.');
+    case '22001':
+      return new DomainError('BAD_USER_INPUT', 'VALUE_TOO_LONG', 'A value is longer than allowed.');
+    case '23514':
+      return new DomainError('BAD_USER_INPUT', 'CHECK_FAILED', 'A value breaks a rule of the data.', { constraint: error.constraint });
+    default:
+      return undefined;
+  }
+}
+
+function fromHttp(error: HttpException): DomainError {
+  const status = error.getStatus();
+  const code: GraphqlCode =
+    status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_USER_INPUT';
+  return new DomainError(code, 'HTTP_' + status, error.message);
+}
+
+function toFormatted(error: DomainError, base: GraphQLFormattedError): GraphQLFormattedError {
+  return {
+    message: error.message,
+    locations: base.locations,
+    path: base.path,
+    extensions: { code: error.code, reason: error.reason, ...(error.details ? { details: error.details } : {}) },
+  };
+}
+
+/**
+ * One mapping from anything thrown to what a client sees: typed domain errors keep their code,
+ * database refusals of bad input become BAD_USER_INPUT or CONFLICT, everything else is masked
+ * with a reference id that is logged with the full error.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) return toFormatted(original, formatted);
+    if (original instanceof HttpException) return toFormatted(fromHttp(original), formatted);
+    const pg = original && typeof original === 'object' ? fromPostgres(original as PgError) : undefined;
+    if (pg) return toFormatted(pg, formatted);
+    const code = formatted.extensions?.['code'];
+    if (typeof code === 'string' && PASS_THROUGH.has(code)) {
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    if (original instanceof GraphQLError && !original.originalError && code === undefined) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    const reference = randomUUID();
+    logger.error({ err: original, reference, path: formatted.path }, 'unexpected error');
+    return {
+      message: `Something went wrong on our side. Reference: ${reference}`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+    };
+  };
+}
+
+/** Turns an error thrown while building the request context into a GraphQL error Apollo will not mask. */
+export function contextError(error: unknown): GraphQLError {
+  if (error instanceof DomainError) {
+    const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 400;
+    return new GraphQLError(error.message, { extensions: { code: error.code, reason: error.reason, http: { status } } });
+  }
+  return new GraphQLError('Something went wrong on our side.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

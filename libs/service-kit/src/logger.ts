@@ -1,0 +1,50 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+
+// Personal data never reaches a log line, whatever object carries it.
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  '*.nationalId',
+  '*.nationalIdNumber',
+  '*.idNumber',
+  '*.phone',
+  '*.phoneNumber',
+  '*.mobile',
+  '*.password',
+  'nationalId',
+  'phone',
+  'variables',
+  '*.variables',
+];
+
+export function createLogger(service: string, level: string): Logger {
+  return pino({
+    name: service,
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+/** Nest's own messages through the same pino logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}

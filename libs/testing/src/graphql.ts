@@ -1,0 +1,57 @@
+export interface GraphqlError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; reason?: string; [key: string]: unknown };
+}
+
+export interface GraphqlResponse<D> {
+  status: number;
+  data?: D | null;
+  errors?: GraphqlError[];
+}
+
+/** Posts one GraphQL operation as a browser or app would. */
+export async function gql<D = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphqlResponse<D>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: { data?: D | null; errors?: GraphqlError[] };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`not a GraphQL response (HTTP ${response.status}): ${text.slice(0, 300)}`);
+  }
+  return { status: response.status, data: body.data, errors: body.errors };
+}
+
+/** The data of a response that must have succeeded; otherwise the errors, readably. */
+export function dataOf<D>(response: GraphqlResponse<D>): D {
+  if (response.errors?.length || !response.data) {
+    throw new Error(`GraphQL errors (HTTP ${response.status}): ${JSON.stringify(response.errors)}`);
+  }
+  return response.data;
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, stepMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

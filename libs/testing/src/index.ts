@@ -1,0 +1,5 @@
+export * from './auth';
+export * from './database';
+export * from './graphql';
+export * from './kafka';
+export * from './service';

@@ -1,0 +1,22 @@
+import { TestKeys, TEST_AUDIENCE, TEST_ISSUER } from './auth';
+import { kafkaBrokers } from './kafka';
+
+/** The environment a service under test starts with: its own database, the test's topic prefix and key. */
+export function serviceEnv(opts: { databaseUrl: string; topicPrefix: string; keys: TestKeys; extra?: Record<string, string> }): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: opts.databaseUrl,
+    DATABASE_MIGRATE_ON_START: 'true',
+    DATABASE_POOL_SIZE: '5',
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: opts.topicPrefix,
+    KAFKA_TOPIC_PARTITIONS: '2',
+    OUTBOX_POLL_MS: '500',
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
+    AUTH_PUBLIC_KEY: opts.keys.publicKeyPem,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...opts.extra,
+  };
+}
