@@ -16,7 +16,7 @@ export interface CloudEvent<T = unknown> {
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
 /** What domain code states about a change; the outbox fills in the rest of the envelope. */
-export interface DomainEvent<T = Record<string, unknown>> {
+export interface DomainEvent<T extends object = object> {
   /** e.g. `civgrid.grid.grid-created.v1` */
   type: string;
   /** e.g. `Grid` */
@@ -27,7 +27,7 @@ export interface DomainEvent<T = Record<string, unknown>> {
   time?: Date;
 }
 
-export function toCloudEvent<T>(source: string, event: DomainEvent<T>, id: string = randomUUID()): CloudEvent<T> {
+export function toCloudEvent<T extends object>(source: string, event: DomainEvent<T>, id: string = randomUUID()): CloudEvent<T> {
   return {
     specversion: '1.0',
     id,

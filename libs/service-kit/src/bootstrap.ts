@@ -46,7 +46,7 @@ export async function startService(
   await app.listen(config.PORT, options.host ?? '127.0.0.1');
   const runtime = app.get(ServiceRuntime);
   if (options.waitForKafka ?? true) await runtime.whenKafkaReady();
-  const address = app.getHttpServer().address() as { port: number };
+  const address = (app.getHttpServer() as import('node:http').Server).address() as { port: number };
   return {
     app,
     port: address.port,

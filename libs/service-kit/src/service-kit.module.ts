@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -73,6 +74,8 @@ export class ServiceKitModule {
       includeStacktraceInErrorResponses: false,
       autoTransformHttpErrors: false,
       formatError: createErrorFormatter(logger),
+      // Traces would tell any caller how each field was resolved.
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
       // Every operation, `_service` and `_entities` included, needs a valid token.
       context: async ({ req }: { req: Request }): Promise<RequestContext> => {
         let principal: Principal;

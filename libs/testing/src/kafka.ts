@@ -38,7 +38,13 @@ export async function readTopic(
           eachMessage: async ({ message }) => {
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-            messages.push({ key: message.key?.toString() ?? null, headers, value: JSON.parse(message.value?.toString() ?? 'null') });
+            let value: Record<string, unknown>;
+            try {
+              value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
+            } catch {
+              value = { raw: message.value?.toString() };
+            }
+            messages.push({ key: message.key?.toString() ?? null, headers, value });
             if (done(messages)) {
               clearTimeout(timer);
               resolve();

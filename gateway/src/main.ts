@@ -1,0 +1,28 @@
+import { createServer } from 'node:http';
+import pino from 'pino';
+import { gatewayConfigSchema } from './config';
+import { createGateway } from './gateway';
+
+async function main(): Promise<void> {
+  const parsed = gatewayConfigSchema.safeParse(process.env);
+  if (!parsed.success) {
+    process.stderr.write(`gateway: the configuration is not valid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')} ${i.message}`).join('\n')}\n`);
+    process.exit(1);
+  }
+  const config = parsed.data;
+  const logger = pino({ name: 'gateway', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'variables'] });
+  const started = Date.now();
+  const { app, stop } = await createGateway(config, logger);
+  const server = createServer(app);
+  server.listen(config.PORT, process.env['HOST'] ?? '127.0.0.1', () => {
+    process.stdout.write(`gateway listening on http://127.0.0.1:${config.PORT}/graphql (ready in ${Date.now() - started} ms)\n`);
+  });
+  const shutdown = (): void => {
+    server.close();
+    void stop().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main();

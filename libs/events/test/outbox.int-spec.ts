@@ -1,0 +1,148 @@
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, kafkaBrokers, readTopic, TestDatabase, topicPrefix } from '@civgrid/testing';
+import { deadLetterTopic, ensureTopics, EventCatalogue, EventConsumer, eventsTopic, Outbox, OutboxRelay, OutboxSchemaV1, parseCloudEvent } from '../src';
+
+const TYPE = 'civgrid.test.thing-happened.v1';
+const catalogue = new EventCatalogue({
+  [TYPE]: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer' } } },
+});
+const logger = pino({ level: 'silent' });
+
+let db: TestDatabase;
+let ds: DataSource;
+let kafka: Kafka;
+const prefix = topicPrefix('outbox');
+const topic = eventsTopic({ prefix }, 'test');
+const settings = { prefix, partitions: 3, retentionMs: 3_600_000 };
+
+beforeAll(async () => {
+  db = await createTestDatabase('outbox');
+  ds = new DataSource({ type: 'postgres', url: db.url, extra: { max: 25 } });
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  await OutboxSchemaV1.up(runner);
+  await runner.query('CREATE TABLE thing (id int PRIMARY KEY)');
+  await runner.query('CREATE TABLE applied (event_id text, n int)');
+  await runner.release();
+  kafka = new Kafka({ clientId: 'outbox-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [topic, deadLetterTopic({ prefix }, 'test-consumer')], settings);
+  await admin.disconnect();
+});
+
+afterAll(async () => {
+  await ds?.destroy();
+  await db?.drop();
+});
+
+const outbox = new Outbox('/civgrid/test', catalogue);
+
+function relayFor(producer: ReturnType<Kafka['producer']>, lockName = `lock-${prefix}`) {
+  return new OutboxRelay({ dataSource: ds, connectionString: db.url, producer, topic, logger, lockName, pollMs: 200, batchSize: 7 });
+}
+
+describe('outbox and relay', () => {
+  it('refuses an event outside a transaction and an event that does not match its schema, writing nothing', async () => {
+    await expect(outbox.add(ds.manager, { type: TYPE, aggregateType: 'Thing', aggregateId: 'x', data: { n: 1 } })).rejects.toThrow(/inside the transaction/);
+    await expect(
+      ds.transaction(async (m) => {
+        await m.query('INSERT INTO thing (id) VALUES (-1)');
+        await outbox.add(m, { type: TYPE, aggregateType: 'Thing', aggregateId: 'x', data: { n: 'one' } });
+      }),
+    ).rejects.toThrow(/does not match its schema/);
+    const [row] = await ds.query(`SELECT (SELECT count(*) FROM thing WHERE id = -1)::int AS things, (SELECT count(*) FROM outbox)::int AS events`);
+    expect(row).toEqual({ things: 0, events: 0 });
+  });
+
+  it('loses nothing when 20 writers commit concurrently in random order, and publishes each event once', async () => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const relay = relayFor(producer);
+    relay.start();
+    const writers = Array.from({ length: 20 }, (_, w) =>
+      ds.transaction(async (m) => {
+        // Hold the transaction open a random while, so later sequence numbers often commit first.
+        for (let i = 0; i < 5; i++) {
+          const n = w * 100 + i;
+          await m.query('INSERT INTO thing (id) VALUES ($1)', [n]);
+          await outbox.add(m, { type: TYPE, aggregateType: 'Thing', aggregateId: `thing-${n}`, data: { n } });
+        }
+        await new Promise((r) => setTimeout(r, Math.random() * 300));
+      }),
+    );
+    await Promise.all(writers);
+    const messages = await readTopic(topic, (m) => new Set(m.map((x) => x.key)).size >= 100, 30_000);
+    await relay.stop();
+    await producer.disconnect();
+    const keys = messages.map((m) => m.key);
+    expect(new Set(keys).size).toBe(100);
+    expect(keys).toHaveLength(100);
+    const [pending] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
+    expect(pending.n).toBe(0);
+    for (const m of messages) expect(() => parseCloudEvent(JSON.stringify(m.value))).not.toThrow();
+  });
+
+  it('runs one active relay when two instances start', async () => {
+    const p1 = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const p2 = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await Promise.all([p1.connect(), p2.connect()]);
+    const lock = `two-${prefix}`;
+    const a = relayFor(p1, lock);
+    const b = relayFor(p2, lock);
+    a.start();
+    b.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1);
+    await a.stop();
+    await b.stop();
+    await Promise.all([p1.disconnect(), p2.disconnect()]);
+  });
+
+  it('applies a redelivered event once, and parks a failing one in the dead-letter topic with the reason', async () => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const dlq = deadLetterTopic({ prefix }, 'test-consumer');
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource: ds,
+      logger,
+      name: 'test-consumer',
+      groupId: `g-${prefix}`,
+      topics: [topic],
+      catalogue,
+      producer,
+      deadLetterTopic: dlq,
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handlers: {
+        [TYPE]: async (event, m) => {
+          const n = (event.data as { n: number }).n;
+          if (n === 666) throw new Error('the handler cannot take 666');
+          await m.query('INSERT INTO applied (event_id, n) VALUES ($1, $2)', [event.id, n]);
+        },
+      },
+    });
+    const message = (id: string, n: number) => ({
+      key: Buffer.from('k'),
+      value: Buffer.from(JSON.stringify({ specversion: '1.0', id, source: '/t', type: TYPE, subject: 'k', time: new Date().toISOString(), datacontenttype: 'application/json', data: { n } })),
+      headers: {},
+    });
+    await consumer.handle(topic, message('evt-1', 1));
+    await consumer.handle(topic, message('evt-1', 1));
+    await consumer.handle(topic, message('evt-1', 1));
+    const applied = await ds.query(`SELECT n FROM applied WHERE event_id = 'evt-1'`);
+    expect(applied).toEqual([{ n: 1 }]);
+
+    await consumer.handle(topic, message('evt-bad', 666));
+    await consumer.handle(topic, { key: null, value: Buffer.from('not json'), headers: {} });
+    const parked = await readTopic(dlq, (m) => m.length >= 2, 15_000);
+    const reasons = parked.map((m) => m.headers['civgrid-dlq-reason']);
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/cannot take 666/), expect.stringMatching(/^malformed: /)]));
+    const none = await ds.query(`SELECT count(*)::int AS n FROM applied WHERE n = 666`);
+    expect(none[0].n).toBe(0);
+    await producer.disconnect();
+  });
+});

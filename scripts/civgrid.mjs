@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// The project's two commands (and a few helpers), on a fresh machine with only Node.js and Java:
+//   npm start  — install, provision PostgreSQL and Kafka, migrate, seed, run the four services and the gateway
+//   npm test   — install, static checks, provision, every test in the workspace, "N passed, N failed"
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const PNPM_VERSION = '12.4.2';
+const pnpmBin = join(root, '.tools', 'node_modules', '.bin', 'pnpm');
+const log = (msg) => process.stderr.write(`civgrid: ${msg}\n`);
+
+export const SERVICES = [
+  { name: 'grid-organisation', db: 'grid_organisation', port: 4001 },
+  { name: 'population-registry', db: 'population_registry', port: 4002 },
+  { name: 'incident-reporting', db: 'incident_reporting', port: 4003 },
+  { name: 'dispute-mediation', db: 'dispute_mediation', port: 4004 },
+];
+const GATEWAY_PORT = 4000;
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+function ensurePnpm() {
+  if (existsSync(pnpmBin)) return;
+  log(`installing pnpm ${PNPM_VERSION} into .tools/`);
+  mkdirSync(join(root, '.tools'), { recursive: true });
+  run('npm', ['install', '--prefix', join(root, '.tools'), '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`]);
+}
+
+function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.pnpm', 'lock.yaml');
+  const lock = join(root, 'pnpm-lock.yaml');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('installing dependencies (pnpm install --frozen-lockfile)');
+  run(pnpmBin, ['install', '--frozen-lockfile', '--reporter=silent']);
+}
+
+export function bootstrap() {
+  ensurePnpm();
+  ensureDependencies();
+}
+
+export const pnpm = (args, opts) => run(pnpmBin, args, opts);
+
+async function devinfra() {
+  return import(pathToFileURL(join(root, 'libs', 'devinfra', 'src', 'index.mjs')).href);
+}
+
+const lib = (name) => createRequire(join(root, 'package.json'))(join(root, 'libs', name, 'dist', 'index.js'));
+
+/** The local signing key for demo tokens, made once and kept in .local/. */
+async function devKeys() {
+  const file = join(root, '.local', 'dev-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const keys = await lib('auth').generateDevKeyPair();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+const databaseUrl = (adminUrl, db) => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${db}`;
+  return u.toString();
+};
+
+async function test() {
+  const started = Date.now();
+  bootstrap();
+  log('static checks: typecheck and lint');
+  pnpm(['-r', '--workspace-concurrency=2', 'typecheck']);
+  pnpm(['-r', '--workspace-concurrency=2', 'lint']);
+  const { ensureInfra } = await devinfra();
+  const infra = await ensureInfra({ root, persistent: false });
+  const stop = async () => infra.stop().catch(() => undefined);
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  const results = join(root, '.local', 'jest-results.json');
+  mkdirSync(dirname(results), { recursive: true });
+  const jest = spawn(
+    process.execPath,
+    [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', join(root, 'jest.config.js'), '--maxWorkers=2', '--json', `--outputFile=${results}`, ...process.argv.slice(3)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    },
+  );
+  const code = await new Promise((resolve) => jest.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  await stop();
+  let passed = 0;
+  let failed = 0;
+  if (existsSync(results)) {
+    const r = JSON.parse(readFileSync(results, 'utf8'));
+    passed = r.numPassedTests;
+    failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  } else failed = 1;
+  log(`finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
+}
+
+async function waitFor(url, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become ready in ${ms / 1000} s`);
+}
+
+export const DEMO_USERS = [
+  { role: 'ADMIN', sub: 'demo-admin', name: '系统管理员' },
+  { role: 'DISTRICT_OFFICER', sub: 'demo-district', name: '区级干部' },
+  { role: 'TOWN_OFFICER', sub: 'demo-town', name: '街道干部', scope: 'town' },
+  { role: 'COMMUNITY_OFFICER', sub: 'demo-community', name: '社区书记', scope: 'village' },
+  { role: 'GRID_MEMBER', sub: 'demo-grid-member', name: '网格员', scope: 'grid' },
+  { role: 'DEPARTMENT_OFFICER', sub: 'demo-department', name: '住建局干部' },
+  { role: 'MEDIATOR', sub: 'demo-mediator', name: '老王' },
+  { role: 'ANALYST', sub: 'demo-analyst', name: '分析员' },
+];
+
+async function demoTokens(keys, demo) {
+  const { issueToken } = lib('auth');
+  const out = [];
+  for (const u of DEMO_USERS) {
+    const areas = u.scope === 'town' ? [demo.townPath] : u.scope === 'village' || u.scope === 'grid' ? [demo.villagePath] : [demo.districtPath];
+    const grids = u.scope === 'grid' ? [demo.gridId] : [];
+    const token = await issueToken(
+      { privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' },
+      { sub: u.sub, name: u.name, roles: [u.role], areas, grids },
+      '30d',
+    );
+    out.push({ ...u, token });
+  }
+  return out;
+}
+
+async function start() {
+  bootstrap();
+  log('building');
+  pnpm(['-r', '--reporter=silent', 'build']);
+  const { ensureInfra, ensureDatabase } = await devinfra();
+  const infra = await ensureInfra({ root, persistent: true });
+  const keys = await devKeys();
+  const children = [];
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping');
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await infra.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const common = {
+    ...process.env,
+    NODE_ENV: 'development',
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    AUTH_PUBLIC_KEY: keys.publicKeyPem,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  const present = SERVICES.filter((s) => existsSync(join(root, 'services', s.name, 'dist', 'main.js')));
+  for (const s of present) {
+    await ensureDatabase(infra.databaseUrl, s.db, { extensions: ['ltree', 'btree_gist', 'pgcrypto'] });
+    const env = { ...common, DATABASE_URL: databaseUrl(infra.databaseUrl, s.db), PORT: String(s.port) };
+    run(process.execPath, [join(root, 'services', s.name, 'dist', 'database', 'migrate.js')], { env });
+    const child = spawn(process.execPath, [join(root, 'services', s.name, 'dist', 'main.js')], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code) => !stopping && (log(`${s.name} exited (${code}); stopping everything`), void stopAll(1)));
+    children.push(child);
+  }
+  await Promise.all(present.map((s) => waitFor(`http://127.0.0.1:${s.port}/health/ready`)));
+
+  log('seeding the demo district');
+  const grid = SERVICES[0];
+  const seedOut = spawnSync(process.execPath, [join(root, 'services', 'grid-organisation', 'dist', 'seed', 'cli.js'), '--size', 'demo', '--json'], {
+    cwd: root,
+    env: { ...common, DATABASE_URL: databaseUrl(infra.databaseUrl, grid.db) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (seedOut.status !== 0) throw new Error('seeding failed');
+  const demo = JSON.parse(seedOut.stdout.trim().split('\n').at(-1));
+
+  const gatewayEnv = { ...common, PORT: String(GATEWAY_PORT) };
+  const gw = spawn(process.execPath, [join(root, 'gateway', 'dist', 'main.js')], { cwd: root, env: gatewayEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  gw.on('exit', (code) => !stopping && (log(`gateway exited (${code}); stopping everything`), void stopAll(1)));
+  children.push(gw);
+  await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`);
+
+  const tokens = await demoTokens(keys, demo);
+  const lines = [
+    '',
+    `CivGrid is running. Gateway: http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+    ...present.map((s) => `  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}/graphql   (health: /health/ready)`),
+    `  PostgreSQL  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+    `  Kafka       ${infra.kafkaBrokers.join(',')}`,
+    '',
+    `Demo district: ${demo.districtName} (${demo.districtPath}), ${demo.grids} grids. Demo tokens (send as "Authorization: Bearer <token>"):`,
+    ...tokens.map((t) => `  ${t.role.padEnd(19)} ${t.token}`),
+    '',
+    'Try: curl -s http://127.0.0.1:4000/graphql -H "content-type: application/json" -H "authorization: Bearer <token>" \\',
+    `       -d '{"query":"{ grids(first: 5) { totalCount edges { node { code name area { name } } } } }"}'`,
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+async function token() {
+  bootstrap();
+  const [role = 'ADMIN', ...areas] = process.argv.slice(3);
+  const keys = await devKeys();
+  const { issueToken } = lib('auth');
+  const t = await issueToken({ privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' }, { sub: `dev-${role.toLowerCase()}`, roles: [role], areas, grids: [] }, '30d');
+  process.stdout.write(`${t}\n`);
+}
+
+async function bench() {
+  bootstrap();
+  pnpm(['-r', '--reporter=silent', 'build']);
+  const { ensureInfra } = await devinfra();
+  const infra = await ensureInfra({ root, persistent: false });
+  const which = process.argv[3] ?? 'skeleton';
+  const child = spawn(process.execPath, [join(root, 'gateway', 'dist', 'bench', `${which}.js`)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+  });
+  const code = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
+  await infra.stop();
+  process.exit(code);
+}
+
+const commands = { start, test, token, bench };
+const command = commands[process.argv[2]];
+if (!command) {
+  log(`usage: node scripts/civgrid.mjs ${Object.keys(commands).join('|')}`);
+  process.exit(2);
+}
+command().catch((error) => {
+  log(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

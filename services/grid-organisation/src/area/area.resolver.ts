@@ -1,0 +1,59 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, principalOf, Roles, Role } from '@civgrid/auth';
+import { Connection, RequestContext } from '@civgrid/service-kit';
+import { AreaService } from './area.service';
+import { AreaArgs, AreaByCodeArgs, AreasArgs, CreateAreaInput } from './dto/area.inputs';
+import { AreaConnection, AreaType } from './dto/area.type';
+import { AreaErrors } from './area.errors';
+
+@Resolver(() => AreaType)
+export class AreaResolver {
+  constructor(private readonly service: AreaService) {}
+
+  @Query(() => AreaType, { description: 'One administrative area by id.' })
+  area(@CurrentPrincipal() principal: Principal, @Args() { id }: AreaArgs): Promise<AreaType> {
+    return this.service.byId(principal, id);
+  }
+
+  @Query(() => AreaType, { description: 'One administrative area by its 12-digit statistical code.' })
+  areaByCode(@CurrentPrincipal() principal: Principal, @Args() { code }: AreaByCodeArgs): Promise<AreaType> {
+    return this.service.byCode(principal, code);
+  }
+
+  @Query(() => AreaConnection, { description: 'Areas you may see, in tree order; descendants with underPath.' })
+  areas(@CurrentPrincipal() principal: Principal, @Args() args: AreasArgs): Promise<Connection<AreaType>> {
+    return this.service.list(principal, args);
+  }
+
+  @Mutation(() => AreaType)
+  @Roles(Role.ADMIN, Role.DISTRICT_OFFICER)
+  createArea(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateAreaInput): Promise<AreaType> {
+    return this.service.create(principal, input);
+  }
+
+  @ResolveField(() => AreaType, { nullable: true })
+  parent(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<AreaType> | null {
+    return area.parentId ? this.loader(ctx).load(area.parentId) : null;
+  }
+
+  @ResolveField(() => [AreaType], { description: 'The areas directly below.' })
+  children(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<AreaType[]> {
+    return ctx.loaders.get<string, AreaType[]>('area.children', (ids) => this.service.loadChildren(ids)).load(area.id);
+  }
+
+  @ResolveField(() => [AreaType], { description: 'From the district down to the parent: the breadcrumb.' })
+  ancestors(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<AreaType[]> {
+    return ctx.loaders.get<string, AreaType[]>('area.ancestors', (paths) => this.service.loadAncestors(paths)).load(area.path);
+  }
+
+  @ResolveReference()
+  async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<AreaType> {
+    const area = await this.loader(ctx).load(ref.id);
+    if (!this.service.canRead(principalOf(ctx), area)) throw AreaErrors.notFound(ref.id);
+    return area;
+  }
+
+  private loader(ctx: RequestContext) {
+    return ctx.loaders.get<string, AreaType>('area.byId', (ids) => this.service.loadByIds(ids));
+  }
+}

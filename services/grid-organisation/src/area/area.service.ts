@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assertInScope, assertRole, hasRole, isInScope, isWithin, Principal, Role } from '@civgrid/auth';
+import { AreaCreatedData, GridEvents } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
+import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { areaCodeProblem, childLevel } from './area-code';
+import { AreaEntity } from './area.entity';
+import { AreaErrors } from './area.errors';
+import { AreasArgs, CreateAreaInput } from './dto/area.inputs';
+import { AreaLevelEnum, AreaType } from './dto/area.type';
+
+export const toAreaType = (e: AreaEntity): AreaType => ({
+  id: e.id,
+  code: e.code,
+  name: e.name,
+  level: e.level as AreaLevelEnum,
+  urban: e.urban,
+  path: e.path,
+  parentId: e.parentId,
+});
+
+const COLUMNS = `id, code, name, level, urban, parent_id AS "parentId", path, created_at AS "createdAt"`;
+
+/** Everyone sees the areas under their own, and the chain above them (the breadcrumb). */
+function readScope(principal: Principal, params: unknown[]): string {
+  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
+  params.push(principal.areas);
+  return `(path <@ $${params.length}::ltree[] OR path @> $${params.length}::ltree[])`;
+}
+
+const canRead = (principal: Principal, path: string): boolean =>
+  isInScope(principal, path) || principal.areas.some((scope) => isWithin(scope, path));
+
+@Injectable()
+export class AreaService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(principal: Principal, input: CreateAreaInput): Promise<AreaType> {
+    assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER], 'create administrative areas');
+    return this.dataSource.transaction(async (manager) => {
+      const parent = input.parentId ? await manager.findOneBy(AreaEntity, { id: input.parentId }) : null;
+      if (input.parentId && !parent) throw AreaErrors.parentNotFound(input.parentId);
+      if (!parent) assertRole(principal, [Role.ADMIN], 'create a district');
+      else assertInScope(principal, parent.path, 'the parent area');
+      const level = childLevel(parent?.level ?? null);
+      if (!level) throw AreaErrors.villageHasNoChildren();
+      const problem = areaCodeProblem(input.code, level, parent?.code ?? null);
+      if (problem) throw AreaErrors.codeMismatch(input.code, problem);
+      if (await manager.existsBy(AreaEntity, { code: input.code })) throw AreaErrors.codeTaken(input.code);
+
+      const area = manager.create(AreaEntity, {
+        id: randomUUID(),
+        code: input.code,
+        name: input.name,
+        level,
+        urban: input.urban,
+        parentId: parent?.id ?? null,
+        path: parent ? `${parent.path}.${input.code}` : input.code,
+      });
+      await manager.insert(AreaEntity, area);
+      const data: AreaCreatedData = {
+        areaId: area.id,
+        code: area.code,
+        name: area.name,
+        level,
+        parentId: area.parentId,
+        path: area.path,
+      };
+      await this.outbox.add(manager, { type: GridEvents.areaCreated, aggregateType: 'AdministrativeArea', aggregateId: area.id, data });
+      return toAreaType(area);
+    });
+  }
+
+  async byId(principal: Principal, id: string): Promise<AreaType> {
+    const area = await this.dataSource.manager.findOneBy(AreaEntity, { id });
+    if (!area || !canRead(principal, area.path)) throw AreaErrors.notFound(id);
+    return toAreaType(area);
+  }
+
+  async byCode(principal: Principal, code: string): Promise<AreaType> {
+    const area = await this.dataSource.manager.findOneBy(AreaEntity, { code });
+    if (!area || !canRead(principal, area.path)) throw AreaErrors.notFound(code);
+    return toAreaType(area);
+  }
+
+  async list(principal: Principal, args: AreasArgs): Promise<Connection<AreaType>> {
+    const params: unknown[] = [];
+    const where = [readScope(principal, params)];
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`path <@ $${params.length}::ltree`);
+    }
+    if (args.level) {
+      params.push(args.level);
+      where.push(`level = $${params.length}`);
+    }
+    const countParams = [...params];
+    const after = decodeCursor(args.after, 1);
+    if (after) {
+      params.push(after[0]);
+      where.push(`path > $${params.length}::ltree`);
+    }
+    params.push(args.first + 1);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<AreaEntity[]>(
+        `SELECT ${COLUMNS} FROM administrative_area WHERE ${where.join(' AND ')} ORDER BY path LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM administrative_area WHERE ${where.slice(0, after ? -1 : undefined).join(' AND ')}`,
+        countParams,
+      ),
+    ]);
+    return toConnection(rows, args.first, count[0]?.n ?? 0, toAreaType, (r) => [r.path]);
+  }
+
+  /** One statement for a whole batch of ids (references, parents, areas of grids). */
+  async loadByIds(ids: readonly string[]): Promise<(AreaType | Error)[]> {
+    const rows: AreaEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM administrative_area WHERE id = ANY($1::uuid[])`, [ids]);
+    return orderByKeys(ids, rows.map(toAreaType), (a) => a.id, (id) => AreaErrors.notFound(id));
+  }
+
+  async loadChildren(parentIds: readonly string[]): Promise<AreaType[][]> {
+    const rows: AreaEntity[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM administrative_area WHERE parent_id = ANY($1::uuid[]) ORDER BY path`,
+      [parentIds],
+    );
+    return groupByKeys(parentIds, rows.map(toAreaType), (a) => a.parentId ?? '');
+  }
+
+  /** The chain from the district down to (not including) each path. */
+  async loadAncestors(paths: readonly string[]): Promise<AreaType[][]> {
+    const rows: AreaEntity[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM administrative_area WHERE path @> ANY($1::ltree[]) ORDER BY nlevel(path)`,
+      [paths],
+    );
+    const areas = rows.map(toAreaType);
+    return paths.map((p) => areas.filter((a) => a.path !== p && isWithin(p, a.path)));
+  }
+
+  canRead(principal: Principal, area: AreaType): boolean {
+    return canRead(principal, area.path);
+  }
+}

@@ -1,0 +1,53 @@
+import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { PageArgs } from '@civgrid/service-kit';
+import { AreaLevelEnum } from './area.type';
+
+@InputType()
+export class CreateAreaInput {
+  @Field({ description: '12-digit statistical division code.' })
+  @Matches(/^[0-9]{12}$/, { message: 'code must be 12 digits' })
+  code!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Omit only for a district.' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+
+  @Field({ defaultValue: false, description: 'Street or community rather than town or village.' })
+  @IsBoolean()
+  urban: boolean = false;
+}
+
+@ArgsType()
+export class AreaArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+}
+
+@ArgsType()
+export class AreaByCodeArgs {
+  @Field()
+  @Matches(/^[0-9]{12}$/, { message: 'code must be 12 digits' })
+  code!: string;
+}
+
+@ArgsType()
+export class AreasArgs extends PageArgs {
+  @Field({ nullable: true, description: 'Only areas at or below this path.' })
+  @IsOptional()
+  @MaxLength(2048)
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'underPath must be an ltree path' })
+  underPath?: string;
+
+  @Field(() => AreaLevelEnum, { nullable: true })
+  @IsOptional()
+  @IsEnum(AreaLevelEnum)
+  level?: AreaLevelEnum;
+}

@@ -1,0 +1,35 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { GridKind, GridStatus } from '@civgrid/contracts';
+
+@Entity('grid')
+export class GridEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  code!: string;
+
+  @Column('text')
+  name!: string;
+
+  @Column({ type: 'enum', enum: ['TOTAL', 'BASIC', 'MICRO'], enumName: 'grid_kind' })
+  kind!: GridKind;
+
+  @Column({ name: 'area_id', type: 'uuid' })
+  areaId!: string;
+
+  @Column({ name: 'parent_grid_id', type: 'uuid', nullable: true })
+  parentGridId!: string | null;
+
+  @Column('ltree')
+  path!: string;
+
+  @Column({ type: 'enum', enum: ['ACTIVE', 'RETIRED'], enumName: 'grid_status', default: 'ACTIVE' })
+  status!: GridStatus;
+
+  @Column({ name: 'effective_from', type: 'date' })
+  effectiveFrom!: string;
+
+  @Column({ name: 'effective_to', type: 'date', nullable: true })
+  effectiveTo!: string | null;
+}

@@ -1,0 +1,16 @@
+import { badInput, conflict, notFound } from '@civgrid/errors';
+
+export const GridErrors = {
+  notFound: (id: string) => notFound('GRID_NOT_FOUND', `No grid ${id}.`),
+  areaNotFound: (id: string) => notFound('AREA_NOT_FOUND', `No administrative area ${id}.`),
+  areaNotVillage: () => badInput('GRID_AREA_NOT_VILLAGE', 'Grids belong to a village or community, not to a town or district.'),
+  parentNotFound: (id: string) => notFound('GRID_PARENT_NOT_FOUND', `The parent grid ${id} does not exist.`),
+  totalHasNoParent: () => badInput('GRID_KIND_INVALID', 'A total grid (总网格) is the top of its village or community: it has no parent grid.'),
+  parentRequired: (kind: string) => badInput('GRID_PARENT_REQUIRED', `A ${kind.toLowerCase()} grid needs a parent grid.`),
+  parentKindInvalid: (kind: string, expected: string) =>
+    badInput('GRID_PARENT_KIND_INVALID', `A ${kind.toLowerCase()} grid sits under a ${expected.toLowerCase()} grid.`),
+  parentInOtherArea: () => badInput('GRID_PARENT_OTHER_AREA', 'The parent grid belongs to another village or community.'),
+  parentRetired: () => conflict('GRID_PARENT_RETIRED', 'The parent grid is retired.'),
+  codeTaken: (code: string) => conflict('GRID_CODE_TAKEN', `A grid with code ${code} already exists.`),
+  totalExists: () => conflict('GRID_TOTAL_EXISTS', 'This village or community already has an active total grid.'),
+};

@@ -1,0 +1,66 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Connection, RequestContext } from '@civgrid/service-kit';
+import { AreaService } from '../area/area.service';
+import { AreaType } from '../area/dto/area.type';
+import { GridErrors } from './grid.errors';
+import { canReadGrid, GRID_MANAGERS, GridService } from './grid.service';
+import { CreateGridInput, GridArgs, GridsArgs } from './dto/grid.inputs';
+import { GridConnection, GridType } from './dto/grid.type';
+
+@Resolver(() => GridType)
+export class GridResolver {
+  constructor(
+    private readonly service: GridService,
+    private readonly areaService: AreaService,
+  ) {}
+
+  @Query(() => GridType)
+  grid(@CurrentPrincipal() principal: Principal, @Args() { id }: GridArgs): Promise<GridType> {
+    return this.service.byId(principal, id);
+  }
+
+  @Query(() => GridConnection, { description: 'Grids you may see, in tree order; a subtree with underPath.' })
+  grids(@CurrentPrincipal() principal: Principal, @Args() args: GridsArgs): Promise<Connection<GridType>> {
+    return this.service.list(principal, args);
+  }
+
+  @Mutation(() => GridType)
+  @Roles(...GRID_MANAGERS)
+  createGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateGridInput): Promise<GridType> {
+    return this.service.create(principal, input);
+  }
+
+  @ResolveField(() => AreaType, { description: 'The village or community.' })
+  area(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<AreaType> {
+    return ctx.loaders.get<string, AreaType>('area.byId', (ids) => this.areaService.loadByIds(ids)).load(grid.areaId);
+  }
+
+  @ResolveField(() => GridType, { nullable: true })
+  parentGrid(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridType> | null {
+    return grid.parentGridId ? this.loader(ctx).load(grid.parentGridId) : null;
+  }
+
+  @ResolveReference()
+  async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<GridType> {
+    const grid = await this.loader(ctx).load(ref.id);
+    if (!canReadGrid(principalOf(ctx), grid)) throw GridErrors.notFound(ref.id);
+    return grid;
+  }
+
+  private loader(ctx: RequestContext) {
+    return ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.service.loadByIds(ids));
+  }
+}
+
+@Resolver(() => AreaType)
+export class AreaGridsResolver {
+  constructor(private readonly service: GridService) {}
+
+  @ResolveField(() => [GridType], { description: 'Active grids of a village or community.' })
+  async grids(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<GridType[]> {
+    const principal = principalOf(ctx);
+    const all = await ctx.loaders.get<string, GridType[]>('grid.byArea', (ids) => this.service.loadByArea(ids)).load(area.id);
+    return all.filter((g) => canReadGrid(principal, g));
+  }
+}

@@ -1,0 +1,1 @@
+export { gridOrganisation } from './definition';
