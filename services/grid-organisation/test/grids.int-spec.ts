@@ -22,7 +22,8 @@ describe('administrative tree and grids', () => {
     const rows = await query(svc.db.url, 'SELECT id, path::text AS path FROM grid WHERE id = $1', [total.id]);
     expect(rows).toEqual([{ id: total.id, path: total.path }]);
 
-    const messages = await readTopic(svc.topic('grid'), (m) => m.some((x) => x.key === total.id));
+    const ids = [district.id, town.id, village.id, total.id];
+    const messages = await readTopic(svc.topic('grid'), (m) => ids.every((id) => m.some((x) => x.key === id)));
     const gridEvent = messages.find((m) => m.key === total.id)!;
     expect(gridEvent.headers['content-type']).toContain('application/cloudevents+json');
     expect(gridEvent.value).toMatchObject({

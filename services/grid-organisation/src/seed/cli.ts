@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { catalogue } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
+import { gridOrganisation } from '../definition';
+import { SeedSize, SIZES } from './district-plan';
+import { seedDistrict } from './seed';
+
+// node dist/seed/cli.js [--size demo|daiyue] [--json]
+async function main(): Promise<void> {
+  const sizeArg = process.argv[process.argv.indexOf('--size') + 1];
+  const size: SeedSize = sizeArg === 'daiyue' ? 'daiyue' : 'demo';
+  if (process.argv.includes('--size') && !(sizeArg in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  const url = process.env['DATABASE_URL'];
+  if (!url) throw new Error('DATABASE_URL is required');
+  const ds = new DataSource({ type: 'postgres', url, entities: gridOrganisation.entities });
+  await ds.initialize();
+  const started = Date.now();
+  const bar = (done: number, total: number): void => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\rseeding ${size} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  };
+  try {
+    const result = await seedDistrict(ds, new Outbox(`/civgrid/${gridOrganisation.name}`, catalogue), size, bar);
+    process.stderr.write(`\nseeded ${result.inserted.areas} new areas and ${result.inserted.grids} new grids in ${Date.now() - started} ms\n`);
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
