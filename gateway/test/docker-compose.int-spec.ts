@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '@civgrid/service-kit';
+import { gatewayConfigSchema, SUBGRAPH_URL_ENV } from '../src/config';
+import { SUBGRAPHS } from '../src/compose/subgraphs';
+
+// No Docker engine runs here: the compose file is checked statically against the same config
+// schemas the services validate at boot.
+const root = join(__dirname, '..', '..');
+interface ComposeService {
+  build?: { args?: Record<string, string> };
+  environment?: Record<string, string>;
+}
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const PEM = '-----BEGIN PUBLIC KEY-----\nplaceholder\n-----END PUBLIC KEY-----';
+const resolveEnv = (env: Record<string, string> = {}) =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{CIVGRID_AUTH_PUBLIC_KEY[^}]*\}/, PEM)]));
+
+describe('docker-compose.yml', () => {
+  it.each(SUBGRAPHS.map((s) => [s.name, s] as const))('runs %s with an environment its config schema accepts, from its own package', (name, subgraph) => {
+    const service = compose.services[name];
+    expect(service).toBeDefined();
+    expect(service!.build?.args?.['PACKAGE']).toBe(`@civgrid/${name}`);
+    expect(() => loadConfig(name, subgraph.def.configSchema, resolveEnv(service!.environment))).not.toThrow();
+    expect(service!.environment?.['DATABASE_URL']).toMatch(new RegExp(`/${name.replace(/-/g, '_')}$`));
+  });
+
+  it('points the gateway at every subgraph by its compose name', () => {
+    const gateway = compose.services['gateway']!;
+    const env = resolveEnv(gateway.environment);
+    expect(() => gatewayConfigSchema.parse(env)).not.toThrow();
+    for (const s of SUBGRAPHS) expect(env[SUBGRAPH_URL_ENV[s.name]!]).toBe(`http://${s.name}:4000/graphql`);
+  });
+
+  it('creates every service database in the PostgreSQL init script', () => {
+    const init = readFileSync(join(root, 'deploy', 'postgres', 'init.sql'), 'utf8');
+    for (const s of SUBGRAPHS) expect(init).toContain(`CREATE DATABASE ${s.name.replace(/-/g, '_')};`);
+    expect(existsSync(join(root, 'deploy', 'docker', 'Dockerfile'))).toBe(true);
+  });
+});
