@@ -1,3 +1,4 @@
+import { generatePiiKeys } from '@civgrid/pii';
 import { TestKeys, TEST_AUDIENCE, TEST_ISSUER } from './auth';
 import { kafkaBrokers } from './kafka';
 
@@ -17,6 +18,8 @@ export function serviceEnv(opts: { databaseUrl: string; topicPrefix: string; key
     AUTH_AUDIENCE: TEST_AUDIENCE,
     AUTH_PUBLIC_KEY: opts.keys.publicKeyPem,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    // Fresh keys per service under test; services without personal data ignore them.
+    ...generatePiiKeys(),
     ...opts.extra,
   };
 }

@@ -1,0 +1,4 @@
+export * from './audit';
+export * from './cipher';
+export * from './config';
+export * from './mask';
