@@ -57,8 +57,9 @@ const lib = (name) => createRequire(join(root, 'package.json'))(join(root, 'libs
 /** The local signing key for demo tokens, made once and kept in .local/. */
 async function devKeys() {
   const file = join(root, '.local', 'dev-keys.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const keys = await lib('auth').generateDevKeyPair();
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  if (kept.publicKeyPem && kept.PII_ENCRYPTION_KEY) return kept;
+  const keys = { ...(await lib('auth').generateDevKeyPair()), ...lib('pii').generatePiiKeys(), ...kept };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
@@ -73,9 +74,10 @@ const databaseUrl = (adminUrl, db) => {
 async function test() {
   const started = Date.now();
   bootstrap();
-  log('static checks: typecheck and lint');
-  pnpm(['-r', '--workspace-concurrency=2', 'typecheck']);
-  pnpm(['-r', '--workspace-concurrency=2', 'lint']);
+  log('static checks: typecheck and lint; build (the gateway tests run each service from its build)');
+  pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'typecheck']);
+  pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'lint']);
+  pnpm(['-r', '--reporter=silent', 'build']);
   const { ensureInfra } = await devinfra();
   const infra = await ensureInfra({ root, persistent: false });
   const stop = async () => infra.stop().catch(() => undefined);
@@ -173,6 +175,8 @@ async function start() {
     NODE_ENV: 'development',
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     AUTH_PUBLIC_KEY: keys.publicKeyPem,
+    PII_ENCRYPTION_KEY: keys.PII_ENCRYPTION_KEY,
+    PII_HASH_KEY: keys.PII_HASH_KEY,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
@@ -225,8 +229,12 @@ async function start() {
 
 async function token() {
   bootstrap();
-  const [role = 'ADMIN', ...areas] = process.argv.slice(3);
   const keys = await devKeys();
+  if (process.argv.includes('--print-public-key')) {
+    process.stdout.write(keys.publicKeyPem);
+    return;
+  }
+  const [role = 'ADMIN', ...areas] = process.argv.slice(3);
   const { issueToken } = lib('auth');
   const t = await issueToken({ privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' }, { sub: `dev-${role.toLowerCase()}`, roles: [role], areas, grids: [] }, '30d');
   process.stdout.write(`${t}\n`);

@@ -1,7 +1,8 @@
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
 import { findBreakingChanges, parse } from 'graphql';
-import { printServiceSchema } from '@civgrid/service-kit';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { Subgraph } from './subgraphs';
 
 export interface PrintedSubgraph {
@@ -10,9 +11,23 @@ export interface PrintedSubgraph {
   sdl: string;
 }
 
-export async function printSubgraphs(subgraphs: Subgraph[]): Promise<PrintedSubgraph[]> {
-  const printed: PrintedSubgraph[] = [];
-  for (const s of subgraphs) printed.push({ name: s.name, url: s.url, sdl: await printServiceSchema(s.def) });
+export type SchemaPrinter = (subgraph: Subgraph) => Promise<string>;
+
+/** Prints one subgraph in a child process of its own (see Subgraph.load for why). */
+export const printInChildProcess: SchemaPrinter = (subgraph) =>
+  new Promise((resolve, reject) => {
+    // From src (tests) or dist alike: the built child printer.
+    const child = fork(join(__dirname, '..', '..', 'dist', 'compose', 'print-child.js'), [subgraph.name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let sdl: string | undefined;
+    child.on('message', (message: { sdl?: string }) => {
+      sdl = message.sdl;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (sdl !== undefined ? resolve(sdl) : reject(new Error(`${subgraph.name}: printing the schema failed (exit ${code})`))));
+  });
+
+export async function printSubgraphs(subgraphs: Subgraph[], print: SchemaPrinter = printInChildProcess): Promise<PrintedSubgraph[]> {
+  const printed = await Promise.all(subgraphs.map(async (s) => ({ name: s.name, url: s.url, sdl: await print(s) })));
   return printed;
 }
 

@@ -57,7 +57,7 @@ export class TokenVerifier {
     if (!header) throw unauthenticated('TOKEN_MISSING', 'Sign in first: the request carries no bearer token.');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthenticated('TOKEN_MALFORMED', 'The Authorization header must be "Bearer <token>".');
-    return this.verify(match[1]!);
+    return this.verify(match[1]);
   }
 
   async verify(token: string): Promise<Principal> {

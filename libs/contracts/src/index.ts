@@ -1,12 +1,24 @@
 import { EventCatalogue, JsonSchema } from '@civgrid/events';
 import { gridSchemas } from './grid';
+import { incidentSchemas } from './incident';
+import { populationSchemas } from './population';
+import { mediationSchemas } from './mediation';
+import { populationCountSchemas } from './population-counts';
 
 export * from './grid';
+export * from './population';
+export * from './mediation';
+export * from './incident';
+export * from './population-counts';
 export * from './schema-parts';
 
 /** Every event type of every domain, with its schema: producers validate on write, consumers on read. */
 export const eventSchemas: Readonly<Record<string, JsonSchema>> = {
   ...gridSchemas,
+  ...incidentSchemas,
+  ...populationSchemas,
+  ...mediationSchemas,
+  ...populationCountSchemas,
 };
 
 export const catalogue = new EventCatalogue(eventSchemas);

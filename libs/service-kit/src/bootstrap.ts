@@ -7,6 +7,7 @@ import { BaseConfig, ConfigError, loadConfig } from './config';
 import { ServiceDefinition } from './definition';
 import { createLogger, PinoNestLogger } from './logger';
 import { ServiceRuntime } from './runtime';
+import { SqlRecorder } from './sql-recorder';
 import { ServiceKitModule } from './service-kit.module';
 
 export interface StartedService {
@@ -56,7 +57,11 @@ export async function startService(
   };
 }
 
-/** The subgraph SDL printed from the code-first schema, without a database or a broker. */
+/**
+ * The subgraph SDL printed from the code-first schema, without a database or a broker.
+ * @nestjs/graphql keeps code-first types in one process-wide store: print in a process (or Jest
+ * module registry) that has loaded this one service only, or other services' types leak in.
+ */
 export async function printServiceSchema(def: ServiceDefinition): Promise<string> {
   const config = def.configSchema.parse({
     ...placeholderEnv,
@@ -75,6 +80,9 @@ const placeholderEnv: Record<string, string> = {
   KAFKA_BROKERS: '127.0.0.1:1',
   AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nschema-only\n-----END PUBLIC KEY-----',
   LOG_LEVEL: 'error',
+  // Services with personal data want keys even to print a schema; these encrypt nothing.
+  PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  PII_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 /** `main.ts` of every service: start from process.env or print what is wrong and exit 1. */
@@ -82,6 +90,7 @@ export async function runMain(def: ServiceDefinition): Promise<void> {
   try {
     const started = await startService(def, process.env, { waitForKafka: false, host: process.env['HOST'] ?? '127.0.0.1' });
     process.stdout.write(`${def.name} listening on ${started.url}\n`);
+    if (process.send && process.env['NODE_ENV'] === 'test') answerTestHarness(started);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -89,6 +98,33 @@ export async function runMain(def: ServiceDefinition): Promise<void> {
     }
     throw error;
   }
+}
+
+export interface HarnessRequest {
+  id: number;
+  op: 'sql.record' | 'sql.stop';
+}
+
+/**
+ * A test harness that forked this service (NODE_ENV=test only) may ask over the IPC channel for the
+ * SQL it sent, to prove a batch costs one statement. Nothing of this is reachable over the network.
+ */
+function answerTestHarness(started: StartedService): void {
+  const sql = started.app.get(SqlRecorder);
+  const send = process.send!.bind(process);
+  process.on('message', (message: HarnessRequest) => {
+    switch (message.op) {
+      case 'sql.record':
+        sql.record();
+        send({ id: message.id, result: null });
+        break;
+      case 'sql.stop':
+        send({ id: message.id, result: sql.stop() });
+        break;
+    }
+  });
+  process.on('disconnect', () => void started.close().finally(() => process.exit(0)));
+  send({ ready: started.url });
 }
 
 /** `migrate` of every service: runs pending migrations and exits. */

@@ -76,7 +76,7 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) return toFormatted(original, formatted);
     if (original instanceof HttpException) return toFormatted(fromHttp(original), formatted);
-    const pg = original && typeof original === 'object' ? fromPostgres(original as PgError) : undefined;
+    const pg = original && typeof original === 'object' ? fromPostgres(original) : undefined;
     if (pg) return toFormatted(pg, formatted);
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {

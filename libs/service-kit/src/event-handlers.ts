@@ -7,7 +7,7 @@ import { EntityManager } from 'typeorm';
 export const domainOf = (type: string): string => {
   const parts = type.split('.');
   if (parts.length < 4 || parts[0] !== 'civgrid') throw new Error(`not a CivGrid event type: ${type}`);
-  return parts[1]!;
+  return parts[1];
 };
 
 /**

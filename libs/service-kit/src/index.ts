@@ -15,3 +15,4 @@ export * from './grid-replica/grid-replica.entity';
 export * from './grid-replica/grid-replica.schema';
 export * from './grid-replica/grid-replica.service';
 export * from './grid-replica/grid-replica.module';
+export * from './test-harness';

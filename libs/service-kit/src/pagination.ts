@@ -55,7 +55,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
     @Field(() => Int, { description: 'All matching rows, not only this page.' })
     totalCount!: number;
   }
-  return ConnectionClass as Type<Connection<T>>;
+  return ConnectionClass;
 }
 
 /** Keyset cursor: the sort values of the last row, opaque to clients. */
@@ -68,7 +68,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return values as (string | number)[];
+      return values;
     }
   } catch {
     // fall through

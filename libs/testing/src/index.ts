@@ -3,4 +3,3 @@ export * from './database';
 export * from './graphql';
 export * from './kafka';
 export * from './service';
-export * from './harness';

@@ -24,8 +24,9 @@ export async function readTopic(
   topic: string,
   done: (messages: ReceivedMessage[]) => boolean,
   timeoutMs = 30_000,
+  brokers: string[] = kafkaBrokers(),
 ): Promise<ReceivedMessage[]> {
-  const kafka = new Kafka({ clientId: 'test-reader', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `reader-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false });
   const messages: ReceivedMessage[] = [];
   await consumer.connect();
@@ -35,7 +36,7 @@ export async function readTopic(
       const timer = setTimeout(resolve, timeoutMs);
       consumer
         .run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
             let value: Record<string, unknown>;
@@ -49,6 +50,7 @@ export async function readTopic(
               clearTimeout(timer);
               resolve();
             }
+            return Promise.resolve();
           },
         })
         .catch(reject);

@@ -1,6 +1,6 @@
 import { Role } from '@civgrid/auth';
-import { startService } from '@civgrid/service-kit';
-import { createTestDatabase, gql, makeKeys, serviceEnv, startTestService, TestService, tokenFor, topicPrefix } from '@civgrid/testing';
+import { TestService, startService, startTestService } from '@civgrid/service-kit';
+import { createTestDatabase, gql, makeKeys, serviceEnv, tokenFor, topicPrefix } from '@civgrid/testing';
 import { gridOrganisation } from '../src';
 
 let svc: TestService;

@@ -1,9 +1,8 @@
-import { ServiceDefinition, SqlRecorder, startService, StartedService } from '@civgrid/service-kit';
 import { eventsTopic } from '@civgrid/events';
-import { makeKeys, TestKeys } from './auth';
-import { createTestDatabase, TestDatabase } from './database';
-import { topicPrefix } from './kafka';
-import { serviceEnv } from './service';
+import { createTestDatabase, makeKeys, serviceEnv, TestDatabase, TestKeys, topicPrefix } from '@civgrid/testing';
+import { startService, StartedService } from './bootstrap';
+import { ServiceDefinition } from './definition';
+import { SqlRecorder } from './sql-recorder';
 
 export interface TestService extends StartedService {
   db: TestDatabase;
@@ -22,7 +21,7 @@ export async function startTestService(
   def: ServiceDefinition,
   opts: { label?: string; keys?: TestKeys; prefix?: string; extraEnv?: Record<string, string>; waitForKafka?: boolean } = {},
 ): Promise<TestService> {
-  const label = opts.label ?? def.name.split('-')[0]!;
+  const label = opts.label ?? def.name.split('-')[0];
   const keys = opts.keys ?? (await makeKeys());
   const prefix = opts.prefix ?? topicPrefix(label);
   const db = await createTestDatabase(def.name.replace(/-/g, '_'));

@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { Server } from 'node:http';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { Role } from '@civgrid/auth';
+import { catalogue } from '@civgrid/contracts';
+import { ensureTopics, eventsTopic, Outbox, OutboxRelay, OutboxSchemaV1 } from '@civgrid/events';
+import { createTestDatabase, dataOf, gql, kafkaBrokers, topicPrefix } from '@civgrid/testing';
+import { gatewayConfigSchema, SUBGRAPH_URL_ENV } from '../config';
+import { createGateway } from '../gateway';
+import { createTree, registerDwellings, waitForReplica } from '../scenario';
+import { startStack } from '../stack';
+import { latencies, median, ms, percentile } from './stats';
+
+// pnpm bench:skeleton — figures for the walking skeleton, each next to a baseline in the same run.
+const silent = pino({ level: 'silent' });
+
+async function gatewayStartToReady(env: Record<string, string>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const gw = await createGateway(gatewayConfigSchema.parse(env), silent);
+    const server: Server = await new Promise((resolve) => {
+      const s = gw.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const { port } = server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    if (!res.ok) throw new Error('gateway not ready');
+    times.push(performance.now() - t0);
+    await new Promise((r) => server.close(r));
+    await gw.stop();
+  }
+  return times;
+}
+
+async function relayVersusRawProducer(): Promise<{ relay: number[]; raw: number[] }> {
+  const N = 20_000;
+  const BATCH = 500;
+  const db = await createTestDatabase('bench_relay');
+  const ds = new DataSource({ type: 'postgres', url: db.url, extra: { max: 5 } });
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  await OutboxSchemaV1.up(runner);
+  await runner.release();
+  const prefix = topicPrefix('bench');
+  const kafka = new Kafka({ clientId: 'bench', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const relayTopic = eventsTopic({ prefix }, 'grid');
+  const rawTopic = `${prefix}raw`;
+  await ensureTopics(admin, [relayTopic, rawTopic], { prefix, partitions: 3, retentionMs: 3_600_000 });
+  await admin.disconnect();
+  const outbox = new Outbox('/civgrid/bench', catalogue);
+  const sample = {
+    gridId: '00000000-0000-4000-8000-000000000000',
+    code: 'G370911001001',
+    name: '东湖社区第1网格',
+    kind: 'BASIC' as const,
+    areaId: '00000000-0000-4000-8000-000000000001',
+    areaPath: '370911000000.370911001000.370911001001',
+    path: '370911000000.370911001000.370911001001.G370911001001',
+    parentGridId: null,
+    status: 'ACTIVE' as const,
+  };
+  const result = { relay: [] as number[], raw: [] as number[] };
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (let round = 0; round < 2; round++) {
+      // A: the relay, from committed outbox rows to broker acknowledgements.
+      for (let i = 0; i < N; i += BATCH) {
+        await ds.transaction((m) =>
+          outbox.add(m, ...Array.from({ length: BATCH }, (_, j) => ({ type: 'civgrid.grid.grid-updated.v1', aggregateType: 'Grid', aggregateId: `grid-${(i + j) % 1000}`, data: sample }))),
+        );
+      }
+      const relay = new OutboxRelay({ dataSource: ds, connectionString: db.url, producer, topic: relayTopic, logger: silent, lockName: `bench-${prefix}`, batchSize: BATCH, pollMs: 50 });
+      const t0 = performance.now();
+      relay.start();
+      while (relay.published < N) await new Promise((r) => setTimeout(r, 5));
+      result.relay.push((N / (performance.now() - t0)) * 1000);
+      await relay.stop();
+      // B: kafkajs alone, the same messages in the same batches.
+      const value = JSON.stringify({ specversion: '1.0', id: 'x', type: 'civgrid.grid.grid-updated.v1', data: sample });
+      const t1 = performance.now();
+      for (let i = 0; i < N; i += BATCH) {
+        await producer.send({ topic: rawTopic, acks: -1, messages: Array.from({ length: BATCH }, (_, j) => ({ key: `grid-${(i + j) % 1000}`, value })) });
+      }
+      result.raw.push((N / (performance.now() - t1)) * 1000);
+    }
+  } finally {
+    await producer.disconnect();
+    await ds.destroy();
+    await db.drop();
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack('bench');
+  try {
+    const env: Record<string, string> = { NODE_ENV: 'production', PORT: '0', AUTH_ISSUER: 'civgrid-test', AUTH_PUBLIC_KEY: stack.keys.publicKeyPem };
+    for (const [name, svc] of Object.entries(stack.services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;
+    const start = await gatewayStartToReady(env);
+    console.log(`gateway start to ready: median ${ms(median(start))} over ${start.length} starts (min ${ms(Math.min(...start))})`);
+
+    // A district with 20 grids and 5 dwellings each; the query crosses population → grid organisation.
+    const admin = await stack.token({ roles: [Role.ADMIN] });
+    const { gridIds } = await createTree(stack.url, admin, 20);
+    await waitForReplica(stack, 'population-registry', gridIds);
+    await registerDwellings(stack.url, admin, gridIds, 5);
+    const cross = `query($g: ID!) { dwellings(gridId: $g, first: 5) { edges { node { id grid { id name area { name } } } } } }`;
+    const single = `query($g: ID!) { dwellings(gridId: $g, first: 5) { edges { node { id } } } }`;
+    const run = async (query: string): Promise<number[]> =>
+      latencies(1000, 4, async () => {
+        dataOf(await gql(stack.url, query, { g: gridIds[Math.floor(Math.random() * gridIds.length)] }, admin));
+      });
+    await run(cross); // warm-up
+    const a1 = await run(cross);
+    const b1 = await run(single);
+    const a2 = await run(cross);
+    const b2 = await run(single);
+    const a = [...a1, ...a2];
+    const b = [...b1, ...b2];
+    console.log(`cross-subgraph query (population → grid organisation), 2×1,000 requests, 4 in flight: p50 ${ms(percentile(a, 50))}, p99 ${ms(percentile(a, 99))}`);
+    console.log(`  baseline, the same query without crossing: p50 ${ms(percentile(b, 50))}, p99 ${ms(percentile(b, 99))}; ratio p50 ${(percentile(a, 50) / percentile(b, 50)).toFixed(2)}`);
+  } finally {
+    await stack.stop();
+  }
+
+  const { relay, raw } = await relayVersusRawProducer();
+  const relayRate = median(relay);
+  const rawRate = median(raw);
+  console.log(`outbox relay: ${relay.map((r) => r.toFixed(0)).join(', ')} events/s (commit → broker ack, 20,000 events, batches of 500)`);
+  console.log(`raw kafkajs producer, same broker, same batches: ${raw.map((r) => r.toFixed(0)).join(', ')} events/s; relay/raw ratio ${(relayRate / rawRate).toFixed(2)}`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
+
+/** In order. Never edit one that has shipped: add the next. */
+export const migrations = [InitialSchema1764100000000];

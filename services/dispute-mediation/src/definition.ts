@@ -1,0 +1,16 @@
+import { catalogue } from '@civgrid/contracts';
+import { GridReplicaEntity, GridReplicaModule, ServiceDefinition } from '@civgrid/service-kit';
+import { configSchema } from './config/config';
+import { migrations } from './database/migrations';
+import { DisputeEntity } from './dispute/dispute.entity';
+import { DisputeModule } from './dispute/dispute.module';
+
+export const disputeMediation: ServiceDefinition = {
+  name: 'dispute-mediation',
+  domain: 'mediation',
+  configSchema,
+  catalogue,
+  modules: [GridReplicaModule, DisputeModule],
+  entities: [DisputeEntity, GridReplicaEntity],
+  migrations,
+};

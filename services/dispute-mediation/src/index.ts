@@ -1,0 +1,1 @@
+export { disputeMediation } from './definition';

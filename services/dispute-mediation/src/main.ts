@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain } from '@civgrid/service-kit';
+import { disputeMediation } from './definition';
+
+void runMain(disputeMediation);

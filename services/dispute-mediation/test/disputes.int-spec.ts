@@ -1,0 +1,211 @@
+import { Role } from '@civgrid/auth';
+import { catalogue, MediationEvents } from '@civgrid/contracts';
+import { dataOf, gql, query, readTopic, tokenFor } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-kit';
+import { disputeMediation } from '../src';
+import { DISPUTE, factories } from './factories';
+
+let svc: TestService;
+let make: ReturnType<typeof factories>;
+
+beforeAll(async () => {
+  svc = await startTestService(disputeMediation);
+  make = factories(svc);
+});
+afterAll(async () => {
+  await make?.close();
+  await svc?.stop();
+});
+
+const REGISTER = `mutation($input: RegisterDisputeInput!) { registerDispute(input: $input) { ${DISPUTE} } }`;
+const counts = () =>
+  query(svc.db.url, 'SELECT (SELECT count(*) FROM dispute)::int AS disputes, (SELECT count(*) FROM outbox)::int AS events');
+
+describe('disputes', () => {
+  it('keeps a replica of grids from grid events, and refuses new disputes in a retired grid', async () => {
+    const grid = await make.grid();
+    const [row] = await query(
+      svc.db.url,
+      'SELECT id, path::text AS path, area_path::text AS "areaPath", status FROM grid_replica WHERE id = $1',
+      [grid.id],
+    );
+    expect(row).toEqual({ id: grid.id, path: grid.path, areaPath: grid.areaPath, status: 'ACTIVE' });
+    await make.dispute(grid);
+
+    await make.retire(grid);
+    const before = await counts();
+    const res = await gql(
+      svc.url,
+      REGISTER,
+      { input: { gridId: grid.id, kind: 'FAMILY', origin: 'WALK_IN', summary: '家庭纠纷' } },
+      await make.adminToken(),
+    );
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'GRID_RETIRED' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('registers a dispute at village level with a TJ number and publishes an event without the summary', async () => {
+    const grid = await make.grid();
+    const mediator = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath], sub: 'mediator-wang' });
+    const summary = `楼上漏水 ${grid.code}：张三与李四`;
+    const incidentId = '0b7f4c1e-3c55-4a4e-9d3f-6f1d2b0a9c11';
+    const dispute = await make.dispute(
+      grid,
+      { kind: 'PROPERTY_MANAGEMENT', origin: 'INCIDENT', originIncidentId: incidentId, summary },
+      mediator,
+    );
+
+    const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
+    expect(dispute.number).toMatch(new RegExp(`^TJ-${year}-\\d{6}$`));
+    expect(dispute).toMatchObject({ kind: 'PROPERTY_MANAGEMENT', origin: 'INCIDENT', level: 'VILLAGE', status: 'REGISTERED' });
+    const rows = await query(
+      svc.db.url,
+      `SELECT number, summary, grid_id AS "gridId", grid_path::text AS "gridPath", level, registered_by AS "registeredBy", origin_incident_id AS "originIncidentId"
+       FROM dispute WHERE id = $1`,
+      [dispute.id],
+    );
+    expect(rows).toEqual([
+      {
+        number: dispute.number,
+        summary,
+        gridId: grid.id,
+        gridPath: grid.path,
+        level: 'VILLAGE',
+        registeredBy: 'mediator-wang',
+        originIncidentId: incidentId,
+      },
+    ]);
+
+    const messages = await readTopic(svc.topic('mediation'), (m) => m.some((x) => x.key === dispute.id));
+    const event = messages.find((m) => m.key === dispute.id)!;
+    expect(event.headers['content-type']).toContain('application/cloudevents+json');
+    expect(event.value).toMatchObject({
+      specversion: '1.0',
+      type: MediationEvents.disputeRegistered,
+      source: '/civgrid/dispute-mediation',
+      subject: dispute.id,
+      data: {
+        disputeId: dispute.id,
+        number: dispute.number,
+        gridId: grid.id,
+        gridPath: grid.path,
+        kind: 'PROPERTY_MANAGEMENT',
+        origin: 'INCIDENT',
+        originIncidentId: incidentId,
+        level: 'VILLAGE',
+      },
+    });
+    expect(() => catalogue.validate(MediationEvents.disputeRegistered, event.value['data'])).not.toThrow();
+    const raw = JSON.stringify(event.value);
+    expect(raw).not.toContain('漏水');
+    expect(raw).not.toContain('张三');
+
+    const read = dataOf(
+      await gql<{ dispute: { number: string; summary: string; grid: { id: string } } }>(
+        svc.url,
+        `query($id: ID!) { dispute(id: $id) { number summary grid { id } } }`,
+        { id: dispute.id },
+        mediator,
+      ),
+    );
+    expect(read.dispute).toEqual({ number: dispute.number, summary, grid: { id: grid.id } });
+  });
+
+  it('refuses unknown grids, bad input and other towns with clear codes, writing nothing', async () => {
+    const grid = await make.grid();
+    const other = await make.grid();
+    const admin = await make.adminToken();
+    const otherTownOfficer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [other.townPath] });
+    const valid = { gridId: grid.id, kind: 'LABOUR', origin: 'WALK_IN', summary: '拖欠工资' };
+    const before = await counts();
+
+    const cases: [Record<string, unknown>, string, string, string | undefined][] = [
+      [{ ...valid, gridId: '7d5c3c1e-0000-4000-8000-000000000000' }, admin, 'NOT_FOUND', 'GRID_NOT_FOUND'],
+      [{ ...valid, gridId: 'not-a-uuid' }, admin, 'BAD_USER_INPUT', 'INVALID_INPUT'],
+      [{ ...valid, kind: 'DIVORCE' }, admin, 'BAD_USER_INPUT', undefined],
+      [{ ...valid, summary: 'x'.repeat(2001) }, admin, 'BAD_USER_INPUT', 'INVALID_INPUT'],
+      [{ ...valid, origin: 'INCIDENT' }, admin, 'BAD_USER_INPUT', 'DISPUTE_ORIGIN_INCIDENT_REQUIRED'],
+      [valid, otherTownOfficer, 'FORBIDDEN', 'OUT_OF_SCOPE'],
+    ];
+    for (const [input, token, code, reason] of cases) {
+      const res = await gql(svc.url, REGISTER, { input }, token);
+      const error = res.errors?.[0];
+      expect({ input, code: error?.extensions?.code, reason: error?.extensions?.reason }).toEqual({ input, code, reason });
+      expect(error?.message).toMatch(/\w+/);
+      expect(res.status).toBeLessThan(500);
+      expect(JSON.stringify(res.errors)).not.toMatch(/stack|at .*\.ts:/);
+    }
+    const tooLong = await gql(svc.url, REGISTER, { input: { ...valid, summary: 'x'.repeat(2001) } }, admin);
+    expect(tooLong.errors?.[0]?.message).toContain('summary');
+    expect(await counts()).toEqual(before);
+
+    const malformedId = await gql(svc.url, `query { dispute(id: "not-a-uuid") { id } }`, {}, admin);
+    expect(malformedId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps lists to the principal’s areas and pages with a cursor', async () => {
+    const [mine, theirs] = await make.grids(2);
+    const registered = [];
+    for (let i = 0; i < 5; i++) registered.push(await make.dispute(mine));
+    await make.dispute(theirs);
+    const officer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [mine.townPath] });
+
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const res: {
+        disputes: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      } = dataOf(
+        await gql(
+          svc.url,
+          `query($after: String) { disputes(first: 2, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+          officer,
+        ),
+      );
+      expect(res.disputes.totalCount).toBe(5);
+      seen.push(...res.disputes.edges.map((e) => e.node.id));
+      if (!res.disputes.pageInfo.hasNextPage) break;
+      after = res.disputes.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(registered.map((d) => d.id).reverse());
+
+    const theirDispute = dataOf(
+      await gql<{ disputes: { totalCount: number } }>(
+        svc.url,
+        `query($g: ID!) { disputes(gridId: $g) { totalCount } }`,
+        { g: theirs.id },
+        officer,
+      ),
+    );
+    expect(theirDispute.disputes.totalCount).toBe(0);
+  });
+
+  it('answers Grid.disputes for 5 grid references with one SQL statement', async () => {
+    const grids = await make.grids(5);
+    const expected: Record<string, string[]> = {};
+    for (const [i, grid] of grids.entries()) {
+      expected[grid.id] = [];
+      for (let n = 0; n < i; n++) expected[grid.id].push((await make.dispute(grid)).id);
+    }
+    const admin = await make.adminToken();
+
+    svc.sql.record();
+    const res = await gql<{ _entities: { id: string; disputes: { totalCount: number; edges: { node: { id: string } }[] } }[] }>(
+      svc.url,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Grid { id disputes(first: 3) { totalCount edges { node { id } } } } } }`,
+      { reps: grids.map((g) => ({ __typename: 'Grid', id: g.id })) },
+      admin,
+    );
+    const statements = svc.sql.stop().filter((sql) => /\bdispute\b/i.test(sql));
+
+    const entities = dataOf(res)._entities;
+    expect(entities.map((e) => e.id)).toEqual(grids.map((g) => g.id));
+    for (const entity of entities) {
+      const ids = expected[entity.id];
+      expect(entity.disputes.totalCount).toBe(ids.length);
+      expect(entity.disputes.edges.map((e) => e.node.id)).toEqual([...ids].reverse().slice(0, 3));
+    }
+    expect(statements).toHaveLength(1);
+  });
+});

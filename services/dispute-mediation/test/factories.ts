@@ -1,0 +1,131 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Role } from '@civgrid/auth';
+import { GridEventData, GridEvents } from '@civgrid/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
+import { dataOf, eventually, gql, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
+import { TestService } from '@civgrid/service-kit';
+
+export interface Grid {
+  id: string;
+  code: string;
+  path: string;
+  /** The village or community. */
+  areaPath: string;
+  townPath: string;
+  data: GridEventData;
+}
+
+export interface Dispute {
+  id: string;
+  number: string;
+  kind: string;
+  origin: string;
+  level: string;
+  status: string;
+}
+
+export const DISPUTE = `id number kind origin level status`;
+
+/** A fresh 12-digit district code per call, so tests never share a subtree. */
+const districtCode = (): string => `${randomInt(110000, 659999)}000000`;
+
+/**
+ * Grids reach this service only as events from grid-organisation: the factory produces them, as that
+ * service would, to the grid topic, and waits until the replica has them.
+ */
+export function factories(svc: TestService) {
+  const kafka = new Kafka({ clientId: 'dispute-mediation-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  let producer: Producer | undefined;
+  const admin = tokenFor(svc.keys, { roles: [Role.ADMIN], sub: 'factory-admin' });
+
+  const publish = async (type: string, grids: GridEventData[]): Promise<void> => {
+    if (!producer) {
+      producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+    }
+    await producer.send({
+      topic: svc.topic('grid'),
+      acks: -1,
+      messages: grids.map((data) => ({
+        key: data.gridId,
+        value: JSON.stringify(toCloudEvent('/civgrid/grid-organisation', { type, aggregateType: 'Grid', aggregateId: data.gridId, data })),
+        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
+      })),
+    });
+  };
+
+  const replicated = (grids: GridEventData[]) =>
+    eventually(async () => {
+      const rows = await query<{ id: string; status: string }>(
+        svc.db.url,
+        'SELECT id, status FROM grid_replica WHERE id = ANY($1::uuid[])',
+        [grids.map((g) => g.gridId)],
+      );
+      const done = grids.every((g) => rows.some((r) => r.id === g.gridId && r.status === g.status));
+      return done ? rows : undefined;
+    });
+
+  const gridData = (): GridEventData => {
+    const district = districtCode();
+    const town = `${district.slice(0, 6)}${String(randomInt(1, 999)).padStart(3, '0')}000`;
+    const village = `${town.slice(0, 9)}${String(randomInt(1, 999)).padStart(3, '0')}`;
+    const code = `G${randomInt(1e9)}`;
+    const areaPath = `${district}.${town}.${village}`;
+    return {
+      gridId: randomUUID(),
+      code,
+      name: `网格 ${code}`,
+      kind: 'TOTAL',
+      areaId: randomUUID(),
+      areaPath,
+      path: `${areaPath}.${code}`,
+      parentGridId: null,
+      status: 'ACTIVE',
+    };
+  };
+
+  const toGrid = (data: GridEventData): Grid => ({
+    id: data.gridId,
+    code: data.code,
+    path: data.path,
+    areaPath: data.areaPath,
+    townPath: data.areaPath.split('.').slice(0, 2).join('.'),
+    data,
+  });
+
+  return {
+    adminToken: () => admin,
+    gridData,
+    publish,
+    replicated,
+    /** A grid known to the replica: created (and published) under a district of its own. */
+    async grid(): Promise<Grid> {
+      return (await this.grids(1))[0];
+    },
+    async grids(n: number): Promise<Grid[]> {
+      const data = Array.from({ length: n }, gridData);
+      await publish(GridEvents.created, data);
+      await replicated(data);
+      return data.map(toGrid);
+    },
+    async retire(grid: Grid): Promise<void> {
+      const data: GridEventData = { ...grid.data, status: 'RETIRED' };
+      await publish(GridEvents.retired, [data]);
+      await replicated([data]);
+    },
+    async dispute(grid: Grid, input: Record<string, unknown> = {}, token?: string): Promise<Dispute> {
+      return dataOf(
+        await gql<{ registerDispute: Dispute }>(
+          svc.url,
+          `mutation($input: RegisterDisputeInput!) { registerDispute(input: $input) { ${DISPUTE} } }`,
+          { input: { gridId: grid.id, kind: 'NEIGHBOURHOOD', origin: 'WALK_IN', summary: '邻里纠纷：楼上漏水', ...input } },
+          token ?? (await admin),
+        ),
+      ).registerDispute;
+    },
+    async close(): Promise<void> {
+      await producer?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { BaseConfig, baseConfigSchema } from '@civgrid/service-kit';
+
+export const configSchema = baseConfigSchema;
+export type IncidentReportingConfig = BaseConfig;

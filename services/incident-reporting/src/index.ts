@@ -1,0 +1,1 @@
+export { incidentReporting } from './definition';

@@ -1,0 +1,1 @@
+export { populationRegistry } from './definition';
