@@ -4,12 +4,14 @@ import { incidentSchemas } from './incident';
 import { populationSchemas } from './population';
 import { mediationSchemas } from './mediation';
 import { populationCountSchemas } from './population-counts';
+import { reactionSchemas } from './reactions';
 
 export * from './grid';
 export * from './population';
 export * from './mediation';
 export * from './incident';
 export * from './population-counts';
+export * from './reactions';
 export * from './schema-parts';
 
 /** Every event type of every domain, with its schema: producers validate on write, consumers on read. */
@@ -19,6 +21,7 @@ export const eventSchemas: Readonly<Record<string, JsonSchema>> = {
   ...populationSchemas,
   ...mediationSchemas,
   ...populationCountSchemas,
+  ...reactionSchemas,
 };
 
 export const catalogue = new EventCatalogue(eventSchemas);
