@@ -15,6 +15,10 @@ export interface StackService {
   db: TestDatabase;
   /** The SQL the service sends between record() and stop(). */
   sql: { record(): Promise<void>; stop(): Promise<string[]> };
+  /** Sets the service's clock (null lets it run again): deadlines without waiting. */
+  setClock(at: Date | null): Promise<void>;
+  /** Runs one round of a scheduled job now. */
+  runJob(name: string): Promise<{ ran: boolean; count: number }>;
   topic(domain: string): string;
   stop(): Promise<void>;
 }
@@ -36,17 +40,22 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
   const env = { ...process.env, ...serviceEnv({ databaseUrl: db.url, topicPrefix: prefix, keys }), NODE_ENV: 'test' };
   const main = join(__dirname, '..', '..', subgraph.dir, 'dist', 'main.js');
   const child: ChildProcess = fork(main, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const pending = new Map<number, (result: unknown) => void>();
+  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   let next = 0;
   let url: string;
   try {
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${subgraph.name} did not start in 60 s`)), 60_000);
-      child.on('message', (message: { ready?: string; id?: number; result?: unknown }) => {
+      child.on('message', (message: { ready?: string; id?: number; result?: unknown; error?: string }) => {
         if (message.ready) {
           clearTimeout(timer);
           resolve(message.ready);
-        } else if (message.id !== undefined) pending.get(message.id)?.(message.result);
+        } else if (message.id !== undefined) {
+          const waiter = pending.get(message.id);
+          pending.delete(message.id);
+          if (message.error) waiter?.reject(new Error(message.error));
+          else waiter?.resolve(message.result);
+        }
       });
       child.once('exit', (code) => reject(new Error(`${subgraph.name} exited (${code}) before it was ready; is it built (pnpm -r build)?`)));
     });
@@ -55,17 +64,19 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
     await db.drop();
     throw error;
   }
-  const ask = <T>(op: string): Promise<T> =>
-    new Promise((resolve) => {
+  const ask = <T>(op: string, args: Record<string, unknown> = {}): Promise<T> =>
+    new Promise((resolve, reject) => {
       const id = next++;
-      pending.set(id, (result) => resolve(result as T));
-      child.send({ id, op });
+      pending.set(id, { resolve: (result) => resolve(result as T), reject });
+      child.send({ id, op, ...args });
     });
   return {
     name: subgraph.name,
     url,
     db,
     sql: { record: () => ask<void>('sql.record'), stop: () => ask<string[]>('sql.stop') },
+    setClock: (at) => ask<void>('clock.set', { at: at?.toISOString() ?? null }),
+    runJob: (name) => ask<{ ran: boolean; count: number }>('job.run', { name }),
     topic: (domain) => eventsTopic({ prefix }, domain),
     async stop() {
       const exited = child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();

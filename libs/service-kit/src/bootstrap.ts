@@ -8,6 +8,8 @@ import { ServiceDefinition } from './definition';
 import { createLogger, PinoNestLogger } from './logger';
 import { ServiceRuntime } from './runtime';
 import { SqlRecorder } from './sql-recorder';
+import { Clock } from './clock';
+import { Jobs } from './jobs';
 import { ServiceKitModule } from './service-kit.module';
 
 export interface StartedService {
@@ -100,10 +102,10 @@ export async function runMain(def: ServiceDefinition): Promise<void> {
   }
 }
 
-export interface HarnessRequest {
-  id: number;
-  op: 'sql.record' | 'sql.stop';
-}
+export type HarnessRequest =
+  | { id: number; op: 'sql.record' | 'sql.stop' }
+  | { id: number; op: 'clock.set'; at: string | null }
+  | { id: number; op: 'job.run'; name: string };
 
 /**
  * A test harness that forked this service (NODE_ENV=test only) may ask over the IPC channel for the
@@ -111,6 +113,8 @@ export interface HarnessRequest {
  */
 function answerTestHarness(started: StartedService): void {
   const sql = started.app.get(SqlRecorder);
+  const clock = started.app.get(Clock);
+  const jobs = started.app.get(Jobs);
   const send = process.send!.bind(process);
   process.on('message', (message: HarnessRequest) => {
     switch (message.op) {
@@ -120,6 +124,16 @@ function answerTestHarness(started: StartedService): void {
         break;
       case 'sql.stop':
         send({ id: message.id, result: sql.stop() });
+        break;
+      case 'clock.set':
+        clock.set(message.at === null ? null : new Date(message.at));
+        send({ id: message.id, result: null });
+        break;
+      case 'job.run':
+        jobs.runNow(message.name).then(
+          (result) => send({ id: message.id, result }),
+          (error: unknown) => send({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+        );
         break;
     }
   });

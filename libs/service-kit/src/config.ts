@@ -27,6 +27,8 @@ export const baseConfigSchema = z
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(100).default(3),
     KAFKA_TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).default(7 * 24 * 3600 * 1000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+    // Scheduled jobs (deadlines, overdue checks); off for a read-only replica of a service.
+    JOBS_ENABLED: bool.default(true),
     AUTH_ISSUER: z.string().min(1).default('civgrid-dev'),
     AUTH_AUDIENCE: z.string().min(1).default('civgrid'),
     AUTH_PUBLIC_KEY: pem.optional(),

@@ -1,4 +1,6 @@
 export * from './bootstrap';
+export * from './clock';
+export * from './jobs';
 export * from './config';
 export * from './context';
 export * from './definition';

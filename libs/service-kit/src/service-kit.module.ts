@@ -13,7 +13,9 @@ import { BaseConfig } from './config';
 import { RequestContext } from './context';
 import { ServiceDefinition } from './definition';
 import { contextError, createErrorFormatter } from './errors';
+import { Clock } from './clock';
 import { EventHandlers } from './event-handlers';
+import { Jobs } from './jobs';
 import { HealthController } from './health.controller';
 import { createKafka } from './kafka';
 import { Loaders } from './loaders';
@@ -111,11 +113,13 @@ export class ServiceKitModule {
         { provide: KAFKA, useValue: createKafka(config.KAFKA_CLIENT_ID ?? def.name, config.KAFKA_BROKERS, logger) },
         { provide: Outbox, useValue: new Outbox(`/civgrid/${def.name}`, def.catalogue) },
         EventHandlers,
+        Clock,
+        Jobs,
         ServiceRuntime,
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_PIPE, useValue: validationPipe },
       ],
-      exports: [SERVICE, CONFIG, LOGGER, SqlRecorder, TokenVerifier, DataSource, KAFKA, Outbox, EventHandlers, ServiceRuntime],
+      exports: [SERVICE, CONFIG, LOGGER, SqlRecorder, TokenVerifier, DataSource, KAFKA, Outbox, EventHandlers, Clock, Jobs, ServiceRuntime],
     };
   }
 }

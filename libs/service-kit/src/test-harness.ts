@@ -3,12 +3,17 @@ import { createTestDatabase, makeKeys, serviceEnv, TestDatabase, TestKeys, topic
 import { startService, StartedService } from './bootstrap';
 import { ServiceDefinition } from './definition';
 import { SqlRecorder } from './sql-recorder';
+import { Clock } from './clock';
+import { Jobs } from './jobs';
 
 export interface TestService extends StartedService {
   db: TestDatabase;
   keys: TestKeys;
   prefix: string;
   sql: SqlRecorder;
+  /** The service's clock: set it to cross a deadline without waiting. */
+  clock: Clock;
+  jobs: Jobs;
   topic(domain: string): string;
   stop(): Promise<void>;
 }
@@ -39,6 +44,8 @@ export async function startTestService(
     keys,
     prefix,
     sql: started.app.get(SqlRecorder),
+    clock: started.app.get(Clock),
+    jobs: started.app.get(Jobs),
     topic: (domain: string) => eventsTopic({ prefix }, domain),
     async stop() {
       await started.close();

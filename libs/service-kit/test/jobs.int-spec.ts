@@ -1,0 +1,65 @@
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '@civgrid/testing';
+import { BaseConfig, Clock, Jobs, ServiceDefinition } from '../src';
+
+let db: TestDatabase;
+const sources: DataSource[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase('jobs');
+});
+afterAll(async () => {
+  await Promise.all(sources.map((s) => s.destroy()));
+  await db?.drop();
+});
+
+/** One "instance" of a service: its own pool and its own Jobs, on the shared database. */
+async function instance(clock = new Clock()): Promise<Jobs> {
+  const ds = new DataSource({ type: 'postgres', url: db.url });
+  await ds.initialize();
+  sources.push(ds);
+  const def = { name: 'jobs-test' } as ServiceDefinition;
+  return new Jobs(ds, clock, def, { JOBS_ENABLED: true } as BaseConfig, pino({ level: 'silent' }), { schemaOnly: false });
+}
+
+describe('scheduled jobs', () => {
+  it('runs a round on one instance at a time, and the other instance skips it', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const a = await instance();
+    const b = await instance();
+    for (const [jobs, label] of [[a, 'a'], [b, 'b']] as const) {
+      jobs.register({
+        name: 'deadline-sweep',
+        everyMs: 60_000,
+        run: async () => {
+          seen.push(label);
+          await gate;
+          return 1;
+        },
+      });
+    }
+    const first = a.runNow('deadline-sweep');
+    await new Promise((r) => setTimeout(r, 200));
+    const second = await b.runNow('deadline-sweep');
+    release();
+    expect(await first).toEqual({ ran: true, count: 1 });
+    expect(second).toEqual({ ran: false, count: 0 });
+    expect(seen).toEqual(['a']);
+    // Once the first round is over, the other instance may run the next one.
+    expect(await b.runNow('deadline-sweep')).toEqual({ ran: true, count: 1 });
+  });
+
+  it('gives each round the clock time, which tests may set', async () => {
+    const clock = new Clock();
+    const jobs = await instance(clock);
+    const times: string[] = [];
+    jobs.register({ name: 'tick', everyMs: 60_000, run: (now) => Promise.resolve(void times.push(now.toISOString())) });
+    clock.set(new Date('2026-11-24T07:45:00+08:00'));
+    await jobs.runNow('tick');
+    expect(times).toEqual(['2026-11-23T23:45:00.000Z']);
+    await expect(jobs.runNow('nope')).rejects.toThrow(/no job nope/);
+  });
+});
