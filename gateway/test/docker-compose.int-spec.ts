@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '@civgrid/service-kit';
 import { gatewayConfigSchema, SUBGRAPH_URL_ENV } from '../src/config';
 import { SUBGRAPHS } from '../src/compose/subgraphs';
@@ -43,3 +43,24 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(root, 'deploy', 'docker', 'Dockerfile'))).toBe(true);
   });
 });
+
+describe('deploy/k8s', () => {
+  it('deploys every subgraph and the gateway with health probes, listed in the kustomization', () => {
+    const dir = join(root, 'deploy', 'k8s');
+    const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+    const docs = kustomization.resources.flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as K8sObject));
+    const deployments = docs.filter((d) => d.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SUBGRAPHS.map((s) => s.name), 'gateway'].sort());
+    for (const d of deployments) {
+      const container = d.spec.template.spec.containers[0];
+      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    }
+  });
+});
+
+interface K8sObject {
+  kind: string;
+  metadata: { name: string };
+  spec: { template: { spec: { containers: { readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } } }[] } } };
+}
