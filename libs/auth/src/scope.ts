@@ -34,3 +34,33 @@ export function scopeCondition(principal: Principal, column: string, params: unk
   params.push(principal.areas);
   return `${column} <@ $${params.length}::ltree[]`;
 }
+
+/** Roles whose scope is their areas, whatever else they hold. */
+const AREA_WIDE_ROLES = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER, Role.ANALYST, Role.MEDIATOR, Role.DEPARTMENT_OFFICER];
+
+/** A grid member who holds no wider role sees only the grids they look after. */
+export const isLimitedToOwnGrids = (principal: Principal): boolean => hasRole(principal, Role.GRID_MEMBER) && !hasRole(principal, ...AREA_WIDE_ROLES);
+
+/** May the principal see a row that belongs to a grid (by the grid's id and path)? */
+export const canSeeGridRow = (principal: Principal, row: { gridId: string; gridPath: string }): boolean =>
+  isInScope(principal, row.gridPath) && (!isLimitedToOwnGrids(principal) || principal.grids.includes(row.gridId));
+
+export function assertGridRowInScope(principal: Principal, row: { gridId: string; gridPath: string }, what = 'this grid'): void {
+  assertInScope(principal, row.gridPath, what);
+  if (isLimitedToOwnGrids(principal) && !principal.grids.includes(row.gridId)) {
+    throw forbidden('NOT_YOUR_GRID', `You may only act in the grids you look after, and ${what} is not one of them.`);
+  }
+}
+
+/**
+ * The SQL condition for rows tied to a grid: under the principal's areas and, for a grid member,
+ * in their own grids. 'TRUE' for an admin. Parameters are appended to `params`.
+ */
+export function gridRowCondition(principal: Principal, pathColumn: string, gridIdColumn: string, params: unknown[]): string {
+  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
+  params.push(principal.areas);
+  const inAreas = `${pathColumn} <@ $${params.length}::ltree[]`;
+  if (!isLimitedToOwnGrids(principal)) return inAreas;
+  params.push(principal.grids);
+  return `(${inAreas} AND ${gridIdColumn} = ANY($${params.length}::uuid[]))`;
+}
