@@ -2,7 +2,7 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Resolve
 import { CurrentPrincipal, Principal, principalOf, Roles, Role } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { AreaService } from './area.service';
-import { AreaArgs, AreaByCodeArgs, AreasArgs, CreateAreaInput } from './dto/area.inputs';
+import { AreaArgs, AreaByCodeArgs, AreasArgs, CreateAreaInput, RenameAreaInput } from './dto/area.inputs';
 import { AreaConnection, AreaType } from './dto/area.type';
 import { AreaErrors } from './area.errors';
 
@@ -29,6 +29,12 @@ export class AreaResolver {
   @Roles(Role.ADMIN, Role.DISTRICT_OFFICER)
   createArea(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateAreaInput): Promise<AreaType> {
     return this.service.create(principal, input);
+  }
+
+  @Mutation(() => AreaType, { description: 'Renames an area (a town becomes a street, say); its code and path stay.' })
+  @Roles(Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER)
+  renameArea(@CurrentPrincipal() principal: Principal, @Args('input') input: RenameAreaInput): Promise<AreaType> {
+    return this.service.rename(principal, input);
   }
 
   @ResolveField(() => AreaType, { nullable: true })

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, isInScope, isWithin, Principal, Role } from '@civgrid/auth';
-import { AreaCreatedData, GridEvents } from '@civgrid/contracts';
+import { AreaCreatedData, AreaRenamedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { areaCodeProblem, childLevel } from './area-code';
 import { AreaEntity } from './area.entity';
 import { AreaErrors } from './area.errors';
-import { AreasArgs, CreateAreaInput } from './dto/area.inputs';
+import { AreasArgs, CreateAreaInput, RenameAreaInput } from './dto/area.inputs';
 import { AreaLevelEnum, AreaType } from './dto/area.type';
 
 export const toAreaType = (e: AreaEntity): AreaType => ({
@@ -73,6 +73,21 @@ export class AreaService {
       };
       await this.outbox.add(manager, { type: GridEvents.areaCreated, aggregateType: 'AdministrativeArea', aggregateId: area.id, data });
       return toAreaType(area);
+    });
+  }
+
+  async rename(principal: Principal, input: RenameAreaInput): Promise<AreaType> {
+    assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER], 'rename administrative areas');
+    return this.dataSource.transaction(async (manager) => {
+      const [area] = await manager.query<AreaEntity[]>(`SELECT ${COLUMNS} FROM administrative_area WHERE id = $1 FOR UPDATE`, [input.id]);
+      if (!area) throw AreaErrors.notFound(input.id);
+      assertInScope(principal, area.path, 'this area');
+      const name = input.name.trim();
+      if (name === area.name) return toAreaType(area);
+      await manager.query(`UPDATE administrative_area SET name = $2 WHERE id = $1`, [area.id, name]);
+      const data: AreaRenamedData = { areaId: area.id, code: area.code, path: area.path, name, previousName: area.name };
+      await this.outbox.add(manager, { type: GridEvents.areaRenamed, aggregateType: 'AdministrativeArea', aggregateId: area.id, data });
+      return toAreaType({ ...area, name });
     });
   }
 

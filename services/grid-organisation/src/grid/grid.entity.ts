@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { GridKind, GridStatus } from '@civgrid/contracts';
+import { GeoJsonPolygon } from '../geometry/polygon';
 
 @Entity('grid')
 export class GridEntity {
@@ -32,4 +33,7 @@ export class GridEntity {
 
   @Column({ name: 'effective_to', type: 'date', nullable: true })
   effectiveTo!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  boundary!: GeoJsonPolygon | null;
 }

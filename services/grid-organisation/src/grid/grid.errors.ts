@@ -12,5 +12,11 @@ export const GridErrors = {
   parentInOtherArea: () => badInput('GRID_PARENT_OTHER_AREA', 'The parent grid belongs to another village or community.'),
   parentRetired: () => conflict('GRID_PARENT_RETIRED', 'The parent grid is retired.'),
   codeTaken: (code: string) => conflict('GRID_CODE_TAKEN', `A grid with code ${code} already exists.`),
+  retired: (code: string) => conflict('GRID_RETIRED', `Grid ${code} is retired and can no longer change.`),
+  hasActiveChildren: (code: string, n: number) =>
+    conflict('GRID_HAS_ACTIVE_CHILDREN', `Grid ${code} still has ${n} active grid(s) below it: retire, merge or move them first.`),
+  coverageRepeated: (keys: string[]) => badInput('GRID_COVERAGE_REPEATED', `A coverage item is listed twice: ${keys.join(', ')}.`, { items: keys }),
+  boundaryInvalid: (problem: string) => badInput('GRID_BOUNDARY_INVALID', `The boundary is not a valid GeoJSON polygon: ${problem}.`),
+  boundaryBothWays: () => badInput('GRID_BOUNDARY_INVALID', 'Give a new boundary or clearBoundary, not both.'),
   totalExists: () => conflict('GRID_TOTAL_EXISTS', 'This village or community already has an active total grid.'),
 };

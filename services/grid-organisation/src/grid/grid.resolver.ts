@@ -5,7 +5,8 @@ import { AreaService } from '../area/area.service';
 import { AreaType } from '../area/dto/area.type';
 import { GridErrors } from './grid.errors';
 import { canReadGrid, GRID_MANAGERS, GridService } from './grid.service';
-import { CreateGridInput, GridArgs, GridsArgs } from './dto/grid.inputs';
+import { CoverageItemType } from './dto/coverage.type';
+import { CreateGridInput, GridArgs, GridByCodeArgs, GridsArgs, RetireGridInput, UpdateGridInput } from './dto/grid.inputs';
 import { GridConnection, GridType } from './dto/grid.type';
 
 @Resolver(() => GridType)
@@ -20,6 +21,11 @@ export class GridResolver {
     return this.service.byId(principal, id);
   }
 
+  @Query(() => GridType, { description: 'One grid by its code, active or retired.' })
+  gridByCode(@CurrentPrincipal() principal: Principal, @Args() { code }: GridByCodeArgs): Promise<GridType> {
+    return this.service.byCode(principal, code);
+  }
+
   @Query(() => GridConnection, { description: 'Grids you may see, in tree order; a subtree with underPath.' })
   grids(@CurrentPrincipal() principal: Principal, @Args() args: GridsArgs): Promise<Connection<GridType>> {
     return this.service.list(principal, args);
@@ -29,6 +35,23 @@ export class GridResolver {
   @Roles(...GRID_MANAGERS)
   createGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateGridInput): Promise<GridType> {
     return this.service.create(principal, input);
+  }
+
+  @Mutation(() => GridType, { description: 'Renames a grid, replaces its coverage or outline.' })
+  @Roles(...GRID_MANAGERS)
+  updateGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateGridInput): Promise<GridType> {
+    return this.service.update(principal, input);
+  }
+
+  @Mutation(() => GridType, { description: 'Retires a grid (never deletes it); its assignments end.' })
+  @Roles(...GRID_MANAGERS)
+  retireGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: RetireGridInput): Promise<GridType> {
+    return this.service.retire(principal, input);
+  }
+
+  @ResolveField(() => [CoverageItemType], { description: 'The buildings or streets it looks after.' })
+  coverage(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<CoverageItemType[]> {
+    return ctx.loaders.get<string, CoverageItemType[]>('grid.coverage', (ids) => this.service.loadCoverage(ids)).load(grid.id);
   }
 
   @ResolveField(() => AreaType, { description: 'The village or community.' })

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
+import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
-import { Outbox } from '@civgrid/events';
+import { DomainEvent, Outbox } from '@civgrid/events';
 import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { AreaEntity } from '../area/area.entity';
+import { GeoJsonPolygon, polygonProblem } from '../geometry/polygon';
+import { endAssignmentsOfGrids } from '../member/assignment-sql';
+import { CoverageItem, coverageItem, duplicateKeys } from './coverage';
 import { GridEntity } from './grid.entity';
 import { GridErrors } from './grid.errors';
-import { CreateGridInput, GridsArgs } from './dto/grid.inputs';
+import { CoverageItemInput, CoverageItemType, GeoJsonPolygonInput } from './dto/coverage.type';
+import { CreateGridInput, GridsArgs, RetireGridInput, UpdateGridInput } from './dto/grid.inputs';
 import { GridKindEnum, GridStatusEnum, GridType } from './dto/grid.type';
 
 export const GRID_MANAGERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
@@ -24,25 +28,66 @@ export const toGridType = (e: GridEntity): GridType => ({
   effectiveTo: e.effectiveTo,
   areaId: e.areaId,
   parentGridId: e.parentGridId,
+  boundary: e.boundary ?? null,
 });
 
-const COLUMNS = `id, code, name, kind, area_id AS "areaId", parent_grid_id AS "parentGridId", path, status,
-  to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(effective_to, 'YYYY-MM-DD') AS "effectiveTo"`;
+/** The columns of a grid row, from a table or alias `t`. */
+export const gridColumns = (t: string): string =>
+  `${t}.id, ${t}.code, ${t}.name, ${t}.kind, ${t}.area_id AS "areaId", ${t}.parent_grid_id AS "parentGridId", ${t}.path, ${t}.status,
+   to_char(${t}.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(${t}.effective_to, 'YYYY-MM-DD') AS "effectiveTo", ${t}.boundary`;
+const COLUMNS = gridColumns('grid');
 
-/** A grid member who is nothing else sees only the grids they look after. */
-const onlyOwnGrids = (p: Principal): boolean => hasRole(p, Role.GRID_MEMBER) && !hasRole(p, ...GRID_MANAGERS, Role.ANALYST, Role.MEDIATOR, Role.DEPARTMENT_OFFICER);
-
-export function gridReadCondition(principal: Principal, params: unknown[]): string {
-  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
-  params.push(principal.areas);
-  const inAreas = `path <@ $${params.length}::ltree[]`;
-  if (!onlyOwnGrids(principal)) return inAreas;
-  params.push(principal.grids);
-  return `(${inAreas} AND id = ANY($${params.length}::uuid[]))`;
+/** UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount]; this gives the rows. */
+export async function updateReturning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const result = await manager.query<[T[], number]>(sql, params);
+  return result[0];
 }
 
-export const canReadGrid = (principal: Principal, grid: Pick<GridType, 'id' | 'path'>): boolean =>
-  isInScope(principal, grid.path) && (!onlyOwnGrids(principal) || principal.grids.includes(grid.id));
+/** Validated coverage items of an input, refusing one listed twice. */
+export function coverageOf(input: readonly CoverageItemInput[] | undefined): CoverageItem[] {
+  const items = (input ?? []).map((i) => coverageItem(i.kind, i.name));
+  const twice = duplicateKeys(items);
+  if (twice.length > 0) throw GridErrors.coverageRepeated(twice);
+  return items;
+}
+
+/** A validated polygon, or a refusal that says what is wrong with it. */
+export function boundaryOf(input: GeoJsonPolygonInput | undefined): GeoJsonPolygon | null {
+  if (!input) return null;
+  const polygon = { type: input.type, coordinates: input.coordinates };
+  const problem = polygonProblem(polygon);
+  if (problem) throw GridErrors.boundaryInvalid(problem);
+  return polygon as GeoJsonPolygon;
+}
+
+/** One multi-row insert for a grid's coverage. */
+export async function insertCoverage(manager: EntityManager, gridId: string, areaId: string, items: readonly CoverageItem[], firstPosition = 0): Promise<void> {
+  if (items.length === 0) return;
+  const params: unknown[] = [gridId, areaId];
+  const values = items.map((item, i) => {
+    params.push(randomUUID(), item.kind, item.name, item.key, firstPosition + i);
+    const n = params.length;
+    return `($${n - 4}::uuid, $1::uuid, $2::uuid, $${n - 3}::coverage_kind, $${n - 2}, $${n - 1}, $${n}::int)`;
+  });
+  await manager.query(`INSERT INTO grid_coverage_item (id, grid_id, area_id, kind, name, item_key, position) VALUES ${values.join(', ')}`, params);
+}
+
+/** A grid locked for a change, with its area's path; refused when outside the principal's areas. */
+export async function lockGrid(manager: EntityManager, principal: Principal, id: string): Promise<GridEntity & { areaPath: string }> {
+  const [grid] = await manager.query<(GridEntity & { areaPath: string })[]>(
+    `SELECT ${gridColumns('g')}, a.path::text AS "areaPath"
+       FROM grid g JOIN administrative_area a ON a.id = g.area_id WHERE g.id = $1 FOR UPDATE OF g`,
+    [id],
+  );
+  if (!grid) throw GridErrors.notFound(id);
+  assertInScope(principal, grid.path, `grid ${grid.code}`);
+  return grid;
+}
+
+// One rule for grids across the services: under the reader's areas, and a grid member's own grids.
+export const gridReadCondition = (principal: Principal, params: unknown[]): string => gridRowCondition(principal, 'path', 'id', params);
+
+export const canReadGrid = (principal: Principal, grid: Pick<GridType, 'id' | 'path'>): boolean => canSeeGridRow(principal, { gridId: grid.id, gridPath: grid.path });
 
 export const gridEventData = (g: GridEntity, areaPath: string): GridEventData => ({
   gridId: g.id,
@@ -65,6 +110,8 @@ export class GridService {
 
   async create(principal: Principal, input: CreateGridInput): Promise<GridType> {
     assertRole(principal, GRID_MANAGERS, 'create grids');
+    const items = coverageOf(input.coverage);
+    const boundary = boundaryOf(input.boundary);
     return this.dataSource.transaction(async (manager) => {
       const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
       if (!area) throw GridErrors.areaNotFound(input.areaId);
@@ -86,8 +133,10 @@ export class GridService {
         status: 'ACTIVE',
         effectiveFrom: new Date().toISOString().slice(0, 10),
         effectiveTo: null,
+        boundary,
       });
       await manager.insert(GridEntity, grid);
+      await insertCoverage(manager, grid.id, area.id, items);
       await this.outbox.add(manager, {
         type: GridEvents.created,
         aggregateType: 'Grid',
@@ -96,6 +145,54 @@ export class GridService {
       });
       return toGridType(grid);
     });
+  }
+
+  async update(principal: Principal, input: UpdateGridInput): Promise<GridType> {
+    assertRole(principal, GRID_MANAGERS, 'change grids');
+    if (input.boundary && input.clearBoundary) throw GridErrors.boundaryBothWays();
+    const items = input.coverage ? coverageOf(input.coverage) : undefined;
+    const boundary = input.boundary ? boundaryOf(input.boundary) : undefined;
+    return this.dataSource.transaction(async (manager) => {
+      const grid = await lockGrid(manager, principal, input.id);
+      if (grid.status !== 'ACTIVE') throw GridErrors.retired(grid.code);
+      const next = { ...grid, name: input.name ?? grid.name, boundary: input.clearBoundary ? null : (boundary ?? grid.boundary) };
+      await manager.query(`UPDATE grid SET name = $2, boundary = $3::jsonb, updated_at = now() WHERE id = $1`, [grid.id, next.name, next.boundary ? JSON.stringify(next.boundary) : null]);
+      if (items) {
+        await manager.query(`DELETE FROM grid_coverage_item WHERE grid_id = $1`, [grid.id]);
+        await insertCoverage(manager, grid.id, grid.areaId, items);
+      }
+      await this.outbox.add(manager, { type: GridEvents.updated, aggregateType: 'Grid', aggregateId: grid.id, data: gridEventData(next, grid.areaPath) });
+      return toGridType(next);
+    });
+  }
+
+  /** Retires a grid that is no longer needed; its assignments end. Reshaping retires grids too. */
+  async retire(principal: Principal, input: RetireGridInput): Promise<GridType> {
+    assertRole(principal, GRID_MANAGERS, 'retire grids');
+    return this.dataSource.transaction(async (manager) => {
+      const grid = await lockGrid(manager, principal, input.id);
+      if (grid.status !== 'ACTIVE') throw GridErrors.retired(grid.code);
+      const [children] = await manager.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid WHERE parent_grid_id = $1 AND status = 'ACTIVE'`, [grid.id]);
+      if ((children?.n ?? 0) > 0) throw GridErrors.hasActiveChildren(grid.code, children.n);
+      const [retired] = await updateReturning<GridEntity>(
+        manager,
+        `UPDATE grid SET status = 'RETIRED', effective_to = current_date, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [grid.id],
+      );
+      const events: DomainEvent[] = await endAssignmentsOfGrids(manager, [grid.id]);
+      events.push({ type: GridEvents.retired, aggregateType: 'Grid', aggregateId: grid.id, data: gridEventData(retired, grid.areaPath) });
+      await this.outbox.add(manager, ...events);
+      return toGridType(retired);
+    });
+  }
+
+  /** Coverage of a batch of grids, in one statement. */
+  async loadCoverage(gridIds: readonly string[]): Promise<CoverageItemType[][]> {
+    const rows = await this.dataSource.query<(CoverageItemType & { gridId: string })[]>(
+      `SELECT grid_id AS "gridId", kind, name, item_key AS key FROM grid_coverage_item WHERE grid_id = ANY($1::uuid[]) ORDER BY grid_id, position`,
+      [gridIds],
+    );
+    return groupByKeys(gridIds, rows.map((r) => ({ ...r, kind: r.kind })), (r) => r.gridId);
   }
 
   private async checkParent(manager: EntityManager, input: CreateGridInput, area: AreaEntity): Promise<GridEntity | null> {
@@ -116,6 +213,13 @@ export class GridService {
   async byId(principal: Principal, id: string): Promise<GridType> {
     const [grid] = (await this.loadByIds([id])) as [GridType | Error];
     if (grid instanceof Error || !canReadGrid(principal, grid)) throw GridErrors.notFound(id);
+    return grid;
+  }
+
+  async byCode(principal: Principal, code: string): Promise<GridType> {
+    const rows = await this.dataSource.query<GridEntity[]>(`SELECT ${COLUMNS} FROM grid WHERE code = $1`, [code]);
+    const grid = rows[0] ? toGridType(rows[0]) : undefined;
+    if (!grid || !canReadGrid(principal, grid)) throw GridErrors.notFound(code);
     return grid;
   }
 

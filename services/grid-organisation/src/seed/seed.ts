@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AreaCreatedData, GridEvents } from '@civgrid/contracts';
+import { AreaCreatedData, DepartmentCreatedData, GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { gridEventData } from '../grid/grid.service';
+import { PiiCipher } from '@civgrid/pii';
+import { coverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
+import { gridEventData } from '../grid/grid.service';
+import { assignmentEvent, AssignmentRow } from '../member/assignment-sql';
 import { planDistrict, SeedSize } from './district-plan';
 
 export interface SeedResult {
@@ -14,12 +17,19 @@ export interface SeedResult {
   gridId: string;
   areas: number;
   grids: number;
-  inserted: { areas: number; grids: number };
+  members: number;
+  inserted: { areas: number; grids: number; members: number; assignments: number; departments: number };
 }
 
 const CHUNK = 1000;
 
-async function insertMany<T>(manager: EntityManager, rows: T[], sql: (values: string) => string, columns: (row: T) => unknown[], onChunk: () => void): Promise<Record<string, string>[]> {
+async function insertMany<T>(
+  manager: EntityManager,
+  rows: T[],
+  sql: (values: string) => string,
+  columns: (row: T) => unknown[],
+  onChunk: (n: number) => void,
+): Promise<Record<string, string>[]> {
   const out: Record<string, string>[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
@@ -30,21 +40,29 @@ async function insertMany<T>(manager: EntityManager, rows: T[], sql: (values: st
       params.push(...cols);
       return `(${cols.map((_, j) => `$${at + j + 1}`).join(', ')})`;
     });
-    out.push(...(await manager.query<Record<string, string>[]>(sql(values.join(", ")), params)));
-    onChunk();
+    out.push(...(await manager.query<Record<string, string>[]>(sql(values.join(', ')), params)));
+    onChunk(chunk.length);
   }
   return out;
 }
 
 /**
- * Seeds a district in one transaction with multi-row inserts, level by level. Idempotent: rows
- * that exist (by code) are kept, and only new rows raise events, so replicas elsewhere fill in.
+ * Seeds a district in one transaction with multi-row inserts, level by level: areas, grids with
+ * their coverage, departments, a member for every grid (phone encrypted) and a grid leader
+ * assignment each. Idempotent: rows that exist (by code, by phone hash, by an open leader
+ * assignment) are kept, and only new rows raise events, so replicas elsewhere fill in.
  */
-export async function seedDistrict(dataSource: DataSource, outbox: Outbox, size: SeedSize, progress: (done: number, total: number) => void = () => undefined): Promise<SeedResult> {
+export async function seedDistrict(
+  dataSource: DataSource,
+  outbox: Outbox,
+  size: SeedSize,
+  cipher: PiiCipher,
+  progress: (done: number, total: number) => void = () => undefined,
+): Promise<SeedResult> {
   const plan = planDistrict(size);
-  const total = plan.areas.length + plan.grids.length;
+  const total = plan.areas.length + plan.grids.length * 3 + plan.departments.length;
   let done = 0;
-  const tick = (n: number) => () => progress((done = Math.min(total, done + n)), total);
+  const tick = (n: number): void => progress((done = Math.min(total, done + n)), total);
   return dataSource.transaction(async (manager) => {
     const events: DomainEvent[] = [];
     let insertedAreas = 0;
@@ -62,15 +80,16 @@ export async function seedDistrict(dataSource: DataSource, outbox: Outbox, size:
           ON CONFLICT (code) DO NOTHING
           RETURNING id, code, name, level, parent_id AS "parentId", path::text AS path`,
         (a) => [randomUUID(), a.code, a.name, a.level, a.urban, a.parentCode],
-        tick(Math.min(rows.length, CHUNK)),
+        tick,
       );
       insertedAreas += inserted.length;
       for (const a of inserted) {
-        const data: AreaCreatedData = { areaId: a['id'], code: a['code'], name: a['name'], level: level, parentId: a['parentId'] ?? null, path: a['path'] };
+        const data: AreaCreatedData = { areaId: a['id'], code: a['code'], name: a['name'], level, parentId: a['parentId'] ?? null, path: a['path'] };
         events.push({ type: GridEvents.areaCreated, aggregateType: 'AdministrativeArea', aggregateId: data.areaId, data });
       }
     }
-    let insertedGrids = 0;
+
+    const insertedGridCodes = new Set<string>();
     for (const kind of ['TOTAL', 'BASIC'] as const) {
       const rows = plan.grids.filter((g) => g.kind === kind);
       const inserted = await insertMany(
@@ -86,14 +105,88 @@ export async function seedDistrict(dataSource: DataSource, outbox: Outbox, size:
           RETURNING id, code, name, kind, area_id AS "areaId", parent_grid_id AS "parentGridId", path::text AS path, status,
                     (SELECT path::text FROM administrative_area WHERE id = area_id) AS "areaPath"`,
         (g) => [randomUUID(), g.code, g.name, g.kind, g.areaCode, g.parentCode],
-        tick(Math.min(rows.length, CHUNK)),
+        tick,
       );
-      insertedGrids += inserted.length;
       for (const g of inserted) {
         const entity = g as unknown as GridEntity & { areaPath: string };
+        insertedGridCodes.add(entity.code);
         events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: entity.id, data: gridEventData(entity, entity.areaPath) });
       }
     }
+    // Coverage only for grids made now: a reshaped or edited grid keeps what people gave it.
+    const coverage = plan.grids
+      .filter((g) => insertedGridCodes.has(g.code))
+      .flatMap((g) => g.coverage.map((c, position) => ({ ...coverageItem(c.kind, c.name), gridCode: g.code, position })));
+    await insertMany(
+      manager,
+      coverage,
+      (values) => `
+        INSERT INTO grid_coverage_item (id, grid_id, area_id, kind, name, item_key, position)
+        SELECT v.id::uuid, g.id, g.area_id, v.kind::coverage_kind, v.name, v.item_key, v.position::int
+          FROM (VALUES ${values}) AS v(id, grid_code, kind, name, item_key, position) JOIN grid g ON g.code = v.grid_code
+        ON CONFLICT DO NOTHING`,
+      (c) => [randomUUID(), c.gridCode, c.kind, c.name, c.key, c.position],
+      () => undefined,
+    );
+
+    const departments = await insertMany(
+      manager,
+      plan.departments,
+      (values) => `
+        INSERT INTO department (id, code, name, kind, level, area_id, area_path)
+        SELECT v.id::uuid, v.code, v.name, v.kind::department_kind, 'DISTRICT', d.id, d.path
+          FROM (VALUES ${values}) AS v(id, code, name, kind, district_code) JOIN administrative_area d ON d.code = v.district_code
+        ON CONFLICT DO NOTHING
+        RETURNING id, code, name, kind, area_id AS "areaId", area_path::text AS "areaPath"`,
+      (d) => [randomUUID(), d.code, d.name, d.kind, plan.areas[0].code],
+      tick,
+    );
+    for (const d of departments) {
+      const data: DepartmentCreatedData = { departmentId: d['id'], code: d['code'], name: d['name'], kind: d['kind'] as DepartmentCreatedData['kind'], level: 'DISTRICT', areaId: d['areaId'], areaPath: d['areaPath'] };
+      events.push({ type: GridEvents.departmentCreated, aggregateType: 'Department', aggregateId: data.departmentId, data });
+    }
+
+    // Members: the phone hash is deterministic, so a member seeded before is found again.
+    // Bytes travel as hex text ('\\x…') and are cast back: VALUES gives parameters no type to bind to.
+    const hex = (b: Buffer): string => `\\x${b.toString('hex')}`;
+    const members = plan.members.map((m) => ({ ...m, hash: hex(cipher.hash(m.phone)) }));
+    const insertedMembers = await insertMany(
+      manager,
+      members,
+      (values) => `
+        INSERT INTO grid_member (id, name, phone_cipher, phone_hash, employment, area_id, area_path)
+        SELECT v.id::uuid, v.name, v.cipher::bytea, v.hash::bytea, v.employment::member_employment, a.id, a.path
+          FROM (VALUES ${values}) AS v(id, name, cipher, hash, employment, grid_code)
+          JOIN grid g ON g.code = v.grid_code JOIN administrative_area a ON a.id = g.area_id
+        ON CONFLICT DO NOTHING
+        RETURNING id, employment, area_id AS "areaId", area_path::text AS "areaPath"`,
+      (m) => [randomUUID(), m.name, hex(cipher.encrypt(m.phone)), m.hash, m.employment, m.gridCode],
+      tick,
+    );
+    for (const m of insertedMembers) {
+      const data: MemberRegisteredData = { memberId: m['id'], areaId: m['areaId'], areaPath: m['areaPath'], employment: m['employment'] as MemberRegisteredData['employment'], userId: null };
+      events.push({ type: GridEvents.memberRegistered, aggregateType: 'GridMember', aggregateId: data.memberId, data });
+    }
+
+    // Each member leads their grid, unless the grid has a leader already (or the member holds a post).
+    const assignments = await insertMany(
+      manager,
+      members,
+      (values) => `
+        INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from)
+        SELECT v.id::uuid, m.id, g.id, 'GRID_LEADER', now()
+          FROM (VALUES ${values}) AS v(id, hash, grid_code)
+          JOIN grid_member m ON m.phone_hash = v.hash::bytea
+          JOIN grid g ON g.code = v.grid_code AND g.status = 'ACTIVE'
+         WHERE NOT EXISTS (SELECT 1 FROM grid_assignment a WHERE a.grid_id = g.id AND a.role = 'GRID_LEADER' AND (a.active_to IS NULL OR a.active_to > now()))
+           AND NOT EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id)
+        RETURNING id, member_id AS "memberId", grid_id AS "gridId", (SELECT path::text FROM grid WHERE id = grid_id) AS "gridPath",
+                  role, active_from AS "from", active_to AS "to"`,
+      (m) => [randomUUID(), m.hash, m.gridCode],
+      tick,
+    );
+    for (const a of assignments) events.push(assignmentEvent(GridEvents.memberAssigned, a as unknown as AssignmentRow));
+
     for (let i = 0; i < events.length; i += CHUNK) await outbox.add(manager, ...events.slice(i, i + CHUNK));
 
     const [first] = await manager.query<{ districtPath: string; districtName: string; townPath: string; villagePath: string; gridId: string }[]>(
@@ -109,7 +202,14 @@ export async function seedDistrict(dataSource: DataSource, outbox: Outbox, size:
       ...first,
       areas: plan.areas.length,
       grids: plan.grids.length,
-      inserted: { areas: insertedAreas, grids: insertedGrids },
+      members: plan.members.length,
+      inserted: {
+        areas: insertedAreas,
+        grids: insertedGridCodes.size,
+        members: insertedMembers.length,
+        assignments: assignments.length,
+        departments: departments.length,
+      },
     };
   });
 }

@@ -51,3 +51,15 @@ export class AreasArgs extends PageArgs {
   @IsEnum(AreaLevelEnum)
   level?: AreaLevelEnum;
 }
+
+@InputType()
+export class RenameAreaInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}

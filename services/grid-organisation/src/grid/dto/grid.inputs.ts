@@ -1,6 +1,8 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
+import { CoverageItemInput, GeoJsonPolygonInput } from './coverage.type';
 import { GridKindEnum, GridStatusEnum } from './grid.type';
 
 @InputType()
@@ -26,6 +28,62 @@ export class CreateGridInput {
   @IsOptional()
   @IsUUID()
   parentGridId?: string;
+
+  @Field(() => [CoverageItemInput], { nullable: true, description: 'Buildings or streets it looks after.' })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => CoverageItemInput)
+  coverage?: CoverageItemInput[];
+
+  @Field(() => GeoJsonPolygonInput, { nullable: true, description: 'Its outline.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoJsonPolygonInput)
+  boundary?: GeoJsonPolygonInput;
+}
+
+@InputType()
+export class UpdateGridInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @Field(() => [CoverageItemInput], { nullable: true, description: 'Replaces the coverage. To hand items to another grid, use moveCoverage.' })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => CoverageItemInput)
+  coverage?: CoverageItemInput[];
+
+  @Field(() => GeoJsonPolygonInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoJsonPolygonInput)
+  boundary?: GeoJsonPolygonInput;
+
+  @Field({ nullable: true, description: 'True removes the outline.' })
+  @IsOptional()
+  @IsBoolean()
+  clearBoundary?: boolean;
+}
+
+@InputType()
+export class RetireGridInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ description: 'Why, for the history.' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }
 
 @ArgsType()
@@ -33,6 +91,13 @@ export class GridArgs {
   @Field(() => ID)
   @IsUUID()
   id!: string;
+}
+
+@ArgsType()
+export class GridByCodeArgs {
+  @Field()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'code must be 1–40 letters, digits, dashes or underscores' })
+  code!: string;
 }
 
 @ArgsType()

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
+import { GeoJsonPolygonType } from './coverage.type';
 
 export enum GridKindEnum {
   TOTAL = 'TOTAL',
@@ -43,6 +44,9 @@ export class GridType {
 
   @Field(() => String, { nullable: true, description: 'Last day in force, once retired.' })
   effectiveTo!: string | null;
+
+  @Field(() => GeoJsonPolygonType, { nullable: true, description: 'Its outline, when one was drawn.' })
+  boundary!: GeoJsonPolygonType | null;
 
   areaId!: string;
   parentGridId!: string | null;

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assertInScope, assertRole, Principal, Role } from '@civgrid/auth';
+import { DepartmentCreatedData, GridEvents } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
+import { Connection, decodeCursor, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { AreaEntity } from '../area/area.entity';
+import { DepartmentErrors } from './department.errors';
+import { CreateDepartmentInput, DepartmentsArgs } from './dto/department.inputs';
+import { DepartmentLevelEnum, DepartmentType } from './dto/department.type';
+
+export const DEPARTMENT_MANAGERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER];
+
+const COLUMNS = `id, code, name, kind, level, area_id AS "areaId", area_path::text AS "areaPath", contact_phone AS "contactPhone", address`;
+
+
+/**
+ * Departments are public institutions: everyone may read them (a grid member whistles to a
+ * district bureau far outside their own grid). Creating one is for the district, or a town for its own.
+ */
+@Injectable()
+export class DepartmentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(principal: Principal, input: CreateDepartmentInput): Promise<DepartmentType> {
+    assertRole(principal, DEPARTMENT_MANAGERS, 'create departments');
+    if (input.level === DepartmentLevelEnum.DISTRICT) assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER], 'create district departments');
+    return this.dataSource.transaction(async (manager) => {
+      const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
+      if (!area) throw DepartmentErrors.areaNotFound(input.areaId);
+      assertInScope(principal, area.path, 'this area');
+      if (area.level !== (input.level as string)) throw DepartmentErrors.levelMismatch(input.level, area.level);
+      const [taken] = await manager.query<{ byCode: boolean }[]>(`SELECT code = $1 AS "byCode" FROM department WHERE code = $1 OR (area_id = $2 AND name = $3) LIMIT 1`, [
+        input.code,
+        area.id,
+        input.name,
+      ]);
+      if (taken) throw taken.byCode ? DepartmentErrors.codeTaken(input.code) : DepartmentErrors.nameTaken(input.name);
+      const department: DepartmentType = {
+        id: randomUUID(),
+        code: input.code,
+        name: input.name,
+        kind: input.kind,
+        level: input.level,
+        areaId: area.id,
+        areaPath: area.path,
+        contactPhone: input.contactPhone ?? null,
+        address: input.address ?? null,
+      };
+      await manager.query(
+        `INSERT INTO department (id, code, name, kind, level, area_id, area_path, contact_phone, address) VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, $8, $9)`,
+        [department.id, department.code, department.name, department.kind, department.level, area.id, area.path, department.contactPhone, department.address],
+      );
+      const data: DepartmentCreatedData = { departmentId: department.id, code: department.code, name: department.name, kind: department.kind, level: department.level, areaId: area.id, areaPath: area.path };
+      await this.outbox.add(manager, { type: GridEvents.departmentCreated, aggregateType: 'Department', aggregateId: department.id, data });
+      return department;
+    });
+  }
+
+  async byId(id: string): Promise<DepartmentType> {
+    const [row] = await this.loadByIds([id]);
+    if (!row || row instanceof Error) throw DepartmentErrors.notFound(id);
+    return row;
+  }
+
+  async list(args: DepartmentsArgs): Promise<Connection<DepartmentType>> {
+    const params: unknown[] = [];
+    const where = ['TRUE'];
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`area_path <@ $${params.length}::ltree`);
+    }
+    if (args.kind) {
+      params.push(args.kind);
+      where.push(`kind = $${params.length}`);
+    }
+    if (args.level) {
+      params.push(args.level);
+      where.push(`level = $${params.length}`);
+    }
+    const countParams = [...params];
+    const filter = where.join(' AND ');
+    const after = decodeCursor(args.after, 1);
+    if (after) {
+      params.push(after[0]);
+      where.push(`code > $${params.length}`);
+    }
+    params.push(args.first + 1);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<DepartmentType[]>(`SELECT ${COLUMNS} FROM department WHERE ${where.join(' AND ')} ORDER BY code LIMIT $${params.length}`, params),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM department WHERE ${filter}`, countParams),
+    ]);
+    return toConnection(rows, args.first, count[0]?.n ?? 0, (r) => r, (r) => [r.code]);
+  }
+
+  async loadByIds(ids: readonly string[]): Promise<(DepartmentType | Error)[]> {
+    const rows = await this.dataSource.query<DepartmentType[]>(`SELECT ${COLUMNS} FROM department WHERE id = ANY($1::uuid[])`, [ids]);
+    return orderByKeys(ids, rows, (d) => d.id, (id) => DepartmentErrors.notFound(id));
+  }
+}

@@ -1,0 +1,22 @@
+import { ArgsType, Field, Int } from '@nestjs/graphql';
+import { IsEnum, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { GridProblemKindEnum } from './health.type';
+
+@ArgsType()
+export class GridHealthArgs {
+  @Field({ description: 'The district, town, village or grid to check.' })
+  @MaxLength(2048)
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'areaPath must be an ltree path' })
+  areaPath!: string;
+
+  @Field(() => [GridProblemKindEnum], { nullable: true, description: 'Only these kinds (default: all).' })
+  @IsOptional()
+  @IsEnum(GridProblemKindEnum, { each: true })
+  kinds?: GridProblemKindEnum[];
+
+  @Field(() => Int, { defaultValue: 100, description: 'At most this many problems of each kind (1–1000).' })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+}

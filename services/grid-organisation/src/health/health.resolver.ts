@@ -1,0 +1,48 @@
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@civgrid/auth';
+import { RequestContext } from '@civgrid/service-kit';
+import { GridType } from '../grid/dto/grid.type';
+import { GridService } from '../grid/grid.service';
+import { GridMemberType } from '../member/dto/member.type';
+import { MemberService } from '../member/member.service';
+import { GridHealthArgs } from './dto/health.args';
+import { GridHealthType, GridPopulationCountsType, GridProblemType } from './dto/health.type';
+import { HealthService } from './health.service';
+
+@Resolver(() => GridHealthType)
+export class GridHealthResolver {
+  constructor(private readonly service: HealthService) {}
+
+  @Query(() => GridHealthType, { description: 'Grids too large, overlapping, with nobody assigned, and members carrying too much, under an area.' })
+  gridHealth(@CurrentPrincipal() principal: Principal, @Args() args: GridHealthArgs): Promise<GridHealthType> {
+    return this.service.report(principal, args);
+  }
+}
+
+@Resolver(() => GridProblemType)
+export class GridProblemResolver {
+  constructor(
+    private readonly gridService: GridService,
+    private readonly memberService: MemberService,
+  ) {}
+
+  @ResolveField(() => [GridType], { description: 'The grids concerned.' })
+  grids(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<(GridType | Error)[]> {
+    return ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.gridService.loadByIds(ids)).loadMany(p.gridIds);
+  }
+
+  @ResolveField(() => GridMemberType, { nullable: true, description: 'Member overloaded: who.' })
+  member(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridMemberType> | null {
+    return p.memberId ? ctx.loaders.get<string, GridMemberType>('member.byId', (ids) => this.memberService.loadByIds(ids)).load(p.memberId) : null;
+  }
+}
+
+@Resolver(() => GridType)
+export class GridCountsResolver {
+  constructor(private readonly service: HealthService) {}
+
+  @ResolveField(() => GridPopulationCountsType, { nullable: true, description: 'Households and residents, as the population registry last reported.' })
+  populationCounts(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridPopulationCountsType | null> {
+    return ctx.loaders.get<string, GridPopulationCountsType | null>('grid.counts', (ids) => this.service.loadCounts(ids)).load(grid.id);
+  }
+}

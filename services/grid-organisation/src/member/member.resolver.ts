@@ -1,0 +1,134 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Connection, RequestContext } from '@civgrid/service-kit';
+import { AreaService } from '../area/area.service';
+import { AreaType } from '../area/dto/area.type';
+import { GridType } from '../grid/dto/grid.type';
+import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
+import { MemberErrors } from './member.errors';
+import { MemberService } from './member.service';
+import { AssignGridMemberInput, EndGridAssignmentInput, GridMemberArgs, GridMembersArgs, RegisterGridMemberInput } from './dto/member.inputs';
+import { AssignmentRoleEnum, GridAssignmentType, GridMemberConnection, GridMemberType } from './dto/member.type';
+
+const assignmentsLoader = (ctx: RequestContext, service: MemberService, by: 'grid' | 'member', currentOnly: boolean) =>
+  ctx.loaders.get<string, GridAssignmentType[]>(`assignments.${by}.${currentOnly}`, (ids) => service.loadAssignments(by, ids, currentOnly));
+
+const memberLoader = (ctx: RequestContext, service: MemberService) =>
+  ctx.loaders.get<string, GridMemberType>('member.byId', (ids) => service.loadByIds(ids));
+
+@Resolver(() => GridMemberType)
+export class GridMemberResolver {
+  constructor(
+    private readonly service: MemberService,
+    private readonly areaService: AreaService,
+  ) {}
+
+  @Query(() => GridMemberType)
+  gridMember(@CurrentPrincipal() principal: Principal, @Args() { id }: GridMemberArgs): Promise<GridMemberType> {
+    return this.service.byId(principal, id);
+  }
+
+  @Query(() => GridMemberConnection, { description: 'Grid members you may see; by area, by grid, or by exact phone number.' })
+  gridMembers(@CurrentPrincipal() principal: Principal, @Args() args: GridMembersArgs): Promise<Connection<GridMemberType>> {
+    return this.service.list(principal, args);
+  }
+
+  @Mutation(() => GridMemberType)
+  @Roles(...GRID_MANAGERS)
+  registerGridMember(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterGridMemberInput): Promise<GridMemberType> {
+    return this.service.register(principal, input);
+  }
+
+  @Mutation(() => GridAssignmentType, { description: 'Gives a member a role on a grid; a grid has at most one grid leader at a time.' })
+  @Roles(...GRID_MANAGERS)
+  assignGridMember(@CurrentPrincipal() principal: Principal, @Args('input') input: AssignGridMemberInput): Promise<GridAssignmentType> {
+    return this.service.assign(principal, input);
+  }
+
+  @Mutation(() => GridAssignmentType)
+  @Roles(...GRID_MANAGERS)
+  endGridAssignment(@CurrentPrincipal() principal: Principal, @Args('input') input: EndGridAssignmentInput): Promise<GridAssignmentType> {
+    return this.service.endAssignment(principal, input);
+  }
+
+  @ResolveField(() => String, {
+    description:
+      'Masked (138****5678) unless you need it — an officer over the member’s area, the member’s own grid leader, or the member — and state why in `purpose`; every unmasked read is audited.',
+  })
+  phone(
+    @Parent() member: GridMemberType,
+    @Context() ctx: RequestContext,
+    @Args('purpose', { type: () => String, nullable: true, description: 'Why you need the number (3–500 characters).' }) purpose?: string,
+  ): Promise<string> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<GridMemberType, string>(`member.phone.${purpose ?? ''}`, (members) => this.service.phones(principal, members, purpose))
+      .load(member);
+  }
+
+  @ResolveField(() => AreaType, { description: 'The area the member works for.' })
+  area(@Parent() member: GridMemberType, @Context() ctx: RequestContext): Promise<AreaType> {
+    return ctx.loaders.get<string, AreaType>('area.byId', (ids) => this.areaService.loadByIds(ids)).load(member.areaId);
+  }
+
+  @ResolveField(() => [GridAssignmentType])
+  assignments(
+    @Parent() member: GridMemberType,
+    @Context() ctx: RequestContext,
+    @Args('current', { defaultValue: true, description: 'Only those in force now.' }) current: boolean,
+  ): Promise<GridAssignmentType[]> {
+    return assignmentsLoader(ctx, this.service, 'member', current).load(member.id);
+  }
+
+  @ResolveReference()
+  async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<GridMemberType> {
+    const principal = principalOf(ctx);
+    const member = await memberLoader(ctx, this.service).load(ref.id);
+    const sharing = await ctx.loaders.get<string, boolean>('member.sharing', async (ids) => {
+      const set = await this.service.sharingGrid(principal, ids);
+      return ids.map((id) => set.has(id));
+    }).load(ref.id);
+    if (!this.service.canRead(principal, member, sharing)) throw MemberErrors.notFound(ref.id);
+    return member;
+  }
+}
+
+@Resolver(() => GridAssignmentType)
+export class GridAssignmentResolver {
+  constructor(
+    private readonly service: MemberService,
+    private readonly grids: GridService,
+  ) {}
+
+  @ResolveField(() => GridMemberType)
+  member(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridMemberType> {
+    return memberLoader(ctx, this.service).load(a.memberId);
+  }
+
+  @ResolveField(() => GridType)
+  grid(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridType> {
+    return ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.grids.loadByIds(ids)).load(a.gridId);
+  }
+}
+
+@Resolver(() => GridType)
+export class GridStaffResolver {
+  constructor(private readonly service: MemberService) {}
+
+  @ResolveField(() => [GridAssignmentType], { description: 'Who looks after the grid.' })
+  assignments(
+    @Parent() grid: GridType,
+    @Context() ctx: RequestContext,
+    @Args('current', { defaultValue: true, description: 'Only those in force now; false for the whole history.' }) current: boolean,
+  ): Promise<GridAssignmentType[]> {
+    return assignmentsLoader(ctx, this.service, 'grid', current).load(grid.id);
+  }
+
+  @ResolveField(() => GridMemberType, { nullable: true, description: 'The grid leader (网格长) now.' })
+  async leader(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridMemberType | null> {
+    if (!canReadGrid(principalOf(ctx), grid)) return null;
+    const current = await assignmentsLoader(ctx, this.service, 'grid', true).load(grid.id);
+    const lead = current.find((a) => a.role === AssignmentRoleEnum.GRID_LEADER);
+    return lead ? memberLoader(ctx, this.service).load(lead.memberId) : null;
+  }
+}

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assertInScope, assertRole, hasRole, isInScope, isLimitedToOwnGrids, Principal, Role } from '@civgrid/auth';
+import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
+import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
+import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { AreaEntity } from '../area/area.entity';
+import { GRID_MANAGERS, lockGrid } from '../grid/grid.service';
+import { ASSIGNMENT_COLUMNS, assignmentEvent, AssignmentRow } from './assignment-sql';
+import { MemberErrors } from './member.errors';
+import { AssignGridMemberInput, EndGridAssignmentInput, GridMembersArgs, RegisterGridMemberInput } from './dto/member.inputs';
+import { AssignmentRoleEnum, GridAssignmentType, GridMemberType } from './dto/member.type';
+
+/** Officers who look after people in an area see their phone numbers (with a stated purpose). */
+const PHONE_READERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
+
+const MEMBER_COLUMNS = `m.id, m.name, m.employment, m.user_id AS "userId", m.area_id AS "areaId", m.area_path::text AS "areaPath"`;
+
+type MemberRow = GridMemberType;
+
+const toMemberType = (r: MemberRow): GridMemberType => ({
+  id: r.id,
+  name: r.name,
+  employment: r.employment,
+  userId: r.userId,
+  areaId: r.areaId,
+  areaPath: r.areaPath,
+});
+
+const toAssignmentType = (a: AssignmentRow, now = Date.now()): GridAssignmentType => ({
+  id: a.id,
+  role: a.role as AssignmentRoleEnum,
+  from: new Date(a.from),
+  to: a.to ? new Date(a.to) : null,
+  current: new Date(a.from).getTime() <= now && (!a.to || new Date(a.to).getTime() > now),
+  memberId: a.memberId,
+  gridId: a.gridId,
+});
+
+const CURRENT = `a.active_from <= now() AND (a.active_to IS NULL OR a.active_to > now())`;
+
+/** A grid member who is nothing else sees only the people of their own grids, and themselves. */
+const onlyOwnGrids = isLimitedToOwnGrids;
+
+function memberReadCondition(principal: Principal, params: unknown[]): string {
+  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
+  params.push(principal.areas);
+  const inAreas = `m.area_path <@ $${params.length}::ltree[]`;
+  if (!onlyOwnGrids(principal)) return inAreas;
+  params.push(principal.grids, principal.userId);
+  return `(${inAreas} AND (m.user_id = $${params.length} OR EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = ANY($${params.length - 1}::uuid[]) AND ${CURRENT})))`;
+}
+
+/** One spelling per number, so the lookup hash finds `138 1234 5678` and `138-1234-5678` alike. */
+export const normalisePhone = (phone: string): string => phone.replace(/[\s()-]/g, '');
+
+@Injectable()
+export class MemberService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async register(principal: Principal, input: RegisterGridMemberInput): Promise<GridMemberType> {
+    assertRole(principal, GRID_MANAGERS, 'register grid members');
+    const phone = normalisePhone(input.phone);
+    if (!PHONE_PATTERN.test(phone)) throw MemberErrors.phoneInvalid();
+    return this.dataSource.transaction(async (manager) => {
+      const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
+      if (!area) throw MemberErrors.areaNotFound(input.areaId);
+      assertInScope(principal, area.path, 'this area');
+      const hash = this.cipher.hash(phone);
+      const [taken] = await manager.query<{ byPhone: boolean }[]>(
+        `SELECT phone_hash = $1 AS "byPhone" FROM grid_member WHERE phone_hash = $1 OR ($2::text IS NOT NULL AND user_id = $2) LIMIT 1`,
+        [hash, input.userId ?? null],
+      );
+      if (taken) throw taken.byPhone ? MemberErrors.phoneTaken() : MemberErrors.userTaken(input.userId!);
+      const member: MemberRow = {
+        id: randomUUID(),
+        name: input.name.trim(),
+        employment: input.employment,
+        userId: input.userId ?? null,
+        areaId: area.id,
+        areaPath: area.path,
+      };
+      await manager.query(
+        `INSERT INTO grid_member (id, name, phone_cipher, phone_hash, employment, user_id, area_id, area_path)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::ltree)`,
+        [member.id, member.name, this.cipher.encrypt(phone), hash, member.employment, member.userId, member.areaId, member.areaPath],
+      );
+      const data: MemberRegisteredData = { memberId: member.id, areaId: area.id, areaPath: area.path, employment: member.employment, userId: member.userId };
+      await this.outbox.add(manager, { type: GridEvents.memberRegistered, aggregateType: 'GridMember', aggregateId: member.id, data });
+      return toMemberType(member);
+    });
+  }
+
+  async byId(principal: Principal, id: string): Promise<GridMemberType> {
+    const params: unknown[] = [id];
+    const rows = await this.dataSource.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1 AND ${memberReadCondition(principal, params)}`, params);
+    if (!rows[0]) throw MemberErrors.notFound(id);
+    return toMemberType(rows[0]);
+  }
+
+  async list(principal: Principal, args: GridMembersArgs): Promise<Connection<GridMemberType>> {
+    const params: unknown[] = [];
+    const where = [memberReadCondition(principal, params)];
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`m.area_path <@ $${params.length}::ltree`);
+    }
+    if (args.gridId) {
+      params.push(args.gridId);
+      where.push(`EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = $${params.length} AND ${CURRENT})`);
+    }
+    if (args.phone) {
+      if (!hasRole(principal, ...PHONE_READERS)) throw MemberErrors.phoneSearchForbidden();
+      params.push(this.cipher.hash(normalisePhone(args.phone)));
+      where.push(`m.phone_hash = $${params.length}`);
+    }
+    const countParams = [...params];
+    const filter = where.join(' AND ');
+    const after = decodeCursor(args.after, 2);
+    const page = [...where];
+    if (after) {
+      params.push(after[0], after[1]);
+      page.push(`(m.area_path, m.id) > ($${params.length - 1}::ltree, $${params.length}::uuid)`);
+    }
+    params.push(args.first + 1);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<MemberRow[]>(
+        `SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE ${page.join(' AND ')} ORDER BY m.area_path, m.id LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid_member m WHERE ${filter}`, countParams),
+    ]);
+    return toConnection(rows, args.first, count[0]?.n ?? 0, toMemberType, (r) => [r.areaPath, r.id]);
+  }
+
+  async loadByIds(ids: readonly string[]): Promise<(GridMemberType | Error)[]> {
+    const rows = await this.dataSource.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = ANY($1::uuid[])`, [ids]);
+    return orderByKeys(ids, rows.map(toMemberType), (m) => m.id, (id) => MemberErrors.notFound(id));
+  }
+
+  canRead(principal: Principal, member: GridMemberType, sharedGrid: boolean): boolean {
+    if (member.userId !== null && member.userId === principal.userId) return true;
+    if (!isInScope(principal, member.areaPath)) return false;
+    return !onlyOwnGrids(principal) || sharedGrid;
+  }
+
+  /**
+   * Phones of a batch of members for one reader: unmasked only where the reader needs them (an
+   * officer over the member's area, the member's own grid leader, the member) and a purpose is
+   * stated; every unmasked read is written to pii_audit before the number is returned.
+   */
+  async phones(principal: Principal, members: readonly GridMemberType[], purpose: string | undefined): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string; phone: Buffer }[]>(`SELECT id, phone_cipher AS phone FROM grid_member WHERE id = ANY($1::uuid[])`, [
+      members.map((m) => m.id),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, this.cipher.decrypt(r.phone)]));
+    if (purpose !== undefined && (purpose.trim().length < 3 || purpose.length > 500)) throw MemberErrors.purposeInvalid();
+    const allowed = purpose ? await this.phoneReadable(principal, members) : new Set<string>();
+    const reads = members.filter((m) => allowed.has(m.id));
+    await recordPiiReads(
+      this.dataSource.manager,
+      reads.map((m) => ({ actor: principal.userId, actorRoles: principal.roles, subjectType: 'GridMember', subjectId: m.id, fields: ['phone'], purpose: purpose!.trim() })),
+    );
+    return members.map((m) => {
+      const phone = byId.get(m.id) ?? '';
+      return allowed.has(m.id) ? phone : maskPhone(phone);
+    });
+  }
+
+  private async phoneReadable(principal: Principal, members: readonly GridMemberType[]): Promise<Set<string>> {
+    const allowed = new Set<string>();
+    const officer = hasRole(principal, ...PHONE_READERS);
+    for (const m of members) {
+      if ((officer && isInScope(principal, m.areaPath)) || (m.userId !== null && m.userId === principal.userId)) allowed.add(m.id);
+    }
+    const rest = members.filter((m) => !allowed.has(m.id)).map((m) => m.id);
+    if (rest.length === 0) return allowed;
+    // The reader's own member record leads a grid on which the member currently works.
+    const led = await this.dataSource.query<{ id: string }[]>(
+      `SELECT DISTINCT a.member_id AS id
+         FROM grid_assignment a
+         JOIN grid_assignment l ON l.grid_id = a.grid_id AND l.role = 'GRID_LEADER'
+                               AND l.active_from <= now() AND (l.active_to IS NULL OR l.active_to > now())
+         JOIN grid_member lm ON lm.id = l.member_id AND lm.user_id = $2
+        WHERE a.member_id = ANY($1::uuid[]) AND ${CURRENT}`,
+      [rest, principal.userId],
+    );
+    for (const r of led) allowed.add(r.id);
+    return allowed;
+  }
+
+  async assign(principal: Principal, input: AssignGridMemberInput): Promise<GridAssignmentType> {
+    assertRole(principal, GRID_MANAGERS, 'assign grid members');
+    return this.dataSource.transaction(async (manager) => {
+      const grid = await lockGrid(manager, principal, input.gridId);
+      if (grid.status !== 'ACTIVE') throw MemberErrors.gridRetired(grid.code);
+      const [member] = await manager.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1`, [input.memberId]);
+      if (!member) throw MemberErrors.notFound(input.memberId);
+      assertInScope(principal, member.areaPath, 'this grid member');
+      const from = input.from ?? new Date();
+      if (input.role === AssignmentRoleEnum.GRID_LEADER) {
+        // A clear answer naming the current leader; the exclusion constraint stays the real guard.
+        const [current] = await manager.query<{ id: string; memberId: string }[]>(
+          `SELECT id, member_id AS "memberId" FROM grid_assignment
+            WHERE grid_id = $1 AND role = 'GRID_LEADER' AND tstzrange(active_from, active_to, '[)') && tstzrange($2, NULL, '[)') LIMIT 1`,
+          [grid.id, from],
+        );
+        if (current) throw MemberErrors.leaderTaken(grid.code, { assignmentId: current.id, memberId: current.memberId });
+      }
+      const id = randomUUID();
+      try {
+        await manager.query(`INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from) VALUES ($1, $2, $3, $4, $5)`, [id, member.id, grid.id, input.role, from]);
+      } catch (error) {
+        // A concurrent assignment got there first: the database refused, the transaction rolls back.
+        const constraint = (error as { constraint?: string }).constraint;
+        if (constraint === 'ex_assignment_one_leader') throw MemberErrors.leaderTaken(grid.code);
+        if (constraint === 'ex_assignment_same_role') throw MemberErrors.assignmentExists();
+        throw error;
+      }
+      const row: AssignmentRow = { id, memberId: member.id, gridId: grid.id, gridPath: grid.path, role: input.role, from, to: null };
+      await this.outbox.add(manager, assignmentEvent(GridEvents.memberAssigned, row));
+      return toAssignmentType(row);
+    });
+  }
+
+  async endAssignment(principal: Principal, input: EndGridAssignmentInput): Promise<GridAssignmentType> {
+    assertRole(principal, GRID_MANAGERS, 'end grid assignments');
+    return this.dataSource.transaction(async (manager) => {
+      const [current] = await manager.query<AssignmentRow[]>(
+        `SELECT ${ASSIGNMENT_COLUMNS} FROM grid_assignment a JOIN grid g ON g.id = a.grid_id WHERE a.id = $1 FOR UPDATE OF a`,
+        [input.assignmentId],
+      );
+      if (!current) throw MemberErrors.assignmentNotFound(input.assignmentId);
+      assertInScope(principal, current.gridPath, 'this grid');
+      const at = input.at ?? new Date();
+      if (current.to && new Date(current.to).getTime() <= Date.now()) throw MemberErrors.assignmentEnded();
+      if (at.getTime() < new Date(current.from).getTime()) throw MemberErrors.endBeforeStart();
+      await manager.query(`UPDATE grid_assignment SET active_to = $2 WHERE id = $1`, [current.id, at]);
+      const ended = { ...current, to: at };
+      await this.outbox.add(manager, assignmentEvent(GridEvents.memberUnassigned, ended));
+      return toAssignmentType(ended);
+    });
+  }
+
+  /** Assignments of a batch of grids (or members), current ones only unless asked, one statement. */
+  async loadAssignments(by: 'grid' | 'member', ids: readonly string[], currentOnly: boolean): Promise<GridAssignmentType[][]> {
+    const column = by === 'grid' ? 'a.grid_id' : 'a.member_id';
+    const rows = await this.dataSource.query<AssignmentRow[]>(
+      `SELECT ${ASSIGNMENT_COLUMNS} FROM grid_assignment a JOIN grid g ON g.id = a.grid_id
+        WHERE ${column} = ANY($1::uuid[]) ${currentOnly ? `AND ${CURRENT}` : ''} ORDER BY a.active_from, a.id`,
+      [ids],
+    );
+    return groupByKeys(ids, rows.map((r) => toAssignmentType(r)), (a) => (by === 'grid' ? a.gridId : a.memberId));
+  }
+
+  /** Which of these members share a current grid with a grid-member-only reader, in one statement. */
+  async sharingGrid(principal: Principal, memberIds: readonly string[]): Promise<Set<string>> {
+    if (!onlyOwnGrids(principal)) return new Set(memberIds);
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT DISTINCT a.member_id AS id FROM grid_assignment a WHERE a.member_id = ANY($1::uuid[]) AND a.grid_id = ANY($2::uuid[]) AND ${CURRENT}`,
+      [memberIds, principal.grids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+}

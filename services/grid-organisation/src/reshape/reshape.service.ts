@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
+import { GridEvents, GridReshapedData } from '@civgrid/contracts';
+import { DomainEvent, Outbox } from '@civgrid/events';
+import { Connection, decodeCursor, groupByKeys, toConnection } from '@civgrid/service-kit';
+import { GeoJsonPolygon } from '../geometry/polygon';
+import { CoverageItem } from '../grid/coverage';
+import { GridEntity } from '../grid/grid.entity';
+import { GridErrors } from '../grid/grid.errors';
+import { boundaryOf, GRID_MANAGERS, gridColumns, gridEventData, insertCoverage, lockGrid, updateReturning } from '../grid/grid.service';
+import { assignmentEvent, AssignmentRow, endAssignmentsOfGrids } from '../member/assignment-sql';
+import { MemberErrors } from '../member/member.errors';
+import { planMerge, planMove, planSplit, PlanGrid, ReshapePlan } from './reshape-plan';
+import { MergeGridsInput, MoveCoverageInput, GridReshapesArgs, SplitGridInput } from './reshape.inputs';
+import { CoverageMoveType, GridReshapeType, ReshapeKindEnum } from './reshape.type';
+
+type LockedGrid = GridEntity & { areaPath: string };
+
+/** Per new grid: what the caller asked beyond the plan. */
+interface NewGridExtras {
+  boundary: GeoJsonPolygon | null;
+  leaderMemberId?: string;
+}
+
+const RESHAPE_COLUMNS = `r.id, r.kind, r.reason, r.actor, r.at, r.area_path::text AS "areaPath", r.from_grid_ids AS "fromGridIds", r.to_grid_ids AS "toGridIds"`;
+
+const parentPathOf = (path: string): string => path.split('.').slice(0, -1).join('.');
+
+/**
+ * Split, merge and move coverage: old grids are retired (never deleted), new ones created under
+ * the same parent, every coverage item's new home recorded, and one grid-reshaped event maps them
+ * all — with grid-retired, grid-created and grid-updated for the grids involved, in one transaction.
+ */
+@Injectable()
+export class ReshapeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async split(principal: Principal, input: SplitGridInput): Promise<GridReshapeType> {
+    assertRole(principal, GRID_MANAGERS, 'reshape grids');
+    const extras = input.parts.map((p) => ({ boundary: boundaryOf(p.boundary), leaderMemberId: p.leaderMemberId }));
+    return this.dataSource.transaction(async (manager) => {
+      const sources = await this.lock(manager, principal, [input.gridId]);
+      const [source] = await this.planGrids(manager, sources);
+      const plan = planSplit(source, input.parts.map((p) => ({ ...p, itemKeys: p.coverageKeys })));
+      return this.apply(manager, principal, ReshapeKindEnum.SPLIT, input.reason, sources, plan, extras);
+    });
+  }
+
+  async merge(principal: Principal, input: MergeGridsInput): Promise<GridReshapeType> {
+    assertRole(principal, GRID_MANAGERS, 'reshape grids');
+    const extras = [{ boundary: boundaryOf(input.boundary), leaderMemberId: input.leaderMemberId }];
+    return this.dataSource.transaction(async (manager) => {
+      const sources = await this.lock(manager, principal, [...new Set(input.gridIds)]);
+      const plan = planMerge(await this.planGrids(manager, sources), { code: input.code, name: input.name });
+      return this.apply(manager, principal, ReshapeKindEnum.MERGE, input.reason, sources, plan, extras);
+    });
+  }
+
+  async move(principal: Principal, input: MoveCoverageInput): Promise<GridReshapeType> {
+    assertRole(principal, GRID_MANAGERS, 'reshape grids');
+    return this.dataSource.transaction(async (manager) => {
+      const grids = await this.lock(manager, principal, input.fromGridId === input.toGridId ? [input.fromGridId] : [input.fromGridId, input.toGridId]);
+      const planned = await this.planGrids(manager, grids);
+      const from = planned.find((g) => g.id === input.fromGridId)!;
+      const to = planned.find((g) => g.id === input.toGridId) ?? from;
+      const plan = planMove(from, to, input.coverageKeys);
+      return this.apply(manager, principal, ReshapeKindEnum.MOVE, input.reason, grids, plan, []);
+    });
+  }
+
+  /** Locks grids in id order (no deadlocks between two reshapes), refusing any outside scope. */
+  private async lock(manager: EntityManager, principal: Principal, ids: string[]): Promise<LockedGrid[]> {
+    const locked = new Map<string, LockedGrid>();
+    for (const id of [...ids].sort()) locked.set(id, await lockGrid(manager, principal, id));
+    return ids.map((id) => locked.get(id)!);
+  }
+
+  private async planGrids(manager: EntityManager, grids: LockedGrid[]): Promise<PlanGrid[]> {
+    const ids = grids.map((g) => g.id);
+    const [items, children] = await Promise.all([
+      manager.query<(CoverageItem & { gridId: string })[]>(
+        `SELECT grid_id AS "gridId", kind, name, item_key AS key FROM grid_coverage_item WHERE grid_id = ANY($1::uuid[]) ORDER BY position`,
+        [ids],
+      ),
+      manager.query<{ id: string; code: string; parentGridId: string }[]>(
+        `SELECT id, code, parent_grid_id AS "parentGridId" FROM grid WHERE parent_grid_id = ANY($1::uuid[]) AND status = 'ACTIVE' ORDER BY code`,
+        [ids],
+      ),
+    ]);
+    const itemsBy = groupByKeys(ids, items, (i) => i.gridId);
+    const childrenBy = groupByKeys(ids, children, (c) => c.parentGridId);
+    return grids.map((g, i) => ({
+      id: g.id,
+      code: g.code,
+      kind: g.kind,
+      status: g.status,
+      areaId: g.areaId,
+      parentGridId: g.parentGridId,
+      items: itemsBy[i].map(({ kind, name, key }) => ({ kind, name, key })),
+      children: childrenBy[i].map(({ id, code }) => ({ id, code })),
+    }));
+  }
+
+  private async apply(
+    manager: EntityManager,
+    principal: Principal,
+    kind: ReshapeKindEnum,
+    reason: string,
+    sources: LockedGrid[],
+    plan: ReshapePlan,
+    extras: NewGridExtras[],
+  ): Promise<GridReshapeType> {
+    const first = sources[0];
+    const events: DomainEvent[] = [];
+    const codes = plan.create.map((c) => c.code);
+    if (codes.length > 0) {
+      const taken = await manager.query<{ code: string }[]>(`SELECT code FROM grid WHERE code = ANY($1::text[])`, [codes]);
+      if (taken.length > 0) throw GridErrors.codeTaken(taken.map((t) => t.code).join(', '));
+    }
+
+    // The old grids: retired, their assignments ended.
+    const retired = plan.retire.length
+      ? await updateReturning<GridEntity>(
+          manager,
+          `UPDATE grid SET status = 'RETIRED', effective_to = current_date, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
+          [plan.retire],
+        )
+      : [];
+    events.push(...(await endAssignmentsOfGrids(manager, plan.retire)));
+
+    // The new grids, under the same parent, each with its coverage and outline.
+    const parentPath = parentPathOf(first.path);
+    const created: GridEntity[] = [];
+    for (const [index, grid] of plan.create.entries()) {
+      const entity: GridEntity = {
+        id: randomUUID(),
+        code: grid.code,
+        name: grid.name,
+        kind: first.kind,
+        areaId: first.areaId,
+        parentGridId: first.parentGridId,
+        path: `${parentPath}.${grid.code}`,
+        status: 'ACTIVE',
+        effectiveFrom: new Date().toISOString().slice(0, 10),
+        effectiveTo: null,
+        boundary: extras[index]?.boundary ?? null,
+      };
+      await manager.query(
+        `INSERT INTO grid (id, code, name, kind, area_id, parent_grid_id, path, status, effective_from, boundary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, 'ACTIVE', current_date, $8::jsonb)`,
+        [entity.id, entity.code, entity.name, entity.kind, entity.areaId, entity.parentGridId, entity.path, entity.boundary ? JSON.stringify(entity.boundary) : null],
+      );
+      await insertCoverage(manager, entity.id, entity.areaId, grid.items);
+      created.push(entity);
+      // Grids below move with their coverage: new parent, new path.
+      if (grid.childGridIds.length > 0) {
+        const moved = await updateReturning<GridEntity>(
+          manager,
+          `UPDATE grid SET parent_grid_id = $2, path = $3::ltree || code::text, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
+          [grid.childGridIds, entity.id, entity.path],
+        );
+        for (const child of moved) events.push({ type: GridEvents.updated, aggregateType: 'Grid', aggregateId: child.id, data: gridEventData(child, first.areaPath) });
+      }
+    }
+
+    // A move changes coverage only: items leave the source and join the target unless already there.
+    const targetOf = (to: ReshapePlan['moves'][number]['to']): string => ('gridId' in to ? to.gridId : created[to.newGrid].id);
+    if (kind === ReshapeKindEnum.MOVE) {
+      const target = targetOf(plan.moves[0].to);
+      await manager.query(`DELETE FROM grid_coverage_item WHERE grid_id = $1 AND item_key = ANY($2::text[])`, [first.id, plan.moves.map((m) => m.item.key)]);
+      const present = new Set(
+        (await manager.query<{ key: string }[]>(`SELECT item_key AS key FROM grid_coverage_item WHERE grid_id = $1`, [target])).map((r) => r.key),
+      );
+      const [{ next }] = await manager.query<{ next: number }[]>(`SELECT COALESCE(max(position) + 1, 0)::int AS next FROM grid_coverage_item WHERE grid_id = $1`, [target]);
+      const adding = plan.moves.map((m) => m.item).filter((i) => !present.has(i.key));
+      await insertCoverage(manager, target, first.areaId, adding, next);
+    }
+
+    // New grid leaders, where asked.
+    for (const [index, grid] of created.entries()) {
+      const memberId = extras[index]?.leaderMemberId;
+      if (!memberId) continue;
+      const [member] = await manager.query<{ areaPath: string }[]>(`SELECT area_path::text AS "areaPath" FROM grid_member WHERE id = $1`, [memberId]);
+      if (!member) throw MemberErrors.notFound(memberId);
+      assertInScope(principal, member.areaPath, 'this grid member');
+      const [row] = await manager.query<AssignmentRow[]>(
+        `INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from) VALUES ($1, $2, $3, 'GRID_LEADER', now())
+         RETURNING id, member_id AS "memberId", grid_id AS "gridId", $4::text AS "gridPath", role, active_from AS "from", active_to AS "to"`,
+        [randomUUID(), memberId, grid.id, grid.path],
+      );
+      events.push(assignmentEvent(GridEvents.memberAssigned, row));
+    }
+
+    // History and the one event that maps every item.
+    const reshape: GridReshapeType = {
+      id: randomUUID(),
+      kind,
+      reason,
+      actor: principal.userId,
+      at: new Date(),
+      areaPath: first.areaPath,
+      fromGridIds: kind === ReshapeKindEnum.MOVE ? [first.id] : plan.retire,
+      toGridIds: kind === ReshapeKindEnum.MOVE ? [targetOf(plan.moves[0].to)] : created.map((c) => c.id),
+    };
+    await manager.query(
+      `INSERT INTO grid_reshape (id, kind, area_id, area_path, reason, actor, at, from_grid_ids, to_grid_ids)
+       VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8::uuid[], $9::uuid[])`,
+      [reshape.id, kind, first.areaId, first.areaPath, reason, reshape.actor, reshape.at, reshape.fromGridIds, reshape.toGridIds],
+    );
+    const moves = plan.moves.map((m) => ({ ...m.item, fromGridId: m.fromGridId, toGridId: targetOf(m.to) }));
+    if (moves.length > 0) {
+      const params: unknown[] = [reshape.id];
+      const values = moves.map((m) => {
+        params.push(m.fromGridId, m.key, m.kind, m.name, m.toGridId);
+        const n = params.length;
+        return `($1::uuid, $${n - 4}::uuid, $${n - 3}, $${n - 2}::coverage_kind, $${n - 1}, $${n}::uuid)`;
+      });
+      await manager.query(`INSERT INTO grid_reshape_item (reshape_id, from_grid_id, item_key, kind, name, to_grid_id) VALUES ${values.join(', ')}`, params);
+    }
+    for (const g of retired) events.push({ type: GridEvents.retired, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
+    for (const g of created) events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
+    const ref = (g: GridEntity) => ({ gridId: g.id, code: g.code, path: g.path });
+    const data: GridReshapedData = {
+      reshapeId: reshape.id,
+      kind: kind,
+      areaId: first.areaId,
+      areaPath: first.areaPath,
+      effectiveFrom: new Date().toISOString().slice(0, 10),
+      retiredGrids: retired.map(ref),
+      createdGrids: created.map(ref),
+      items: moves.map((m) => ({ key: m.key, kind: m.kind, fromGridId: m.fromGridId, toGridId: m.toGridId })),
+    };
+    // Keyed by the village: its reshapes reach consumers in the order they happened.
+    events.push({ type: GridEvents.reshaped, aggregateType: 'AdministrativeArea', aggregateId: first.areaId, data });
+    await this.outbox.add(manager, ...events);
+    return reshape;
+  }
+
+  async list(principal: Principal, args: GridReshapesArgs): Promise<Connection<GridReshapeType>> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (!hasRole(principal, Role.ADMIN)) {
+      params.push(principal.areas);
+      where.push(`r.area_path <@ $${params.length}::ltree[]`);
+    }
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`r.area_path <@ $${params.length}::ltree`);
+    }
+    if (args.gridId) {
+      params.push([args.gridId]);
+      where.push(`(r.from_grid_ids || r.to_grid_ids) && $${params.length}::uuid[]`);
+    }
+    const countParams = [...params];
+    const filter = where.length ? where.join(' AND ') : 'TRUE';
+    const after = decodeCursor(args.after, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(r.at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(args.first + 1);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<GridReshapeType[]>(
+        `SELECT ${RESHAPE_COLUMNS} FROM grid_reshape r WHERE ${where.length ? where.join(' AND ') : 'TRUE'} ORDER BY r.at DESC, r.id DESC LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid_reshape r WHERE ${filter}`, countParams),
+    ]);
+    return toConnection(rows, args.first, count[0]?.n ?? 0, (r) => r, (r) => [new Date(r.at).toISOString(), r.id]);
+  }
+
+  /** The reshapes each grid took part in, oldest first, in one statement for a batch of grids. */
+  async loadByGrids(gridIds: readonly string[]): Promise<GridReshapeType[][]> {
+    const rows = await this.dataSource.query<GridReshapeType[]>(
+      `SELECT ${RESHAPE_COLUMNS} FROM grid_reshape r WHERE (r.from_grid_ids || r.to_grid_ids) && $1::uuid[] ORDER BY r.at, r.id`,
+      [gridIds],
+    );
+    return gridIds.map((id) => rows.filter((r) => r.fromGridIds.includes(id) || r.toGridIds.includes(id)));
+  }
+
+  async loadItems(reshapeIds: readonly string[]): Promise<CoverageMoveType[][]> {
+    const rows = await this.dataSource.query<(CoverageMoveType & { reshapeId: string })[]>(
+      `SELECT reshape_id AS "reshapeId", item_key AS key, kind, name, from_grid_id AS "fromGridId", to_grid_id AS "toGridId"
+         FROM grid_reshape_item WHERE reshape_id = ANY($1::uuid[]) ORDER BY from_grid_id, item_key`,
+      [reshapeIds],
+    );
+    return groupByKeys(reshapeIds, rows.map((r) => ({ ...r, kind: r.kind })), (r) => r.reshapeId);
+  }
+}
