@@ -12,10 +12,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*/*', '../../../*'], message: 'import another package by its name (@civgrid/…)' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*/*', '../../../*'], message: 'import another package by its name (@civgrid/…)' }] },
+      ],
     },
   },
   {

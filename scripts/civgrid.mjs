@@ -87,11 +87,24 @@ async function test() {
   mkdirSync(dirname(results), { recursive: true });
   const jest = spawn(
     process.execPath,
-    [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', join(root, 'jest.config.js'), '--maxWorkers=2', '--json', `--outputFile=${results}`, ...process.argv.slice(3)],
+    [
+      join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '--config',
+      join(root, 'jest.config.js'),
+      '--maxWorkers=2',
+      '--json',
+      `--outputFile=${results}`,
+      ...process.argv.slice(3),
+    ],
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      env: {
+        ...process.env,
+        DATABASE_URL: infra.databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      },
     },
   );
   const code = await new Promise((resolve) => jest.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
@@ -137,7 +150,8 @@ async function demoTokens(keys, demo) {
   const { issueToken } = lib('auth');
   const out = [];
   for (const u of DEMO_USERS) {
-    const areas = u.scope === 'town' ? [demo.townPath] : u.scope === 'village' || u.scope === 'grid' ? [demo.villagePath] : [demo.districtPath];
+    const areas =
+      u.scope === 'town' ? [demo.townPath] : u.scope === 'village' || u.scope === 'grid' ? [demo.villagePath] : [demo.districtPath];
     const grids = u.scope === 'grid' ? [demo.gridId] : [];
     const token = await issueToken(
       { privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' },
@@ -185,7 +199,11 @@ async function start() {
     await ensureDatabase(infra.databaseUrl, s.db, { extensions: ['ltree', 'btree_gist', 'pgcrypto'] });
     const env = { ...common, DATABASE_URL: databaseUrl(infra.databaseUrl, s.db), PORT: String(s.port) };
     run(process.execPath, [join(root, 'services', s.name, 'dist', 'database', 'migrate.js')], { env });
-    const child = spawn(process.execPath, [join(root, 'services', s.name, 'dist', 'main.js')], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'services', s.name, 'dist', 'main.js')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('exit', (code) => !stopping && (log(`${s.name} exited (${code}); stopping everything`), void stopAll(1)));
     children.push(child);
   }
@@ -193,17 +211,25 @@ async function start() {
 
   log('seeding the demo district');
   const grid = SERVICES[0];
-  const seedOut = spawnSync(process.execPath, [join(root, 'services', 'grid-organisation', 'dist', 'seed', 'cli.js'), '--size', 'demo', '--json'], {
-    cwd: root,
-    env: { ...common, DATABASE_URL: databaseUrl(infra.databaseUrl, grid.db) },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const seedOut = spawnSync(
+    process.execPath,
+    [join(root, 'services', 'grid-organisation', 'dist', 'seed', 'cli.js'), '--size', 'demo', '--json'],
+    {
+      cwd: root,
+      env: { ...common, DATABASE_URL: databaseUrl(infra.databaseUrl, grid.db) },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (seedOut.status !== 0) throw new Error('seeding failed');
   const demo = JSON.parse(seedOut.stdout.trim().split('\n').at(-1));
 
   const gatewayEnv = { ...common, PORT: String(GATEWAY_PORT) };
-  const gw = spawn(process.execPath, [join(root, 'gateway', 'dist', 'main.js')], { cwd: root, env: gatewayEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const gw = spawn(process.execPath, [join(root, 'gateway', 'dist', 'main.js')], {
+    cwd: root,
+    env: gatewayEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   gw.on('exit', (code) => !stopping && (log(`gateway exited (${code}); stopping everything`), void stopAll(1)));
   children.push(gw);
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`);
@@ -236,7 +262,11 @@ async function token() {
   }
   const [role = 'ADMIN', ...areas] = process.argv.slice(3);
   const { issueToken } = lib('auth');
-  const t = await issueToken({ privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' }, { sub: `dev-${role.toLowerCase()}`, roles: [role], areas, grids: [] }, '30d');
+  const t = await issueToken(
+    { privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' },
+    { sub: `dev-${role.toLowerCase()}`, roles: [role], areas, grids: [] },
+    '30d',
+  );
   process.stdout.write(`${t}\n`);
 }
 
@@ -249,7 +279,12 @@ async function bench() {
   const child = spawn(process.execPath, [join(root, 'gateway', 'dist', 'bench', `${which}.js`)], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: infra.databaseUrl,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
   });
   const code = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
   await infra.stop();

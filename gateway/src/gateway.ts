@@ -54,7 +54,11 @@ function formatError(logger: Logger) {
     const ref = formatted.extensions?.['reference'];
     const reference = typeof ref === 'string' ? ref : randomUUID();
     logger.error({ err: error, reference, path: formatted.path }, 'masked error');
-    return { message: `Something went wrong on our side. Reference: ${reference}`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', reference } };
+    return {
+      message: `Something went wrong on our side. Reference: ${reference}`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+    };
   };
 }
 
@@ -112,7 +116,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     express.json({ limit: '1mb' }),
     (req, _res, next) => {
       // A safelisted operation may be sent by hash alone.
-      const hash = (req.body as { extensions?: { persistedQuery?: { sha256Hash?: string } }; query?: string } | undefined)?.extensions?.persistedQuery?.sha256Hash;
+      const hash = (req.body as { extensions?: { persistedQuery?: { sha256Hash?: string } }; query?: string } | undefined)?.extensions
+        ?.persistedQuery?.sha256Hash;
       if (known && hash && !(req.body as { query?: string }).query) {
         const query = known.get(hash);
         if (query) (req.body as { query?: string }).query = query;

@@ -35,7 +35,11 @@ export function operationLimits(limits: Limits): ValidationRule {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
 
-    const measure = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): { depth: number; aliases: number; cost: number } => {
+    const measure = (
+      set: SelectionSetNode | undefined,
+      depth: number,
+      seen: Set<string>,
+    ): { depth: number; aliases: number; cost: number } => {
       const out = { depth, aliases: 0, cost: 0 };
       for (const sel of set?.selections ?? []) {
         let inner: { depth: number; aliases: number; cost: number };
@@ -63,9 +67,12 @@ export function operationLimits(limits: Limits): ValidationRule {
     return {
       OperationDefinition(node: OperationDefinitionNode) {
         const m = measure(node.selectionSet, 1, new Set());
-        if (m.depth > limits.maxDepth) context.reportError(limitError(`The query is ${m.depth} levels deep; at most ${limits.maxDepth} are allowed.`));
-        if (m.aliases > limits.maxAliases) context.reportError(limitError(`The query uses ${m.aliases} aliases; at most ${limits.maxAliases} are allowed.`));
-        if (m.cost > limits.maxCost) context.reportError(limitError(`The query would cost ${m.cost}; at most ${limits.maxCost} is allowed. Ask for smaller pages.`));
+        if (m.depth > limits.maxDepth)
+          context.reportError(limitError(`The query is ${m.depth} levels deep; at most ${limits.maxDepth} are allowed.`));
+        if (m.aliases > limits.maxAliases)
+          context.reportError(limitError(`The query uses ${m.aliases} aliases; at most ${limits.maxAliases} are allowed.`));
+        if (m.cost > limits.maxCost)
+          context.reportError(limitError(`The query would cost ${m.cost}; at most ${limits.maxCost} is allowed. Ask for smaller pages.`));
       },
     };
   };

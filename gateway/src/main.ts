@@ -6,7 +6,9 @@ import { createGateway } from './gateway';
 async function main(): Promise<void> {
   const parsed = gatewayConfigSchema.safeParse(process.env);
   if (!parsed.success) {
-    process.stderr.write(`gateway: the configuration is not valid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')} ${i.message}`).join('\n')}\n`);
+    process.stderr.write(
+      `gateway: the configuration is not valid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')} ${i.message}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   const config = parsed.data;

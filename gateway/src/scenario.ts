@@ -16,21 +16,28 @@ const GRID = `mutation($input: CreateGridInput!) { createGrid(input: $input) { i
 export async function createTree(url: string, token: string, grids = 1): Promise<Tree> {
   const code = randomInt(110000, 659999);
   type Area = Tree['district'];
-  const area = async (input: Record<string, unknown>): Promise<Area> => dataOf(await gql<{ createArea: Area }>(url, AREA, { input }, token)).createArea;
+  const area = async (input: Record<string, unknown>): Promise<Area> =>
+    dataOf(await gql<{ createArea: Area }>(url, AREA, { input }, token)).createArea;
   const district = await area({ code: `${code}000000`, name: '岱岳区' });
   const town = await area({ code: `${code}001000`, name: '粥店街道', parentId: district.id, urban: true });
   const village = await area({ code: `${code}001001`, name: '东湖社区', parentId: town.id, urban: true });
-  const grid = async (input: Record<string, unknown>): Promise<string> => dataOf(await gql<{ createGrid: { id: string } }>(url, GRID, { input }, token)).createGrid.id;
+  const grid = async (input: Record<string, unknown>): Promise<string> =>
+    dataOf(await gql<{ createGrid: { id: string } }>(url, GRID, { input }, token)).createGrid.id;
   const total = await grid({ code: `T${code}`, name: '总网格', kind: 'TOTAL', areaId: village.id });
   const gridIds = [total];
-  for (let i = 1; i < grids; i++) gridIds.push(await grid({ code: `B${code}x${i}`, name: `第${i}网格`, kind: 'BASIC', areaId: village.id, parentGridId: total }));
+  for (let i = 1; i < grids; i++)
+    gridIds.push(await grid({ code: `B${code}x${i}`, name: `第${i}网格`, kind: 'BASIC', areaId: village.id, parentGridId: total }));
   return { district, town, village, gridIds };
 }
 
 /** Waits until a service's grid replica holds these grids (they arrive by Kafka events). */
 export async function waitForReplica(stack: Stack, service: string, gridIds: string[], timeoutMs = 30_000): Promise<void> {
   await eventually(async () => {
-    const [row] = await query<{ n: number }>(stack.services[service].db.url, 'SELECT count(*)::int AS n FROM grid_replica WHERE id = ANY($1::uuid[])', [gridIds]);
+    const [row] = await query<{ n: number }>(
+      stack.services[service].db.url,
+      'SELECT count(*)::int AS n FROM grid_replica WHERE id = ANY($1::uuid[])',
+      [gridIds],
+    );
     return row.n === gridIds.length ? true : undefined;
   }, timeoutMs);
 }
@@ -42,7 +49,9 @@ export async function registerDwellings(url: string, token: string, gridIds: str
       const res = await gql<{ registerDwelling: { id: string } }>(
         url,
         `mutation($input: RegisterDwellingInput!) { registerDwelling(input: $input) { id } }`,
-        { input: { gridId, kind: 'APARTMENT', occupancy: 'OWNER_OCCUPIED', building: `${i + 1}号楼`, addressText: `东湖社区 ${i + 1}号楼` } },
+        {
+          input: { gridId, kind: 'APARTMENT', occupancy: 'OWNER_OCCUPIED', building: `${i + 1}号楼`, addressText: `东湖社区 ${i + 1}号楼` },
+        },
         token,
       );
       ids.push(dataOf(res).registerDwelling.id);

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ClaimsInput, Role } from '@civgrid/auth';
 import { eventsTopic } from '@civgrid/events';
-import { createTestDatabase, makeKeys, serviceEnv, TEST_AUDIENCE, TEST_ISSUER, TestDatabase, TestKeys, tokenFor, topicPrefix } from '@civgrid/testing';
+import {
+  createTestDatabase,
+  makeKeys,
+  serviceEnv,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TestDatabase,
+  TestKeys,
+  tokenFor,
+  topicPrefix,
+} from '@civgrid/testing';
 import { Subgraph, SUBGRAPHS } from './compose/subgraphs';
 import { gatewayConfigSchema, SUBGRAPH_URL_ENV } from './config';
 import { createGateway, RunningGateway } from './gateway';
@@ -57,7 +67,9 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
           else waiter?.resolve(message.result);
         }
       });
-      child.once('exit', (code) => reject(new Error(`${subgraph.name} exited (${code}) before it was ready; is it built (pnpm -r build)?`)));
+      child.once('exit', (code) =>
+        reject(new Error(`${subgraph.name} exited (${code}) before it was ready; is it built (pnpm -r build)?`)),
+      );
     });
   } catch (error) {
     child.kill('SIGKILL');

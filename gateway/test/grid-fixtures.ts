@@ -32,7 +32,8 @@ export function gridFixtures(stack: Stack) {
   let seq = 0;
   const call = async <D>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphqlResponse<D>> =>
     gql<D>(stack.url, query, variables, token ?? (await admin));
-  const ok = async <D>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<D> => dataOf(await call<D>(query, variables, token));
+  const ok = async <D>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<D> =>
+    dataOf(await call<D>(query, variables, token));
   const area = async (input: Record<string, unknown>): Promise<Area> =>
     (await ok<{ createArea: Area }>(`mutation($input: CreateAreaInput!) { createArea(input: $input) { ${AREA} } }`, { input })).createArea;
 
@@ -42,8 +43,10 @@ export function gridFixtures(stack: Stack) {
     ok,
     code: (prefix: string) => `${prefix}${randomInt(1e9)}x${++seq}`,
     district: (name = '岱岳区') => area({ code: `${randomInt(110000, 659999)}000000`, name }),
-    town: (district: Area, name = '天平街道') => area({ code: `${district.code.slice(0, 6)}${String(++seq).padStart(3, '0')}000`, name, parentId: district.id, urban: true }),
-    village: (town: Area, name = '开元社区') => area({ code: `${town.code.slice(0, 9)}${String(++seq).padStart(3, '0')}`, name, parentId: town.id, urban: true }),
+    town: (district: Area, name = '天平街道') =>
+      area({ code: `${district.code.slice(0, 6)}${String(++seq).padStart(3, '0')}000`, name, parentId: district.id, urban: true }),
+    village: (town: Area, name = '开元社区') =>
+      area({ code: `${town.code.slice(0, 9)}${String(++seq).padStart(3, '0')}`, name, parentId: town.id, urban: true }),
     async grid(village: Area, input: Record<string, unknown> = {}): Promise<Grid> {
       const code = (input['code'] as string | undefined) ?? make.code('G');
       return (
@@ -61,12 +64,20 @@ export function gridFixtures(stack: Stack) {
       return { district, town, village, total };
     },
     basic: (village: Area, total: Grid, buildings: string[] = [], extra: Record<string, unknown> = {}) =>
-      make.grid(village, { kind: 'BASIC', parentGridId: total.id, coverage: buildings.map((name) => ({ kind: 'BUILDING', name })), ...extra }),
+      make.grid(village, {
+        kind: 'BASIC',
+        parentGridId: total.id,
+        coverage: buildings.map((name) => ({ kind: 'BUILDING', name })),
+        ...extra,
+      }),
     async member(area: Area, extra: Record<string, unknown> = {}): Promise<Member & { phone: string }> {
       const phone = `139${String(randomInt(1e8)).padStart(8, '0')}`;
-      const res = await ok<{ registerGridMember: Member }>(`mutation($input: RegisterGridMemberInput!) { registerGridMember(input: $input) { id name } }`, {
-        input: { name: '宋晓芳', phone, employment: 'FULL_TIME', areaId: area.id, ...extra },
-      });
+      const res = await ok<{ registerGridMember: Member }>(
+        `mutation($input: RegisterGridMemberInput!) { registerGridMember(input: $input) { id name } }`,
+        {
+          input: { name: '宋晓芳', phone, employment: 'FULL_TIME', areaId: area.id, ...extra },
+        },
+      );
       return { ...res.registerGridMember, phone };
     },
     assign: (memberId: string, gridId: string, role = 'GRID_MEMBER', token?: string) =>
@@ -79,4 +90,7 @@ export function gridFixtures(stack: Stack) {
   return make;
 }
 
-export const reasonOf = (res: GraphqlResponse<unknown>) => ({ code: res.errors?.[0]?.extensions?.code, reason: res.errors?.[0]?.extensions?.reason });
+export const reasonOf = (res: GraphqlResponse<unknown>) => ({
+  code: res.errors?.[0]?.extensions?.code,
+  reason: res.errors?.[0]?.extensions?.reason,
+});

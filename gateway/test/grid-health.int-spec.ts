@@ -17,7 +17,9 @@ beforeAll(async () => {
   // The service makes the topics it consumes when it starts; publish only once it has.
   const admin = kafka.admin();
   await admin.connect();
-  await eventually(async () => ((await admin.listTopics()).includes(stack.services['grid-organisation'].topic('population')) ? true : undefined));
+  await eventually(async () =>
+    (await admin.listTopics()).includes(stack.services['grid-organisation'].topic('population')) ? true : undefined,
+  );
   await admin.disconnect();
   producer = kafka.producer();
   await producer.connect();
@@ -30,7 +32,12 @@ afterAll(async () => {
 /** What the population registry will publish: a real CloudEvent on its own topic, keyed by grid. */
 async function publishCounts(gridId: string, households: number, asOf = new Date()): Promise<void> {
   const data: GridHouseholdCountChangedData = { gridId, households, residents: households * 3, asOf: asOf.toISOString() };
-  const event = toCloudEvent('/civgrid/population-registry', { type: PopulationCountEvents.gridHouseholdCountChanged, aggregateType: 'Grid', aggregateId: gridId, data });
+  const event = toCloudEvent('/civgrid/population-registry', {
+    type: PopulationCountEvents.gridHouseholdCountChanged,
+    aggregateType: 'Grid',
+    aggregateId: gridId,
+    data,
+  });
   await producer.send({
     topic: stack.services['grid-organisation'].topic('population'),
     acks: -1,
@@ -41,7 +48,15 @@ async function publishCounts(gridId: string, households: number, asOf = new Date
 interface Health {
   totals: { activeGrids: number; tooLarge: number; overlapping: number; unstaffed: number; memberOverloaded: number };
   thresholds: { maxHouseholds: number; maxGridsPerMember: number };
-  problems: { kind: string; description: string; households: number | null; coverageKeys: string[]; boundariesOverlap: boolean; grids: { code: string }[]; member: { id: string } | null }[];
+  problems: {
+    kind: string;
+    description: string;
+    households: number | null;
+    coverageKeys: string[];
+    boundariesOverlap: boolean;
+    grids: { code: string }[];
+    member: { id: string } | null;
+  }[];
 }
 const health = async (area: Area, token?: string) =>
   (
@@ -82,7 +97,15 @@ describe('grid health', () => {
     });
     expect(report.thresholds).toEqual({ maxHouseholds: 500, maxGridsPerMember: 3 });
     expect(problemsOf(report, 'TOO_LARGE')).toEqual([
-      { kind: 'TOO_LARGE', description: `Grid ${big.code} has 600 households, more than 500.`, households: 600, coverageKeys: [], boundariesOverlap: false, grids: [{ code: big.code }], member: null },
+      {
+        kind: 'TOO_LARGE',
+        description: `Grid ${big.code} has 600 households, more than 500.`,
+        households: 600,
+        coverageKeys: [],
+        boundariesOverlap: false,
+        grids: [{ code: big.code }],
+        member: null,
+      },
     ]);
 
     // A later count brings it under the threshold; an older one arriving late changes nothing.
@@ -108,7 +131,11 @@ describe('grid health', () => {
     await make.grid(village, { kind: 'MICRO', parentGridId: a.id, coverage: [{ kind: 'BUILDING', name: '1号楼' }] }); // inside a, by design
     const report = await health(village);
     expect(report.totals.overlapping).toBe(2);
-    expect(problemsOf(report, 'OVERLAPPING').map((p) => [p.grids.map((g) => g.code).sort(), p.coverageKeys, p.boundariesOverlap]).sort()).toEqual(
+    expect(
+      problemsOf(report, 'OVERLAPPING')
+        .map((p) => [p.grids.map((g) => g.code).sort(), p.coverageKeys, p.boundariesOverlap])
+        .sort(),
+    ).toEqual(
       [
         [[a.code, b.code].sort(), ['BUILDING:2号楼'], false],
         [[c.code, d.code].sort(), [], true],
@@ -119,7 +146,9 @@ describe('grid health', () => {
     await make.ok(`mutation($input: MoveCoverageInput!) { moveCoverage(input: $input) { id } }`, {
       input: { fromGridId: b.id, toGridId: a.id, coverageKeys: ['BUILDING:2号楼'], reason: '2号楼只归一个网格' },
     });
-    expect(problemsOf(await health(village), 'OVERLAPPING').map((p) => p.grids.map((g) => g.code).sort())).toEqual([[c.code, d.code].sort()]);
+    expect(problemsOf(await health(village), 'OVERLAPPING').map((p) => p.grids.map((g) => g.code).sort())).toEqual([
+      [c.code, d.code].sort(),
+    ]);
   });
 
   it('finds grids nobody is assigned to, until someone is', async () => {
@@ -129,14 +158,21 @@ describe('grid health', () => {
     await make.assign((await make.member(village)).id, total.id, 'GRID_LEADER');
     await make.assign((await make.member(village)).id, staffed.id, 'BUILDING_LEADER');
     const report = await health(village);
-    expect(problemsOf(report, 'UNSTAFFED').map((p) => [p.description, p.grids.map((g) => g.code)])).toEqual([[`Nobody is assigned to grid ${empty.code}.`, [empty.code]]]);
+    expect(problemsOf(report, 'UNSTAFFED').map((p) => [p.description, p.grids.map((g) => g.code)])).toEqual([
+      [`Nobody is assigned to grid ${empty.code}.`, [empty.code]],
+    ]);
     await make.assign((await make.member(village)).id, empty.id, 'GRID_MEMBER');
     expect((await health(village)).totals.unstaffed).toBe(0);
   });
 
   it('finds members carrying too many grids, or grids with too many households together', async () => {
     const { village, total } = await make.tree();
-    const grids = [total, await make.basic(village, total, ['1号楼']), await make.basic(village, total, ['2号楼']), await make.basic(village, total, ['3号楼'])];
+    const grids = [
+      total,
+      await make.basic(village, total, ['1号楼']),
+      await make.basic(village, total, ['2号楼']),
+      await make.basic(village, total, ['3号楼']),
+    ];
     const [busy, heavy, fine] = [await make.member(village), await make.member(village), await make.member(village)];
     for (const g of grids) expect((await make.assign(busy.id, g.id, 'GRID_MEMBER')).errors).toBeUndefined();
     for (const g of grids.slice(1, 3)) expect((await make.assign(heavy.id, g.id, 'GRID_LEADER')).errors).toBeUndefined();
@@ -147,7 +183,11 @@ describe('grid health', () => {
       const h = await health(village);
       return h.totals.memberOverloaded === 2 ? h : undefined;
     });
-    expect(problemsOf(report, 'MEMBER_OVERLOADED').map((p) => [p.member!.id, p.grids.length, p.households]).sort()).toEqual(
+    expect(
+      problemsOf(report, 'MEMBER_OVERLOADED')
+        .map((p) => [p.member!.id, p.grids.length, p.households])
+        .sort(),
+    ).toEqual(
       [
         [busy.id, 4, 900],
         [heavy.id, 2, 900],
@@ -160,7 +200,8 @@ describe('grid health', () => {
     const townOfficer = await stack.token({ roles: [Role.TOWN_OFFICER], areas: [town.path] });
     expect((await health(village, townOfficer)).totals.activeGrids).toBe(1);
     const gridMember = await stack.token({ roles: [Role.GRID_MEMBER], areas: [village.path] });
-    const ask = (path: string, token: string) => make.call(`query($p: String!) { gridHealth(areaPath: $p) { checkedAt } }`, { p: path }, token);
+    const ask = (path: string, token: string) =>
+      make.call(`query($p: String!) { gridHealth(areaPath: $p) { checkedAt } }`, { p: path }, token);
     expect(reasonOf(await ask(village.path, gridMember))).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
     expect(reasonOf(await ask(district.path, townOfficer))).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
   });

@@ -15,7 +15,11 @@ afterAll(() => stack?.stop());
 
 const db = () => stack.services['grid-organisation'].db.url;
 const audits = (subjectId: string) =>
-  query<{ actor: string; fields: string[]; purpose: string }>(db(), `SELECT actor, fields, purpose FROM pii_audit WHERE subject_id = $1 ORDER BY id`, [subjectId]);
+  query<{ actor: string; fields: string[]; purpose: string }>(
+    db(),
+    `SELECT actor, fields, purpose FROM pii_audit WHERE subject_id = $1 ORDER BY id`,
+    [subjectId],
+  );
 const PHONE = `query($id: ID!, $purpose: String) { gridMember(id: $id) { name phone(purpose: $purpose) } }`;
 
 describe('grid leaders', () => {
@@ -41,10 +45,15 @@ describe('grid leaders', () => {
     ]);
     // The database itself holds the rule, whatever a future code path forgets.
     await expect(
-      query(db(), `INSERT INTO grid_assignment (id, member_id, grid_id, role) VALUES (gen_random_uuid(), $1, $2, 'GRID_LEADER')`, [third.id, grid.id]),
+      query(db(), `INSERT INTO grid_assignment (id, member_id, grid_id, role) VALUES (gen_random_uuid(), $1, $2, 'GRID_LEADER')`, [
+        third.id,
+        grid.id,
+      ]),
     ).rejects.toMatchObject({ constraint: 'ex_assignment_one_leader' });
 
-    await make.ok(`mutation($input: EndGridAssignmentInput!) { endGridAssignment(input: $input) { current } }`, { input: { assignmentId: lead.data!.assignGridMember.id } });
+    await make.ok(`mutation($input: EndGridAssignmentInput!) { endGridAssignment(input: $input) { current } }`, {
+      input: { assignmentId: lead.data!.assignGridMember.id },
+    });
     expect((await make.assign(third.id, grid.id, 'GRID_LEADER')).errors).toBeUndefined();
     const now = await make.ok<{ grid: { leader: { id: string }; assignments: { role: string; member: { id: string } }[] } }>(
       `query($id: ID!) { grid(id: $id) { leader { id } assignments { role member { id } } } }`,
@@ -75,8 +84,14 @@ describe("members' phones", () => {
     const analyst = await stack.token({ roles: [Role.ANALYST], areas: [district.path], sub: 'analyst-1' });
     const officer = await stack.token({ roles: [Role.COMMUNITY_OFFICER], areas: [village.path], sub: 'officer-1' });
     const asLeader = await stack.token({ roles: [Role.GRID_MEMBER], areas: [village.path], grids: [grid.id], sub: `leader-${grid.id}` });
-    const asColleague = await stack.token({ roles: [Role.GRID_MEMBER], areas: [village.path], grids: [grid.id], sub: `colleague-${grid.id}` });
-    const phoneAs = async (token: string, purpose?: string) => (await make.ok<{ gridMember: { phone: string } }>(PHONE, { id: member.id, purpose }, token)).gridMember.phone;
+    const asColleague = await stack.token({
+      roles: [Role.GRID_MEMBER],
+      areas: [village.path],
+      grids: [grid.id],
+      sub: `colleague-${grid.id}`,
+    });
+    const phoneAs = async (token: string, purpose?: string) =>
+      (await make.ok<{ gridMember: { phone: string } }>(PHONE, { id: member.id, purpose }, token)).gridMember.phone;
 
     expect(await phoneAs(analyst, '统计分析')).toBe(masked);
     expect(await phoneAs(asColleague, '联系同事')).toBe(masked);
@@ -126,12 +141,16 @@ describe("members' phones", () => {
     );
     expect(found.gridMembers.edges).toEqual([{ node: { id: member.id } }]);
     const analyst = await stack.token({ roles: [Role.ANALYST], areas: [district.path] });
-    expect(reasonOf(await make.call(`query($phone: String!) { gridMembers(phone: $phone) { totalCount } }`, { phone: member.phone }, analyst))).toEqual({
+    expect(
+      reasonOf(await make.call(`query($phone: String!) { gridMembers(phone: $phone) { totalCount } }`, { phone: member.phone }, analyst)),
+    ).toEqual({
       code: 'FORBIDDEN',
       reason: 'ROLE_REQUIRED',
     });
     const register = (phone: string) =>
-      make.call(`mutation($input: RegisterGridMemberInput!) { registerGridMember(input: $input) { id } }`, { input: { name: '王旭文', phone, employment: 'VOLUNTEER', areaId: village.id } });
+      make.call(`mutation($input: RegisterGridMemberInput!) { registerGridMember(input: $input) { id } }`, {
+        input: { name: '王旭文', phone, employment: 'VOLUNTEER', areaId: village.id },
+      });
     expect(reasonOf(await register(member.phone))).toEqual({ code: 'CONFLICT', reason: 'MEMBER_PHONE_TAKEN' });
     expect(reasonOf(await register('12345'))).toEqual({ code: 'BAD_USER_INPUT', reason: 'MEMBER_PHONE_INVALID' });
   });
@@ -146,10 +165,20 @@ describe("members' phones", () => {
     );
     const mine = messages.filter((m) => m.key === member.id);
     expect(mine.map((m) => m.value['type'])).toEqual([GridEvents.memberRegistered, GridEvents.memberAssigned]);
-    expect(mine[0].value['data']).toEqual({ memberId: member.id, areaId: village.id, areaPath: village.path, employment: 'FULL_TIME', userId: `u-${grid.id}` });
+    expect(mine[0].value['data']).toEqual({
+      memberId: member.id,
+      areaId: village.id,
+      areaPath: village.path,
+      employment: 'FULL_TIME',
+      userId: `u-${grid.id}`,
+    });
     const digits = member.phone.slice(3);
     expect(messages.filter((m) => JSON.stringify(m).includes(digits))).toEqual([]);
     expect(await query(db(), `SELECT count(*)::int AS n FROM outbox WHERE payload::text LIKE $1`, [`%${digits}%`])).toEqual([{ n: 0 }]);
-    expect(await query(db(), `SELECT count(*)::int AS n FROM grid_member WHERE encode(phone_cipher, 'escape') LIKE $1 OR name LIKE $1`, [`%${digits}%`])).toEqual([{ n: 0 }]);
+    expect(
+      await query(db(), `SELECT count(*)::int AS n FROM grid_member WHERE encode(phone_cipher, 'escape') LIKE $1 OR name LIKE $1`, [
+        `%${digits}%`,
+      ]),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -28,7 +28,8 @@ const RESHAPE = `id kind reason fromGrids { id code status effectiveTo } toGrids
 
 const ofType = (messages: ReceivedMessage[], type: string) => messages.filter((m) => m.value['type'] === type);
 const has = (messages: ReceivedMessage[], key: string, type: string) => messages.some((m) => m.key === key && m.value['type'] === type);
-const reshapedFor = (messages: ReceivedMessage[], id: string) => ofType(messages, GridEvents.reshaped).filter((m) => (m.value['data'] as { reshapeId: string }).reshapeId === id);
+const reshapedFor = (messages: ReceivedMessage[], id: string) =>
+  ofType(messages, GridEvents.reshaped).filter((m) => (m.value['data'] as { reshapeId: string }).reshapeId === id);
 
 describe('reshaping grids through the gateway', () => {
   it('splits a grid: the old one retired with its history, every building mapped in one event on Kafka', async () => {
@@ -37,19 +38,30 @@ describe('reshaping grids through the gateway', () => {
     const micro = await make.grid(village, { kind: 'MICRO', parentGridId: old.id, coverage: [{ kind: 'COURTYARD', name: '1号院' }] });
     const oldLeader = await make.member(village);
     const newLeader = await make.member(village);
-    await make.ok(`mutation($input: AssignGridMemberInput!) { assignGridMember(input: $input) { id } }`, { input: { memberId: oldLeader.id, gridId: old.id, role: 'GRID_LEADER' } });
+    await make.ok(`mutation($input: AssignGridMemberInput!) { assignGridMember(input: $input) { id } }`, {
+      input: { memberId: oldLeader.id, gridId: old.id, role: 'GRID_LEADER' },
+    });
     const [a, b] = [make.code('SA'), make.code('SB')];
 
-    const { splitGrid } = await make.ok<{ splitGrid: Reshape }>(`mutation($input: SplitGridInput!) { splitGrid(input: $input) { ${RESHAPE} } }`, {
-      input: {
-        gridId: old.id,
-        reason: '网格过大，一分为二',
-        parts: [
-          { code: a, name: '第1网格（东）', coverageKeys: ['BUILDING:1号楼', 'BUILDING:2号楼'], childGridIds: [micro.id], leaderMemberId: newLeader.id },
-          { code: b, name: '第2网格（西）', coverageKeys: ['BUILDING:3号楼', 'BUILDING:4号楼'] },
-        ],
+    const { splitGrid } = await make.ok<{ splitGrid: Reshape }>(
+      `mutation($input: SplitGridInput!) { splitGrid(input: $input) { ${RESHAPE} } }`,
+      {
+        input: {
+          gridId: old.id,
+          reason: '网格过大，一分为二',
+          parts: [
+            {
+              code: a,
+              name: '第1网格（东）',
+              coverageKeys: ['BUILDING:1号楼', 'BUILDING:2号楼'],
+              childGridIds: [micro.id],
+              leaderMemberId: newLeader.id,
+            },
+            { code: b, name: '第2网格（西）', coverageKeys: ['BUILDING:3号楼', 'BUILDING:4号楼'] },
+          ],
+        },
       },
-    });
+    );
     expect(splitGrid.kind).toBe('SPLIT');
     expect(splitGrid.fromGrids).toEqual([{ id: old.id, code: old.code, status: 'RETIRED', effectiveTo: today() }]);
     expect(splitGrid.toGrids.map((g) => [g.code, g.status, g.coverage.map((c) => c.key)])).toEqual([
@@ -57,13 +69,24 @@ describe('reshaping grids through the gateway', () => {
       [b, 'ACTIVE', ['BUILDING:3号楼', 'BUILDING:4号楼']],
     ]);
     expect(splitGrid.items.map((i) => `${i.key}:${i.fromGrid.code}→${i.toGrid.code}`).sort()).toEqual(
-      [`BUILDING:1号楼:${old.code}→${a}`, `BUILDING:2号楼:${old.code}→${a}`, `BUILDING:3号楼:${old.code}→${b}`, `BUILDING:4号楼:${old.code}→${b}`].sort(),
+      [
+        `BUILDING:1号楼:${old.code}→${a}`,
+        `BUILDING:2号楼:${old.code}→${a}`,
+        `BUILDING:3号楼:${old.code}→${b}`,
+        `BUILDING:4号楼:${old.code}→${b}`,
+      ].sort(),
     );
     const [gridA, gridB] = splitGrid.toGrids as [Reshape['toGrids'][number], Reshape['toGrids'][number]];
 
     // The old grid is still there, retired, with its coverage and its ended assignment; history links both ways.
     const after = await make.ok<{
-      old: { status: string; coverage: { key: string }[]; assignments: unknown[]; history: { to: string | null; role: string }[]; reshapes: { id: string; toGrids: { code: string }[] }[] };
+      old: {
+        status: string;
+        coverage: { key: string }[];
+        assignments: unknown[];
+        history: { to: string | null; role: string }[];
+        reshapes: { id: string; toGrids: { code: string }[] }[];
+      };
       micro: { parentGrid: { code: string }; path: string };
       a: { leader: { id: string }; reshapes: { id: string }[]; path: string };
       active: { edges: { node: { code: string } }[] };
@@ -120,7 +143,9 @@ describe('reshaping grids through the gateway', () => {
         { gridId: gridB.id, code: b, path: expect.stringMatching(new RegExp(`\\.${b}$`)) },
       ],
     });
-    expect((data['items'] as { key: string; fromGridId: string; toGridId: string }[]).map((i) => [i.key, i.fromGridId, i.toGridId]).sort()).toEqual(
+    expect(
+      (data['items'] as { key: string; fromGridId: string; toGridId: string }[]).map((i) => [i.key, i.fromGridId, i.toGridId]).sort(),
+    ).toEqual(
       [
         ['BUILDING:1号楼', old.id, gridA.id],
         ['BUILDING:2号楼', old.id, gridA.id],
@@ -133,9 +158,15 @@ describe('reshaping grids through the gateway', () => {
     expect(typesFor(gridA.id)).toEqual([GridEvents.created]);
     expect(typesFor(gridB.id)).toEqual([GridEvents.created]);
     expect(typesFor(micro.id)).toEqual([GridEvents.created, GridEvents.updated]);
-    expect(messages.find((m) => m.key === micro.id && m.value['type'] === GridEvents.updated)!.value['data']).toMatchObject({ parentGridId: gridA.id, path: after.micro.path });
+    expect(messages.find((m) => m.key === micro.id && m.value['type'] === GridEvents.updated)!.value['data']).toMatchObject({
+      parentGridId: gridA.id,
+      path: after.micro.path,
+    });
     expect(typesFor(oldLeader.id)).toEqual([GridEvents.memberRegistered, GridEvents.memberAssigned, GridEvents.memberUnassigned]);
-    expect(messages.find((m) => m.key === newLeader.id && m.value['type'] === GridEvents.memberAssigned)!.value['data']).toMatchObject({ gridId: gridA.id, role: 'GRID_LEADER' });
+    expect(messages.find((m) => m.key === newLeader.id && m.value['type'] === GridEvents.memberAssigned)!.value['data']).toMatchObject({
+      gridId: gridA.id,
+      role: 'GRID_LEADER',
+    });
   });
 
   it('merges grids into one: a building both covered is kept once and mapped from each', async () => {
@@ -143,20 +174,29 @@ describe('reshaping grids through the gateway', () => {
     const x = await make.basic(village, total, ['1号楼', '2号楼']);
     const y = await make.basic(village, total, ['2号楼', '3号楼']);
     const code = make.code('M');
-    const { mergeGrids } = await make.ok<{ mergeGrids: Reshape }>(`mutation($input: MergeGridsInput!) { mergeGrids(input: $input) { ${RESHAPE} } }`, {
-      input: { gridIds: [x.id, y.id], code, name: '合并网格', reason: '两个小网格合而为一' },
-    });
+    const { mergeGrids } = await make.ok<{ mergeGrids: Reshape }>(
+      `mutation($input: MergeGridsInput!) { mergeGrids(input: $input) { ${RESHAPE} } }`,
+      {
+        input: { gridIds: [x.id, y.id], code, name: '合并网格', reason: '两个小网格合而为一' },
+      },
+    );
     expect(mergeGrids.kind).toBe('MERGE');
     expect(mergeGrids.fromGrids.map((g) => [g.code, g.status])).toEqual([
       [x.code, 'RETIRED'],
       [y.code, 'RETIRED'],
     ]);
-    expect(mergeGrids.toGrids.map((g) => [g.code, g.coverage.map((c) => c.key)])).toEqual([[code, ['BUILDING:1号楼', 'BUILDING:2号楼', 'BUILDING:3号楼']]]);
+    expect(mergeGrids.toGrids.map((g) => [g.code, g.coverage.map((c) => c.key)])).toEqual([
+      [code, ['BUILDING:1号楼', 'BUILDING:2号楼', 'BUILDING:3号楼']],
+    ]);
     const merged = mergeGrids.toGrids[0];
 
     const messages = await readTopic(
       topic(),
-      (m) => reshapedFor(m, mergeGrids.id).length > 0 && has(m, x.id, GridEvents.retired) && has(m, y.id, GridEvents.retired) && has(m, merged.id, GridEvents.created),
+      (m) =>
+        reshapedFor(m, mergeGrids.id).length > 0 &&
+        has(m, x.id, GridEvents.retired) &&
+        has(m, y.id, GridEvents.retired) &&
+        has(m, merged.id, GridEvents.created),
     );
     const event = reshapedFor(messages, mergeGrids.id)[0];
     const items = (event.value['data'] as { items: { key: string; fromGridId: string; toGridId: string }[] }).items;
@@ -171,7 +211,11 @@ describe('reshaping grids through the gateway', () => {
     expect(new Set(items.map((i) => i.toGridId))).toEqual(new Set([merged.id]));
     expect(messages.filter((m) => [x.id, y.id].includes(m.key!) && m.value['type'] === GridEvents.retired)).toHaveLength(2);
     expect(messages.filter((m) => m.key === merged.id).map((m) => m.value['type'])).toEqual([GridEvents.created]);
-    const rows = await query(db(), `SELECT status, to_char(effective_to, 'YYYY-MM-DD') AS "to" FROM grid WHERE id = ANY($1::uuid[]) ORDER BY code`, [[x.id, y.id]]);
+    const rows = await query(
+      db(),
+      `SELECT status, to_char(effective_to, 'YYYY-MM-DD') AS "to" FROM grid WHERE id = ANY($1::uuid[]) ORDER BY code`,
+      [[x.id, y.id]],
+    );
     expect(rows).toEqual([
       { status: 'RETIRED', to: today() },
       { status: 'RETIRED', to: today() },
@@ -182,9 +226,12 @@ describe('reshaping grids through the gateway', () => {
     const { village, total } = await make.tree();
     const x = await make.basic(village, total, ['5号楼', '6号楼']);
     const y = await make.basic(village, total, ['7号楼']);
-    const { moveCoverage } = await make.ok<{ moveCoverage: Reshape }>(`mutation($input: MoveCoverageInput!) { moveCoverage(input: $input) { ${RESHAPE} } }`, {
-      input: { fromGridId: x.id, toGridId: y.id, coverageKeys: ['BUILDING:6号楼'], reason: '6号楼划入相邻网格' },
-    });
+    const { moveCoverage } = await make.ok<{ moveCoverage: Reshape }>(
+      `mutation($input: MoveCoverageInput!) { moveCoverage(input: $input) { ${RESHAPE} } }`,
+      {
+        input: { fromGridId: x.id, toGridId: y.id, coverageKeys: ['BUILDING:6号楼'], reason: '6号楼划入相邻网格' },
+      },
+    );
     expect(moveCoverage.items.map((i) => [i.key, i.fromGrid.code, i.toGrid.code])).toEqual([['BUILDING:6号楼', x.code, y.code]]);
     const now = await make.ok<{ x: { status: string; coverage: { key: string }[] }; y: { status: string; coverage: { key: string }[] } }>(
       `query($x: ID!, $y: ID!) { x: grid(id: $x) { status coverage { key } } y: grid(id: $y) { status coverage { key } } }`,
@@ -199,7 +246,11 @@ describe('reshaping grids through the gateway', () => {
   it('refuses a split that leaves a building behind, and reshaping a retired grid, writing nothing', async () => {
     const { village, total } = await make.tree();
     const grid = await make.basic(village, total, ['1号楼', '2号楼', '3号楼']);
-    const counts = () => query(db(), `SELECT (SELECT count(*) FROM grid) AS grids, (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM grid_reshape) AS reshapes`);
+    const counts = () =>
+      query(
+        db(),
+        `SELECT (SELECT count(*) FROM grid) AS grids, (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM grid_reshape) AS reshapes`,
+      );
     const before = await counts();
     const split = (gridId: string, keys: string[][]) =>
       make.call(`mutation($input: SplitGridInput!) { splitGrid(input: $input) { id } }`, {
@@ -208,11 +259,23 @@ describe('reshaping grids through the gateway', () => {
     const leftBehind = await split(grid.id, [['BUILDING:1号楼'], ['BUILDING:2号楼']]);
     expect(reasonOf(leftBehind)).toEqual({ code: 'BAD_USER_INPUT', reason: 'RESHAPE_ITEM_UNPLACED' });
     expect(leftBehind.errors?.[0]?.message).toContain('BUILDING:3号楼');
-    expect(reasonOf(await split(grid.id, [['BUILDING:1号楼', 'BUILDING:2号楼'], ['BUILDING:2号楼', 'BUILDING:3号楼']]))).toEqual({ code: 'BAD_USER_INPUT', reason: 'RESHAPE_ITEM_TWICE' });
+    expect(
+      reasonOf(
+        await split(grid.id, [
+          ['BUILDING:1号楼', 'BUILDING:2号楼'],
+          ['BUILDING:2号楼', 'BUILDING:3号楼'],
+        ]),
+      ),
+    ).toEqual({ code: 'BAD_USER_INPUT', reason: 'RESHAPE_ITEM_TWICE' });
     expect(reasonOf(await split(total.id, [[], []]))).toEqual({ code: 'BAD_USER_INPUT', reason: 'RESHAPE_TOTAL_GRID' });
     expect(await counts()).toEqual(before);
 
-    await make.ok(`mutation($input: RetireGridInput!) { retireGrid(input: $input) { id } }`, { input: { id: grid.id, reason: '楼栋拆迁' } });
-    expect(reasonOf(await split(grid.id, [['BUILDING:1号楼'], ['BUILDING:2号楼', 'BUILDING:3号楼']]))).toEqual({ code: 'CONFLICT', reason: 'GRID_RETIRED' });
+    await make.ok(`mutation($input: RetireGridInput!) { retireGrid(input: $input) { id } }`, {
+      input: { id: grid.id, reason: '楼栋拆迁' },
+    });
+    expect(reasonOf(await split(grid.id, [['BUILDING:1号楼'], ['BUILDING:2号楼', 'BUILDING:3号楼']]))).toEqual({
+      code: 'CONFLICT',
+      reason: 'GRID_RETIRED',
+    });
   });
 });

@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const db = () => stack.services['grid-organisation'].db.url;
-const counts = () => query(db(), `SELECT (SELECT count(*) FROM administrative_area) AS areas, (SELECT count(*) FROM grid) AS grids, (SELECT count(*) FROM outbox) AS events`);
+const counts = () =>
+  query(
+    db(),
+    `SELECT (SELECT count(*) FROM administrative_area) AS areas, (SELECT count(*) FROM grid) AS grids, (SELECT count(*) FROM outbox) AS events`,
+  );
 
 describe('the administrative tree through the gateway', () => {
   it('answers by code, by path, children, descendants and the breadcrumb', async () => {
@@ -38,7 +42,13 @@ describe('the administrative tree through the gateway', () => {
       { code: town.code, village: village.id, path: district.path, grid: basic.code },
     );
     expect(res.gridByCode).toEqual({ id: basic.id, parentGrid: { id: total.id } });
-    expect(res.areaByCode).toEqual({ name: '天平街道', level: 'TOWN', urban: true, parent: { code: district.code }, children: [{ code: village.code }, { code: other.code }] });
+    expect(res.areaByCode).toEqual({
+      name: '天平街道',
+      level: 'TOWN',
+      urban: true,
+      parent: { code: district.code },
+      children: [{ code: village.code }, { code: other.code }],
+    });
     expect(res.area.ancestors.map((a) => a.name)).toEqual(['岱岳区', '天平街道']);
     expect(res.area.grids).toEqual([
       { code: total.code, parentGrid: null },
@@ -63,7 +73,9 @@ describe('the administrative tree through the gateway', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: { grids: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await make.ok(
+      const page: {
+        grids: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      } = await make.ok(
         `query($p: String!, $after: String) { grids(underPath: $p, first: 3, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
         { p: district.path, after },
       );
@@ -79,30 +91,90 @@ describe('the administrative tree through the gateway', () => {
     const { district, town, village, total } = await make.tree();
     const micro = await make.grid(village, { kind: 'MICRO', parentGridId: (await make.basic(village, total)).id });
     const before = await counts();
-    const area = (input: Record<string, unknown>) => make.call(`mutation($input: CreateAreaInput!) { createArea(input: $input) { id } }`, { input: { name: 'x', ...input } });
-    const grid = (input: Record<string, unknown>) => make.call(`mutation($input: CreateGridInput!) { createGrid(input: $input) { id } }`, { input: { name: 'x', ...input } });
-    const square = [[[117.1, 36.2], [117.2, 36.2], [117.2, 36.3], [117.1, 36.3], [117.1, 36.2]]];
+    const area = (input: Record<string, unknown>) =>
+      make.call(`mutation($input: CreateAreaInput!) { createArea(input: $input) { id } }`, { input: { name: 'x', ...input } });
+    const grid = (input: Record<string, unknown>) =>
+      make.call(`mutation($input: CreateGridInput!) { createGrid(input: $input) { id } }`, { input: { name: 'x', ...input } });
+    const square = [
+      [
+        [117.1, 36.2],
+        [117.2, 36.2],
+        [117.2, 36.3],
+        [117.1, 36.3],
+        [117.1, 36.2],
+      ],
+    ];
     const cases: [string, Promise<import('@civgrid/testing').GraphqlResponse<unknown>>, string, string][] = [
       ['a town code outside its district', area({ code: `999999001000`, parentId: district.id }), 'BAD_USER_INPUT', 'AREA_CODE_INVALID'],
-      ['a village with a town-shaped code', area({ code: `${town.code.slice(0, 9)}000`, parentId: town.id }), 'BAD_USER_INPUT', 'AREA_CODE_INVALID'],
-      ['an area below a village', area({ code: `${village.code.slice(0, 9)}999`, parentId: village.id }), 'BAD_USER_INPUT', 'AREA_LEVEL_INVALID'],
+      [
+        'a village with a town-shaped code',
+        area({ code: `${town.code.slice(0, 9)}000`, parentId: town.id }),
+        'BAD_USER_INPUT',
+        'AREA_CODE_INVALID',
+      ],
+      [
+        'an area below a village',
+        area({ code: `${village.code.slice(0, 9)}999`, parentId: village.id }),
+        'BAD_USER_INPUT',
+        'AREA_LEVEL_INVALID',
+      ],
       ['an area code taken', area({ code: town.code, parentId: district.id }), 'CONFLICT', 'AREA_CODE_TAKEN'],
-      ['an unknown parent area', area({ code: `${town.code.slice(0, 6)}998000`, parentId: '7d5c3c1e-0000-4000-8000-000000000000' }), 'NOT_FOUND', 'AREA_PARENT_NOT_FOUND'],
+      [
+        'an unknown parent area',
+        area({ code: `${town.code.slice(0, 6)}998000`, parentId: '7d5c3c1e-0000-4000-8000-000000000000' }),
+        'NOT_FOUND',
+        'AREA_PARENT_NOT_FOUND',
+      ],
       ['a grid under a town', grid({ code: make.code('A'), kind: 'TOTAL', areaId: town.id }), 'BAD_USER_INPUT', 'GRID_AREA_NOT_VILLAGE'],
       ['a second total grid', grid({ code: make.code('A'), kind: 'TOTAL', areaId: village.id }), 'CONFLICT', 'GRID_TOTAL_EXISTS'],
-      ['a basic grid under a micro grid', grid({ code: make.code('A'), kind: 'BASIC', areaId: village.id, parentGridId: micro.id }), 'BAD_USER_INPUT', 'GRID_PARENT_KIND_INVALID'],
-      ['a basic grid without a parent', grid({ code: make.code('A'), kind: 'BASIC', areaId: village.id }), 'BAD_USER_INPUT', 'GRID_PARENT_REQUIRED'],
-      ['a grid code taken', grid({ code: total.code, kind: 'BASIC', areaId: village.id, parentGridId: total.id }), 'CONFLICT', 'GRID_CODE_TAKEN'],
-      ['a grid code with spaces', grid({ code: 'has space', kind: 'BASIC', areaId: village.id, parentGridId: total.id }), 'BAD_USER_INPUT', 'INVALID_INPUT'],
+      [
+        'a basic grid under a micro grid',
+        grid({ code: make.code('A'), kind: 'BASIC', areaId: village.id, parentGridId: micro.id }),
+        'BAD_USER_INPUT',
+        'GRID_PARENT_KIND_INVALID',
+      ],
+      [
+        'a basic grid without a parent',
+        grid({ code: make.code('A'), kind: 'BASIC', areaId: village.id }),
+        'BAD_USER_INPUT',
+        'GRID_PARENT_REQUIRED',
+      ],
+      [
+        'a grid code taken',
+        grid({ code: total.code, kind: 'BASIC', areaId: village.id, parentGridId: total.id }),
+        'CONFLICT',
+        'GRID_CODE_TAKEN',
+      ],
+      [
+        'a grid code with spaces',
+        grid({ code: 'has space', kind: 'BASIC', areaId: village.id, parentGridId: total.id }),
+        'BAD_USER_INPUT',
+        'INVALID_INPUT',
+      ],
       [
         'a building listed twice',
-        grid({ code: make.code('A'), kind: 'BASIC', areaId: village.id, parentGridId: total.id, coverage: [{ kind: 'BUILDING', name: '3号楼' }, { kind: 'BUILDING', name: ' 3号楼' }] }),
+        grid({
+          code: make.code('A'),
+          kind: 'BASIC',
+          areaId: village.id,
+          parentGridId: total.id,
+          coverage: [
+            { kind: 'BUILDING', name: '3号楼' },
+            { kind: 'BUILDING', name: ' 3号楼' },
+          ],
+        }),
         'BAD_USER_INPUT',
         'GRID_COVERAGE_REPEATED',
       ],
       [
         'an open polygon',
-        grid({ code: make.code('A'), kind: 'BASIC', areaId: village.id, parentGridId: total.id, boundary: { coordinates: [square[0].slice(0, 4)] } }),
+        grid({
+          code: make.code('A'),
+          kind: 'BASIC',
+          areaId: village.id,
+          parentGridId: total.id,
+          boundary: { coordinates: [square[0].slice(0, 4)] },
+        }),
         'BAD_USER_INPUT',
         'GRID_BOUNDARY_INVALID',
       ],
@@ -119,22 +191,56 @@ describe('the administrative tree through the gateway', () => {
   it('changes a grid’s name, coverage and outline, and refuses retiring one that still has grids below', async () => {
     const { village, total } = await make.tree();
     const grid = await make.basic(village, total, ['1号楼']);
-    const outline = [[[117.1, 36.2], [117.11, 36.2], [117.11, 36.21], [117.1, 36.21], [117.1, 36.2]]];
-    const updated = await make.ok<{ updateGrid: { name: string; coverage: { key: string }[]; boundary: { type: string; coordinates: number[][][] } } }>(
-      `mutation($input: UpdateGridInput!) { updateGrid(input: $input) { name coverage { key } boundary { type coordinates } } }`,
-      { input: { id: grid.id, name: '东区网格', coverage: [{ kind: 'BUILDING', name: '1号楼' }, { kind: 'STREET', name: '幸福路' }], boundary: { coordinates: outline } } },
-    );
-    expect(updated.updateGrid).toEqual({ name: '东区网格', coverage: [{ key: 'BUILDING:1号楼' }, { key: 'STREET:幸福路' }], boundary: { type: 'Polygon', coordinates: outline } });
-    const messages = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) => m.some((x) => x.key === grid.id && x.value['type'] === GridEvents.updated));
-    expect(messages.find((x) => x.key === grid.id && x.value['type'] === GridEvents.updated)!.value['data']).toMatchObject({ gridId: grid.id, name: '东区网格', status: 'ACTIVE' });
-
-    const refused = await make.call(`mutation($input: RetireGridInput!) { retireGrid(input: $input) { id } }`, { input: { id: total.id, reason: '撤并' } });
-    expect(reasonOf(refused)).toEqual({ code: 'CONFLICT', reason: 'GRID_HAS_ACTIVE_CHILDREN' });
-    const retired = await make.ok<{ retireGrid: { status: string; effectiveTo: string } }>(`mutation($input: RetireGridInput!) { retireGrid(input: $input) { status effectiveTo } }`, {
-      input: { id: grid.id, reason: '楼栋拆迁' },
+    const outline = [
+      [
+        [117.1, 36.2],
+        [117.11, 36.2],
+        [117.11, 36.21],
+        [117.1, 36.21],
+        [117.1, 36.2],
+      ],
+    ];
+    const updated = await make.ok<{
+      updateGrid: { name: string; coverage: { key: string }[]; boundary: { type: string; coordinates: number[][][] } };
+    }>(`mutation($input: UpdateGridInput!) { updateGrid(input: $input) { name coverage { key } boundary { type coordinates } } }`, {
+      input: {
+        id: grid.id,
+        name: '东区网格',
+        coverage: [
+          { kind: 'BUILDING', name: '1号楼' },
+          { kind: 'STREET', name: '幸福路' },
+        ],
+        boundary: { coordinates: outline },
+      },
     });
+    expect(updated.updateGrid).toEqual({
+      name: '东区网格',
+      coverage: [{ key: 'BUILDING:1号楼' }, { key: 'STREET:幸福路' }],
+      boundary: { type: 'Polygon', coordinates: outline },
+    });
+    const messages = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) =>
+      m.some((x) => x.key === grid.id && x.value['type'] === GridEvents.updated),
+    );
+    expect(messages.find((x) => x.key === grid.id && x.value['type'] === GridEvents.updated)!.value['data']).toMatchObject({
+      gridId: grid.id,
+      name: '东区网格',
+      status: 'ACTIVE',
+    });
+
+    const refused = await make.call(`mutation($input: RetireGridInput!) { retireGrid(input: $input) { id } }`, {
+      input: { id: total.id, reason: '撤并' },
+    });
+    expect(reasonOf(refused)).toEqual({ code: 'CONFLICT', reason: 'GRID_HAS_ACTIVE_CHILDREN' });
+    const retired = await make.ok<{ retireGrid: { status: string; effectiveTo: string } }>(
+      `mutation($input: RetireGridInput!) { retireGrid(input: $input) { status effectiveTo } }`,
+      {
+        input: { id: grid.id, reason: '楼栋拆迁' },
+      },
+    );
     expect(retired.retireGrid).toEqual({ status: 'RETIRED', effectiveTo: new Date().toISOString().slice(0, 10) });
-    const again = await make.call(`mutation($input: UpdateGridInput!) { updateGrid(input: $input) { id } }`, { input: { id: grid.id, name: 'x' } });
+    const again = await make.call(`mutation($input: UpdateGridInput!) { updateGrid(input: $input) { id } }`, {
+      input: { id: grid.id, name: 'x' },
+    });
     expect(reasonOf(again)).toEqual({ code: 'CONFLICT', reason: 'GRID_RETIRED' });
   });
 
@@ -145,9 +251,17 @@ describe('the administrative tree through the gateway', () => {
       { input: { id: town.id, name: '天平街道办事处' } },
     );
     expect(renamed.renameArea).toEqual({ name: '天平街道办事处', code: town.code, path: town.path });
-    const messages = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) => m.some((x) => x.key === town.id && x.value['type'] === GridEvents.areaRenamed));
+    const messages = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) =>
+      m.some((x) => x.key === town.id && x.value['type'] === GridEvents.areaRenamed),
+    );
     const event = messages.find((x) => x.key === town.id && x.value['type'] === GridEvents.areaRenamed)!;
-    expect(event.value['data']).toEqual({ areaId: town.id, code: town.code, path: town.path, name: '天平街道办事处', previousName: '天平街道' });
+    expect(event.value['data']).toEqual({
+      areaId: town.id,
+      code: town.code,
+      path: town.path,
+      name: '天平街道办事处',
+      previousName: '天平街道',
+    });
   });
 
   it('keeps a town officer to their own town: no reading, changing, reshaping or assigning in another', async () => {
@@ -163,16 +277,41 @@ describe('the administrative tree through the gateway', () => {
     const before = await counts();
 
     const attempts = {
-      createGrid: make.call(`mutation($input: CreateGridInput!) { createGrid(input: $input) { id } }`, { input: { code: make.code('X'), name: 'x', kind: 'TOTAL', areaId: villageB.id } }, officerA),
-      updateGrid: make.call(`mutation($input: UpdateGridInput!) { updateGrid(input: $input) { id } }`, { input: { id: basicB.id, name: '改名' } }, officerA),
-      retireGrid: make.call(`mutation($input: RetireGridInput!) { retireGrid(input: $input) { id } }`, { input: { id: basicB.id, reason: '撤销' } }, officerA),
+      createGrid: make.call(
+        `mutation($input: CreateGridInput!) { createGrid(input: $input) { id } }`,
+        { input: { code: make.code('X'), name: 'x', kind: 'TOTAL', areaId: villageB.id } },
+        officerA,
+      ),
+      updateGrid: make.call(
+        `mutation($input: UpdateGridInput!) { updateGrid(input: $input) { id } }`,
+        { input: { id: basicB.id, name: '改名' } },
+        officerA,
+      ),
+      retireGrid: make.call(
+        `mutation($input: RetireGridInput!) { retireGrid(input: $input) { id } }`,
+        { input: { id: basicB.id, reason: '撤销' } },
+        officerA,
+      ),
       splitGrid: make.call(
         `mutation($input: SplitGridInput!) { splitGrid(input: $input) { id } }`,
-        { input: { gridId: basicB.id, reason: '拆分', parts: [{ code: make.code('S'), name: 'a', coverageKeys: ['BUILDING:1号楼'] }, { code: make.code('S'), name: 'b', coverageKeys: ['BUILDING:2号楼'] }] } },
+        {
+          input: {
+            gridId: basicB.id,
+            reason: '拆分',
+            parts: [
+              { code: make.code('S'), name: 'a', coverageKeys: ['BUILDING:1号楼'] },
+              { code: make.code('S'), name: 'b', coverageKeys: ['BUILDING:2号楼'] },
+            ],
+          },
+        },
         officerA,
       ),
       assignGridMember: make.assign(memberB.id, basicB.id, 'GRID_LEADER', officerA),
-      renameArea: make.call(`mutation($input: RenameAreaInput!) { renameArea(input: $input) { id } }`, { input: { id: townB.id, name: '别人的街道' } }, officerA),
+      renameArea: make.call(
+        `mutation($input: RenameAreaInput!) { renameArea(input: $input) { id } }`,
+        { input: { id: townB.id, name: '别人的街道' } },
+        officerA,
+      ),
     };
     for (const [name, pending] of Object.entries(attempts)) {
       expect({ name, ...reasonOf(await pending) }).toEqual({ name, code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
@@ -203,7 +342,16 @@ describe('the administrative tree through the gateway', () => {
     const { district, town } = await make.tree();
     const created = await make.ok<{ createDepartment: { id: string; kind: string; areaPath: string } }>(
       `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id kind areaPath } }`,
-      { input: { code: make.code('D'), name: '岱岳区住房和城乡建设局', kind: 'HOUSING_CONSTRUCTION_BUREAU', level: 'DISTRICT', areaId: district.id, contactPhone: '0538-8567890' } },
+      {
+        input: {
+          code: make.code('D'),
+          name: '岱岳区住房和城乡建设局',
+          kind: 'HOUSING_CONSTRUCTION_BUREAU',
+          level: 'DISTRICT',
+          areaId: district.id,
+          contactPhone: '0538-8567890',
+        },
+      },
     );
     expect(created.createDepartment).toMatchObject({ kind: 'HOUSING_CONSTRUCTION_BUREAU', areaPath: district.path });
     const officer = await stack.token({ roles: [Role.TOWN_OFFICER], areas: [town.path] });
@@ -213,10 +361,9 @@ describe('the administrative tree through the gateway', () => {
       officer,
     );
     expect(reasonOf(refused)).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
-    const wrongLevel = await make.call(
-      `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id } }`,
-      { input: { code: make.code('D'), name: '司法所', kind: 'JUDICIAL_BUREAU', level: 'TOWN', areaId: district.id } },
-    );
+    const wrongLevel = await make.call(`mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id } }`, {
+      input: { code: make.code('D'), name: '司法所', kind: 'JUDICIAL_BUREAU', level: 'TOWN', areaId: district.id },
+    });
     expect(reasonOf(wrongLevel)).toEqual({ code: 'BAD_USER_INPUT', reason: 'DEPARTMENT_LEVEL_INVALID' });
     const listed = await make.ok<{ departments: { edges: { node: { id: string } }[] } }>(
       `query($p: String!) { departments(underPath: $p, kind: HOUSING_CONSTRUCTION_BUREAU) { edges { node { id } } } }`,

@@ -28,10 +28,17 @@ async function main(): Promise<void> {
     const cli = join(__dirname, '..', '..', '..', 'services', 'grid-organisation', 'dist', 'seed', 'cli.js');
     const keys = { PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PII_HASH_KEY: randomBytes(32).toString('base64') };
     const t0 = performance.now();
-    const run = spawnSync(process.execPath, [cli, '--size', 'daiyue', '--json'], { env: { ...process.env, ...keys, DATABASE_URL: svc.db.url }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cli, '--size', 'daiyue', '--json'], {
+      env: { ...process.env, ...keys, DATABASE_URL: svc.db.url },
+      encoding: 'utf8',
+    });
     const wallMs = performance.now() - t0;
     if (run.status !== 0) throw new Error(`seed failed: ${run.stderr}`);
-    const seeded = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { districtPath: string; grids: number; inserted: Record<string, number> };
+    const seeded = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      districtPath: string;
+      grids: number;
+      inserted: Record<string, number>;
+    };
     const inner = /in (\d+) ms/.exec(run.stderr)?.[1];
     await query(svc.db.url, 'ANALYZE');
     console.log(
@@ -39,7 +46,8 @@ async function main(): Promise<void> {
     );
 
     const token = await stack.token({ roles: [Role.DISTRICT_OFFICER], areas: [seeded.districtPath] });
-    const page = async (after: string | null): Promise<Page> => dataOf(await gql<Page>(stack.url, PAGE, { path: seeded.districtPath, after }, token));
+    const page = async (after: string | null): Promise<Page> =>
+      dataOf(await gql<Page>(stack.url, PAGE, { path: seeded.districtPath, after }, token));
     const all = async (): Promise<number> => {
       let seen = 0;
       let after: string | null = null;
@@ -56,7 +64,8 @@ async function main(): Promise<void> {
 
     const sets = await latencies(SETS, 1, async () => void (await all()));
     // The same page from the subgraph directly, alternated with the gateway (A B A B): the gateway's share.
-    const direct = async (): Promise<void> => void dataOf(await gql<Page>(svc.url, PAGE, { path: seeded.districtPath, after: null }, token));
+    const direct = async (): Promise<void> =>
+      void dataOf(await gql<Page>(svc.url, PAGE, { path: seeded.districtPath, after: null }, token));
     const pages: number[] = [];
     const directs: number[] = [];
     for (let round = 0; round < 2; round++) {
@@ -66,16 +75,22 @@ async function main(): Promise<void> {
     console.log(
       `all ${count} descendant grids of the district through the gateway (${Math.ceil(count / 200)} pages of 200), ${SETS} request-sets, one at a time: p50 ${ms(percentile(sets, 50))}, p99 ${ms(percentile(sets, 99))}`,
     );
-    console.log(`one page of 200 grids through the gateway, ${PAGES} requests, one at a time: p50 ${ms(percentile(pages, 50))}, p99 ${ms(percentile(pages, 99))}`);
+    console.log(
+      `one page of 200 grids through the gateway, ${PAGES} requests, one at a time: p50 ${ms(percentile(pages, 50))}, p99 ${ms(percentile(pages, 99))}`,
+    );
     console.log(
       `  the same page from the subgraph directly: p50 ${ms(percentile(directs, 50))}, p99 ${ms(percentile(directs, 99))}; gateway/direct p50 ratio ${(percentile(pages, 50) / percentile(directs, 50)).toFixed(2)}`,
     );
     const concurrent = await latencies(SETS, 4, async () => void (await all()));
     console.log(`the same request-set with 4 in flight: p50 ${ms(percentile(concurrent, 50))}, p99 ${ms(percentile(concurrent, 99))}`);
     const HEALTH = `query($path: String!) { gridHealth(areaPath: $path) { totals { activeGrids unstaffed overlapping } problems { kind grids { code } } } }`;
-    const report = dataOf(await gql<{ gridHealth: { totals: Record<string, number> } }>(stack.url, HEALTH, { path: seeded.districtPath }, token)).gridHealth.totals;
+    const report = dataOf(
+      await gql<{ gridHealth: { totals: Record<string, number> } }>(stack.url, HEALTH, { path: seeded.districtPath }, token),
+    ).gridHealth.totals;
     const health = await latencies(100, 1, async () => void dataOf(await gql(stack.url, HEALTH, { path: seeded.districtPath }, token)));
-    console.log(`gridHealth of the whole district (${JSON.stringify(report)}), 100 requests: p50 ${ms(percentile(health, 50))}, p99 ${ms(percentile(health, 99))}`);
+    console.log(
+      `gridHealth of the whole district (${JSON.stringify(report)}), 100 requests: p50 ${ms(percentile(health, 50))}, p99 ${ms(percentile(health, 99))}`,
+    );
   } finally {
     await stack.stop();
   }

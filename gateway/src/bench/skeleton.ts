@@ -72,10 +72,27 @@ async function relayVersusRawProducer(): Promise<{ relay: number[]; raw: number[
       // A: the relay, from committed outbox rows to broker acknowledgements.
       for (let i = 0; i < N; i += BATCH) {
         await ds.transaction((m) =>
-          outbox.add(m, ...Array.from({ length: BATCH }, (_, j) => ({ type: 'civgrid.grid.grid-updated.v1', aggregateType: 'Grid', aggregateId: `grid-${(i + j) % 1000}`, data: sample }))),
+          outbox.add(
+            m,
+            ...Array.from({ length: BATCH }, (_, j) => ({
+              type: 'civgrid.grid.grid-updated.v1',
+              aggregateType: 'Grid',
+              aggregateId: `grid-${(i + j) % 1000}`,
+              data: sample,
+            })),
+          ),
         );
       }
-      const relay = new OutboxRelay({ dataSource: ds, connectionString: db.url, producer, topic: relayTopic, logger: silent, lockName: `bench-${prefix}`, batchSize: BATCH, pollMs: 50 });
+      const relay = new OutboxRelay({
+        dataSource: ds,
+        connectionString: db.url,
+        producer,
+        topic: relayTopic,
+        logger: silent,
+        lockName: `bench-${prefix}`,
+        batchSize: BATCH,
+        pollMs: 50,
+      });
       const t0 = performance.now();
       relay.start();
       while (relay.published < N) await new Promise((r) => setTimeout(r, 2));
@@ -85,7 +102,11 @@ async function relayVersusRawProducer(): Promise<{ relay: number[]; raw: number[
       const value = JSON.stringify({ specversion: '1.0', id: 'x', type: 'civgrid.grid.grid-updated.v1', data: sample });
       const t1 = performance.now();
       for (let i = 0; i < N; i += BATCH) {
-        await producer.send({ topic: rawTopic, acks: -1, messages: Array.from({ length: BATCH }, (_, j) => ({ key: `grid-${(i + j) % 1000}`, value })) });
+        await producer.send({
+          topic: rawTopic,
+          acks: -1,
+          messages: Array.from({ length: BATCH }, (_, j) => ({ key: `grid-${(i + j) % 1000}`, value })),
+        });
       }
       if (round > 0) result.raw.push((N / (performance.now() - t1)) * 1000);
     }
@@ -100,7 +121,12 @@ async function relayVersusRawProducer(): Promise<{ relay: number[]; raw: number[
 async function main(): Promise<void> {
   const stack = await startStack('bench');
   try {
-    const env: Record<string, string> = { NODE_ENV: 'production', PORT: '0', AUTH_ISSUER: 'civgrid-test', AUTH_PUBLIC_KEY: stack.keys.publicKeyPem };
+    const env: Record<string, string> = {
+      NODE_ENV: 'production',
+      PORT: '0',
+      AUTH_ISSUER: 'civgrid-test',
+      AUTH_PUBLIC_KEY: stack.keys.publicKeyPem,
+    };
     for (const [name, svc] of Object.entries(stack.services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;
     const start = await gatewayStartToReady(env);
     console.log(`gateway start to ready: median ${ms(median(start))} over ${start.length} starts (min ${ms(Math.min(...start))})`);
@@ -123,8 +149,12 @@ async function main(): Promise<void> {
     const b2 = await run(single);
     const a = [...a1, ...a2];
     const b = [...b1, ...b2];
-    console.log(`cross-subgraph query (population → grid organisation), 2×1,000 requests, 4 in flight: p50 ${ms(percentile(a, 50))}, p99 ${ms(percentile(a, 99))}`);
-    console.log(`  baseline, the same query without crossing: p50 ${ms(percentile(b, 50))}, p99 ${ms(percentile(b, 99))}; ratio p50 ${(percentile(a, 50) / percentile(b, 50)).toFixed(2)}`);
+    console.log(
+      `cross-subgraph query (population → grid organisation), 2×1,000 requests, 4 in flight: p50 ${ms(percentile(a, 50))}, p99 ${ms(percentile(a, 99))}`,
+    );
+    console.log(
+      `  baseline, the same query without crossing: p50 ${ms(percentile(b, 50))}, p99 ${ms(percentile(b, 99))}; ratio p50 ${(percentile(a, 50) / percentile(b, 50)).toFixed(2)}`,
+    );
   } finally {
     await stack.stop();
   }
@@ -132,8 +162,12 @@ async function main(): Promise<void> {
   const { relay, raw } = await relayVersusRawProducer();
   const relayRate = median(relay);
   const rawRate = median(raw);
-  console.log(`outbox relay: ${relay.map((r) => r.toFixed(0)).join(', ')} events/s (commit → broker ack, 20,000 events a round, batches of 500, 3 rounds after a warm-up)`);
-  console.log(`raw kafkajs producer, same broker, same batches: ${raw.map((r) => r.toFixed(0)).join(', ')} events/s; relay/raw ratio ${(relayRate / rawRate).toFixed(2)}`);
+  console.log(
+    `outbox relay: ${relay.map((r) => r.toFixed(0)).join(', ')} events/s (commit → broker ack, 20,000 events a round, batches of 500, 3 rounds after a warm-up)`,
+  );
+  console.log(
+    `raw kafkajs producer, same broker, same batches: ${raw.map((r) => r.toFixed(0)).join(', ')} events/s; relay/raw ratio ${(relayRate / rawRate).toFixed(2)}`,
+  );
   process.exit(0);
 }
 

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const previous = existsSync(supergraphPath) ? readFileSync(supergraphPath, 'utf8') : undefined;
   const breaking = previous ? breakingChanges(previous, supergraph) : [];
   if (breaking.length > 0 && !allowBreaking) {
-    process.stderr.write(`breaking changes for clients:\n${breaking.map((b) => `  - ${b}`).join('\n')}\n(run with --allow-breaking if they are meant)\n`);
+    process.stderr.write(
+      `breaking changes for clients:\n${breaking.map((b) => `  - ${b}`).join('\n')}\n(run with --allow-breaking if they are meant)\n`,
+    );
     process.exit(1);
   }
   const stale = files.filter((f) => !existsSync(f.path) || readFileSync(f.path, 'utf8') !== f.text);

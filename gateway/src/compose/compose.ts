@@ -17,13 +17,17 @@ export type SchemaPrinter = (subgraph: Subgraph) => Promise<string>;
 export const printInChildProcess: SchemaPrinter = (subgraph) =>
   new Promise((resolve, reject) => {
     // From src (tests) or dist alike: the built child printer.
-    const child = fork(join(__dirname, '..', '..', 'dist', 'compose', 'print-child.js'), [subgraph.name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, '..', '..', 'dist', 'compose', 'print-child.js'), [subgraph.name], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let sdl: string | undefined;
     child.on('message', (message: { sdl?: string }) => {
       sdl = message.sdl;
     });
     child.on('error', reject);
-    child.on('exit', (code) => (sdl !== undefined ? resolve(sdl) : reject(new Error(`${subgraph.name}: printing the schema failed (exit ${code})`))));
+    child.on('exit', (code) =>
+      sdl !== undefined ? resolve(sdl) : reject(new Error(`${subgraph.name}: printing the schema failed (exit ${code})`)),
+    );
   });
 
 export async function printSubgraphs(subgraphs: Subgraph[], print: SchemaPrinter = printInChildProcess): Promise<PrintedSubgraph[]> {

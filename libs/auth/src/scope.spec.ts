@@ -22,7 +22,9 @@ describe('area scope', () => {
 
   it('writes the same rule as SQL, with its parameters', () => {
     const params: unknown[] = ['x'];
-    expect(gridRowCondition(member, 'i.grid_path', 'i.grid_id', params)).toBe('(i.grid_path <@ $2::ltree[] AND i.grid_id = ANY($3::uuid[]))');
+    expect(gridRowCondition(member, 'i.grid_path', 'i.grid_id', params)).toBe(
+      '(i.grid_path <@ $2::ltree[] AND i.grid_id = ANY($3::uuid[]))',
+    );
     expect(params).toEqual(['x', member.areas, member.grids]);
     expect(gridRowCondition({ ...member, roles: [Role.ADMIN] }, 'p', 'g', [])).toBe('TRUE');
   });

@@ -6,8 +6,7 @@ const LTREE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 export const isLtreePath = (path: string): boolean => LTREE.test(path) && path.length <= 2048;
 
 /** `path <@ scope` in ltree terms: the same node or one below it, label by label. */
-export const isWithin = (path: string, scope: string): boolean =>
-  path === scope || path.startsWith(`${scope}.`);
+export const isWithin = (path: string, scope: string): boolean => path === scope || path.startsWith(`${scope}.`);
 
 /** Admins and district officers of the whole tree see everything; others what lies under their areas. */
 export const isInScope = (principal: Principal, path: string): boolean =>
@@ -36,10 +35,19 @@ export function scopeCondition(principal: Principal, column: string, params: unk
 }
 
 /** Roles whose scope is their areas, whatever else they hold. */
-const AREA_WIDE_ROLES = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER, Role.ANALYST, Role.MEDIATOR, Role.DEPARTMENT_OFFICER];
+const AREA_WIDE_ROLES = [
+  Role.ADMIN,
+  Role.DISTRICT_OFFICER,
+  Role.TOWN_OFFICER,
+  Role.COMMUNITY_OFFICER,
+  Role.ANALYST,
+  Role.MEDIATOR,
+  Role.DEPARTMENT_OFFICER,
+];
 
 /** A grid member who holds no wider role sees only the grids they look after. */
-export const isLimitedToOwnGrids = (principal: Principal): boolean => hasRole(principal, Role.GRID_MEMBER) && !hasRole(principal, ...AREA_WIDE_ROLES);
+export const isLimitedToOwnGrids = (principal: Principal): boolean =>
+  hasRole(principal, Role.GRID_MEMBER) && !hasRole(principal, ...AREA_WIDE_ROLES);
 
 /** May the principal see a row that belongs to a grid (by the grid's id and path)? */
 export const canSeeGridRow = (principal: Principal, row: { gridId: string; gridPath: string }): boolean =>

@@ -43,8 +43,8 @@ export class TokenVerifier {
     if (options.jwksUrl) {
       this.key = Promise.resolve(createRemoteJWKSet(new URL(options.jwksUrl)) as KeyResolver);
     } else if (options.publicKeyPem) {
-      this.key = importSPKI(options.publicKeyPem, TOKEN_ALG).then(async (k) =>
-        createLocalJWKSet({ keys: [{ ...(await exportJWK(k)), alg: TOKEN_ALG }] }) as KeyResolver,
+      this.key = importSPKI(options.publicKeyPem, TOKEN_ALG).then(
+        async (k) => createLocalJWKSet({ keys: [{ ...(await exportJWK(k)), alg: TOKEN_ALG }] }) as KeyResolver,
       );
     } else {
       throw new Error('TokenVerifier needs a JWKS URL or a public key');
@@ -99,11 +99,7 @@ export interface SignerOptions {
 }
 
 /** Issues tokens with the local development key. Production tokens come from the OIDC provider. */
-export async function issueToken(
-  signer: SignerOptions,
-  claims: ClaimsInput,
-  expiresIn: string | number = '12h',
-): Promise<string> {
+export async function issueToken(signer: SignerOptions, claims: ClaimsInput, expiresIn: string | number = '12h'): Promise<string> {
   const key = await importPKCS8(signer.privateKeyPem, TOKEN_ALG);
   const { sub, ...rest } = claims;
   return new SignJWT({ ...rest })

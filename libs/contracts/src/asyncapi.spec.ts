@@ -10,8 +10,15 @@ describe('the AsyncAPI document for analysts', () => {
   });
 
   it('describes every event type of the catalogue on its domain topic', () => {
-    const doc = asyncApiDocument() as { components: { messages: Record<string, { name: string }> }; channels: Record<string, { address: string }> };
-    expect(Object.values(doc.components.messages).map((m) => m.name).sort()).toEqual(Object.keys(eventSchemas).sort());
+    const doc = asyncApiDocument() as {
+      components: { messages: Record<string, { name: string }> };
+      channels: Record<string, { address: string }>;
+    };
+    expect(
+      Object.values(doc.components.messages)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(Object.keys(eventSchemas).sort());
     expect(doc.channels['population']?.address).toBe('civgrid.population.events');
   });
 });

@@ -2,7 +2,10 @@ import { eventSchemas } from './index';
 
 const DOMAINS: Record<string, { service: string; summary: string }> = {
   grid: { service: 'grid-organisation', summary: 'The administrative tree, grids, grid members, departments, reshaping.' },
-  population: { service: 'population-registry', summary: 'Dwellings, households, residents, care, visits, needs: ids only, never personal data.' },
+  population: {
+    service: 'population-registry',
+    summary: 'Dwellings, households, residents, care, visits, needs: ids only, never personal data.',
+  },
   incident: { service: 'incident-reporting', summary: 'Incidents and their workflow, service levels, whistles.' },
   mediation: { service: 'dispute-mediation', summary: 'Disputes, sessions, outcomes.' },
 };
@@ -18,7 +21,9 @@ export function asyncApiDocument(): Record<string, unknown> {
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const [domain, info] of Object.entries(DOMAINS)) {
-    const types = Object.keys(eventSchemas).filter((t) => t.split('.')[1] === domain).sort();
+    const types = Object.keys(eventSchemas)
+      .filter((t) => t.split('.')[1] === domain)
+      .sort();
     const channelMessages: Record<string, unknown> = {};
     for (const type of types) {
       const name = messageName(type);
@@ -49,14 +54,18 @@ export function asyncApiDocument(): Record<string, unknown> {
       description: `${info.summary} Published by ${info.service}; keyed by aggregate id, so one aggregate's events keep their order.`,
       messages: channelMessages,
     };
-    operations[`receive${domain[0].toUpperCase()}${domain.slice(1)}Events`] = { action: 'receive', channel: { $ref: `#/channels/${domain}` } };
+    operations[`receive${domain[0].toUpperCase()}${domain.slice(1)}Events`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${domain}` },
+    };
   }
   return {
     asyncapi: '3.0.0',
     info: {
       title: 'CivGrid event streams',
       version: '1.0.0',
-      description: 'Every change other services or analysts may care about, as CloudEvents 1.0 in structured mode. Events carry ids and codes, never personal data.',
+      description:
+        'Every change other services or analysts may care about, as CloudEvents 1.0 in structured mode. Events carry ids and codes, never personal data.',
     },
     defaultContentType: 'application/cloudevents+json',
     channels,

@@ -56,10 +56,15 @@ export interface DisputeClosedData {
 const isoDay = { type: 'string', format: 'date' } as const;
 
 export const reactionSchemas: Record<string, JsonSchema> = {
-  [ReactionEvents.wellbeingCheckMissed]: eventSchema(
-    "A resident's wellbeing check was missed",
-    { agreementId: uuid, residentId: uuid, gridId: uuid, gridPath: ltreePath, responsibleMemberId: { anyOf: [uuid, { type: 'null' }] }, day: isoDay, deadline: dateTime },
-  ),
+  [ReactionEvents.wellbeingCheckMissed]: eventSchema("A resident's wellbeing check was missed", {
+    agreementId: uuid,
+    residentId: uuid,
+    gridId: uuid,
+    gridPath: ltreePath,
+    responsibleMemberId: { anyOf: [uuid, { type: 'null' }] },
+    day: isoDay,
+    deadline: dateTime,
+  }),
   [ReactionEvents.incidentEscalated]: eventSchema('An incident was escalated', {
     incidentId: uuid,
     number: { type: 'string', pattern: '^DY-[0-9]{4}-[0-9]{6}$' },
@@ -68,7 +73,12 @@ export const reactionSchemas: Record<string, JsonSchema> = {
     fromLevel: { enum: ['GRID', 'VILLAGE', 'TOWN', 'DISTRICT'] },
     toLevel: { enum: ['GRID', 'VILLAGE', 'TOWN', 'DISTRICT'] },
     asDispute: { type: 'boolean' },
-    disputeKind: { anyOf: [{ enum: ['FAMILY', 'NEIGHBOURHOOD', 'PROPERTY_MANAGEMENT', 'HOUSING_SALES', 'LAND_REQUISITION', 'LABOUR', 'CONTRACT', 'OTHER'] }, { type: 'null' }] },
+    disputeKind: {
+      anyOf: [
+        { enum: ['FAMILY', 'NEIGHBOURHOOD', 'PROPERTY_MANAGEMENT', 'HOUSING_SALES', 'LAND_REQUISITION', 'LABOUR', 'CONTRACT', 'OTHER'] },
+        { type: 'null' },
+      ],
+    },
     residentIds: { type: 'array', items: uuid, maxItems: 50 },
     escalatedAt: dateTime,
   }),

@@ -1,12 +1,5 @@
 // The GraphQL error codes a client can rely on. Every error that reaches a user carries one.
-export const GRAPHQL_CODES = [
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'CONFLICT',
-  'INTERNAL_SERVER_ERROR',
-] as const;
+export const GRAPHQL_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'INTERNAL_SERVER_ERROR'] as const;
 export type GraphqlCode = (typeof GRAPHQL_CODES)[number];
 
 /**
@@ -33,5 +26,4 @@ export const conflict = (reason: string, message: string, details?: Record<strin
   new DomainError('CONFLICT', reason, message, details);
 export const forbidden = (reason: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('FORBIDDEN', reason, message, details);
-export const unauthenticated = (reason: string, message: string) =>
-  new DomainError('UNAUTHENTICATED', reason, message);
+export const unauthenticated = (reason: string, message: string) => new DomainError('UNAUTHENTICATED', reason, message);

@@ -30,10 +30,7 @@ export class Outbox {
       params.push(...row);
       return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::jsonb)`;
     });
-    await manager.query(
-      `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES ${values.join(', ')}`,
-      params,
-    );
+    await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES ${values.join(', ')}`, params);
   }
 }
 

@@ -128,10 +128,9 @@ export class OutboxRelay {
       this.listener = client;
     }
     // Session-level advisory lock: held while this connection lives, released when it dies.
-    const { rows } = await this.listener.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [this.options.lockName],
-    );
+    const { rows } = await this.listener.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      this.options.lockName,
+    ]);
     this.leader = rows[0]?.locked === true;
     if (this.leader) this.options.logger.info({ lock: this.options.lockName }, 'outbox relay is the active relay');
   }

@@ -2,7 +2,17 @@ import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, kafkaBrokers, readTopic, TestDatabase, topicPrefix } from '@civgrid/testing';
-import { deadLetterTopic, ensureTopics, EventCatalogue, EventConsumer, eventsTopic, Outbox, OutboxRelay, OutboxSchemaV1, parseCloudEvent } from '../src';
+import {
+  deadLetterTopic,
+  ensureTopics,
+  EventCatalogue,
+  EventConsumer,
+  eventsTopic,
+  Outbox,
+  OutboxRelay,
+  OutboxSchemaV1,
+  parseCloudEvent,
+} from '../src';
 
 const TYPE = 'civgrid.test.thing-happened.v1';
 const catalogue = new EventCatalogue({
@@ -46,14 +56,18 @@ function relayFor(producer: ReturnType<Kafka['producer']>, lockName = `lock-${pr
 
 describe('outbox and relay', () => {
   it('refuses an event outside a transaction and an event that does not match its schema, writing nothing', async () => {
-    await expect(outbox.add(ds.manager, { type: TYPE, aggregateType: 'Thing', aggregateId: 'x', data: { n: 1 } })).rejects.toThrow(/inside the transaction/);
+    await expect(outbox.add(ds.manager, { type: TYPE, aggregateType: 'Thing', aggregateId: 'x', data: { n: 1 } })).rejects.toThrow(
+      /inside the transaction/,
+    );
     await expect(
       ds.transaction(async (m) => {
         await m.query('INSERT INTO thing (id) VALUES (-1)');
         await outbox.add(m, { type: TYPE, aggregateType: 'Thing', aggregateId: 'x', data: { n: 'one' } });
       }),
     ).rejects.toThrow(/does not match its schema/);
-    const [row] = await ds.query(`SELECT (SELECT count(*) FROM thing WHERE id = -1)::int AS things, (SELECT count(*) FROM outbox)::int AS events`);
+    const [row] = await ds.query(
+      `SELECT (SELECT count(*) FROM thing WHERE id = -1)::int AS things, (SELECT count(*) FROM outbox)::int AS events`,
+    );
     expect(row).toEqual({ things: 0, events: 0 });
   });
 
@@ -127,7 +141,18 @@ describe('outbox and relay', () => {
     });
     const message = (id: string, n: number) => ({
       key: Buffer.from('k'),
-      value: Buffer.from(JSON.stringify({ specversion: '1.0', id, source: '/t', type: TYPE, subject: 'k', time: new Date().toISOString(), datacontenttype: 'application/json', data: { n } })),
+      value: Buffer.from(
+        JSON.stringify({
+          specversion: '1.0',
+          id,
+          source: '/t',
+          type: TYPE,
+          subject: 'k',
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json',
+          data: { n },
+        }),
+      ),
       headers: {},
     });
     await consumer.handle(topic, message('evt-1', 1));

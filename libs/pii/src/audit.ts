@@ -20,7 +20,10 @@ export async function recordPiiReads(manager: EntityManager, reads: readonly Pii
     params.push(r.actor, r.actorRoles, r.subjectType, r.subjectId, r.fields, r.purpose);
     return `($${at + 1}, $${at + 2}::text[], $${at + 3}, $${at + 4}, $${at + 5}::text[], $${at + 6})`;
   });
-  await manager.query(`INSERT INTO pii_audit (actor, actor_roles, subject_type, subject_id, fields, purpose) VALUES ${values.join(', ')}`, params);
+  await manager.query(
+    `INSERT INTO pii_audit (actor, actor_roles, subject_type, subject_id, fields, purpose) VALUES ${values.join(', ')}`,
+    params,
+  );
 }
 
 /** The audit table, version 1: shipped migrations call this and it never changes. */

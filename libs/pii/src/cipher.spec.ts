@@ -22,7 +22,9 @@ describe('PiiCipher', () => {
   it('hashes the same person the same way whatever the case of the check letter, and differently under another key', () => {
     expect(cipher.hash('11010519491231002x').equals(cipher.hash('11010519491231002X'))).toBe(true);
     const other = generatePiiKeys();
-    expect(new PiiCipher(other.PII_ENCRYPTION_KEY, other.PII_HASH_KEY).hash('11010519491231002X').equals(cipher.hash('11010519491231002X'))).toBe(false);
+    expect(
+      new PiiCipher(other.PII_ENCRYPTION_KEY, other.PII_HASH_KEY).hash('11010519491231002X').equals(cipher.hash('11010519491231002X')),
+    ).toBe(false);
   });
 
   it('refuses short keys and one key used for both purposes', () => {

@@ -32,7 +32,11 @@ async function createApp(def: ServiceDefinition, config: BaseConfig, schemaOnly:
   @Module({ imports: [ServiceKitModule.forRoot(def, config, logger, { schemaOnly }), ...def.modules] })
   class AppModule {}
   Object.defineProperty(AppModule, 'name', { value: `${def.name}-app` });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+    bodyParser: true,
+  });
   app.useBodyParser('json', { limit: '1mb' });
   app.enableShutdownHooks();
   return app;

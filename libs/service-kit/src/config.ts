@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const pem = z
   .string()
@@ -23,9 +21,16 @@ export const baseConfigSchema = z
       .transform((v) => v.split(',').map((b) => b.trim()))
       .refine((list) => list.every((b) => /^[\w.-]+:\d+$/.test(b)), 'must be host:port[,host:port…]'),
     KAFKA_CLIENT_ID: z.string().optional(),
-    KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]*$/, 'letters, digits, dot, dash, underscore only').default(''),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[\w.-]*$/, 'letters, digits, dot, dash, underscore only')
+      .default(''),
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(100).default(3),
-    KAFKA_TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).default(7 * 24 * 3600 * 1000),
+    KAFKA_TOPIC_RETENTION_MS: z.coerce
+      .number()
+      .int()
+      .min(-1)
+      .default(7 * 24 * 3600 * 1000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     // Scheduled jobs (deadlines, overdue checks); off for a read-only replica of a service.
     JOBS_ENABLED: bool.default(true),
@@ -54,11 +59,7 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment against a schema and lists every problem at once. */
-export function loadConfig<S extends z.ZodType>(
-  service: string,
-  schema: S,
-  env: Record<string, string | undefined>,
-): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(service: string, schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

@@ -53,7 +53,15 @@ function fromPostgres(error: PgError): DomainError | undefined {
 function fromHttp(error: HttpException): DomainError {
   const status = error.getStatus();
   const code: GraphqlCode =
-    status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_USER_INPUT';
+    status === 401
+      ? 'UNAUTHENTICATED'
+      : status === 403
+        ? 'FORBIDDEN'
+        : status === 404
+          ? 'NOT_FOUND'
+          : status === 409
+            ? 'CONFLICT'
+            : 'BAD_USER_INPUT';
   return new DomainError(code, 'HTTP_' + status, error.message);
 }
 

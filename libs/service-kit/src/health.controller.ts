@@ -25,7 +25,10 @@ export class HealthController {
     const problems: string[] = [];
     await within(2000, this.dataSource.query('SELECT 1')).catch((e: Error) => problems.push(`database: ${e.message}`));
     const admin = this.kafka.admin();
-    await within(3000, admin.connect().then(() => admin.describeCluster()))
+    await within(
+      3000,
+      admin.connect().then(() => admin.describeCluster()),
+    )
       .catch((e: Error) => problems.push(`kafka: ${e.message}`))
       .finally(() => admin.disconnect().catch(() => undefined));
     if (problems.length > 0) throw new ServiceUnavailableException({ status: 'unavailable', problems });

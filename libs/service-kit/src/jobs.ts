@@ -48,7 +48,10 @@ export class Jobs implements OnApplicationBootstrap, OnApplicationShutdown {
   onApplicationBootstrap(): void {
     if (this.options.schemaOnly || !this.config.JOBS_ENABLED) return;
     for (const job of this.jobs.values()) {
-      const timer = setInterval(() => void this.runNow(job.name).catch((error: unknown) => this.logger.error({ err: error, job: job.name }, 'job round failed')), job.everyMs);
+      const timer = setInterval(
+        () => void this.runNow(job.name).catch((error: unknown) => this.logger.error({ err: error, job: job.name }, 'job round failed')),
+        job.everyMs,
+      );
       timer.unref();
       this.timers.push(timer);
     }

@@ -77,7 +77,13 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
 }
 
 /** Builds a connection from `first + 1` rows fetched in order. */
-export function toConnection<R, T>(rows: R[], first: number, totalCount: number, map: (row: R) => T, cursorOf: (row: R) => (string | number)[]): Connection<T> {
+export function toConnection<R, T>(
+  rows: R[],
+  first: number,
+  totalCount: number,
+  map: (row: R) => T,
+  cursorOf: (row: R) => (string | number)[],
+): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((row) => ({ cursor: encodeCursor(cursorOf(row)), node: map(row) }));
   return {

@@ -121,7 +121,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       } catch (error) {
         await admin.disconnect().catch(() => undefined);
         const delay = Math.min(10_000, 500 * attempt);
-        this.logger.warn({ err: error, attempt, retryInMs: delay }, 'Kafka is not reachable yet; the service serves and keeps events in its outbox');
+        this.logger.warn(
+          { err: error, attempt, retryInMs: delay },
+          'Kafka is not reachable yet; the service serves and keeps events in its outbox',
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }

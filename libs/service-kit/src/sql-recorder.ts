@@ -24,7 +24,11 @@ export class SqlRecorder extends AbstractLogger {
     this.recording?.push(query);
   }
 
-  protected writeLog(_level: LogLevel, _message: LogMessage | string | number | (LogMessage | string | number)[], _runner?: QueryRunner): void {
+  protected writeLog(
+    _level: LogLevel,
+    _message: LogMessage | string | number | (LogMessage | string | number)[],
+    _runner?: QueryRunner,
+  ): void {
     // Nothing: only counting.
   }
 }

@@ -30,7 +30,10 @@ describe('scheduled jobs', () => {
     const gate = new Promise<void>((r) => (release = r));
     const a = await instance();
     const b = await instance();
-    for (const [jobs, label] of [[a, 'a'], [b, 'b']] as const) {
+    for (const [jobs, label] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
       jobs.register({
         name: 'deadline-sweep',
         everyMs: 60_000,

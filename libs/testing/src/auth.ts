@@ -11,7 +11,11 @@ export interface TestKeys {
 export const makeKeys = (): Promise<TestKeys> => generateDevKeyPair();
 
 /** A signed token for a test user; `expiresIn` may be negative seconds for an expired one. */
-export function tokenFor(keys: TestKeys, claims: Partial<ClaimsInput> & { roles: Role[] }, expiresIn: string | number = '1h'): Promise<string> {
+export function tokenFor(
+  keys: TestKeys,
+  claims: Partial<ClaimsInput> & { roles: Role[] },
+  expiresIn: string | number = '1h',
+): Promise<string> {
   const exp = typeof expiresIn === 'number' ? Math.floor(Date.now() / 1000) + expiresIn : expiresIn;
   return issueToken(
     { privateKeyPem: keys.privateKeyPem, issuer: TEST_ISSUER, audience: TEST_AUDIENCE },

@@ -33,7 +33,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
-    await db.query('CREATE EXTENSION IF NOT EXISTS ltree; CREATE EXTENSION IF NOT EXISTS btree_gist; CREATE EXTENSION IF NOT EXISTS pgcrypto');
+    await db.query(
+      'CREATE EXTENSION IF NOT EXISTS ltree; CREATE EXTENSION IF NOT EXISTS btree_gist; CREATE EXTENSION IF NOT EXISTS pgcrypto',
+    );
   } finally {
     await db.end();
   }
@@ -53,7 +55,11 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 }
 
 /** Runs one query against a database URL and closes the connection. */
-export async function query<R extends Record<string, unknown> = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+export async function query<R extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -3,7 +3,12 @@ import { TestKeys, TEST_AUDIENCE, TEST_ISSUER } from './auth';
 import { kafkaBrokers } from './kafka';
 
 /** The environment a service under test starts with: its own database, the test's topic prefix and key. */
-export function serviceEnv(opts: { databaseUrl: string; topicPrefix: string; keys: TestKeys; extra?: Record<string, string> }): Record<string, string> {
+export function serviceEnv(opts: {
+  databaseUrl: string;
+  topicPrefix: string;
+  keys: TestKeys;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     NODE_ENV: 'test',
     PORT: '0',

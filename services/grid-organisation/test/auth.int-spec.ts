@@ -16,26 +16,35 @@ const OPERATIONS = {
 };
 
 describe('a subgraph reached directly', () => {
-  it.each(Object.entries(OPERATIONS))('refuses %s without a token, with an expired token and with a token of another key', async (_name, op) => {
-    const variables = { r: [{ __typename: 'Grid', id: '7d5c3c1e-0000-4000-8000-000000000000' }] };
-    const otherKeys = await makeKeys();
-    const tokens: [string, string | undefined, string][] = [
-      ['none', undefined, 'TOKEN_MISSING'],
-      ['expired', await tokenFor(svc.keys, { roles: [Role.ADMIN] }, -60), 'TOKEN_EXPIRED'],
-      ['foreign', await tokenFor(otherKeys, { roles: [Role.ADMIN] }), 'TOKEN_INVALID'],
-      ['garbage', 'not.a.jwt', 'TOKEN_INVALID'],
-    ];
-    for (const [label, token, reason] of tokens) {
-      const res = await gql(svc.url, op, variables, token);
-      expect({ label, status: res.status, code: res.errors?.[0]?.extensions?.code, reason: res.errors?.[0]?.extensions?.reason, data: res.data ?? null }).toEqual({
-        label,
-        status: 401,
-        code: 'UNAUTHENTICATED',
-        reason,
-        data: null,
-      });
-    }
-  });
+  it.each(Object.entries(OPERATIONS))(
+    'refuses %s without a token, with an expired token and with a token of another key',
+    async (_name, op) => {
+      const variables = { r: [{ __typename: 'Grid', id: '7d5c3c1e-0000-4000-8000-000000000000' }] };
+      const otherKeys = await makeKeys();
+      const tokens: [string, string | undefined, string][] = [
+        ['none', undefined, 'TOKEN_MISSING'],
+        ['expired', await tokenFor(svc.keys, { roles: [Role.ADMIN] }, -60), 'TOKEN_EXPIRED'],
+        ['foreign', await tokenFor(otherKeys, { roles: [Role.ADMIN] }), 'TOKEN_INVALID'],
+        ['garbage', 'not.a.jwt', 'TOKEN_INVALID'],
+      ];
+      for (const [label, token, reason] of tokens) {
+        const res = await gql(svc.url, op, variables, token);
+        expect({
+          label,
+          status: res.status,
+          code: res.errors?.[0]?.extensions?.code,
+          reason: res.errors?.[0]?.extensions?.reason,
+          data: res.data ?? null,
+        }).toEqual({
+          label,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+          reason,
+          data: null,
+        });
+      }
+    },
+  );
 
   it('answers the same operations with a valid token', async () => {
     const token = await tokenFor(svc.keys, { roles: [Role.ADMIN] });
@@ -61,7 +70,9 @@ describe('configuration', () => {
       await expect(failure).rejects.toThrow(/DATABASE_URL is required but not set/);
       await expect(failure).rejects.toThrow(/KAFKA_BROKERS must be host:port/);
       await expect(failure).rejects.toThrow(/PORT /);
-      await expect(startService(gridOrganisation, { ...env, AUTH_PUBLIC_KEY: 'not a key' })).rejects.toThrow(/AUTH_PUBLIC_KEY must be a PEM public key/);
+      await expect(startService(gridOrganisation, { ...env, AUTH_PUBLIC_KEY: 'not a key' })).rejects.toThrow(
+        /AUTH_PUBLIC_KEY must be a PEM public key/,
+      );
     } finally {
       await db.drop();
     }

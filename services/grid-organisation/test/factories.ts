@@ -39,9 +39,16 @@ export function factories(url: string, keys: TestKeys) {
   return {
     adminToken: () => admin,
     district: (name = '岱岳区') => area(districtCode(), name),
-    town: (district: Area, name = '粥店街道') => area(`${district.code.slice(0, 6)}${String(++counters.town).padStart(3, '0')}000`, name, district.id, true),
-    village: (town: Area, name = '东湖社区') => area(`${town.code.slice(0, 9)}${String(++counters.village).padStart(3, '0')}`, name, town.id, true),
-    async grid(village: Area, kind: 'TOTAL' | 'BASIC' | 'MICRO' = 'TOTAL', parentGridId?: string, code = `G${randomInt(1e9)}`): Promise<Grid> {
+    town: (district: Area, name = '粥店街道') =>
+      area(`${district.code.slice(0, 6)}${String(++counters.town).padStart(3, '0')}000`, name, district.id, true),
+    village: (town: Area, name = '东湖社区') =>
+      area(`${town.code.slice(0, 9)}${String(++counters.village).padStart(3, '0')}`, name, town.id, true),
+    async grid(
+      village: Area,
+      kind: 'TOTAL' | 'BASIC' | 'MICRO' = 'TOTAL',
+      parentGridId?: string,
+      code = `G${randomInt(1e9)}`,
+    ): Promise<Grid> {
       return dataOf(
         await gql<{ createGrid: Grid }>(
           url,

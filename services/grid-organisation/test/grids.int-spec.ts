@@ -43,7 +43,10 @@ describe('administrative tree and grids', () => {
     const { district, town, village } = await make.tree();
     const admin = await make.adminToken();
     const res = dataOf(
-      await gql<{ area: { children: { id: string }[]; ancestors: { code: string }[] }; areas: { totalCount: number; edges: { node: { code: string } }[] } }>(
+      await gql<{
+        area: { children: { id: string }[]; ancestors: { code: string }[] };
+        areas: { totalCount: number; edges: { node: { code: string } }[] };
+      }>(
         svc.url,
         `query($id: ID!, $path: String!) {
            area(id: $id) { children { id } ancestors { code } }
@@ -73,11 +76,19 @@ describe('administrative tree and grids', () => {
       [{ code: 'A4', kind: 'BASIC', areaId: village.id }, 'BAD_USER_INPUT', 'GRID_PARENT_REQUIRED'],
       [{ code: total.code, kind: 'BASIC', areaId: village.id, parentGridId: total.id }, 'CONFLICT', 'GRID_CODE_TAKEN'],
       [{ code: 'has space', kind: 'BASIC', areaId: village.id, parentGridId: total.id }, 'BAD_USER_INPUT', 'INVALID_INPUT'],
-      [{ code: 'A5', kind: 'BASIC', areaId: '7d5c3c1e-0000-4000-8000-000000000000', parentGridId: total.id }, 'NOT_FOUND', 'AREA_NOT_FOUND'],
+      [
+        { code: 'A5', kind: 'BASIC', areaId: '7d5c3c1e-0000-4000-8000-000000000000', parentGridId: total.id },
+        'NOT_FOUND',
+        'AREA_NOT_FOUND',
+      ],
     ];
     for (const [input, code, reason] of cases) {
       const res = await create(input);
-      expect({ input, code: res.errors?.[0]?.extensions?.code, reason: res.errors?.[0]?.extensions?.reason }).toEqual({ input, code, reason });
+      expect({ input, code: res.errors?.[0]?.extensions?.code, reason: res.errors?.[0]?.extensions?.reason }).toEqual({
+        input,
+        code,
+        reason,
+      });
       expect(res.errors?.[0]?.message).toMatch(/\w+/);
       expect(res.status).toBeLessThan(500);
     }
@@ -126,7 +137,14 @@ describe('administrative tree and grids', () => {
       officerA,
     );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
-    const seen = dataOf(await gql<{ areas: { edges: { node: { code: string } }[] } }>(svc.url, `{ areas(first: 200) { edges { node { code } } } }`, {}, officerA));
+    const seen = dataOf(
+      await gql<{ areas: { edges: { node: { code: string } }[] } }>(
+        svc.url,
+        `{ areas(first: 200) { edges { node { code } } } }`,
+        {},
+        officerA,
+      ),
+    );
     const codes = seen.areas.edges.map((e) => e.node.code);
     expect(codes).toEqual([district.code, townA.code]);
   });
@@ -139,8 +157,15 @@ describe('administrative tree and grids', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const res: { grids: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number } } = dataOf(
-        await gql(svc.url, `query($p: String!, $after: String) { grids(underPath: $p, first: 2, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { p: village.path, after }, admin),
+      const res: {
+        grids: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
+      } = dataOf(
+        await gql(
+          svc.url,
+          `query($p: String!, $after: String) { grids(underPath: $p, first: 2, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { p: village.path, after },
+          admin,
+        ),
       );
       expect(res.grids.totalCount).toBe(6);
       seen.push(...res.grids.edges.map((e) => e.node.id));

@@ -29,7 +29,9 @@ describe('references from other subgraphs', () => {
       const res = await gql<{ registerGridMember: { id: string } }>(
         svc.url,
         `mutation($input: RegisterGridMemberInput!) { registerGridMember(input: $input) { id } }`,
-        { input: { name: '王凤珍', phone: `13800${String(randomInt(1e6)).padStart(6, '0')}`, employment: 'VOLUNTEER', areaId: village.id } },
+        {
+          input: { name: '王凤珍', phone: `13800${String(randomInt(1e6)).padStart(6, '0')}`, employment: 'VOLUNTEER', areaId: village.id },
+        },
         admin,
       );
       members.push(dataOf(res).registerGridMember.id);
@@ -53,7 +55,13 @@ describe('references from other subgraphs', () => {
     const statements = svc.sql.stop();
     expect(res._entities.map((e) => e.id)).toEqual(representations.map((r) => r.id));
     const touching = (table: string) => statements.filter((s) => new RegExp(`FROM ${table}\\b`).test(s)).length;
-    expect({ grid: touching('grid'), member: touching('grid_member m'), department: touching('department'), coverage: touching('grid_coverage_item'), assignments: touching('grid_assignment a') }).toEqual({
+    expect({
+      grid: touching('grid'),
+      member: touching('grid_member m'),
+      department: touching('department'),
+      coverage: touching('grid_coverage_item'),
+      assignments: touching('grid_assignment a'),
+    }).toEqual({
       grid: 1,
       member: 1,
       department: 1,

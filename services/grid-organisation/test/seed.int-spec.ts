@@ -36,7 +36,9 @@ describe('the demo seed', () => {
     expect(first.inserted).toEqual({ areas: 9, grids: 18, members: 18, assignments: 18, departments: 10 });
     expect(ticks.at(-1)).toEqual([ticks.at(-1)![1], ticks.at(-1)![1]]);
     const after = await counts();
-    expect(after).toEqual([{ areas: 9, grids: 18, members: 18, assignments: 18, coverage: expect.any(Number), events: 9 + 18 + 10 + 18 + 18 }]);
+    expect(after).toEqual([
+      { areas: 9, grids: 18, members: 18, assignments: 18, coverage: expect.any(Number), events: 9 + 18 + 10 + 18 + 18 },
+    ]);
 
     const again = await seedDistrict(ds, outbox, 'demo', cipher);
     expect(again.inserted).toEqual({ areas: 0, grids: 0, members: 0, assignments: 0, departments: 0 });
@@ -54,7 +56,12 @@ describe('the demo seed', () => {
     );
     expect(health.gridHealth.totals).toEqual({ activeGrids: 18, unstaffed: 0, overlapping: 0 });
     const leader = dataOf(
-      await gql<{ grid: { leader: { name: string; phone: string } } }>(svc.url, `query($id: ID!) { grid(id: $id) { leader { name phone(purpose: "核对种子数据") } } }`, { id: first.gridId }, officer),
+      await gql<{ grid: { leader: { name: string; phone: string } } }>(
+        svc.url,
+        `query($id: ID!) { grid(id: $id) { leader { name phone(purpose: "核对种子数据") } } }`,
+        { id: first.gridId },
+        officer,
+      ),
     );
     expect(leader.grid.leader.phone).toMatch(/^1[3-9]\d{9}$/);
     expect(leader.grid.leader.name).toMatch(/^[\u4e00-\u9fff]{2,3}$/);

@@ -12,11 +12,13 @@ export function areaCodeProblem(code: string, level: AreaLevel, parentCode: stri
     case 'DISTRICT':
       return town === '000' && village === '000' ? null : 'a district code ends in 000000';
     case 'TOWN':
-      if (!parentCode || code.slice(0, 6) !== parentCode.slice(0, 6)) return `a town or street code starts with its district's ${parentCode?.slice(0, 6)}`;
+      if (!parentCode || code.slice(0, 6) !== parentCode.slice(0, 6))
+        return `a town or street code starts with its district's ${parentCode?.slice(0, 6)}`;
       if (town === '000') return 'digits 7–9 of a town or street code are not 000';
       return village === '000' ? null : 'a town or street code ends in 000';
     case 'VILLAGE':
-      if (!parentCode || code.slice(0, 9) !== parentCode.slice(0, 9)) return `a village or community code starts with its town's ${parentCode?.slice(0, 9)}`;
+      if (!parentCode || code.slice(0, 9) !== parentCode.slice(0, 9))
+        return `a village or community code starts with its town's ${parentCode?.slice(0, 9)}`;
       return village === '000' ? 'the last 3 digits of a village or community code are not 000' : null;
   }
 }

@@ -137,7 +137,12 @@ export class AreaService {
   /** One statement for a whole batch of ids (references, parents, areas of grids). */
   async loadByIds(ids: readonly string[]): Promise<(AreaType | Error)[]> {
     const rows: AreaEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM administrative_area WHERE id = ANY($1::uuid[])`, [ids]);
-    return orderByKeys(ids, rows.map(toAreaType), (a) => a.id, (id) => AreaErrors.notFound(id));
+    return orderByKeys(
+      ids,
+      rows.map(toAreaType),
+      (a) => a.id,
+      (id) => AreaErrors.notFound(id),
+    );
   }
 
   async loadChildren(parentIds: readonly string[]): Promise<AreaType[][]> {

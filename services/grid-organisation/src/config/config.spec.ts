@@ -20,8 +20,14 @@ const problems = (env: Record<string, string | undefined>): string[] => {
 
 describe('grid organisation configuration', () => {
   it('takes grid health thresholds with sensible defaults', () => {
-    expect(loadConfig('grid-organisation', configSchema, base)).toMatchObject({ GRID_HEALTH_MAX_HOUSEHOLDS: 500, GRID_HEALTH_MAX_GRIDS_PER_MEMBER: 3, GRID_HEALTH_MAX_HOUSEHOLDS_PER_MEMBER: 800 });
-    expect(loadConfig('grid-organisation', configSchema, { ...base, GRID_HEALTH_MAX_HOUSEHOLDS: '300' }).GRID_HEALTH_MAX_HOUSEHOLDS).toBe(300);
+    expect(loadConfig('grid-organisation', configSchema, base)).toMatchObject({
+      GRID_HEALTH_MAX_HOUSEHOLDS: 500,
+      GRID_HEALTH_MAX_GRIDS_PER_MEMBER: 3,
+      GRID_HEALTH_MAX_HOUSEHOLDS_PER_MEMBER: 800,
+    });
+    expect(loadConfig('grid-organisation', configSchema, { ...base, GRID_HEALTH_MAX_HOUSEHOLDS: '300' }).GRID_HEALTH_MAX_HOUSEHOLDS).toBe(
+      300,
+    );
   });
 
   it('refuses to start without the keys that protect members’ phones, or with bad thresholds', () => {
@@ -33,6 +39,8 @@ describe('grid organisation configuration', () => {
   });
 
   it('keeps the kit’s rule: exactly one of a public key or a JWKS URL', () => {
-    expect(problems({ ...base, AUTH_JWKS_URL: 'https://idp.example/jwks' })).toEqual([expect.stringMatching(/^AUTH_PUBLIC_KEY set exactly one/)]);
+    expect(problems({ ...base, AUTH_JWKS_URL: 'https://idp.example/jwks' })).toEqual([
+      expect.stringMatching(/^AUTH_PUBLIC_KEY set exactly one/),
+    ]);
   });
 });

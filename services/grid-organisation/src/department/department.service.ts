@@ -14,7 +14,6 @@ export const DEPARTMENT_MANAGERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN
 
 const COLUMNS = `id, code, name, kind, level, area_id AS "areaId", area_path::text AS "areaPath", contact_phone AS "contactPhone", address`;
 
-
 /**
  * Departments are public institutions: everyone may read them (a grid member whistles to a
  * district bureau far outside their own grid). Creating one is for the district, or a town for its own.
@@ -28,17 +27,17 @@ export class DepartmentService {
 
   async create(principal: Principal, input: CreateDepartmentInput): Promise<DepartmentType> {
     assertRole(principal, DEPARTMENT_MANAGERS, 'create departments');
-    if (input.level === DepartmentLevelEnum.DISTRICT) assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER], 'create district departments');
+    if (input.level === DepartmentLevelEnum.DISTRICT)
+      assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER], 'create district departments');
     return this.dataSource.transaction(async (manager) => {
       const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
       if (!area) throw DepartmentErrors.areaNotFound(input.areaId);
       assertInScope(principal, area.path, 'this area');
       if (area.level !== (input.level as string)) throw DepartmentErrors.levelMismatch(input.level, area.level);
-      const [taken] = await manager.query<{ byCode: boolean }[]>(`SELECT code = $1 AS "byCode" FROM department WHERE code = $1 OR (area_id = $2 AND name = $3) LIMIT 1`, [
-        input.code,
-        area.id,
-        input.name,
-      ]);
+      const [taken] = await manager.query<{ byCode: boolean }[]>(
+        `SELECT code = $1 AS "byCode" FROM department WHERE code = $1 OR (area_id = $2 AND name = $3) LIMIT 1`,
+        [input.code, area.id, input.name],
+      );
       if (taken) throw taken.byCode ? DepartmentErrors.codeTaken(input.code) : DepartmentErrors.nameTaken(input.name);
       const department: DepartmentType = {
         id: randomUUID(),
@@ -53,9 +52,27 @@ export class DepartmentService {
       };
       await manager.query(
         `INSERT INTO department (id, code, name, kind, level, area_id, area_path, contact_phone, address) VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, $8, $9)`,
-        [department.id, department.code, department.name, department.kind, department.level, area.id, area.path, department.contactPhone, department.address],
+        [
+          department.id,
+          department.code,
+          department.name,
+          department.kind,
+          department.level,
+          area.id,
+          area.path,
+          department.contactPhone,
+          department.address,
+        ],
       );
-      const data: DepartmentCreatedData = { departmentId: department.id, code: department.code, name: department.name, kind: department.kind, level: department.level, areaId: area.id, areaPath: area.path };
+      const data: DepartmentCreatedData = {
+        departmentId: department.id,
+        code: department.code,
+        name: department.name,
+        kind: department.kind,
+        level: department.level,
+        areaId: area.id,
+        areaPath: area.path,
+      };
       await this.outbox.add(manager, { type: GridEvents.departmentCreated, aggregateType: 'Department', aggregateId: department.id, data });
       return department;
     });
@@ -91,14 +108,28 @@ export class DepartmentService {
     }
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
-      this.dataSource.query<DepartmentType[]>(`SELECT ${COLUMNS} FROM department WHERE ${where.join(' AND ')} ORDER BY code LIMIT $${params.length}`, params),
+      this.dataSource.query<DepartmentType[]>(
+        `SELECT ${COLUMNS} FROM department WHERE ${where.join(' AND ')} ORDER BY code LIMIT $${params.length}`,
+        params,
+      ),
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM department WHERE ${filter}`, countParams),
     ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, (r) => r, (r) => [r.code]);
+    return toConnection(
+      rows,
+      args.first,
+      count[0]?.n ?? 0,
+      (r) => r,
+      (r) => [r.code],
+    );
   }
 
   async loadByIds(ids: readonly string[]): Promise<(DepartmentType | Error)[]> {
     const rows = await this.dataSource.query<DepartmentType[]>(`SELECT ${COLUMNS} FROM department WHERE id = ANY($1::uuid[])`, [ids]);
-    return orderByKeys(ids, rows, (d) => d.id, (id) => DepartmentErrors.notFound(id));
+    return orderByKeys(
+      ids,
+      rows,
+      (d) => d.id,
+      (id) => DepartmentErrors.notFound(id),
+    );
   }
 }

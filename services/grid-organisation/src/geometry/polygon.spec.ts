@@ -14,10 +14,65 @@ describe('polygonProblem', () => {
     ['not an object', 'x', /GeoJSON object/],
     ['another type', { type: 'Point', coordinates: [1, 2] }, /"Polygon"/],
     ['no rings', { type: 'Polygon', coordinates: [] }, /outer ring/],
-    ['too few positions', { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0]]] }, /at least 4/],
-    ['an open ring', { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }, /not closed/],
-    ['a position with a string', { type: 'Polygon', coordinates: [[[0, 0], [1, '0'], [1, 1], [0, 0]]] }, /\[longitude, latitude\]/],
-    ['a latitude beyond the pole', { type: 'Polygon', coordinates: [[[0, 0], [1, 95], [1, 1], [0, 0]]] }, /outside/],
+    [
+      'too few positions',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      /at least 4/,
+    ],
+    [
+      'an open ring',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        ],
+      },
+      /not closed/,
+    ],
+    [
+      'a position with a string',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, '0'],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      /\[longitude, latitude\]/,
+    ],
+    [
+      'a latitude beyond the pole',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 95],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      /outside/,
+    ],
     ['a flat ring', poly([0, 0], [1, 1], [2, 2]), /no area/],
     ['a bow tie', poly([0, 0], [2, 2], [2, 0], [0, 3]), /crosses itself/],
     ['a spike folding back', poly([0, 0], [3, 0], [1, 0], [1, 2], [0, 2]), /crosses itself/],
@@ -81,7 +136,14 @@ describe('overlappingPairs', () => {
       { id: 'd', polygon: square(10, 10) },
       { id: 'e', polygon: square(0.5, 0.5, 0.5) },
     ];
-    expect(overlappingPairs(outlines).sort()).toEqual([['a', 'b'], ['a', 'e'], ['b', 'c']]);
-    expect(overlappingPairs(outlines, (x, y) => [x, y].sort().join() === 'a,e').sort()).toEqual([['a', 'b'], ['b', 'c']]);
+    expect(overlappingPairs(outlines).sort()).toEqual([
+      ['a', 'b'],
+      ['a', 'e'],
+      ['b', 'c'],
+    ]);
+    expect(overlappingPairs(outlines, (x, y) => [x, y].sort().join() === 'a,e').sort()).toEqual([
+      ['a', 'b'],
+      ['b', 'c'],
+    ]);
   });
 });

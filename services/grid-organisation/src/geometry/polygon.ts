@@ -32,7 +32,13 @@ function properlyCross(a: Position, b: Position, c: Position, d: Position): bool
 }
 
 function onSegment(p: Position, a: Position, b: Position): boolean {
-  return sign(cross(a, b, p)) === 0 && Math.min(a[0], b[0]) - EPS <= p[0] && p[0] <= Math.max(a[0], b[0]) + EPS && Math.min(a[1], b[1]) - EPS <= p[1] && p[1] <= Math.max(a[1], b[1]) + EPS;
+  return (
+    sign(cross(a, b, p)) === 0 &&
+    Math.min(a[0], b[0]) - EPS <= p[0] &&
+    p[0] <= Math.max(a[0], b[0]) + EPS &&
+    Math.min(a[1], b[1]) - EPS <= p[1] &&
+    p[1] <= Math.max(a[1], b[1]) + EPS
+  );
 }
 
 /** Any kind of contact between two segments, touching and overlapping included. */
@@ -90,7 +96,8 @@ export function polygonProblem(value: unknown): string | null {
     if (ring.length < 4) return `${name} needs at least 4 positions (a closed triangle)`;
     if (ring.length > 10_000) return `${name} has more than 10,000 positions`;
     for (const p of ring as unknown[]) {
-      if (!Array.isArray(p) || p.length !== 2 || !p.every((n) => typeof n === 'number' && Number.isFinite(n))) return `${name} has a position that is not [longitude, latitude]`;
+      if (!Array.isArray(p) || p.length !== 2 || !p.every((n) => typeof n === 'number' && Number.isFinite(n)))
+        return `${name} has a position that is not [longitude, latitude]`;
       const [lon, lat] = p as Position;
       if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return `${name} has a position outside longitude −180…180, latitude −90…90`;
     }

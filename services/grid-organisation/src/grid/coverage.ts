@@ -11,7 +11,11 @@ const normalise = (name: string): string => name.normalize('NFKC').trim().replac
 
 export const coverageKey = (kind: CoverageItemKind, name: string): string => `${kind}:${normalise(name)}`;
 
-export const coverageItem = (kind: CoverageItemKind, name: string): CoverageItem => ({ kind, name: normalise(name), key: coverageKey(kind, name) });
+export const coverageItem = (kind: CoverageItemKind, name: string): CoverageItem => ({
+  kind,
+  name: normalise(name),
+  key: coverageKey(kind, name),
+});
 
 /** Keys listed twice in one grid's coverage (after normalising), for a clear refusal. */
 export function duplicateKeys(items: readonly CoverageItem[]): string[] {

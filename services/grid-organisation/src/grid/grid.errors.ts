@@ -5,7 +5,8 @@ export const GridErrors = {
   areaNotFound: (id: string) => notFound('AREA_NOT_FOUND', `No administrative area ${id}.`),
   areaNotVillage: () => badInput('GRID_AREA_NOT_VILLAGE', 'Grids belong to a village or community, not to a town or district.'),
   parentNotFound: (id: string) => notFound('GRID_PARENT_NOT_FOUND', `The parent grid ${id} does not exist.`),
-  totalHasNoParent: () => badInput('GRID_KIND_INVALID', 'A total grid (总网格) is the top of its village or community: it has no parent grid.'),
+  totalHasNoParent: () =>
+    badInput('GRID_KIND_INVALID', 'A total grid (总网格) is the top of its village or community: it has no parent grid.'),
   parentRequired: (kind: string) => badInput('GRID_PARENT_REQUIRED', `A ${kind.toLowerCase()} grid needs a parent grid.`),
   parentKindInvalid: (kind: string, expected: string) =>
     badInput('GRID_PARENT_KIND_INVALID', `A ${kind.toLowerCase()} grid sits under a ${expected.toLowerCase()} grid.`),
@@ -15,7 +16,8 @@ export const GridErrors = {
   retired: (code: string) => conflict('GRID_RETIRED', `Grid ${code} is retired and can no longer change.`),
   hasActiveChildren: (code: string, n: number) =>
     conflict('GRID_HAS_ACTIVE_CHILDREN', `Grid ${code} still has ${n} active grid(s) below it: retire, merge or move them first.`),
-  coverageRepeated: (keys: string[]) => badInput('GRID_COVERAGE_REPEATED', `A coverage item is listed twice: ${keys.join(', ')}.`, { items: keys }),
+  coverageRepeated: (keys: string[]) =>
+    badInput('GRID_COVERAGE_REPEATED', `A coverage item is listed twice: ${keys.join(', ')}.`, { items: keys }),
   boundaryInvalid: (problem: string) => badInput('GRID_BOUNDARY_INVALID', `The boundary is not a valid GeoJSON polygon: ${problem}.`),
   boundaryBothWays: () => badInput('GRID_BOUNDARY_INVALID', 'Give a new boundary or clearBoundary, not both.'),
   totalExists: () => conflict('GRID_TOTAL_EXISTS', 'This village or community already has an active total grid.'),

@@ -61,7 +61,13 @@ export function boundaryOf(input: GeoJsonPolygonInput | undefined): GeoJsonPolyg
 }
 
 /** One multi-row insert for a grid's coverage. */
-export async function insertCoverage(manager: EntityManager, gridId: string, areaId: string, items: readonly CoverageItem[], firstPosition = 0): Promise<void> {
+export async function insertCoverage(
+  manager: EntityManager,
+  gridId: string,
+  areaId: string,
+  items: readonly CoverageItem[],
+  firstPosition = 0,
+): Promise<void> {
   if (items.length === 0) return;
   const params: unknown[] = [gridId, areaId];
   const values = items.map((item, i) => {
@@ -69,7 +75,10 @@ export async function insertCoverage(manager: EntityManager, gridId: string, are
     const n = params.length;
     return `($${n - 4}::uuid, $1::uuid, $2::uuid, $${n - 3}::coverage_kind, $${n - 2}, $${n - 1}, $${n}::int)`;
   });
-  await manager.query(`INSERT INTO grid_coverage_item (id, grid_id, area_id, kind, name, item_key, position) VALUES ${values.join(', ')}`, params);
+  await manager.query(
+    `INSERT INTO grid_coverage_item (id, grid_id, area_id, kind, name, item_key, position) VALUES ${values.join(', ')}`,
+    params,
+  );
 }
 
 /** A grid locked for a change, with its area's path; refused when outside the principal's areas. */
@@ -87,7 +96,8 @@ export async function lockGrid(manager: EntityManager, principal: Principal, id:
 // One rule for grids across the services: under the reader's areas, and a grid member's own grids.
 export const gridReadCondition = (principal: Principal, params: unknown[]): string => gridRowCondition(principal, 'path', 'id', params);
 
-export const canReadGrid = (principal: Principal, grid: Pick<GridType, 'id' | 'path'>): boolean => canSeeGridRow(principal, { gridId: grid.id, gridPath: grid.path });
+export const canReadGrid = (principal: Principal, grid: Pick<GridType, 'id' | 'path'>): boolean =>
+  canSeeGridRow(principal, { gridId: grid.id, gridPath: grid.path });
 
 export const gridEventData = (g: GridEntity, areaPath: string): GridEventData => ({
   gridId: g.id,
@@ -156,12 +166,21 @@ export class GridService {
       const grid = await lockGrid(manager, principal, input.id);
       if (grid.status !== 'ACTIVE') throw GridErrors.retired(grid.code);
       const next = { ...grid, name: input.name ?? grid.name, boundary: input.clearBoundary ? null : (boundary ?? grid.boundary) };
-      await manager.query(`UPDATE grid SET name = $2, boundary = $3::jsonb, updated_at = now() WHERE id = $1`, [grid.id, next.name, next.boundary ? JSON.stringify(next.boundary) : null]);
+      await manager.query(`UPDATE grid SET name = $2, boundary = $3::jsonb, updated_at = now() WHERE id = $1`, [
+        grid.id,
+        next.name,
+        next.boundary ? JSON.stringify(next.boundary) : null,
+      ]);
       if (items) {
         await manager.query(`DELETE FROM grid_coverage_item WHERE grid_id = $1`, [grid.id]);
         await insertCoverage(manager, grid.id, grid.areaId, items);
       }
-      await this.outbox.add(manager, { type: GridEvents.updated, aggregateType: 'Grid', aggregateId: grid.id, data: gridEventData(next, grid.areaPath) });
+      await this.outbox.add(manager, {
+        type: GridEvents.updated,
+        aggregateType: 'Grid',
+        aggregateId: grid.id,
+        data: gridEventData(next, grid.areaPath),
+      });
       return toGridType(next);
     });
   }
@@ -172,7 +191,10 @@ export class GridService {
     return this.dataSource.transaction(async (manager) => {
       const grid = await lockGrid(manager, principal, input.id);
       if (grid.status !== 'ACTIVE') throw GridErrors.retired(grid.code);
-      const [children] = await manager.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid WHERE parent_grid_id = $1 AND status = 'ACTIVE'`, [grid.id]);
+      const [children] = await manager.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM grid WHERE parent_grid_id = $1 AND status = 'ACTIVE'`,
+        [grid.id],
+      );
       if ((children?.n ?? 0) > 0) throw GridErrors.hasActiveChildren(grid.code, children.n);
       const [retired] = await updateReturning<GridEntity>(
         manager,
@@ -192,7 +214,11 @@ export class GridService {
       `SELECT grid_id AS "gridId", kind, name, item_key AS key FROM grid_coverage_item WHERE grid_id = ANY($1::uuid[]) ORDER BY grid_id, position`,
       [gridIds],
     );
-    return groupByKeys(gridIds, rows.map((r) => ({ ...r, kind: r.kind })), (r) => r.gridId);
+    return groupByKeys(
+      gridIds,
+      rows.map((r) => ({ ...r, kind: r.kind })),
+      (r) => r.gridId,
+    );
   }
 
   private async checkParent(manager: EntityManager, input: CreateGridInput, area: AreaEntity): Promise<GridEntity | null> {
@@ -248,7 +274,10 @@ export class GridService {
     }
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
-      this.dataSource.query<GridEntity[]>(`SELECT ${COLUMNS} FROM grid WHERE ${page.join(' AND ')} ORDER BY path LIMIT $${params.length}`, params),
+      this.dataSource.query<GridEntity[]>(
+        `SELECT ${COLUMNS} FROM grid WHERE ${page.join(' AND ')} ORDER BY path LIMIT $${params.length}`,
+        params,
+      ),
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid WHERE ${filter}`, countParams),
     ]);
     return toConnection(rows, args.first, count[0]?.n ?? 0, toGridType, (r) => [r.path]);
@@ -257,7 +286,12 @@ export class GridService {
   /** One statement for a whole batch of references. */
   async loadByIds(ids: readonly string[]): Promise<(GridType | Error)[]> {
     const rows: GridEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM grid WHERE id = ANY($1::uuid[])`, [ids]);
-    return orderByKeys(ids, rows.map(toGridType), (g) => g.id, (id) => GridErrors.notFound(id));
+    return orderByKeys(
+      ids,
+      rows.map(toGridType),
+      (g) => g.id,
+      (id) => GridErrors.notFound(id),
+    );
   }
 
   async loadByArea(areaIds: readonly string[]): Promise<GridType[][]> {

@@ -13,7 +13,9 @@ import { HealthService } from './health.service';
 export class GridHealthResolver {
   constructor(private readonly service: HealthService) {}
 
-  @Query(() => GridHealthType, { description: 'Grids too large, overlapping, with nobody assigned, and members carrying too much, under an area.' })
+  @Query(() => GridHealthType, {
+    description: 'Grids too large, overlapping, with nobody assigned, and members carrying too much, under an area.',
+  })
   gridHealth(@CurrentPrincipal() principal: Principal, @Args() args: GridHealthArgs): Promise<GridHealthType> {
     return this.service.report(principal, args);
   }
@@ -33,7 +35,9 @@ export class GridProblemResolver {
 
   @ResolveField(() => GridMemberType, { nullable: true, description: 'Member overloaded: who.' })
   member(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridMemberType> | null {
-    return p.memberId ? ctx.loaders.get<string, GridMemberType>('member.byId', (ids) => this.memberService.loadByIds(ids)).load(p.memberId) : null;
+    return p.memberId
+      ? ctx.loaders.get<string, GridMemberType>('member.byId', (ids) => this.memberService.loadByIds(ids)).load(p.memberId)
+      : null;
   }
 }
 
@@ -41,7 +45,10 @@ export class GridProblemResolver {
 export class GridCountsResolver {
   constructor(private readonly service: HealthService) {}
 
-  @ResolveField(() => GridPopulationCountsType, { nullable: true, description: 'Households and residents, as the population registry last reported.' })
+  @ResolveField(() => GridPopulationCountsType, {
+    nullable: true,
+    description: 'Households and residents, as the population registry last reported.',
+  })
   populationCounts(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridPopulationCountsType | null> {
     return ctx.loaders.get<string, GridPopulationCountsType | null>('grid.counts', (ids) => this.service.loadCounts(ids)).load(grid.id);
   }

@@ -13,7 +13,6 @@ import { describeOverlap, overlaps } from './overlap';
 
 const HEALTH_READERS = [...GRID_MANAGERS, Role.ANALYST];
 
-
 /**
  * The four problems the source names, computed from this service's own tables: household counts
  * arrive only as population events (never by calling the registry), so figures follow the events.
@@ -46,8 +45,11 @@ export class HealthService implements OnModuleInit {
     assertRole(principal, HEALTH_READERS, 'see grid health');
     assertInScope(principal, args.areaPath, 'this area');
     const wanted = new Set(args.kinds?.length ? args.kinds : Object.values(GridProblemKindEnum));
-    const { GRID_HEALTH_MAX_HOUSEHOLDS: maxHouseholds, GRID_HEALTH_MAX_GRIDS_PER_MEMBER: maxGrids, GRID_HEALTH_MAX_HOUSEHOLDS_PER_MEMBER: maxMemberHouseholds } =
-      this.config;
+    const {
+      GRID_HEALTH_MAX_HOUSEHOLDS: maxHouseholds,
+      GRID_HEALTH_MAX_GRIDS_PER_MEMBER: maxGrids,
+      GRID_HEALTH_MAX_HOUSEHOLDS_PER_MEMBER: maxMemberHouseholds,
+    } = this.config;
     const q = <T>(sql: string, params: unknown[]): Promise<T[]> => this.dataSource.query<T[]>(sql, params);
     const area = args.areaPath;
     const [[summary], tooLarge, unstaffed, itemOverlaps, outlines, overloaded] = await Promise.all([
@@ -109,7 +111,13 @@ export class HealthService implements OnModuleInit {
     ]);
 
     // Overlaps by coverage and by outline, one problem per pair of grids.
-    const codes = new Map<string, string>([...itemOverlaps.flatMap((o): [string, string][] => [[o.a, o.aCode], [o.b, o.bCode]]), ...outlines.map((o): [string, string] => [o.id, o.code])]);
+    const codes = new Map<string, string>([
+      ...itemOverlaps.flatMap((o): [string, string][] => [
+        [o.a, o.aCode],
+        [o.b, o.bCode],
+      ]),
+      ...outlines.map((o): [string, string] => [o.id, o.code]),
+    ]);
     const overlapping: GridProblemType[] = overlaps(itemOverlaps, outlines)
       .map((o) => ({
         kind: GridProblemKindEnum.OVERLAPPING,
@@ -122,7 +130,12 @@ export class HealthService implements OnModuleInit {
       }))
       .sort((a, b) => a.description.localeCompare(b.description));
 
-    const problem = (kind: GridProblemKindEnum, description: string, gridIds: string[], extra: Partial<GridProblemType> = {}): GridProblemType => ({
+    const problem = (
+      kind: GridProblemKindEnum,
+      description: string,
+      gridIds: string[],
+      extra: Partial<GridProblemType> = {},
+    ): GridProblemType => ({
       kind,
       description,
       households: null,
@@ -134,10 +147,14 @@ export class HealthService implements OnModuleInit {
     });
     const lists: Record<GridProblemKindEnum, GridProblemType[]> = {
       [GridProblemKindEnum.TOO_LARGE]: tooLarge.map((g) =>
-        problem(GridProblemKindEnum.TOO_LARGE, `Grid ${g.code} has ${g.households} households, more than ${maxHouseholds}.`, [g.id], { households: g.households }),
+        problem(GridProblemKindEnum.TOO_LARGE, `Grid ${g.code} has ${g.households} households, more than ${maxHouseholds}.`, [g.id], {
+          households: g.households,
+        }),
       ),
       [GridProblemKindEnum.OVERLAPPING]: overlapping,
-      [GridProblemKindEnum.UNSTAFFED]: unstaffed.map((g) => problem(GridProblemKindEnum.UNSTAFFED, `Nobody is assigned to grid ${g.code}.`, [g.id])),
+      [GridProblemKindEnum.UNSTAFFED]: unstaffed.map((g) =>
+        problem(GridProblemKindEnum.UNSTAFFED, `Nobody is assigned to grid ${g.code}.`, [g.id]),
+      ),
       [GridProblemKindEnum.MEMBER_OVERLOADED]: overloaded.map((m) =>
         problem(
           GridProblemKindEnum.MEMBER_OVERLOADED,

@@ -24,7 +24,9 @@ describe('overlaps', () => {
       ],
     );
     expect(found).toEqual([{ gridIds: ['g1', 'g2'], coverageKeys: ['BUILDING:2号楼', 'BUILDING:3号楼'], boundariesOverlap: true }]);
-    expect(describeOverlap(found[0], (id) => id.toUpperCase())).toBe('Grids G1 and G2 overlap: both cover BUILDING:2号楼, BUILDING:3号楼, and their outlines overlap.');
+    expect(describeOverlap(found[0], (id) => id.toUpperCase())).toBe(
+      'Grids G1 and G2 overlap: both cover BUILDING:2号楼, BUILDING:3号楼, and their outlines overlap.',
+    );
   });
 
   it('leaves out a grid and the grids below it, whose outlines lie inside by design', () => {
@@ -34,12 +36,19 @@ describe('overlaps', () => {
       { id: 'micro', path: 'd.t.v.T.B1.M1', boundary: square(2.5, 2.5, 0.4) },
       { id: 'other', path: 'd.t.v.T.B2', boundary: square(2, 2, 2) },
     ];
-    expect(overlaps([], outlines).map((o) => o.gridIds)).toEqual([['basic', 'other'], ['micro', 'other']].map((p) => p.sort()));
+    expect(overlaps([], outlines).map((o) => o.gridIds)).toEqual(
+      [
+        ['basic', 'other'],
+        ['micro', 'other'],
+      ].map((p) => p.sort()),
+    );
     expect(related('d.t.v.T', 'd.t.v.T.B1')).toBe(true);
     expect(related('d.t.v.T.B1', 'd.t.v.T.B10')).toBe(false);
   });
 
   it('describes an overlap by items alone', () => {
-    expect(describeOverlap({ gridIds: ['a', 'b'], coverageKeys: ['LANE:东1巷'], boundariesOverlap: false }, (id) => id)).toBe('Grids a and b overlap: both cover LANE:东1巷.');
+    expect(describeOverlap({ gridIds: ['a', 'b'], coverageKeys: ['LANE:东1巷'], boundariesOverlap: false }, (id) => id)).toBe(
+      'Grids a and b overlap: both cover LANE:东1巷.',
+    );
   });
 });

@@ -46,6 +46,8 @@ export function overlaps(shared: readonly SharedItems[], outlines: readonly Grid
 
 /** "Grids G1 and G2 overlap: both cover BUILDING:2号楼, and their outlines overlap." */
 export function describeOverlap(o: Overlap, codeOf: (id: string) => string): string {
-  const what = [o.coverageKeys.length ? `both cover ${o.coverageKeys.join(', ')}` : '', o.boundariesOverlap ? 'their outlines overlap' : ''].filter(Boolean).join(', and ');
+  const what = [o.coverageKeys.length ? `both cover ${o.coverageKeys.join(', ')}` : '', o.boundariesOverlap ? 'their outlines overlap' : '']
+    .filter(Boolean)
+    .join(', and ');
   return `Grids ${codeOf(o.gridIds[0])} and ${codeOf(o.gridIds[1])} overlap: ${what}.`;
 }

@@ -3,7 +3,11 @@ import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
 export const MemberErrors = {
   notFound: (id: string) => notFound('MEMBER_NOT_FOUND', `No grid member ${id}.`),
   areaNotFound: (id: string) => notFound('AREA_NOT_FOUND', `No administrative area ${id}.`),
-  phoneInvalid: () => badInput('MEMBER_PHONE_INVALID', 'The phone number must be a mainland mobile number (11 digits, 1[3-9]…) or a landline with area code.'),
+  phoneInvalid: () =>
+    badInput(
+      'MEMBER_PHONE_INVALID',
+      'The phone number must be a mainland mobile number (11 digits, 1[3-9]…) or a landline with area code.',
+    ),
   phoneTaken: () => conflict('MEMBER_PHONE_TAKEN', 'A grid member with this phone number is already registered.'),
   userTaken: (userId: string) => conflict('MEMBER_USER_TAKEN', `User account ${userId} is already linked to another grid member.`),
   purposeInvalid: () => badInput('PII_PURPOSE_INVALID', 'State why you need the phone number (3–500 characters).'),

@@ -10,7 +10,11 @@ import { MemberService } from './member.service';
 @Module({
   imports: [AreaModule, GridModule],
   providers: [
-    { provide: PiiCipher, inject: [CONFIG], useFactory: (config: GridOrganisationConfig) => new PiiCipher(config.PII_ENCRYPTION_KEY, config.PII_HASH_KEY) },
+    {
+      provide: PiiCipher,
+      inject: [CONFIG],
+      useFactory: (config: GridOrganisationConfig) => new PiiCipher(config.PII_ENCRYPTION_KEY, config.PII_HASH_KEY),
+    },
     MemberService,
     GridMemberResolver,
     GridAssignmentResolver,

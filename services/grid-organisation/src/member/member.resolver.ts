@@ -7,7 +7,13 @@ import { GridType } from '../grid/dto/grid.type';
 import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
 import { MemberErrors } from './member.errors';
 import { MemberService } from './member.service';
-import { AssignGridMemberInput, EndGridAssignmentInput, GridMemberArgs, GridMembersArgs, RegisterGridMemberInput } from './dto/member.inputs';
+import {
+  AssignGridMemberInput,
+  EndGridAssignmentInput,
+  GridMemberArgs,
+  GridMembersArgs,
+  RegisterGridMemberInput,
+} from './dto/member.inputs';
 import { AssignmentRoleEnum, GridAssignmentType, GridMemberConnection, GridMemberType } from './dto/member.type';
 
 const assignmentsLoader = (ctx: RequestContext, service: MemberService, by: 'grid' | 'member', currentOnly: boolean) =>
@@ -84,10 +90,12 @@ export class GridMemberResolver {
   async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<GridMemberType> {
     const principal = principalOf(ctx);
     const member = await memberLoader(ctx, this.service).load(ref.id);
-    const sharing = await ctx.loaders.get<string, boolean>('member.sharing', async (ids) => {
-      const set = await this.service.sharingGrid(principal, ids);
-      return ids.map((id) => set.has(id));
-    }).load(ref.id);
+    const sharing = await ctx.loaders
+      .get<string, boolean>('member.sharing', async (ids) => {
+        const set = await this.service.sharingGrid(principal, ids);
+        return ids.map((id) => set.has(id));
+      })
+      .load(ref.id);
     if (!this.service.canRead(principal, member, sharing)) throw MemberErrors.notFound(ref.id);
     return member;
   }

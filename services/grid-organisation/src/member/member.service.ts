@@ -91,7 +91,13 @@ export class MemberService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::ltree)`,
         [member.id, member.name, this.cipher.encrypt(phone), hash, member.employment, member.userId, member.areaId, member.areaPath],
       );
-      const data: MemberRegisteredData = { memberId: member.id, areaId: area.id, areaPath: area.path, employment: member.employment, userId: member.userId };
+      const data: MemberRegisteredData = {
+        memberId: member.id,
+        areaId: area.id,
+        areaPath: area.path,
+        employment: member.employment,
+        userId: member.userId,
+      };
       await this.outbox.add(manager, { type: GridEvents.memberRegistered, aggregateType: 'GridMember', aggregateId: member.id, data });
       return toMemberType(member);
     });
@@ -99,7 +105,10 @@ export class MemberService {
 
   async byId(principal: Principal, id: string): Promise<GridMemberType> {
     const params: unknown[] = [id];
-    const rows = await this.dataSource.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1 AND ${memberReadCondition(principal, params)}`, params);
+    const rows = await this.dataSource.query<MemberRow[]>(
+      `SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1 AND ${memberReadCondition(principal, params)}`,
+      params,
+    );
     if (!rows[0]) throw MemberErrors.notFound(id);
     return toMemberType(rows[0]);
   }
@@ -140,8 +149,15 @@ export class MemberService {
   }
 
   async loadByIds(ids: readonly string[]): Promise<(GridMemberType | Error)[]> {
-    const rows = await this.dataSource.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = ANY($1::uuid[])`, [ids]);
-    return orderByKeys(ids, rows.map(toMemberType), (m) => m.id, (id) => MemberErrors.notFound(id));
+    const rows = await this.dataSource.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    return orderByKeys(
+      ids,
+      rows.map(toMemberType),
+      (m) => m.id,
+      (id) => MemberErrors.notFound(id),
+    );
   }
 
   canRead(principal: Principal, member: GridMemberType, sharedGrid: boolean): boolean {
@@ -156,16 +172,24 @@ export class MemberService {
    * stated; every unmasked read is written to pii_audit before the number is returned.
    */
   async phones(principal: Principal, members: readonly GridMemberType[], purpose: string | undefined): Promise<string[]> {
-    const rows = await this.dataSource.query<{ id: string; phone: Buffer }[]>(`SELECT id, phone_cipher AS phone FROM grid_member WHERE id = ANY($1::uuid[])`, [
-      members.map((m) => m.id),
-    ]);
+    const rows = await this.dataSource.query<{ id: string; phone: Buffer }[]>(
+      `SELECT id, phone_cipher AS phone FROM grid_member WHERE id = ANY($1::uuid[])`,
+      [members.map((m) => m.id)],
+    );
     const byId = new Map(rows.map((r) => [r.id, this.cipher.decrypt(r.phone)]));
     if (purpose !== undefined && (purpose.trim().length < 3 || purpose.length > 500)) throw MemberErrors.purposeInvalid();
     const allowed = purpose ? await this.phoneReadable(principal, members) : new Set<string>();
     const reads = members.filter((m) => allowed.has(m.id));
     await recordPiiReads(
       this.dataSource.manager,
-      reads.map((m) => ({ actor: principal.userId, actorRoles: principal.roles, subjectType: 'GridMember', subjectId: m.id, fields: ['phone'], purpose: purpose!.trim() })),
+      reads.map((m) => ({
+        actor: principal.userId,
+        actorRoles: principal.roles,
+        subjectType: 'GridMember',
+        subjectId: m.id,
+        fields: ['phone'],
+        purpose: purpose!.trim(),
+      })),
     );
     return members.map((m) => {
       const phone = byId.get(m.id) ?? '';
@@ -215,7 +239,13 @@ export class MemberService {
       }
       const id = randomUUID();
       try {
-        await manager.query(`INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from) VALUES ($1, $2, $3, $4, $5)`, [id, member.id, grid.id, input.role, from]);
+        await manager.query(`INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from) VALUES ($1, $2, $3, $4, $5)`, [
+          id,
+          member.id,
+          grid.id,
+          input.role,
+          from,
+        ]);
       } catch (error) {
         // A concurrent assignment got there first: the database refused, the transaction rolls back.
         const constraint = (error as { constraint?: string }).constraint;
@@ -256,7 +286,11 @@ export class MemberService {
         WHERE ${column} = ANY($1::uuid[]) ${currentOnly ? `AND ${CURRENT}` : ''} ORDER BY a.active_from, a.id`,
       [ids],
     );
-    return groupByKeys(ids, rows.map((r) => toAssignmentType(r)), (a) => (by === 'grid' ? a.gridId : a.memberId));
+    return groupByKeys(
+      ids,
+      rows.map((r) => toAssignmentType(r)),
+      (a) => (by === 'grid' ? a.gridId : a.memberId),
+    );
   }
 
   /** Which of these members share a current grid with a grid-member-only reader, in one statement. */

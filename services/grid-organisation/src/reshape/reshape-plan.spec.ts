@@ -46,12 +46,54 @@ describe('planSplit', () => {
 
   it.each([
     ['one part', [{ code: 'A', name: 'A', itemKeys: [] }], 'RESHAPE_TOO_FEW_PARTS'],
-    ['a building left behind', [{ code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼'], childGridIds: ['m1'] }, { code: 'B', name: 'B', itemKeys: ['BUILDING:2号楼'] }], 'RESHAPE_ITEM_UNPLACED'],
-    ['a building in two parts', [{ code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼', 'BUILDING:2号楼'] }, { code: 'B', name: 'B', itemKeys: ['BUILDING:2号楼', 'BUILDING:3号楼'] }], 'RESHAPE_ITEM_TWICE'],
-    ['a building it does not cover', [{ code: 'A', name: 'A', itemKeys: ['BUILDING:9号楼'] }, { code: 'B', name: 'B', itemKeys: [] }], 'RESHAPE_UNKNOWN_ITEM'],
-    ['the same code twice', [{ code: 'A', name: 'A', itemKeys: [] }, { code: 'A', name: 'B', itemKeys: [] }], 'RESHAPE_CODE_REPEATED'],
-    ['a child grid left behind', [{ code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼', 'BUILDING:3号楼'] }, { code: 'B', name: 'B', itemKeys: ['BUILDING:2号楼'] }], 'RESHAPE_CHILD_UNPLACED'],
-    ['a stranger as child', [{ code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼', 'BUILDING:2号楼', 'BUILDING:3号楼'], childGridIds: ['m1', 'x'] }, { code: 'B', name: 'B', itemKeys: [] }], 'RESHAPE_UNKNOWN_CHILD'],
+    [
+      'a building left behind',
+      [
+        { code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼'], childGridIds: ['m1'] },
+        { code: 'B', name: 'B', itemKeys: ['BUILDING:2号楼'] },
+      ],
+      'RESHAPE_ITEM_UNPLACED',
+    ],
+    [
+      'a building in two parts',
+      [
+        { code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼', 'BUILDING:2号楼'] },
+        { code: 'B', name: 'B', itemKeys: ['BUILDING:2号楼', 'BUILDING:3号楼'] },
+      ],
+      'RESHAPE_ITEM_TWICE',
+    ],
+    [
+      'a building it does not cover',
+      [
+        { code: 'A', name: 'A', itemKeys: ['BUILDING:9号楼'] },
+        { code: 'B', name: 'B', itemKeys: [] },
+      ],
+      'RESHAPE_UNKNOWN_ITEM',
+    ],
+    [
+      'the same code twice',
+      [
+        { code: 'A', name: 'A', itemKeys: [] },
+        { code: 'A', name: 'B', itemKeys: [] },
+      ],
+      'RESHAPE_CODE_REPEATED',
+    ],
+    [
+      'a child grid left behind',
+      [
+        { code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼', 'BUILDING:3号楼'] },
+        { code: 'B', name: 'B', itemKeys: ['BUILDING:2号楼'] },
+      ],
+      'RESHAPE_CHILD_UNPLACED',
+    ],
+    [
+      'a stranger as child',
+      [
+        { code: 'A', name: 'A', itemKeys: ['BUILDING:1号楼', 'BUILDING:2号楼', 'BUILDING:3号楼'], childGridIds: ['m1', 'x'] },
+        { code: 'B', name: 'B', itemKeys: [] },
+      ],
+      'RESHAPE_UNKNOWN_CHILD',
+    ],
   ])('refuses %s', (_label, parts, reason) => {
     expect(reasonOf(() => planSplit(source, parts))).toBe(reason);
   });
@@ -68,7 +110,10 @@ describe('planSplit', () => {
 
 describe('planMerge', () => {
   it('keeps an item covered by two grids once and maps it from both', () => {
-    const plan = planMerge([grid('a', ['1号楼', '2号楼']), grid('b', ['2号楼', '3号楼'], { children: [{ id: 'm', code: 'M' }] })], { code: 'AB', name: 'AB' });
+    const plan = planMerge([grid('a', ['1号楼', '2号楼']), grid('b', ['2号楼', '3号楼'], { children: [{ id: 'm', code: 'M' }] })], {
+      code: 'AB',
+      name: 'AB',
+    });
     expect(plan.retire).toEqual(['a', 'b']);
     expect(plan.create[0].items.map((i) => i.name)).toEqual(['1号楼', '2号楼', '3号楼']);
     expect(plan.create[0].childGridIds).toEqual(['m']);
@@ -90,7 +135,11 @@ describe('planMerge', () => {
 describe('planMove', () => {
   it('moves the named items to the other grid', () => {
     const plan = planMove(grid('a', ['1号楼', '2号楼']), grid('b', []), ['BUILDING:2号楼']);
-    expect(plan).toEqual({ retire: [], create: [], moves: [{ item: coverageItem('BUILDING', '2号楼'), fromGridId: 'a', to: { gridId: 'b' } }] });
+    expect(plan).toEqual({
+      retire: [],
+      create: [],
+      moves: [{ item: coverageItem('BUILDING', '2号楼'), fromGridId: 'a', to: { gridId: 'b' } }],
+    });
   });
 
   it.each([

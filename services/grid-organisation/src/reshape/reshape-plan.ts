@@ -75,7 +75,12 @@ export function planSplit(source: PlanGrid, parts: SplitPartInput[]): ReshapePla
 
   return {
     retire: [source.id],
-    create: parts.map((p) => ({ code: p.code, name: p.name, items: p.itemKeys.map((k) => byKey.get(k)!), childGridIds: p.childGridIds ?? [] })),
+    create: parts.map((p) => ({
+      code: p.code,
+      name: p.name,
+      items: p.itemKeys.map((k) => byKey.get(k)!),
+      childGridIds: p.childGridIds ?? [],
+    })),
     moves: parts.flatMap((p, index) => p.itemKeys.map((k) => ({ item: byKey.get(k)!, fromGridId: source.id, to: { newGrid: index } }))),
   };
 }
@@ -92,7 +97,14 @@ export function planMerge(sources: PlanGrid[], target: { code: string; name: str
   for (const s of sources) for (const i of s.items) if (!items.has(i.key)) items.set(i.key, i);
   return {
     retire: sources.map((s) => s.id),
-    create: [{ code: target.code, name: target.name, items: [...items.values()], childGridIds: sources.flatMap((s) => s.children.map((c) => c.id)) }],
+    create: [
+      {
+        code: target.code,
+        name: target.name,
+        items: [...items.values()],
+        childGridIds: sources.flatMap((s) => s.children.map((c) => c.id)),
+      },
+    ],
     moves: sources.flatMap((s) => s.items.map((item) => ({ item, fromGridId: s.id, to: { newGrid: 0 } }))),
   };
 }

@@ -7,7 +7,8 @@ import { ReshapeService } from './reshape.service';
 import { GridReshapesArgs, MergeGridsInput, MoveCoverageInput, SplitGridInput } from './reshape.inputs';
 import { CoverageMoveType, GridReshapeConnection, GridReshapeType } from './reshape.type';
 
-const gridLoader = (ctx: RequestContext, grids: GridService) => ctx.loaders.get<string, GridType>('grid.byId', (ids) => grids.loadByIds(ids));
+const gridLoader = (ctx: RequestContext, grids: GridService) =>
+  ctx.loaders.get<string, GridType>('grid.byId', (ids) => grids.loadByIds(ids));
 
 @Resolver(() => GridReshapeType)
 export class ReshapeResolver {
@@ -16,13 +17,17 @@ export class ReshapeResolver {
     private readonly grids: GridService,
   ) {}
 
-  @Mutation(() => GridReshapeType, { description: 'Splits a grid: every coverage item (and grid below) goes to one part; the old grid is retired.' })
+  @Mutation(() => GridReshapeType, {
+    description: 'Splits a grid: every coverage item (and grid below) goes to one part; the old grid is retired.',
+  })
   @Roles(...GRID_MANAGERS)
   splitGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: SplitGridInput): Promise<GridReshapeType> {
     return this.service.split(principal, input);
   }
 
-  @Mutation(() => GridReshapeType, { description: 'Merges grids of one village under one parent into a new grid; the old ones are retired.' })
+  @Mutation(() => GridReshapeType, {
+    description: 'Merges grids of one village under one parent into a new grid; the old ones are retired.',
+  })
   @Roles(...GRID_MANAGERS)
   mergeGrids(@CurrentPrincipal() principal: Principal, @Args('input') input: MergeGridsInput): Promise<GridReshapeType> {
     return this.service.merge(principal, input);
@@ -74,7 +79,9 @@ export class CoverageMoveResolver {
 export class GridHistoryResolver {
   constructor(private readonly service: ReshapeService) {}
 
-  @ResolveField(() => [GridReshapeType], { description: 'Reshapes this grid took part in, oldest first: where it came from and where it went.' })
+  @ResolveField(() => [GridReshapeType], {
+    description: 'Reshapes this grid took part in, oldest first: where it came from and where it went.',
+  })
   reshapes(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridReshapeType[]> {
     return ctx.loaders.get<string, GridReshapeType[]>('reshape.byGrid', (ids) => this.service.loadByGrids(ids)).load(grid.id);
   }

@@ -46,7 +46,10 @@ export class ReshapeService {
     return this.dataSource.transaction(async (manager) => {
       const sources = await this.lock(manager, principal, [input.gridId]);
       const [source] = await this.planGrids(manager, sources);
-      const plan = planSplit(source, input.parts.map((p) => ({ ...p, itemKeys: p.coverageKeys })));
+      const plan = planSplit(
+        source,
+        input.parts.map((p) => ({ ...p, itemKeys: p.coverageKeys })),
+      );
       return this.apply(manager, principal, ReshapeKindEnum.SPLIT, input.reason, sources, plan, extras);
     });
   }
@@ -64,7 +67,11 @@ export class ReshapeService {
   async move(principal: Principal, input: MoveCoverageInput): Promise<GridReshapeType> {
     assertRole(principal, GRID_MANAGERS, 'reshape grids');
     return this.dataSource.transaction(async (manager) => {
-      const grids = await this.lock(manager, principal, input.fromGridId === input.toGridId ? [input.fromGridId] : [input.fromGridId, input.toGridId]);
+      const grids = await this.lock(
+        manager,
+        principal,
+        input.fromGridId === input.toGridId ? [input.fromGridId] : [input.fromGridId, input.toGridId],
+      );
       const planned = await this.planGrids(manager, grids);
       const from = planned.find((g) => g.id === input.fromGridId)!;
       const to = planned.find((g) => g.id === input.toGridId) ?? from;
@@ -153,7 +160,16 @@ export class ReshapeService {
       await manager.query(
         `INSERT INTO grid (id, code, name, kind, area_id, parent_grid_id, path, status, effective_from, boundary)
          VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, 'ACTIVE', current_date, $8::jsonb)`,
-        [entity.id, entity.code, entity.name, entity.kind, entity.areaId, entity.parentGridId, entity.path, entity.boundary ? JSON.stringify(entity.boundary) : null],
+        [
+          entity.id,
+          entity.code,
+          entity.name,
+          entity.kind,
+          entity.areaId,
+          entity.parentGridId,
+          entity.path,
+          entity.boundary ? JSON.stringify(entity.boundary) : null,
+        ],
       );
       await insertCoverage(manager, entity.id, entity.areaId, grid.items);
       created.push(entity);
@@ -164,7 +180,13 @@ export class ReshapeService {
           `UPDATE grid SET parent_grid_id = $2, path = $3::ltree || code::text, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
           [grid.childGridIds, entity.id, entity.path],
         );
-        for (const child of moved) events.push({ type: GridEvents.updated, aggregateType: 'Grid', aggregateId: child.id, data: gridEventData(child, first.areaPath) });
+        for (const child of moved)
+          events.push({
+            type: GridEvents.updated,
+            aggregateType: 'Grid',
+            aggregateId: child.id,
+            data: gridEventData(child, first.areaPath),
+          });
       }
     }
 
@@ -172,11 +194,19 @@ export class ReshapeService {
     const targetOf = (to: ReshapePlan['moves'][number]['to']): string => ('gridId' in to ? to.gridId : created[to.newGrid].id);
     if (kind === ReshapeKindEnum.MOVE) {
       const target = targetOf(plan.moves[0].to);
-      await manager.query(`DELETE FROM grid_coverage_item WHERE grid_id = $1 AND item_key = ANY($2::text[])`, [first.id, plan.moves.map((m) => m.item.key)]);
+      await manager.query(`DELETE FROM grid_coverage_item WHERE grid_id = $1 AND item_key = ANY($2::text[])`, [
+        first.id,
+        plan.moves.map((m) => m.item.key),
+      ]);
       const present = new Set(
-        (await manager.query<{ key: string }[]>(`SELECT item_key AS key FROM grid_coverage_item WHERE grid_id = $1`, [target])).map((r) => r.key),
+        (await manager.query<{ key: string }[]>(`SELECT item_key AS key FROM grid_coverage_item WHERE grid_id = $1`, [target])).map(
+          (r) => r.key,
+        ),
       );
-      const [{ next }] = await manager.query<{ next: number }[]>(`SELECT COALESCE(max(position) + 1, 0)::int AS next FROM grid_coverage_item WHERE grid_id = $1`, [target]);
+      const [{ next }] = await manager.query<{ next: number }[]>(
+        `SELECT COALESCE(max(position) + 1, 0)::int AS next FROM grid_coverage_item WHERE grid_id = $1`,
+        [target],
+      );
       const adding = plan.moves.map((m) => m.item).filter((i) => !present.has(i.key));
       await insertCoverage(manager, target, first.areaId, adding, next);
     }
@@ -185,7 +215,9 @@ export class ReshapeService {
     for (const [index, grid] of created.entries()) {
       const memberId = extras[index]?.leaderMemberId;
       if (!memberId) continue;
-      const [member] = await manager.query<{ areaPath: string }[]>(`SELECT area_path::text AS "areaPath" FROM grid_member WHERE id = $1`, [memberId]);
+      const [member] = await manager.query<{ areaPath: string }[]>(`SELECT area_path::text AS "areaPath" FROM grid_member WHERE id = $1`, [
+        memberId,
+      ]);
       if (!member) throw MemberErrors.notFound(memberId);
       assertInScope(principal, member.areaPath, 'this grid member');
       const [row] = await manager.query<AssignmentRow[]>(
@@ -220,10 +252,15 @@ export class ReshapeService {
         const n = params.length;
         return `($1::uuid, $${n - 4}::uuid, $${n - 3}, $${n - 2}::coverage_kind, $${n - 1}, $${n}::uuid)`;
       });
-      await manager.query(`INSERT INTO grid_reshape_item (reshape_id, from_grid_id, item_key, kind, name, to_grid_id) VALUES ${values.join(', ')}`, params);
+      await manager.query(
+        `INSERT INTO grid_reshape_item (reshape_id, from_grid_id, item_key, kind, name, to_grid_id) VALUES ${values.join(', ')}`,
+        params,
+      );
     }
-    for (const g of retired) events.push({ type: GridEvents.retired, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
-    for (const g of created) events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
+    for (const g of retired)
+      events.push({ type: GridEvents.retired, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
+    for (const g of created)
+      events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
     const ref = (g: GridEntity) => ({ gridId: g.id, code: g.code, path: g.path });
     const data: GridReshapedData = {
       reshapeId: reshape.id,
@@ -271,7 +308,13 @@ export class ReshapeService {
       ),
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid_reshape r WHERE ${filter}`, countParams),
     ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, (r) => r, (r) => [new Date(r.at).toISOString(), r.id]);
+    return toConnection(
+      rows,
+      args.first,
+      count[0]?.n ?? 0,
+      (r) => r,
+      (r) => [new Date(r.at).toISOString(), r.id],
+    );
   }
 
   /** The reshapes each grid took part in, oldest first, in one statement for a batch of grids. */
@@ -289,6 +332,10 @@ export class ReshapeService {
          FROM grid_reshape_item WHERE reshape_id = ANY($1::uuid[]) ORDER BY from_grid_id, item_key`,
       [reshapeIds],
     );
-    return groupByKeys(reshapeIds, rows.map((r) => ({ ...r, kind: r.kind })), (r) => r.reshapeId);
+    return groupByKeys(
+      reshapeIds,
+      rows.map((r) => ({ ...r, kind: r.kind })),
+      (r) => r.reshapeId,
+    );
   }
 }

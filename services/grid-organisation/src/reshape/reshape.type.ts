@@ -7,7 +7,10 @@ export enum ReshapeKindEnum {
   MERGE = 'MERGE',
   MOVE = 'MOVE',
 }
-registerEnumType(ReshapeKindEnum, { name: 'ReshapeKind', description: 'A grid split into several, grids merged into one, or coverage moved between grids.' });
+registerEnumType(ReshapeKindEnum, {
+  name: 'ReshapeKind',
+  description: 'A grid split into several, grids merged into one, or coverage moved between grids.',
+});
 
 @ObjectType('CoverageMove', { description: 'Where one building or street went.' })
 export class CoverageMoveType {

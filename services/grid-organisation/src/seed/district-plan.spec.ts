@@ -29,7 +29,8 @@ describe('planDistrict', () => {
     }
     // No building or lane in two grids of a village: a fresh seed is healthy.
     const byVillage = new Map<string, string[]>();
-    for (const g of daiyue.grids) byVillage.set(g.areaCode, [...(byVillage.get(g.areaCode) ?? []), ...g.coverage.map((c) => coverageItem(c.kind, c.name).key)]);
+    for (const g of daiyue.grids)
+      byVillage.set(g.areaCode, [...(byVillage.get(g.areaCode) ?? []), ...g.coverage.map((c) => coverageItem(c.kind, c.name).key)]);
     for (const keys of byVillage.values()) expect(duplicateKeys(keys.map((key) => ({ key, kind: 'OTHER', name: key })))).toEqual([]);
   });
 

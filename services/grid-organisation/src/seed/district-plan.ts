@@ -60,13 +60,76 @@ const TOWNS: [string, boolean][] = [
   ['夏张镇', false],
   ['道朗镇', false],
 ];
-const SYLLABLES = ['东', '西', '南', '北', '王', '李', '张', '刘', '柳', '杨', '河', '山', '泉', '庄', '桥', '林', '石', '新', '安', '和', '兴', '胜', '太', '平'];
+const SYLLABLES = [
+  '东',
+  '西',
+  '南',
+  '北',
+  '王',
+  '李',
+  '张',
+  '刘',
+  '柳',
+  '杨',
+  '河',
+  '山',
+  '泉',
+  '庄',
+  '桥',
+  '林',
+  '石',
+  '新',
+  '安',
+  '和',
+  '兴',
+  '胜',
+  '太',
+  '平',
+];
 
 // Common surnames, and given names of the kind the source's people carry (侯方功, 宋晓芳, 王旭文, 王凤珍 …).
-const SURNAMES = [...'王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'];
+const SURNAMES = [
+  ...'王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文',
+];
 const GIVEN = [
-  '晓芳', '旭文', '文义', '凤珍', '洪福', '明', '方功', '长勇', '英文', '秀英', '桂英', '建华', '建国', '志强', '海燕', '丽娟', '淑珍', '玉兰',
-  '振华', '立新', '红梅', '春燕', '国庆', '卫东', '德明', '金凤', '永刚', '慧敏', '静', '磊', '涛', '霞', '伟', '芳', '军', '敏', '强', '娜',
+  '晓芳',
+  '旭文',
+  '文义',
+  '凤珍',
+  '洪福',
+  '明',
+  '方功',
+  '长勇',
+  '英文',
+  '秀英',
+  '桂英',
+  '建华',
+  '建国',
+  '志强',
+  '海燕',
+  '丽娟',
+  '淑珍',
+  '玉兰',
+  '振华',
+  '立新',
+  '红梅',
+  '春燕',
+  '国庆',
+  '卫东',
+  '德明',
+  '金凤',
+  '永刚',
+  '慧敏',
+  '静',
+  '磊',
+  '涛',
+  '霞',
+  '伟',
+  '芳',
+  '军',
+  '敏',
+  '强',
+  '娜',
 ];
 const DEPARTMENTS: PlannedDepartment[] = [
   { code: 'DY-COURT', name: '岱岳区人民法院', kind: 'COURT' },
@@ -83,7 +146,8 @@ const DEPARTMENTS: PlannedDepartment[] = [
 const LANES = ['东', '西', '南', '北', '前', '后'];
 
 /** A plausible name for the i-th person: surname and given name stepped at different rates. */
-export const personName = (i: number): string => `${SURNAMES[(i * 7) % SURNAMES.length]}${GIVEN[(i * 11 + Math.floor(i / SURNAMES.length)) % GIVEN.length]}`;
+export const personName = (i: number): string =>
+  `${SURNAMES[(i * 7) % SURNAMES.length]}${GIVEN[(i * 11 + Math.floor(i / SURNAMES.length)) % GIVEN.length]}`;
 
 /** A mainland mobile number derived from the district code and a sequence: distinct, stable. */
 export const memberPhone = (i: number): string => `137${DISTRICT.code.slice(2, 6)}${String(i).padStart(4, '0')}`;
@@ -122,7 +186,14 @@ export function planDistrict(size: SeedSize): DistrictPlan {
     const code = `${town.slice(0, 9)}${String(seq).padStart(3, '0')}`;
     villageCodes.push(code);
     areas.push({ code, name: villageName(v, urban), level: 'VILLAGE', urban, parentCode: town });
-    plannedGrids.push({ code: `G${code}00`, name: `${villageName(v, urban)}总网格`, kind: 'TOTAL', areaCode: code, parentCode: null, coverage: [] });
+    plannedGrids.push({
+      code: `G${code}00`,
+      name: `${villageName(v, urban)}总网格`,
+      kind: 'TOTAL',
+      areaCode: code,
+      parentCode: null,
+      coverage: [],
+    });
   }
   for (let g = villages; g < grids; g++) {
     const v = (g - villages) % villages;

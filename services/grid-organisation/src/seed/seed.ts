@@ -84,7 +84,14 @@ export async function seedDistrict(
       );
       insertedAreas += inserted.length;
       for (const a of inserted) {
-        const data: AreaCreatedData = { areaId: a['id'], code: a['code'], name: a['name'], level, parentId: a['parentId'] ?? null, path: a['path'] };
+        const data: AreaCreatedData = {
+          areaId: a['id'],
+          code: a['code'],
+          name: a['name'],
+          level,
+          parentId: a['parentId'] ?? null,
+          path: a['path'],
+        };
         events.push({ type: GridEvents.areaCreated, aggregateType: 'AdministrativeArea', aggregateId: data.areaId, data });
       }
     }
@@ -110,7 +117,12 @@ export async function seedDistrict(
       for (const g of inserted) {
         const entity = g as unknown as GridEntity & { areaPath: string };
         insertedGridCodes.add(entity.code);
-        events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: entity.id, data: gridEventData(entity, entity.areaPath) });
+        events.push({
+          type: GridEvents.created,
+          aggregateType: 'Grid',
+          aggregateId: entity.id,
+          data: gridEventData(entity, entity.areaPath),
+        });
       }
     }
     // Coverage only for grids made now: a reshaped or edited grid keeps what people gave it.
@@ -142,7 +154,15 @@ export async function seedDistrict(
       tick,
     );
     for (const d of departments) {
-      const data: DepartmentCreatedData = { departmentId: d['id'], code: d['code'], name: d['name'], kind: d['kind'] as DepartmentCreatedData['kind'], level: 'DISTRICT', areaId: d['areaId'], areaPath: d['areaPath'] };
+      const data: DepartmentCreatedData = {
+        departmentId: d['id'],
+        code: d['code'],
+        name: d['name'],
+        kind: d['kind'] as DepartmentCreatedData['kind'],
+        level: 'DISTRICT',
+        areaId: d['areaId'],
+        areaPath: d['areaPath'],
+      };
       events.push({ type: GridEvents.departmentCreated, aggregateType: 'Department', aggregateId: data.departmentId, data });
     }
 
@@ -164,7 +184,13 @@ export async function seedDistrict(
       tick,
     );
     for (const m of insertedMembers) {
-      const data: MemberRegisteredData = { memberId: m['id'], areaId: m['areaId'], areaPath: m['areaPath'], employment: m['employment'] as MemberRegisteredData['employment'], userId: null };
+      const data: MemberRegisteredData = {
+        memberId: m['id'],
+        areaId: m['areaId'],
+        areaPath: m['areaPath'],
+        employment: m['employment'] as MemberRegisteredData['employment'],
+        userId: null,
+      };
       events.push({ type: GridEvents.memberRegistered, aggregateType: 'GridMember', aggregateId: data.memberId, data });
     }
 
@@ -189,7 +215,9 @@ export async function seedDistrict(
 
     for (let i = 0; i < events.length; i += CHUNK) await outbox.add(manager, ...events.slice(i, i + CHUNK));
 
-    const [first] = await manager.query<{ districtPath: string; districtName: string; townPath: string; villagePath: string; gridId: string }[]>(
+    const [first] = await manager.query<
+      { districtPath: string; districtName: string; townPath: string; villagePath: string; gridId: string }[]
+    >(
       `SELECT d.path::text AS "districtPath", d.name AS "districtName", t.path::text AS "townPath", v.path::text AS "villagePath", g.id AS "gridId"
          FROM administrative_area d
          JOIN administrative_area t ON t.parent_id = d.id

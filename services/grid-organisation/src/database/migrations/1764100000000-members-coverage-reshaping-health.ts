@@ -11,7 +11,9 @@ export class MembersCoverageReshapingHealth1764100000000 implements MigrationInt
     // Coverage: what a grid looks after (buildings in a city, lanes or streets in a village) and,
     // optionally, its outline as a GeoJSON polygon.
     await runner.query(`ALTER TABLE grid ADD COLUMN boundary jsonb`);
-    await runner.query(`ALTER TABLE grid ADD CONSTRAINT ck_grid_boundary_polygon CHECK (boundary IS NULL OR boundary->>'type' = 'Polygon')`);
+    await runner.query(
+      `ALTER TABLE grid ADD CONSTRAINT ck_grid_boundary_polygon CHECK (boundary IS NULL OR boundary->>'type' = 'Polygon')`,
+    );
     await runner.query(`CREATE TYPE coverage_kind AS ENUM ('BUILDING', 'STREET', 'LANE', 'COURTYARD', 'OTHER')`);
     await runner.query(`
       CREATE TABLE grid_coverage_item (

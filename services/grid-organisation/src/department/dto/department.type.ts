@@ -14,7 +14,10 @@ export enum DepartmentKindEnum {
   MARKET_REGULATION = 'MARKET_REGULATION',
   OTHER = 'OTHER',
 }
-registerEnumType(DepartmentKindEnum, { name: 'DepartmentKind', description: 'Court (法院), judicial bureau (司法局), housing and construction bureau (住建局), letters and calls bureau (信访局), …' });
+registerEnumType(DepartmentKindEnum, {
+  name: 'DepartmentKind',
+  description: 'Court (法院), judicial bureau (司法局), housing and construction bureau (住建局), letters and calls bureau (信访局), …',
+});
 
 export enum DepartmentLevelEnum {
   DISTRICT = 'DISTRICT',

@@ -8,7 +8,10 @@ export enum CoverageKindEnum {
   COURTYARD = 'COURTYARD',
   OTHER = 'OTHER',
 }
-registerEnumType(CoverageKindEnum, { name: 'CoverageKind', description: 'A building or courtyard in a city; a street or lane in a village.' });
+registerEnumType(CoverageKindEnum, {
+  name: 'CoverageKind',
+  description: 'A building or courtyard in a city; a street or lane in a village.',
+});
 
 @ObjectType('CoverageItem', { description: 'One thing a grid looks after.' })
 export class CoverageItemType {

@@ -55,7 +55,10 @@ export class UpdateGridInput {
   @Length(1, 200)
   name?: string;
 
-  @Field(() => [CoverageItemInput], { nullable: true, description: 'Replaces the coverage. To hand items to another grid, use moveCoverage.' })
+  @Field(() => [CoverageItemInput], {
+    nullable: true,
+    description: 'Replaces the coverage. To hand items to another grid, use moveCoverage.',
+  })
   @IsOptional()
   @ArrayMaxSize(500)
   @ValidateNested({ each: true })

@@ -19,7 +19,10 @@ export class GridProblemType {
   @Field({ description: 'What is wrong, in a sentence.' })
   description!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Households concerned (too large: of the grid; overloaded: of all the member’s grids).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Households concerned (too large: of the grid; overloaded: of all the member’s grids).',
+  })
   households!: number | null;
 
   @Field(() => [String], { description: 'Overlapping: the coverage items both grids claim.' })

@@ -13,7 +13,10 @@ export enum AssignmentRoleEnum {
   GRID_MEMBER = 'GRID_MEMBER',
   BUILDING_LEADER = 'BUILDING_LEADER',
 }
-registerEnumType(AssignmentRoleEnum, { name: 'AssignmentRole', description: 'Grid leader (网格长, one per grid at a time), grid member (网格员), building leader (楼长).' });
+registerEnumType(AssignmentRoleEnum, {
+  name: 'AssignmentRole',
+  description: 'Grid leader (网格长, one per grid at a time), grid member (网格员), building leader (楼长).',
+});
 
 @ObjectType('GridMember', { description: 'A person who looks after grids.' })
 @Directive('@key(fields: "id")')
