@@ -74,7 +74,9 @@ const databaseUrl = (adminUrl, db) => {
 async function test() {
   const started = Date.now();
   bootstrap();
-  log('static checks: typecheck and lint; build (the gateway tests run each service from its build)');
+  log('static checks: formatting, typecheck and lint; build (the gateway tests run each service from its build)');
+  run(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']);
+  run(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', 'scripts', 'eslint.config.mjs']);
   pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'typecheck']);
   pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'lint']);
   pnpm(['-r', '--reporter=silent', 'build']);

@@ -12,23 +12,33 @@ interface ComposeService {
   build?: { args?: Record<string, string> };
   environment?: Record<string, string>;
 }
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const PEM = '-----BEGIN PUBLIC KEY-----\nplaceholder\n-----END PUBLIC KEY-----';
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const resolveEnv = (env: Record<string, string> = {}) =>
   Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{CIVGRID_AUTH_PUBLIC_KEY[^}]*\}/, PEM).replace(/\$\{CIVGRID_PII_[A-Z_]+:\?[^}]*\}/, KEY)]),
+    Object.entries(env).map(([k, v]) => [
+      k,
+      String(v)
+        .replace(/\$\{CIVGRID_AUTH_PUBLIC_KEY[^}]*\}/, PEM)
+        .replace(/\$\{CIVGRID_PII_[A-Z_]+:\?[^}]*\}/, KEY),
+    ]),
   );
 
 describe('docker-compose.yml', () => {
-  it.each(SUBGRAPHS.map((s) => [s.name, s] as const))('runs %s with an environment its config schema accepts, from its own package', async (name, subgraph) => {
-    const service = compose.services[name];
-    expect(service).toBeDefined();
-    expect(service.build?.args?.['PACKAGE']).toBe(`@civgrid/${name}`);
-    const { configSchema } = await subgraph.load();
-    expect(() => loadConfig(name, configSchema, resolveEnv(service.environment))).not.toThrow();
-    expect(service.environment?.['DATABASE_URL']).toMatch(new RegExp(`/${name.replace(/-/g, '_')}$`));
-  });
+  it.each(SUBGRAPHS.map((s) => [s.name, s] as const))(
+    'runs %s with an environment its config schema accepts, from its own package',
+    async (name, subgraph) => {
+      const service = compose.services[name];
+      expect(service).toBeDefined();
+      expect(service.build?.args?.['PACKAGE']).toBe(`@civgrid/${name}`);
+      const { configSchema } = await subgraph.load();
+      expect(() => loadConfig(name, configSchema, resolveEnv(service.environment))).not.toThrow();
+      expect(service.environment?.['DATABASE_URL']).toMatch(new RegExp(`/${name.replace(/-/g, '_')}$`));
+    },
+  );
 
   it('points the gateway at every subgraph by its compose name', () => {
     const gateway = compose.services['gateway'];
@@ -48,7 +58,9 @@ describe('deploy/k8s', () => {
   it('deploys every subgraph and the gateway with health probes, listed in the kustomization', () => {
     const dir = join(root, 'deploy', 'k8s');
     const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-    const docs = kustomization.resources.flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as K8sObject));
+    const docs = kustomization.resources.flatMap((file) =>
+      parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as K8sObject),
+    );
     const deployments = docs.filter((d) => d.kind === 'Deployment');
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SUBGRAPHS.map((s) => s.name), 'gateway'].sort());
     for (const d of deployments) {
@@ -62,5 +74,7 @@ describe('deploy/k8s', () => {
 interface K8sObject {
   kind: string;
   metadata: { name: string };
-  spec: { template: { spec: { containers: { readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } } }[] } } };
+  spec: {
+    template: { spec: { containers: { readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } } }[] } };
+  };
 }

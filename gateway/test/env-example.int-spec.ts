@@ -10,10 +10,13 @@ const documented = (file: string): string[] =>
 const keysOf = (schema: unknown): string[] => Object.keys((schema as { shape: Record<string, unknown> }).shape);
 
 describe('.env.example', () => {
-  it.each(SUBGRAPHS.map((s) => [s.name, s] as const))('of %s lists exactly the variables its config schema reads', async (_name, subgraph) => {
-    const { configSchema } = await subgraph.load();
-    expect(documented(join(root, subgraph.dir, '.env.example')).sort()).toEqual(keysOf(configSchema).sort());
-  });
+  it.each(SUBGRAPHS.map((s) => [s.name, s] as const))(
+    'of %s lists exactly the variables its config schema reads',
+    async (_name, subgraph) => {
+      const { configSchema } = await subgraph.load();
+      expect(documented(join(root, subgraph.dir, '.env.example')).sort()).toEqual(keysOf(configSchema).sort());
+    },
+  );
 
   it('of the gateway lists exactly the variables its config schema reads', () => {
     expect(documented(join(root, 'gateway', '.env.example')).sort()).toEqual(keysOf(gatewayConfigSchema).sort());

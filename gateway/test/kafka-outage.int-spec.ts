@@ -34,7 +34,11 @@ let port: number;
 
 beforeAll(async () => {
   port = await freePort();
-  svc = await startTestService(gridOrganisation, { label: 'outage', extraEnv: { KAFKA_BROKERS: `127.0.0.1:${port}` }, waitForKafka: false });
+  svc = await startTestService(gridOrganisation, {
+    label: 'outage',
+    extraEnv: { KAFKA_BROKERS: `127.0.0.1:${port}` },
+    waitForKafka: false,
+  });
 });
 afterAll(async () => {
   await svc?.stop();
@@ -49,21 +53,38 @@ describe('when Kafka is down', () => {
   it('still accepts changes, keeps their events in the outbox, and publishes them once the broker is back', async () => {
     const admin = await tokenFor(svc.keys, { roles: [Role.ADMIN] });
     const district = dataOf(
-      await gql<{ createArea: { id: string } }>(svc.url, `mutation { createArea(input: { code: "371000000000", name: "停电区" }) { id } }`, {}, admin),
+      await gql<{ createArea: { id: string } }>(
+        svc.url,
+        `mutation { createArea(input: { code: "371000000000", name: "停电区" }) { id } }`,
+        {},
+        admin,
+      ),
     ).createArea;
 
     // The relay has tried and failed; the event waits, unpublished.
     const waiting = await eventually(async () => {
-      const [row] = await query<{ attempts: number; published: boolean }>(svc.db.url, `SELECT attempts, published_at IS NOT NULL AS published FROM outbox WHERE aggregateid = $1`, [district.id]);
+      const [row] = await query<{ attempts: number; published: boolean }>(
+        svc.db.url,
+        `SELECT attempts, published_at IS NOT NULL AS published FROM outbox WHERE aggregateid = $1`,
+        [district.id],
+      );
       return row && row.attempts > 0 ? row : undefined;
     }, 30_000);
     expect(waiting.published).toBe(false);
 
     broker = await startBroker(port);
-    await eventually(async () => {
-      const [row] = await query<{ published: boolean }>(svc.db.url, `SELECT published_at IS NOT NULL AS published FROM outbox WHERE aggregateid = $1`, [district.id]);
-      return row?.published ? true : undefined;
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const [row] = await query<{ published: boolean }>(
+          svc.db.url,
+          `SELECT published_at IS NOT NULL AS published FROM outbox WHERE aggregateid = $1`,
+          [district.id],
+        );
+        return row?.published ? true : undefined;
+      },
+      60_000,
+      250,
+    );
     const messages = await readTopic(svc.topic('grid'), (m) => m.some((x) => x.key === district.id), 30_000, [`127.0.0.1:${port}`]);
     expect(messages.filter((m) => m.key === district.id)).toHaveLength(1);
   }, 150_000);

@@ -18,13 +18,24 @@ describe('the walking skeleton through the gateway', () => {
   it('creates an area and a grid; rows, CloudEvents on Kafka and every replica follow', async () => {
     const tree = await createTree(stack.url, admin, 1);
     const gridId = tree.gridIds[0];
-    const [row] = await query(stack.services['grid-organisation'].db.url, 'SELECT path::text AS path, status FROM grid WHERE id = $1', [gridId]);
+    const [row] = await query(stack.services['grid-organisation'].db.url, 'SELECT path::text AS path, status FROM grid WHERE id = $1', [
+      gridId,
+    ]);
     expect(row).toEqual({ path: `${tree.village.path}.T${tree.district.code.slice(0, 6)}`, status: 'ACTIVE' });
 
     const ids = [tree.district.id, tree.town.id, tree.village.id, gridId];
-    const messages = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) => ids.every((id) => m.some((x) => x.key === id)));
+    const messages = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) =>
+      ids.every((id) => m.some((x) => x.key === id)),
+    );
     for (const id of ids) {
-      const event = messages.find((m) => m.key === id)!.value as { specversion: string; id: string; type: string; subject: string; time: string; data: unknown };
+      const event = messages.find((m) => m.key === id)!.value as {
+        specversion: string;
+        id: string;
+        type: string;
+        subject: string;
+        time: string;
+        data: unknown;
+      };
       expect(event).toMatchObject({ specversion: '1.0', subject: id, source: '/civgrid/grid-organisation' });
       expect(Number.isNaN(Date.parse(event.time))).toBe(false);
       expect(() => catalogue.validate(event.type, event.data)).not.toThrow();
@@ -33,7 +44,11 @@ describe('the walking skeleton through the gateway', () => {
 
     for (const service of REPLICAS) {
       await waitForReplica(stack, service, [gridId]);
-      const [replica] = await query(stack.services[service].db.url, 'SELECT path::text AS path, area_path::text AS "areaPath" FROM grid_replica WHERE id = $1', [gridId]);
+      const [replica] = await query(
+        stack.services[service].db.url,
+        'SELECT path::text AS path, area_path::text AS "areaPath" FROM grid_replica WHERE id = $1',
+        [gridId],
+      );
       expect(replica).toEqual({ path: row['path'], areaPath: tree.village.path });
     }
   });
@@ -48,7 +63,16 @@ describe('the walking skeleton through the gateway', () => {
     // grid organisation → population (Grid.dwellings for 6 grids) → grid organisation (12 Grid references).
     await Promise.all([gridOrg.sql.record(), population.sql.record()]);
     const res = dataOf(
-      await gql<{ grids: { edges: { node: { id: string; dwellings: { edges: { node: { id: string; grid: { id: string; name: string; area: { name: string } } } }[] } } }[] } }>(
+      await gql<{
+        grids: {
+          edges: {
+            node: {
+              id: string;
+              dwellings: { edges: { node: { id: string; grid: { id: string; name: string; area: { name: string } } } }[] };
+            };
+          }[];
+        };
+      }>(
         stack.url,
         `query($p: String!) { grids(underPath: $p) { edges { node { id dwellings { edges { node { id grid { id name area { name } } } } } } } } }`,
         { p: tree.village.path },
@@ -71,7 +95,9 @@ describe('the walking skeleton through the gateway', () => {
     for (const service of REPLICAS) await waitForReplica(stack, service, [gridId]);
     await registerDwellings(stack.url, admin, [gridId], 1);
     const res = dataOf(
-      await gql<{ grid: { name: string; dwellings: { totalCount: number }; incidents: { totalCount: number }; disputes: { totalCount: number } } }>(
+      await gql<{
+        grid: { name: string; dwellings: { totalCount: number }; incidents: { totalCount: number }; disputes: { totalCount: number } };
+      }>(
         stack.url,
         `query($id: ID!) { grid(id: $id) { name dwellings { totalCount } incidents { totalCount } disputes { totalCount } } }`,
         { id: gridId },

@@ -18,8 +18,16 @@ describe('the composed supergraph', () => {
   });
 
   it('fails composition with the reason when two subgraphs disagree', () => {
-    const a = { name: 'a', url: 'http://a', sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { x: Thing }\ntype Thing @key(fields: "id") { id: ID! size: Int }' };
-    const b = { name: 'b', url: 'http://b', sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { y: Thing }\ntype Thing @key(fields: "id") { id: ID! size: String }' };
+    const a = {
+      name: 'a',
+      url: 'http://a',
+      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { x: Thing }\ntype Thing @key(fields: "id") { id: ID! size: Int }',
+    };
+    const b = {
+      name: 'b',
+      url: 'http://b',
+      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { y: Thing }\ntype Thing @key(fields: "id") { id: ID! size: String }',
+    };
     expect(() => composeSupergraph([a, b])).toThrow(/composition failed:[\s\S]*size/);
   });
 

@@ -98,6 +98,14 @@ export function factories(svc: TestService) {
     adminToken: () => admin,
     gridData,
     publish,
+    /** Any CloudEvent text to any topic, as another service's relay would send it. */
+    async publishRaw(topic: string, key: string, value: string): Promise<void> {
+      if (!producer) {
+        producer = kafka.producer({ allowAutoTopicCreation: false });
+        await producer.connect();
+      }
+      await producer.send({ topic, acks: -1, messages: [{ key, value, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } }] });
+    },
     replicated,
     /** A grid known to the replica: created (and published) under a district of its own. */
     async grid(): Promise<Grid> {

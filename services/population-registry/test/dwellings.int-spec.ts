@@ -19,8 +19,11 @@ afterAll(async () => {
 });
 
 const replicaRow = (id: string) =>
-  query(svc.db.url, `SELECT id, code, name, path::text AS path, area_path::text AS "areaPath", status FROM grid_replica WHERE id = $1`, [id]);
-const counts = () => query(svc.db.url, 'SELECT (SELECT count(*) FROM dwelling)::int AS dwellings, (SELECT count(*) FROM outbox)::int AS events');
+  query(svc.db.url, `SELECT id, code, name, path::text AS path, area_path::text AS "areaPath", status FROM grid_replica WHERE id = $1`, [
+    id,
+  ]);
+const counts = () =>
+  query(svc.db.url, 'SELECT (SELECT count(*) FROM dwelling)::int AS dwellings, (SELECT count(*) FROM outbox)::int AS events');
 
 describe('grid replica', () => {
   it('keeps grids from grid events, and applies a redelivered event only once', async () => {
@@ -34,7 +37,11 @@ describe('grid replica', () => {
     expect(row).toEqual({ id: data.gridId, code: data.code, name: data.name, path: data.path, areaPath: data.areaPath, status: 'ACTIVE' });
 
     // The same event id again, now claiming a newer state: only the inbox stands between it and the row.
-    const redelivered = { ...event, time: new Date(Date.now() + 60_000).toISOString(), data: { ...data, name: 'renamed', status: 'RETIRED' as const } };
+    const redelivered = {
+      ...event,
+      time: new Date(Date.now() + 60_000).toISOString(),
+      data: { ...data, name: 'renamed', status: 'RETIRED' as const },
+    };
     await make.consumed(await make.publish(redelivered));
     expect(await replicaRow(data.gridId)).toEqual([row]);
     expect(await query(svc.db.url, 'SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [event.id])).toEqual([{ n: 1 }]);
@@ -59,7 +66,9 @@ describe('dwellings', () => {
     expect(dwelling).toMatchObject({ ...fields, houseNumber: null, grid: { id: grid.id } });
     expect(Date.parse(dwelling.createdAt)).not.toBeNaN();
 
-    const rows = await query(svc.db.url, 'SELECT grid_id, kind::text, occupancy::text, room, address_text FROM dwelling WHERE id = $1', [dwelling.id]);
+    const rows = await query(svc.db.url, 'SELECT grid_id, kind::text, occupancy::text, room, address_text FROM dwelling WHERE id = $1', [
+      dwelling.id,
+    ]);
     expect(rows).toEqual([{ grid_id: grid.id, kind: 'APARTMENT', occupancy: 'RENTED', room: '501室', address_text: input.addressText }]);
 
     const messages = await readTopic(svc.topic('population'), (m) => m.some((x) => x.key === dwelling.id));
@@ -83,7 +92,10 @@ describe('dwellings', () => {
     const memberOfOther = await make.member(otherGrid);
     // In the area of `grid`, but not looking after it.
     const memberInArea = await tokenFor(svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [otherGrid.id] });
-    const officerElsewhere = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [otherGrid.areaPath.split('.').slice(0, 2).join('.')] });
+    const officerElsewhere = await tokenFor(svc.keys, {
+      roles: [Role.TOWN_OFFICER],
+      areas: [otherGrid.areaPath.split('.').slice(0, 2).join('.')],
+    });
     const analyst = await tokenFor(svc.keys, { roles: [Role.ANALYST], areas: [grid.areaPath] });
     const valid = { gridId: grid.id, kind: 'RURAL_HOUSE', occupancy: 'OWNER_OCCUPIED', houseNumber: '12', addressText: '东湖村12号' };
     const before = await counts();
@@ -102,7 +114,11 @@ describe('dwellings', () => {
     ];
     for (const [name, input, token, code, reason] of cases) {
       const res = await make.register(input, token);
-      expect({ name, code: res.errors?.[0]?.extensions?.code, reason: res.errors?.[0]?.extensions?.reason }).toEqual({ name, code, reason });
+      expect({ name, code: res.errors?.[0]?.extensions?.code, reason: res.errors?.[0]?.extensions?.reason }).toEqual({
+        name,
+        code,
+        reason,
+      });
       expect(res.status).toBeLessThan(500);
       expect(JSON.stringify(res.errors)).not.toMatch(/stack|at .*\.ts:/);
     }
@@ -119,7 +135,9 @@ describe('dwellings', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const res: { dwellings: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = dataOf(
+      const res: {
+        dwellings: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      } = dataOf(
         await gql(
           svc.url,
           `query($g: ID!, $after: String) { dwellings(gridId: $g, first: 2, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
@@ -134,7 +152,14 @@ describe('dwellings', () => {
     }
     expect(seen).toEqual(registered);
 
-    const one = dataOf(await gql<{ dwelling: { id: string; grid: { id: string } } }>(svc.url, `query($id: ID!) { dwelling(id: $id) { id grid { id } } }`, { id: registered[0] }, member));
+    const one = dataOf(
+      await gql<{ dwelling: { id: string; grid: { id: string } } }>(
+        svc.url,
+        `query($id: ID!) { dwelling(id: $id) { id grid { id } } }`,
+        { id: registered[0] },
+        member,
+      ),
+    );
     expect(one.dwelling).toEqual({ id: registered[0], grid: { id: grid.id } });
 
     const stranger = await make.member(otherGrid);
@@ -142,7 +167,12 @@ describe('dwellings', () => {
     expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'DWELLING_NOT_FOUND' });
     const hiddenList = await gql(svc.url, `query($g: ID!) { dwellings(gridId: $g) { totalCount } }`, { g: grid.id }, stranger);
     expect(hiddenList.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'GRID_NOT_FOUND' });
-    const badCursor = await gql(svc.url, `query($g: ID!) { dwellings(gridId: $g, after: "bm90LWEtY3Vyc29y") { totalCount } }`, { g: grid.id }, member);
+    const badCursor = await gql(
+      svc.url,
+      `query($g: ID!) { dwellings(gridId: $g, after: "bm90LWEtY3Vyc29y") { totalCount } }`,
+      { g: grid.id },
+      member,
+    );
     expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_CURSOR' });
   });
 
@@ -155,7 +185,9 @@ describe('dwellings', () => {
       for (let n = 0; n < i; n++) ids.push((await make.dwelling(grid)).id);
       expected.set(grid.id, ids);
     }
-    type Entities = { _entities: { id: string; dwellings: { totalCount: number; edges: { node: { id: string; grid: { id: string } } }[] } }[] };
+    type Entities = {
+      _entities: { id: string; dwellings: { totalCount: number; edges: { node: { id: string; grid: { id: string } } }[] } }[];
+    };
     const entities = async (token: string) =>
       dataOf(
         await gql<Entities>(

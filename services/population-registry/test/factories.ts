@@ -78,7 +78,9 @@ export function factories(svc: TestService) {
     /** Publishes as grid-organisation's relay does: structured CloudEvent, key = grid id. */
     async publish(event: CloudEvent<GridEventData>): Promise<RecordMetadata> {
       producer ??= connected(kafka.producer({ allowAutoTopicCreation: false }));
-      const [sent] = await (await producer).send({
+      const [sent] = await (
+        await producer
+      ).send({
         topic: svc.topic('grid'),
         acks: -1,
         messages: [{ key: event.subject, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } }],
@@ -101,19 +103,32 @@ export function factories(svc: TestService) {
     async grid(status: GridStatus = 'ACTIVE', areaPath?: string): Promise<Grid> {
       const data = make.gridData(status, areaPath);
       await make.publish(make.gridEvent(data));
-      await eventually(async () => ((await query(svc.db.url, 'SELECT 1 FROM grid_replica WHERE id = $1', [data.gridId])).length > 0 ? true : undefined));
+      await eventually(async () =>
+        (await query(svc.db.url, 'SELECT 1 FROM grid_replica WHERE id = $1', [data.gridId])).length > 0 ? true : undefined,
+      );
       return { id: data.gridId, code: data.code, path: data.path, areaPath: data.areaPath };
     },
 
     /** The grid member who looks after these grids. */
     member: (...grids: Grid[]): Promise<string> =>
-      tokenFor(svc.keys, { roles: [Role.GRID_MEMBER], sub: `member-${randomInt(1e9)}`, areas: grids.map((g) => g.areaPath), grids: grids.map((g) => g.id) }),
+      tokenFor(svc.keys, {
+        roles: [Role.GRID_MEMBER],
+        sub: `member-${randomInt(1e9)}`,
+        areas: grids.map((g) => g.areaPath),
+        grids: grids.map((g) => g.id),
+      }),
 
     register: async (input: Record<string, unknown>, token?: string): Promise<GraphqlResponse<{ registerDwelling: Dwelling }>> =>
       gql<{ registerDwelling: Dwelling }>(svc.url, REGISTER, { input }, token ?? (await adminToken)),
 
     async dwelling(grid: Grid, input: Record<string, unknown> = {}, token?: string): Promise<Dwelling> {
-      const full = { gridId: grid.id, kind: 'APARTMENT', occupancy: 'OWNER_OCCUPIED', addressText: `东湖社区 ${randomInt(1e6)} 号`, ...input };
+      const full = {
+        gridId: grid.id,
+        kind: 'APARTMENT',
+        occupancy: 'OWNER_OCCUPIED',
+        addressText: `东湖社区 ${randomInt(1e6)} 号`,
+        ...input,
+      };
       return dataOf(await make.register(full, token)).registerDwelling;
     },
 

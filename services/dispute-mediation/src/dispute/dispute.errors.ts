@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound } from '@civgrid/errors';
+import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
 
 // GRID_NOT_FOUND comes from the kit's GridReplicaService, with the same code every service uses.
 export const DisputeErrors = {
@@ -8,4 +8,38 @@ export const DisputeErrors = {
     badInput('DISPUTE_ORIGIN_INCIDENT_REQUIRED', 'A dispute that comes from an incident names that incident (originIncidentId).'),
   originIncidentUnexpected: () =>
     badInput('DISPUTE_ORIGIN_INCIDENT_UNEXPECTED', 'Only a dispute whose origin is INCIDENT names an incident (originIncidentId).'),
+  referredByUnexpected: () =>
+    badInput('DISPUTE_REFERRED_BY_UNEXPECTED', 'Only a dispute whose origin is REFERRAL names who referred it (referredBy).'),
+  incidentAlreadyHasDispute: (incidentId: string) =>
+    conflict('INCIDENT_ALREADY_HAS_DISPUTE', `The incident ${incidentId} already has a dispute; open that one.`),
+  partyIdentity: (index: number) =>
+    badInput(
+      'DISPUTE_PARTY_IDENTITY',
+      `Party ${index + 1}: a RESIDENT is named by residentId only; a PERSON or ORGANISATION by name only.`,
+    ),
+  illegalTransition: (id: string, status: string, action: string, allowed: string[]) =>
+    conflict('DISPUTE_ILLEGAL_TRANSITION', `The dispute ${id} is ${status}: it cannot ${action.toLowerCase().replace(/_/g, ' ')} now.`, {
+      status,
+      action,
+      allowed,
+    }),
+  alreadyAtTopLevel: (id: string) =>
+    conflict('DISPUTE_AT_TOP_LEVEL', `The dispute ${id} is already at district level: there is no level above.`),
+  notAtYourLevel: (level: string) =>
+    forbidden(
+      'NOT_AT_THIS_LEVEL',
+      `This dispute is handled at ${level} level by the committee whose area covers it; you do not belong to that committee.`,
+    ),
+  noAgreement: (id: string) => conflict('DISPUTE_NO_AGREEMENT', `The dispute ${id} has no mediated agreement to confirm or follow up.`),
+  confirmationOrder: (current: string | null, wanted: string) =>
+    conflict(
+      'JUDICIAL_CONFIRMATION_ORDER',
+      `Judicial confirmation cannot go from ${current ?? 'none'} to ${wanted}: request it first, then record the court's decision.`,
+    ),
+  signedInFuture: () => badInput('AGREEMENT_SIGNED_IN_FUTURE', 'An agreement cannot be signed on a day that has not come yet.'),
+  followUpBeforeAgreement: (signedOn: string) =>
+    badInput('FOLLOW_UP_BEFORE_AGREEMENT', `A follow-up visit comes after the agreement signed on ${signedOn}.`),
+  followUpInFuture: () => badInput('FOLLOW_UP_IN_FUTURE', 'Record a follow-up visit once it has taken place.'),
+  noHeldSession: (id: string) =>
+    conflict('DISPUTE_NO_SESSION_HELD', `The dispute ${id} has had no mediation session yet: hold one before recording an outcome.`),
 };

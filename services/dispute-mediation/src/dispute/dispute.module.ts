@@ -1,7 +1,26 @@
 import { Module } from '@nestjs/common';
 import { GridReplicaModule } from '@civgrid/service-kit';
-import { DisputeResolver, GridDisputesResolver } from './dispute.resolver';
+import { DisputeStepsService } from './dispute-steps.service';
+import {
+  DisputePartyResolver,
+  DisputeResolver,
+  GridDisputesResolver,
+  IncidentDisputeResolver,
+  ResidentDisputesResolver,
+} from './dispute.resolver';
 import { DisputeService } from './dispute.service';
 
-@Module({ imports: [GridReplicaModule], providers: [DisputeService, DisputeResolver, GridDisputesResolver], exports: [DisputeService] })
+@Module({
+  imports: [GridReplicaModule],
+  providers: [
+    DisputeService,
+    DisputeStepsService,
+    DisputeResolver,
+    DisputePartyResolver,
+    GridDisputesResolver,
+    ResidentDisputesResolver,
+    IncidentDisputeResolver,
+  ],
+  exports: [DisputeService, DisputeStepsService],
+})
 export class DisputeModule {}

@@ -1,41 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, isInScope, Principal, Role, scopeCondition } from '@civgrid/auth';
-import { DisputeRegisteredData, MediationEvents } from '@civgrid/contracts';
-import { Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, GridReplicaService, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { assertGridRowInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
+import { DisputeLevel, DisputeRegisteredData, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
+import { CloudEvent, Outbox } from '@civgrid/events';
+import {
+  Clock,
+  Connection,
+  decodeCursor,
+  EventHandlers,
+  GridReplicaService,
+  groupByKeys,
+  orderByKeys,
+  toConnection,
+} from '@civgrid/service-kit';
 import { disputeNumber } from './dispute-number';
-import { DisputeEntity } from './dispute.entity';
 import { DisputeErrors } from './dispute.errors';
-import { DisputesArgs, GridDisputesArgs, RegisterDisputeInput } from './dto/dispute.inputs';
-import { DisputeKindEnum, DisputeLevelEnum, DisputeOriginEnum, DisputeStatusEnum, DisputeType } from './dto/dispute.type';
+import {
+  DISPUTE_COLUMNS,
+  DisputeRow,
+  FollowUpRow,
+  PartyRow,
+  StepRow,
+  toDisputeType,
+  toFollowUpType,
+  toPartyType,
+  toStepType,
+} from './dispute.rows';
+import { DisputePartyInput, DisputesArgs, GridDisputesArgs, RegisterDisputeInput } from './dto/dispute.inputs';
+import { DisputeOriginEnum, DisputePartyType, DisputeStepType, DisputeType, FollowUpType, PartyKindEnum } from './dto/dispute.type';
 
 export const DISPUTE_REGISTRARS = [Role.MEDIATOR, Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
-
-export const toDisputeType = (e: DisputeEntity): DisputeType => ({
-  id: e.id,
-  number: e.number,
-  kind: e.kind as DisputeKindEnum,
-  summary: e.summary,
-  origin: e.origin as DisputeOriginEnum,
-  originIncidentId: e.originIncidentId,
-  level: e.level as DisputeLevelEnum,
-  status: e.status as DisputeStatusEnum,
-  registeredBy: e.registeredBy,
-  registeredAt: e.registeredAt,
-  gridId: e.gridId,
-  gridPath: e.gridPath,
-});
-
-/** A row as read for lists: the entity plus the exact registration time (microseconds) for the cursor. */
-interface DisputeRow extends DisputeEntity {
-  cursorAt: string;
-}
-
-const COLUMNS = `id, number, kind, summary, origin, origin_incident_id AS "originIncidentId", level, status, grid_id AS "gridId",
-  grid_path::text AS "gridPath", registered_by AS "registeredBy", registered_at AS "registeredAt",
-  to_char(registered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
 // Newest first; the id breaks ties. A cursor is [registered_at, id] of the last row.
 const ORDER = `registered_at DESC, id DESC`;
@@ -43,78 +38,196 @@ const cursorOf = (r: DisputeRow): string[] => [r.cursorAt, r.id];
 
 // Keys from references are whatever a client sent: a malformed one must not fail the whole batch.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const uuidKey = (id: string): string => id.toLowerCase();
-const isUuid = (key: string): boolean => UUID.test(key);
+export const uuidKey = (id: string): string => id.toLowerCase();
+export const isUuid = (key: string): boolean => UUID.test(key);
 
-export const canReadDispute = (principal: Principal, dispute: Pick<DisputeType, 'gridPath'>): boolean =>
-  isInScope(principal, dispute.gridPath);
+/** Under the principal's areas and, for a grid member, in one of their grids. */
+export const canReadDispute = (principal: Principal, dispute: Pick<DisputeType, 'gridId' | 'gridPath'>): boolean =>
+  canSeeGridRow(principal, dispute);
 
-/** The WHERE terms shared by every list: the principal's areas and the status filter. */
-function listFilter(principal: Principal, args: GridDisputesArgs, params: unknown[]): string[] {
+/** The WHERE terms shared by every list: the principal's areas and the filters. */
+function listFilter(principal: Principal, args: GridDisputesArgs, params: unknown[], alias = ''): string[] {
   const where: string[] = [];
-  const scope = scopeCondition(principal, 'grid_path', params);
-  if (scope) where.push(scope);
+  const scope = gridRowCondition(principal, `${alias}grid_path`, `${alias}grid_id`, params);
+  if (scope !== 'TRUE') where.push(scope);
   if (args.status) {
     params.push(args.status);
-    where.push(`status = $${params.length}`);
+    where.push(`${alias}status = $${params.length}`);
+  }
+  // Written as the partial indexes are, so the planner can use them.
+  if (args.open === true) where.push(`${alias}status NOT IN ('CLOSED', 'WITHDRAWN')`);
+  if (args.open === false) where.push(`${alias}status IN ('CLOSED', 'WITHDRAWN')`);
+  if (args.level) {
+    params.push(args.level);
+    where.push(`${alias}level = $${params.length}::dispute_level`);
+  }
+  if (args.kind) {
+    params.push(args.kind);
+    where.push(`${alias}kind = $${params.length}::dispute_kind`);
   }
   return where;
 }
 
-function afterCondition(args: GridDisputesArgs, params: unknown[]): string | undefined {
+function afterCondition(args: GridDisputesArgs, params: unknown[], alias = ''): string | undefined {
   const after = decodeCursor(args.after, 2);
   if (!after) return undefined;
   params.push(after[0], after[1]);
-  return `(registered_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  return `(${alias}registered_at, ${alias}id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+}
+
+/** Incidents escalate GRID → VILLAGE → TOWN → DISTRICT; mediation starts at the village at the lowest. */
+const levelOfEscalation = (level: IncidentEscalatedData['toLevel']): DisputeLevel => (level === 'GRID' ? 'VILLAGE' : level);
+
+function checkParties(parties: readonly DisputePartyInput[]): void {
+  parties.forEach((p, i) => {
+    const resident = p.kind === PartyKindEnum.RESIDENT;
+    if (resident ? !p.residentId || p.name !== undefined : p.residentId !== undefined || !p.name?.trim())
+      throw DisputeErrors.partyIdentity(i);
+  });
+}
+
+interface NewDispute {
+  kind: DisputeType['kind'] | string;
+  summary: string;
+  origin: DisputeOriginEnum | string;
+  originIncidentId: string | null;
+  referredBy: string | null;
+  level: DisputeLevel;
+  gridId: string;
+  gridPath: string;
+  registeredBy: string;
+  parties: { role: string; kind: string; residentId: string | null; name: string | null }[];
 }
 
 @Injectable()
-export class DisputeService {
+export class DisputeService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly grids: GridReplicaService,
+    private readonly clock: Clock,
+    private readonly handlers: EventHandlers,
   ) {}
+
+  onModuleInit(): void {
+    this.handlers.on(ReactionEvents.incidentEscalated, (event, manager) => this.onIncidentEscalated(event, manager));
+  }
 
   async register(principal: Principal, input: RegisterDisputeInput): Promise<DisputeType> {
     assertRole(principal, DISPUTE_REGISTRARS, 'register disputes');
     if (input.origin === DisputeOriginEnum.INCIDENT && !input.originIncidentId) throw DisputeErrors.originIncidentRequired();
     if (input.origin !== DisputeOriginEnum.INCIDENT && input.originIncidentId) throw DisputeErrors.originIncidentUnexpected();
+    if (input.origin !== DisputeOriginEnum.REFERRAL && input.referredBy) throw DisputeErrors.referredByUnexpected();
+    const parties = input.parties ?? [];
+    checkParties(parties);
     return this.dataSource.transaction(async (manager) => {
       const grid = await this.grids.get(input.gridId, manager);
-      assertInScope(principal, grid.path, 'this grid');
+      assertGridRowInScope(principal, { gridId: grid.id, gridPath: grid.path }, 'this grid');
       if (grid.status !== 'ACTIVE') throw DisputeErrors.gridRetired(grid.id);
-      const [{ seq }] = await manager.query<[{ seq: number }]>(`SELECT nextval('dispute_number_seq')::int AS seq`);
-      const registeredAt = new Date();
-      const dispute = manager.create(DisputeEntity, {
-        id: randomUUID(),
-        number: disputeNumber(seq, registeredAt),
+      if (input.originIncidentId) {
+        const [taken] = await manager.query<unknown[]>(`SELECT 1 FROM dispute WHERE origin_incident_id = $1`, [input.originIncidentId]);
+        if (taken) throw DisputeErrors.incidentAlreadyHasDispute(input.originIncidentId);
+      }
+      const dispute = await this.insert(manager, {
         kind: input.kind,
         summary: input.summary,
         origin: input.origin,
         originIncidentId: input.originIncidentId ?? null,
+        referredBy: input.referredBy ?? null,
         level: 'VILLAGE',
-        status: 'REGISTERED',
         gridId: grid.id,
         gridPath: grid.path,
         registeredBy: principal.userId,
-        registeredAt,
+        parties: parties.map((p) => ({ role: p.role, kind: p.kind, residentId: p.residentId ?? null, name: p.name?.trim() ?? null })),
       });
-      await manager.insert(DisputeEntity, dispute);
-      // Ids and classifications only: the summary may name people and stays in this service.
-      const data: DisputeRegisteredData = {
-        disputeId: dispute.id,
-        number: dispute.number,
-        gridId: dispute.gridId,
-        gridPath: dispute.gridPath,
-        kind: dispute.kind,
-        origin: dispute.origin,
-        originIncidentId: dispute.originIncidentId,
-        level: dispute.level,
-      };
-      await this.outbox.add(manager, { type: MediationEvents.disputeRegistered, aggregateType: 'Dispute', aggregateId: dispute.id, data });
+      if (!dispute) throw DisputeErrors.incidentAlreadyHasDispute(input.originIncidentId ?? '');
       return toDisputeType(dispute);
     });
+  }
+
+  /**
+   * incident reporting escalated an incident as a dispute: register it, linked, once. The inbox
+   * makes each event count once; the unique incident link makes a second escalation of the same
+   * incident (another event id) a no-op too.
+   */
+  private async onIncidentEscalated(event: CloudEvent, manager: EntityManager): Promise<void> {
+    const data = event.data as IncidentEscalatedData;
+    if (!data.asDispute) return;
+    const [existing] = await manager.query<unknown[]>(`SELECT 1 FROM dispute WHERE origin_incident_id = $1`, [data.incidentId]);
+    if (existing) return;
+    await this.insert(manager, {
+      kind: data.disputeKind ?? 'OTHER',
+      // The incident's own text stays in incident reporting; the number lets a mediator find it.
+      summary: `Escalated from incident ${data.number}.`,
+      origin: 'INCIDENT',
+      originIncidentId: data.incidentId,
+      referredBy: null,
+      level: levelOfEscalation(data.toLevel),
+      gridId: data.gridId,
+      gridPath: data.gridPath,
+      registeredBy: 'incident-reporting',
+      parties: [...new Set(data.residentIds)].map((residentId) => ({ role: 'INVOLVED', kind: 'RESIDENT', residentId, name: null })),
+    });
+  }
+
+  /** Inserts a dispute, its parties, the first timeline entry and the event; null if the incident already has one. */
+  private async insert(manager: EntityManager, d: NewDispute): Promise<DisputeRow | null> {
+    const registeredAt = this.clock.now();
+    const [{ seq }] = await manager.query<[{ seq: number }]>(`SELECT nextval('dispute_number_seq')::int AS seq`);
+    const rows = await manager.query<DisputeRow[]>(
+      `INSERT INTO dispute (id, number, kind, summary, origin, origin_incident_id, referred_by, level, status, grid_id, grid_path, registered_by, registered_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'REGISTERED', $9, $10::ltree, $11, $12, $12)
+       ON CONFLICT (origin_incident_id) WHERE origin_incident_id IS NOT NULL DO NOTHING
+       RETURNING ${DISPUTE_COLUMNS}`,
+      [
+        randomUUID(),
+        disputeNumber(seq, registeredAt),
+        d.kind,
+        d.summary,
+        d.origin,
+        d.originIncidentId,
+        d.referredBy,
+        d.level,
+        d.gridId,
+        d.gridPath,
+        d.registeredBy,
+        registeredAt,
+      ],
+    );
+    const dispute = rows[0];
+    if (!dispute) return null;
+    if (d.parties.length > 0) {
+      await manager.query(
+        `INSERT INTO dispute_party (id, dispute_id, position, role, kind, resident_id, name)
+         SELECT gen_random_uuid(), $1, p.position, p.role, p.kind, p.resident_id, p.name
+         FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY AS p (role, kind, resident_id, name, position)`,
+        [
+          dispute.id,
+          d.parties.map((p) => p.role),
+          d.parties.map((p) => p.kind),
+          d.parties.map((p) => p.residentId),
+          d.parties.map((p) => p.name),
+        ],
+      );
+    }
+    await manager.query(
+      `INSERT INTO dispute_timeline (dispute_id, at, actor, action, from_status, to_status, from_level, to_level, note)
+       VALUES ($1, $2, $3, 'REGISTER', NULL, 'REGISTERED', NULL, $4, NULL)`,
+      [dispute.id, registeredAt, d.registeredBy, d.level],
+    );
+    // Ids and classifications only: the summary and the parties may name people and stay here.
+    const data: DisputeRegisteredData = {
+      disputeId: dispute.id,
+      number: dispute.number,
+      gridId: dispute.gridId,
+      gridPath: dispute.gridPath,
+      kind: dispute.kind as DisputeRegisteredData['kind'],
+      origin: dispute.origin as DisputeRegisteredData['origin'],
+      originIncidentId: dispute.originIncidentId,
+      level: dispute.level,
+    };
+    await this.outbox.add(manager, { type: MediationEvents.disputeRegistered, aggregateType: 'Dispute', aggregateId: dispute.id, data });
+    return dispute;
   }
 
   async byId(principal: Principal, id: string): Promise<DisputeType> {
@@ -130,6 +243,10 @@ export class DisputeService {
       params.push(args.gridId);
       where.push(`grid_id = $${params.length}::uuid`);
     }
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`grid_path <@ $${params.length}::ltree`);
+    }
     const countParams = [...params];
     const filter = where.length > 0 ? where.join(' AND ') : 'TRUE';
     const after = afterCondition(args, params);
@@ -137,7 +254,7 @@ export class DisputeService {
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<DisputeRow[]>(
-        `SELECT ${COLUMNS} FROM dispute WHERE ${page.length > 0 ? page.join(' AND ') : 'TRUE'} ORDER BY ${ORDER} LIMIT $${params.length}`,
+        `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE ${page.length > 0 ? page.join(' AND ') : 'TRUE'} ORDER BY ${ORDER} LIMIT $${params.length}`,
         params,
       ),
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dispute WHERE ${filter}`, countParams),
@@ -148,7 +265,7 @@ export class DisputeService {
   /** One statement for a whole batch of references. */
   async loadByIds(ids: readonly string[]): Promise<(DisputeType | Error)[]> {
     const keys = ids.map(uuidKey);
-    const rows: DisputeRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM dispute WHERE id = ANY($1::uuid[])`, [
+    const rows: DisputeRow[] = await this.dataSource.query(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = ANY($1::uuid[])`, [
       keys.filter(isUuid),
     ]);
     return orderByKeys(
@@ -159,35 +276,97 @@ export class DisputeService {
     );
   }
 
-  /**
-   * `Grid.disputes` for a batch of grids in one statement: per grid, its total and its page
-   * (a LATERAL subquery each, so every grid gets its own LIMIT and its count even past the last page).
-   */
-  async loadByGrids(principal: Principal, gridIds: readonly string[], args: GridDisputesArgs): Promise<Connection<DisputeType>[]> {
-    const keys = gridIds.map(uuidKey);
+  /** `Incident.dispute` for a batch of incidents: one statement; null where none or out of scope. */
+  async loadByIncidents(principal: Principal, incidentIds: readonly string[]): Promise<(DisputeType | null)[]> {
+    const keys = incidentIds.map(uuidKey);
     const params: unknown[] = [keys.filter(isUuid)];
-    const where = ['grid_id = g.id', ...listFilter(principal, args, params)];
-    const after = afterCondition(args, params);
-    params.push(args.first + 1);
-    const rows = await this.dataSource.query<(DisputeRow & { gridKey: string; total: number })[]>(
-      `SELECT g.id AS "gridKey", c.total, d.*
-       FROM unnest($1::uuid[]) AS g (id)
-       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM dispute WHERE ${where.join(' AND ')}) c
-       LEFT JOIN LATERAL (
-         SELECT ${COLUMNS} FROM dispute WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')} ORDER BY ${ORDER} LIMIT $${params.length}
-       ) d ON TRUE
-       ORDER BY g.id, d."registeredAt" DESC, d.id DESC`,
+    const scope = gridRowCondition(principal, 'grid_path', 'grid_id', params);
+    const rows = await this.dataSource.query<DisputeRow[]>(
+      `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE origin_incident_id = ANY($1::uuid[]) AND ${scope}`,
       params,
     );
-    const byGrid = new Map<string, { total: number; rows: DisputeRow[] }>();
+    const byIncident = new Map(rows.map((r) => [r.originIncidentId, toDisputeType(r)]));
+    return keys.map((k) => byIncident.get(k) ?? null);
+  }
+
+  /**
+   * A connection per key in one statement: per key, its total and its page (a LATERAL subquery each,
+   * so every key gets its own LIMIT and its count even past the last page). `match` ties `d` to `k.id`.
+   */
+  private async pagesByKeys(
+    principal: Principal,
+    ids: readonly string[],
+    args: GridDisputesArgs,
+    match: string,
+  ): Promise<Connection<DisputeType>[]> {
+    const keys = ids.map(uuidKey);
+    const params: unknown[] = [keys.filter(isUuid)];
+    const where = [match, ...listFilter(principal, args, params, 'd.')];
+    const after = afterCondition(args, params, 'd.');
+    params.push(args.first + 1);
+    const rows = await this.dataSource.query<(DisputeRow & { key: string; total: number })[]>(
+      `SELECT k.id AS "key", c.total, p.*
+       FROM unnest($1::uuid[]) AS k (id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM dispute d WHERE ${where.join(' AND ')}) c
+       LEFT JOIN LATERAL (
+         SELECT ${DISPUTE_COLUMNS} FROM dispute d WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')}
+         ORDER BY d.registered_at DESC, d.id DESC LIMIT $${params.length}
+       ) p ON TRUE
+       ORDER BY k.id, p."registeredAt" DESC, p.id DESC`,
+      params,
+    );
+    const byKey = new Map<string, { total: number; rows: DisputeRow[] }>();
     for (const row of rows) {
-      const entry = byGrid.get(row.gridKey) ?? { total: row.total, rows: [] };
+      const entry = byKey.get(row.key) ?? { total: row.total, rows: [] };
       if (row.id) entry.rows.push(row);
-      byGrid.set(row.gridKey, entry);
+      byKey.set(row.key, entry);
     }
     return keys.map((id) => {
-      const entry = byGrid.get(id) ?? { total: 0, rows: [] };
+      const entry = byKey.get(id) ?? { total: 0, rows: [] };
       return toConnection(entry.rows, args.first, entry.total, toDisputeType, cursorOf);
     });
+  }
+
+  /** `Grid.disputes` for a batch of grids in one statement. */
+  loadByGrids(principal: Principal, gridIds: readonly string[], args: GridDisputesArgs): Promise<Connection<DisputeType>[]> {
+    return this.pagesByKeys(principal, gridIds, args, 'd.grid_id = k.id');
+  }
+
+  /** `Resident.disputes`: the disputes a resident is a party to, for a batch of residents in one statement. */
+  loadByResidents(principal: Principal, residentIds: readonly string[], args: GridDisputesArgs): Promise<Connection<DisputeType>[]> {
+    return this.pagesByKeys(
+      principal,
+      residentIds,
+      args,
+      'EXISTS (SELECT 1 FROM dispute_party dp WHERE dp.dispute_id = d.id AND dp.resident_id = k.id)',
+    );
+  }
+
+  async loadParties(disputeIds: readonly string[]): Promise<DisputePartyType[][]> {
+    const rows = await this.dataSource.query<PartyRow[]>(
+      `SELECT id, dispute_id AS "disputeId", role, kind, resident_id AS "residentId", name
+       FROM dispute_party WHERE dispute_id = ANY($1::uuid[]) ORDER BY dispute_id, position`,
+      [[...disputeIds]],
+    );
+    return groupByKeys(disputeIds, rows.map(toPartyType), (p) => p.disputeId);
+  }
+
+  async loadTimelines(disputeIds: readonly string[]): Promise<DisputeStepType[][]> {
+    const rows = await this.dataSource.query<StepRow[]>(
+      `SELECT dispute_id AS "disputeId", at, actor, action, from_status AS "fromStatus", to_status AS "toStatus",
+         from_level AS "fromLevel", to_level AS "toLevel", note
+       FROM dispute_timeline WHERE dispute_id = ANY($1::uuid[]) ORDER BY dispute_id, id`,
+      [[...disputeIds]],
+    );
+    return groupByKeys(disputeIds, rows.map(toStepType), (s) => s.disputeId);
+  }
+
+  async loadFollowUps(disputeIds: readonly string[]): Promise<FollowUpType[][]> {
+    const rows = await this.dataSource.query<FollowUpRow[]>(
+      `SELECT id, dispute_id AS "disputeId", visited_on::text AS "visitedOn", finding, note, recorded_by AS "recordedBy"
+       FROM dispute_follow_up WHERE dispute_id = ANY($1::uuid[]) ORDER BY dispute_id, visited_on, recorded_at`,
+      [[...disputeIds]],
+    );
+    return groupByKeys(disputeIds, rows.map(toFollowUpType), (f) => f.disputeId);
   }
 }

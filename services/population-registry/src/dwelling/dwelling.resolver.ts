@@ -47,7 +47,9 @@ export class GridDwellingsResolver {
     const principal = principalOf(ctx);
     // One loader per page shape: every grid of a batch asking for the same page costs one statement.
     return ctx.loaders
-      .get<string, Connection<DwellingType>>(`dwelling.byGrid:${page.first}:${page.after ?? ''}`, (ids) => this.service.loadPagesByGrid(principal, ids, page))
+      .get<string, Connection<DwellingType>>(`dwelling.byGrid:${page.first}:${page.after ?? ''}`, (ids) =>
+        this.service.loadPagesByGrid(principal, ids, page),
+      )
       .load(grid.id);
   }
 

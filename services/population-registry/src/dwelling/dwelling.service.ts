@@ -135,7 +135,12 @@ export class DwellingService {
        WHERE d.id = ANY($1::uuid[]) AND ${gridReadCondition(principal, 'g', params)}`,
       params,
     );
-    return orderByKeys(ids, rows.map(toDwellingType), (d) => d.id, (id) => DwellingErrors.notFound(id));
+    return orderByKeys(
+      ids,
+      rows.map(toDwellingType),
+      (d) => d.id,
+      (id) => DwellingErrors.notFound(id),
+    );
   }
 
   /**

@@ -7,7 +7,10 @@ export enum DwellingKindEnum {
   SHOP = 'SHOP',
   OTHER = 'OTHER',
 }
-registerEnumType(DwellingKindEnum, { name: 'DwellingKind', description: 'A flat in a building, a rural house (with its house number), a shop, or other.' });
+registerEnumType(DwellingKindEnum, {
+  name: 'DwellingKind',
+  description: 'A flat in a building, a rural house (with its house number), a shop, or other.',
+});
 
 export enum DwellingOccupancyEnum {
   OWNER_OCCUPIED = 'OWNER_OCCUPIED',

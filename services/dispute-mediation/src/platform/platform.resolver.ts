@@ -1,0 +1,138 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, Roles } from '@civgrid/auth';
+import { RequestContext } from '@civgrid/service-kit';
+import {
+  AddMediatorInput,
+  AddRoomInput,
+  CommitteesArgs,
+  CreateCentreInput,
+  CreateCommitteeInput,
+  SeatDepartmentsInput,
+} from './platform.inputs';
+import { CentreType, CommitteeType, DepartmentRef, MediatorType, RoomType } from './platform.type';
+import { PLATFORM_ADMINS, PlatformService } from './platform.service';
+
+const byId = <T>(ctx: RequestContext, name: string, batch: (ids: readonly string[]) => Promise<(T | Error)[]>, id: string): Promise<T> =>
+  ctx.loaders.get<string, T>(name, batch).load(id);
+
+@Resolver(() => CommitteeType)
+export class CommitteeResolver {
+  constructor(private readonly service: PlatformService) {}
+
+  @Query(() => [CommitteeType], { description: 'Committees of your areas and those above them, district first.' })
+  mediationCommittees(@CurrentPrincipal() principal: Principal, @Args() args: CommitteesArgs): Promise<CommitteeType[]> {
+    return this.service.committees(principal, args);
+  }
+
+  @Mutation(() => CommitteeType)
+  @Roles(...PLATFORM_ADMINS)
+  createMediationCommittee(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateCommitteeInput): Promise<CommitteeType> {
+    return this.service.createCommittee(principal, input);
+  }
+
+  @Mutation(() => MediatorType, { description: 'Adds a mediator to a committee, optionally with their own named room.' })
+  @Roles(...PLATFORM_ADMINS)
+  addMediator(@CurrentPrincipal() principal: Principal, @Args('input') input: AddMediatorInput): Promise<MediatorType> {
+    return this.service.addMediator(principal, input);
+  }
+
+  @ResolveField(() => [MediatorType])
+  mediators(@Parent() committee: CommitteeType, @Context() ctx: RequestContext): Promise<MediatorType[]> {
+    return ctx.loaders
+      .get<string, MediatorType[]>('committee.mediators', (ids) => this.service.loadMediatorsOfCommittees(ids))
+      .load(committee.id);
+  }
+
+  @ResolveField(() => [RoomType], { description: "The committee's own rooms, such as a mediator's named room." })
+  rooms(@Parent() committee: CommitteeType, @Context() ctx: RequestContext): Promise<RoomType[]> {
+    return ctx.loaders.get<string, RoomType[]>('owner.rooms', (ids) => this.service.loadRoomsOfOwners(ids)).load(committee.id);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: RequestContext): Promise<CommitteeType> {
+    return byId(ctx, 'committee.byId', (ids) => this.service.loadCommittees(ids), ref.id);
+  }
+}
+
+@Resolver(() => MediatorType)
+export class MediatorResolver {
+  constructor(private readonly service: PlatformService) {}
+
+  @ResolveField(() => CommitteeType)
+  committee(@Parent() mediator: MediatorType, @Context() ctx: RequestContext): Promise<CommitteeType> {
+    return byId(ctx, 'committee.byId', (ids) => this.service.loadCommittees(ids), mediator.committeeId);
+  }
+
+  @ResolveField(() => RoomType, { nullable: true, description: 'Their own named room, e.g. "老王调解室".' })
+  async room(@Parent() mediator: MediatorType, @Context() ctx: RequestContext): Promise<RoomType | null> {
+    return mediator.roomId ? byId(ctx, 'room.byId', (ids) => this.service.loadRooms(ids), mediator.roomId) : null;
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: RequestContext): Promise<MediatorType> {
+    return byId(ctx, 'mediator.byId', (ids) => this.service.loadMediators(ids), ref.id);
+  }
+}
+
+@Resolver(() => CentreType)
+export class CentreResolver {
+  constructor(private readonly service: PlatformService) {}
+
+  @Query(() => [CentreType], { description: 'Mediation centres of your areas and those above them.' })
+  mediationCentres(@CurrentPrincipal() principal: Principal): Promise<CentreType[]> {
+    return this.service.centres(principal);
+  }
+
+  @Mutation(() => CentreType)
+  @Roles(...PLATFORM_ADMINS)
+  createMediationCentre(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateCentreInput): Promise<CentreType> {
+    return this.service.createCentre(principal, input);
+  }
+
+  @Mutation(() => CentreType, { description: 'Seats more departments in a centre.' })
+  @Roles(...PLATFORM_ADMINS)
+  seatDepartments(@CurrentPrincipal() principal: Principal, @Args('input') input: SeatDepartmentsInput): Promise<CentreType> {
+    return this.service.seatDepartments(principal, input);
+  }
+
+  @Mutation(() => RoomType)
+  @Roles(...PLATFORM_ADMINS)
+  addRoom(@CurrentPrincipal() principal: Principal, @Args('input') input: AddRoomInput): Promise<RoomType> {
+    return this.service.addRoom(principal, input);
+  }
+
+  @ResolveField(() => [DepartmentRef], { description: 'The departments seated there.' })
+  departments(@Parent() centre: CentreType): DepartmentRef[] {
+    return centre.departmentIds.map((id) => ({ __typename: 'Department', id }));
+  }
+
+  @ResolveField(() => [RoomType])
+  rooms(@Parent() centre: CentreType, @Context() ctx: RequestContext): Promise<RoomType[]> {
+    return ctx.loaders.get<string, RoomType[]>('owner.rooms', (ids) => this.service.loadRoomsOfOwners(ids)).load(centre.id);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: RequestContext): Promise<CentreType> {
+    return byId(ctx, 'centre.byId', (ids) => this.service.loadCentres(ids), ref.id);
+  }
+}
+
+@Resolver(() => RoomType)
+export class RoomResolver {
+  constructor(private readonly service: PlatformService) {}
+
+  @ResolveField(() => CentreType, { nullable: true })
+  async centre(@Parent() room: RoomType, @Context() ctx: RequestContext): Promise<CentreType | null> {
+    return room.centreId ? byId(ctx, 'centre.byId', (ids) => this.service.loadCentres(ids), room.centreId) : null;
+  }
+
+  @ResolveField(() => CommitteeType, { nullable: true, description: 'The committee whose own room this is.' })
+  async committee(@Parent() room: RoomType, @Context() ctx: RequestContext): Promise<CommitteeType | null> {
+    return room.committeeId ? byId(ctx, 'committee.byId', (ids) => this.service.loadCommittees(ids), room.committeeId) : null;
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: RequestContext): Promise<RoomType> {
+    return byId(ctx, 'room.byId', (ids) => this.service.loadRooms(ids), ref.id);
+  }
+}

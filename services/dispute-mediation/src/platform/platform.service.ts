@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
+import { groupByKeys, orderByKeys } from '@civgrid/service-kit';
+import { levelDepth } from '../dispute/dispute-workflow';
+import { isUuid, uuidKey } from '../dispute/dispute.service';
+import {
+  AddMediatorInput,
+  AddRoomInput,
+  CommitteesArgs,
+  CreateCentreInput,
+  CreateCommitteeInput,
+  SeatDepartmentsInput,
+} from './platform.inputs';
+import { CentreType, CommitteeType, MediatorType, RoomType } from './platform.type';
+import { PlatformErrors } from './platform.errors';
+
+export const PLATFORM_ADMINS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
+
+const COMMITTEE = `id, name, level, area_path::text AS "areaPath"`;
+const MEDIATOR = `id, committee_id AS "committeeId", user_id AS "userId", name, specialties, room_id AS "roomId", active`;
+const ROOM = `id, name, kind, centre_id AS "centreId", committee_id AS "committeeId", area_path::text AS "areaPath"`;
+const CENTRE = `c.id, c.name, c.area_path::text AS "areaPath",
+  coalesce((SELECT array_agg(department_id::text ORDER BY department_id) FROM mediation_centre_department WHERE centre_id = c.id), '{}') AS "departmentIds"`;
+
+const keysOf = (ids: readonly string[]) => {
+  const keys = ids.map(uuidKey);
+  return { keys, valid: keys.filter(isUuid) };
+};
+
+/** Committees, mediators, centres and rooms: the standing set-up of the three-level platform. */
+@Injectable()
+export class PlatformService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private assertAdmin(principal: Principal, areaPath: string): void {
+    assertRole(principal, PLATFORM_ADMINS, 'set up mediation committees, centres and rooms');
+    assertInScope(principal, areaPath, 'this area');
+  }
+
+  async createCommittee(principal: Principal, input: CreateCommitteeInput): Promise<CommitteeType> {
+    this.assertAdmin(principal, input.areaPath);
+    if (input.areaPath.split('.').length !== levelDepth(input.level)) throw PlatformErrors.levelDepth(input.level);
+    const [row] = await this.dataSource.query<CommitteeType[]>(
+      `INSERT INTO mediation_committee (id, name, level, area_path) VALUES ($1, $2, $3, $4::ltree)
+       ON CONFLICT ON CONSTRAINT uq_mediation_committee_area DO NOTHING RETURNING ${COMMITTEE}`,
+      [randomUUID(), input.name.trim(), input.level, input.areaPath],
+    );
+    if (!row) throw PlatformErrors.committeeExists();
+    return row;
+  }
+
+  async addMediator(principal: Principal, input: AddMediatorInput): Promise<MediatorType> {
+    return this.dataSource.transaction(async (manager) => {
+      const [committee] = await manager.query<CommitteeType[]>(`SELECT ${COMMITTEE} FROM mediation_committee WHERE id = $1`, [
+        input.committeeId,
+      ]);
+      if (!committee) throw PlatformErrors.committeeNotFound(input.committeeId);
+      this.assertAdmin(principal, committee.areaPath);
+      let roomId: string | null = null;
+      if (input.roomName) {
+        roomId = randomUUID();
+        await manager.query(`INSERT INTO room (id, name, kind, committee_id, area_path) VALUES ($1, $2, 'MEDIATION_ROOM', $3, $4::ltree)`, [
+          roomId,
+          input.roomName.trim(),
+          committee.id,
+          committee.areaPath,
+        ]);
+      }
+      const [row] = await manager.query<MediatorType[]>(
+        `INSERT INTO mediator (id, committee_id, user_id, name, specialties, room_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${MEDIATOR}`,
+        [randomUUID(), committee.id, input.userId ?? null, input.name.trim(), input.specialties ?? [], roomId],
+      );
+      return row;
+    });
+  }
+
+  async createCentre(principal: Principal, input: CreateCentreInput): Promise<CentreType> {
+    this.assertAdmin(principal, input.areaPath);
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO mediation_centre (id, name, area_path) VALUES ($1, $2, $3::ltree)`, [
+        id,
+        input.name.trim(),
+        input.areaPath,
+      ]);
+      await this.seat(manager.query.bind(manager), id, input.departmentIds ?? []);
+    });
+    return this.centre(id);
+  }
+
+  async seatDepartments(principal: Principal, input: SeatDepartmentsInput): Promise<CentreType> {
+    const centre = await this.centre(input.centreId);
+    this.assertAdmin(principal, centre.areaPath);
+    await this.seat(this.dataSource.query.bind(this.dataSource), centre.id, input.departmentIds);
+    return this.centre(centre.id);
+  }
+
+  // Department ids are taken as given: grid-organisation owns departments and cannot be asked synchronously.
+  private async seat(
+    query: (sql: string, params: unknown[]) => Promise<unknown>,
+    centreId: string,
+    departmentIds: string[],
+  ): Promise<void> {
+    if (departmentIds.length === 0) return;
+    await query(
+      `INSERT INTO mediation_centre_department (centre_id, department_id) SELECT $1, d FROM unnest($2::uuid[]) AS d ON CONFLICT DO NOTHING`,
+      [centreId, departmentIds],
+    );
+  }
+
+  async addRoom(principal: Principal, input: AddRoomInput): Promise<RoomType> {
+    const centre = await this.centre(input.centreId);
+    this.assertAdmin(principal, centre.areaPath);
+    const [row] = await this.dataSource.query<RoomType[]>(
+      `INSERT INTO room (id, name, kind, centre_id, area_path) VALUES ($1, $2, $3, $4, $5::ltree) RETURNING ${ROOM}`,
+      [randomUUID(), input.name.trim(), input.kind, centre.id, centre.areaPath],
+    );
+    return row;
+  }
+
+  private async centre(id: string): Promise<CentreType> {
+    const [row] = await this.dataSource.query<CentreType[]>(`SELECT ${CENTRE} FROM mediation_centre c WHERE c.id = $1`, [id]);
+    if (!row) throw PlatformErrors.centreNotFound(id);
+    return row;
+  }
+
+  /** Committees of your areas and the ones above them (the town and district you escalate to). */
+  async committees(principal: Principal, args: CommitteesArgs): Promise<CommitteeType[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (!hasRole(principal, Role.ADMIN)) {
+      params.push(principal.areas);
+      where.push(`(area_path <@ $${params.length}::ltree[] OR $${params.length}::ltree[] <@ area_path)`);
+    }
+    if (args.level) {
+      params.push(args.level);
+      where.push(`level = $${params.length}::dispute_level`);
+    }
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`area_path <@ $${params.length}::ltree`);
+    }
+    return this.dataSource.query<CommitteeType[]>(
+      `SELECT ${COMMITTEE} FROM mediation_committee WHERE ${where.length ? where.join(' AND ') : 'TRUE'}
+       ORDER BY array_position(ARRAY['DISTRICT','TOWN','VILLAGE']::dispute_level[], level), area_path LIMIT 500`,
+      params,
+    );
+  }
+
+  async centres(principal: Principal): Promise<CentreType[]> {
+    const params: unknown[] = [];
+    let where = 'TRUE';
+    if (!hasRole(principal, Role.ADMIN)) {
+      params.push(principal.areas);
+      where = `(c.area_path <@ $1::ltree[] OR $1::ltree[] <@ c.area_path)`;
+    }
+    return this.dataSource.query<CentreType[]>(
+      `SELECT ${CENTRE} FROM mediation_centre c WHERE ${where} ORDER BY c.area_path, c.name LIMIT 200`,
+      params,
+    );
+  }
+
+  async loadCommittees(ids: readonly string[]): Promise<(CommitteeType | Error)[]> {
+    const { keys, valid } = keysOf(ids);
+    const rows = await this.dataSource.query<CommitteeType[]>(`SELECT ${COMMITTEE} FROM mediation_committee WHERE id = ANY($1::uuid[])`, [
+      valid,
+    ]);
+    return orderByKeys(keys, rows, (r) => r.id, PlatformErrors.committeeNotFound);
+  }
+
+  async loadMediators(ids: readonly string[]): Promise<(MediatorType | Error)[]> {
+    const { keys, valid } = keysOf(ids);
+    const rows = await this.dataSource.query<MediatorType[]>(`SELECT ${MEDIATOR} FROM mediator WHERE id = ANY($1::uuid[])`, [valid]);
+    return orderByKeys(keys, rows, (r) => r.id, PlatformErrors.mediatorNotFound);
+  }
+
+  async loadRooms(ids: readonly string[]): Promise<(RoomType | Error)[]> {
+    const { keys, valid } = keysOf(ids);
+    const rows = await this.dataSource.query<RoomType[]>(`SELECT ${ROOM} FROM room WHERE id = ANY($1::uuid[])`, [valid]);
+    return orderByKeys(keys, rows, (r) => r.id, PlatformErrors.roomNotFound);
+  }
+
+  async loadCentres(ids: readonly string[]): Promise<(CentreType | Error)[]> {
+    const { keys, valid } = keysOf(ids);
+    const rows = await this.dataSource.query<CentreType[]>(`SELECT ${CENTRE} FROM mediation_centre c WHERE c.id = ANY($1::uuid[])`, [
+      valid,
+    ]);
+    return orderByKeys(keys, rows, (r) => r.id, PlatformErrors.centreNotFound);
+  }
+
+  async loadMediatorsOfCommittees(committeeIds: readonly string[]): Promise<MediatorType[][]> {
+    const rows = await this.dataSource.query<MediatorType[]>(
+      `SELECT ${MEDIATOR} FROM mediator WHERE committee_id = ANY($1::uuid[]) ORDER BY committee_id, name, id`,
+      [[...committeeIds]],
+    );
+    return groupByKeys(committeeIds, rows, (r) => r.committeeId);
+  }
+
+  /** Rooms of centres or committees, keyed by owner id; one statement. */
+  async loadRoomsOfOwners(ownerIds: readonly string[]): Promise<RoomType[][]> {
+    const rows = await this.dataSource.query<(RoomType & { owner: string })[]>(
+      `SELECT ${ROOM}, coalesce(centre_id, committee_id) AS owner FROM room
+       WHERE centre_id = ANY($1::uuid[]) OR committee_id = ANY($1::uuid[]) ORDER BY owner, name`,
+      [[...ownerIds]],
+    );
+    return groupByKeys(ownerIds, rows, (r) => r.owner);
+  }
+}

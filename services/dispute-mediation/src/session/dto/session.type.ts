@@ -1,0 +1,56 @@
+import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '@civgrid/service-kit';
+
+export enum SessionStatusEnum {
+  SCHEDULED = 'SCHEDULED',
+  HELD = 'HELD',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(SessionStatusEnum, { name: 'MediationSessionStatus' });
+
+@ObjectType('Attendance')
+export class AttendanceType {
+  @Field(() => ID)
+  partyId!: string;
+
+  @Field()
+  present!: boolean;
+}
+
+@ObjectType('MediationSession', { description: 'A session booked in a room for a time range; two never overlap in one room.' })
+@Directive('@key(fields: "id")')
+export class SessionType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => GraphQLISODateTime)
+  startsAt!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  endsAt!: Date;
+
+  @Field(() => SessionStatusEnum)
+  status!: SessionStatusEnum;
+
+  @Field(() => String, { nullable: true, description: 'The minutes, once held.' })
+  minutes!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  heldAt!: Date | null;
+
+  @Field({ description: 'The case number of the dispute, visible to every participant.' })
+  disputeNumber!: string;
+
+  @Field(() => [AttendanceType], { description: 'Which parties came, once held.' })
+  attendance!: AttendanceType[];
+
+  disputeId!: string;
+  disputePath!: string;
+  disputeGridId!: string;
+  roomId!: string;
+  mediatorIds!: string[];
+  departmentIds!: string[];
+  cursorAt!: string;
+}
+
+export const SessionConnection = ConnectionType(SessionType, 'MediationSession');

@@ -1,0 +1,126 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, principalOf } from '@civgrid/auth';
+import { Connection, RequestContext } from '@civgrid/service-kit';
+import { canReadDispute, DisputeService } from '../dispute/dispute.service';
+import { DisputeType } from '../dispute/dto/dispute.type';
+import { CommitteeType, DepartmentRef, MediatorType, RoomType } from '../platform/platform.type';
+import { PlatformService } from '../platform/platform.service';
+import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
+import { SessionConnection, SessionType } from './dto/session.type';
+import { IdArgs } from '../platform/platform.inputs';
+import { SessionService } from './session.service';
+
+@Resolver(() => SessionType)
+export class SessionResolver {
+  constructor(
+    private readonly service: SessionService,
+    private readonly platform: PlatformService,
+    private readonly disputes: DisputeService,
+  ) {}
+
+  @Query(() => SessionType)
+  mediationSession(@CurrentPrincipal() principal: Principal, @Args() { id }: IdArgs): Promise<SessionType> {
+    return this.service.byId(principal, id);
+  }
+
+  @Query(() => SessionConnection, {
+    description: 'Sessions you may see (department officers: those their department takes part in), earliest first.',
+  })
+  mediationSessions(@CurrentPrincipal() principal: Principal, @Args() args: SessionsArgs): Promise<Connection<SessionType>> {
+    return this.service.list(principal, args);
+  }
+
+  @Mutation(() => SessionType, {
+    description: 'Books a room for a session; refused with CONFLICT when the room is taken for any part of that time.',
+  })
+  scheduleMediationSession(@CurrentPrincipal() principal: Principal, @Args('input') input: ScheduleSessionInput): Promise<SessionType> {
+    return this.service.schedule(principal, input);
+  }
+
+  @Mutation(() => SessionType, { description: 'Records the minutes and attendance of a session that took place.' })
+  recordMediationSession(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordSessionInput): Promise<SessionType> {
+    return this.service.record(principal, input);
+  }
+
+  @Mutation(() => SessionType, { description: 'Cancels a booked session and frees the room.' })
+  cancelMediationSession(@CurrentPrincipal() principal: Principal, @Args('input') input: CancelSessionInput): Promise<SessionType> {
+    return this.service.cancel(principal, input);
+  }
+
+  @ResolveField(() => RoomType)
+  room(@Parent() session: SessionType, @Context() ctx: RequestContext): Promise<RoomType> {
+    return ctx.loaders.get<string, RoomType>('room.byId', (ids) => this.platform.loadRooms(ids)).load(session.roomId);
+  }
+
+  @ResolveField(() => [MediatorType])
+  async mediators(@Parent() session: SessionType, @Context() ctx: RequestContext): Promise<MediatorType[]> {
+    const loader = ctx.loaders.get<string, MediatorType>('mediator.byId', (ids) => this.platform.loadMediators(ids));
+    return (await loader.loadMany(session.mediatorIds)).filter((m): m is MediatorType => !(m instanceof Error));
+  }
+
+  @ResolveField(() => [DepartmentRef], { description: 'The departments taking part.' })
+  departments(@Parent() session: SessionType): DepartmentRef[] {
+    return session.departmentIds.map((id) => ({ __typename: 'Department', id }));
+  }
+
+  @ResolveField(() => DisputeType, {
+    nullable: true,
+    description: 'The dispute, when it lies in your areas (a department officer sees its number only).',
+  })
+  async dispute(@Parent() session: SessionType, @Context() ctx: RequestContext): Promise<DisputeType | null> {
+    if (!canReadDispute(principalOf(ctx), { gridId: session.disputeGridId, gridPath: session.disputePath })) return null;
+    return ctx.loaders.get<string, DisputeType>('dispute.byId', (ids) => this.disputes.loadByIds(ids)).load(session.disputeId);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }, ctx: RequestContext): Promise<SessionType> {
+    const principal = principalOf(ctx);
+    return ctx.loaders.get<string, SessionType>('session.byId', (ids) => this.service.loadByIds(principal, ids)).load(ref.id);
+  }
+}
+
+@Resolver(() => DisputeType)
+export class DisputeSessionsResolver {
+  constructor(
+    private readonly service: SessionService,
+    private readonly platform: PlatformService,
+  ) {}
+
+  @ResolveField(() => [SessionType], { description: 'Its sessions, earliest first.' })
+  sessions(@Parent() dispute: DisputeType, @Context() ctx: RequestContext): Promise<SessionType[]> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<string, SessionType[]>('dispute.sessions', (ids) => this.service.loadByDisputes(principal, ids))
+      .load(dispute.id);
+  }
+
+  @ResolveField(() => CommitteeType, { nullable: true, description: 'The committee that accepted it at its current level.' })
+  committee(@Parent() dispute: DisputeType, @Context() ctx: RequestContext): Promise<CommitteeType | null> | null {
+    return dispute.committeeId
+      ? ctx.loaders.get<string, CommitteeType>('committee.byId', (ids) => this.platform.loadCommittees(ids)).load(dispute.committeeId)
+      : null;
+  }
+}
+
+@Resolver(() => DepartmentRef)
+export class DepartmentSessionsResolver {
+  constructor(private readonly service: SessionService) {}
+
+  @ResolveField(() => SessionConnection, { description: 'Mediation sessions this department takes part in, earliest first.' })
+  mediationSessions(
+    @Parent() department: DepartmentRef,
+    @Args() args: SessionPageArgs,
+    @Context() ctx: RequestContext,
+  ): Promise<Connection<SessionType>> {
+    const principal = principalOf(ctx);
+    const name = `department.sessions:${JSON.stringify([args.first, args.after ?? null, args.from ?? null, args.to ?? null])}`;
+    return ctx.loaders
+      .get<string, Connection<SessionType>>(name, (ids) => this.service.loadByDepartments(principal, ids, args))
+      .load(department.id);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }): DepartmentRef {
+    return { id: ref.id };
+  }
+}

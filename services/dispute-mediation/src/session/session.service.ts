@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { hasRole, Principal, Role } from '@civgrid/auth';
+import { MediationEvents, SessionData } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
+import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { areaAtLevel } from '../dispute/dispute-workflow';
+import { DisputeStepsService } from '../dispute/dispute-steps.service';
+import { DisputeRow } from '../dispute/dispute.rows';
+import { isUuid, uuidKey } from '../dispute/dispute.service';
+import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
+import { SessionType } from './dto/session.type';
+import { SessionErrors } from './session.errors';
+
+const MAX_SESSION_MS = 12 * 3600_000;
+const OVERLAP_CONSTRAINT = 'ex_mediation_session_room_overlap';
+
+const COLUMNS = `s.id, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.status, s.minutes, s.held_at AS "heldAt",
+  s.dispute_id AS "disputeId", d.number AS "disputeNumber", d.grid_path::text AS "disputePath", d.grid_id AS "disputeGridId", s.room_id AS "roomId",
+  coalesce((SELECT array_agg(mediator_id::text ORDER BY mediator_id) FROM mediation_session_mediator WHERE session_id = s.id), '{}') AS "mediatorIds",
+  coalesce((SELECT array_agg(department_id::text ORDER BY department_id) FROM mediation_session_department WHERE session_id = s.id), '{}') AS "departmentIds",
+  coalesce((SELECT json_agg(json_build_object('partyId', a.party_id, 'present', a.present) ORDER BY a.party_id) FROM mediation_attendance a WHERE a.session_id = s.id), '[]') AS attendance,
+  to_char(lower(s.during) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+const FROM = `mediation_session s JOIN dispute d ON d.id = s.dispute_id`;
+// Earliest first: a schedule reads forwards. A cursor is [start, id] of the last row.
+const ORDER = `lower(s.during), s.id`;
+const cursorOf = (s: SessionType): string[] => [s.cursorAt, s.id];
+
+/** Roles that see sessions by area (of the dispute); a department officer sees the sessions of their department. */
+const AREA_ROLES = [Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER, Role.MEDIATOR, Role.ANALYST];
+
+/** Which sessions the principal may see, as SQL over `s` and `d`. Parameters are appended to `params`. */
+export function sessionVisibility(principal: Principal, params: unknown[]): string {
+  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
+  const terms: string[] = [];
+  if (hasRole(principal, ...AREA_ROLES)) {
+    params.push(principal.areas);
+    terms.push(`d.grid_path <@ $${params.length}::ltree[]`);
+  }
+  if (hasRole(principal, Role.DEPARTMENT_OFFICER) && principal.departmentId) {
+    params.push(principal.departmentId);
+    terms.push(
+      `EXISTS (SELECT 1 FROM mediation_session_department sd WHERE sd.session_id = s.id AND sd.department_id = $${params.length}::uuid)`,
+    );
+  }
+  return terms.length > 0 ? `(${terms.join(' OR ')})` : 'FALSE';
+}
+
+function rangeTerms(args: SessionPageArgs, params: unknown[]): string[] {
+  const terms: string[] = [];
+  if (args.from) {
+    params.push(args.from);
+    terms.push(`upper(s.during) > $${params.length}::timestamptz`);
+  }
+  if (args.to) {
+    params.push(args.to);
+    terms.push(`lower(s.during) < $${params.length}::timestamptz`);
+  }
+  return terms;
+}
+
+function afterTerm(args: SessionPageArgs, params: unknown[]): string | undefined {
+  const after = decodeCursor(args.after, 2);
+  if (!after) return undefined;
+  params.push(after[0], after[1]);
+  return `(lower(s.during), s.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+const isOverlap = (error: unknown): boolean => {
+  const pg = (error as { driverError?: PgError } & PgError) ?? {};
+  return (pg.code ?? pg.driverError?.code) === '23P01' && (pg.constraint ?? pg.driverError?.constraint) === OVERLAP_CONSTRAINT;
+};
+
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly steps: DisputeStepsService,
+  ) {}
+
+  async schedule(principal: Principal, input: ScheduleSessionInput): Promise<SessionType> {
+    if (input.endsAt.getTime() <= input.startsAt.getTime()) throw SessionErrors.endsBeforeStart();
+    if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_SESSION_MS) throw SessionErrors.tooLong();
+    const mediatorIds = [...new Set(input.mediatorIds.map(uuidKey))];
+    const departmentIds = [...new Set((input.departmentIds ?? []).map(uuidKey))];
+    const id = randomUUID();
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const dispute = await this.steps.lockForActor(manager, principal, input.disputeId);
+        if (dispute.status !== 'ACCEPTED' && dispute.status !== 'IN_MEDIATION')
+          throw SessionErrors.disputeNotOpenForSessions(dispute.status);
+        await this.checkRoomAndPeople(manager, dispute, input.roomId, mediatorIds, departmentIds);
+        // The exclusion constraint, not this code, decides whether the room is free: two bookings racing both reach here.
+        await manager.query(
+          `INSERT INTO mediation_session (id, dispute_id, room_id, during, scheduled_by) VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), $6)`,
+          [id, dispute.id, input.roomId, input.startsAt, input.endsAt, principal.userId],
+        );
+        await manager.query(`INSERT INTO mediation_session_mediator (session_id, mediator_id) SELECT $1, m FROM unnest($2::uuid[]) AS m`, [
+          id,
+          mediatorIds,
+        ]);
+        await manager.query(
+          `INSERT INTO mediation_session_department (session_id, department_id) SELECT $1, x FROM unnest($2::uuid[]) AS x`,
+          [id, departmentIds],
+        );
+        const now = await this.steps.startMediationIfAccepted(manager, principal, dispute);
+        await this.steps.timeline(manager, principal, now, 'SESSION_SCHEDULED', now.status, now.level, null);
+        await this.publish(manager, MediationEvents.sessionScheduled, id);
+      });
+    } catch (error) {
+      if (!isOverlap(error)) throw error;
+      const [taken] = await this.dataSource.query<{ startsAt: string; endsAt: string }[]>(
+        `SELECT lower(during) AS "startsAt", upper(during) AS "endsAt" FROM mediation_session
+         WHERE room_id = $1 AND status <> 'CANCELLED' AND during && tstzrange($2, $3, '[)') ORDER BY lower(during) LIMIT 1`,
+        [input.roomId, input.startsAt, input.endsAt],
+      );
+      const [room] = await this.dataSource.query<{ name: string }[]>(`SELECT name FROM room WHERE id = $1`, [input.roomId]);
+      throw SessionErrors.roomBooked(
+        room?.name ?? input.roomId,
+        taken && { startsAt: new Date(taken.startsAt).toISOString(), endsAt: new Date(taken.endsAt).toISOString() },
+      );
+    }
+    return this.byIdUnchecked(id);
+  }
+
+  private async checkRoomAndPeople(
+    manager: EntityManager,
+    dispute: DisputeRow,
+    roomId: string,
+    mediatorIds: string[],
+    departmentIds: string[],
+  ): Promise<void> {
+    const [room] = await manager.query<{ centreId: string | null; covers: boolean }[]>(
+      `SELECT centre_id AS "centreId", area_path @> $2::ltree AS covers FROM room WHERE id = $1`,
+      [roomId, dispute.gridPath],
+    );
+    if (!room || !room.covers) throw SessionErrors.roomOutOfArea();
+    const fit = await manager.query<{ id: string }[]>(
+      `SELECT m.id FROM mediator m JOIN mediation_committee c ON c.id = m.committee_id
+       WHERE m.id = ANY($1::uuid[]) AND m.active AND c.level = $2::dispute_level AND c.area_path = $3::ltree`,
+      [mediatorIds, dispute.level, areaAtLevel(dispute.gridPath, dispute.level)],
+    );
+    const outside = mediatorIds.filter((m) => !fit.some((f) => f.id === m));
+    if (outside.length > 0) throw SessionErrors.mediatorNotAtLevel(outside);
+    if (room.centreId && departmentIds.length > 0) {
+      const seated = await manager.query<{ id: string }[]>(
+        `SELECT department_id::text AS id FROM mediation_centre_department WHERE centre_id = $1 AND department_id = ANY($2::uuid[])`,
+        [room.centreId, departmentIds],
+      );
+      const missing = departmentIds.filter((d) => !seated.some((s) => s.id === d));
+      if (missing.length > 0) throw SessionErrors.departmentNotSeated(missing);
+    }
+  }
+
+  private async publish(manager: EntityManager, type: string, sessionId: string): Promise<void> {
+    const [s] = await manager.query<SessionType[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1`, [sessionId]);
+    const data: SessionData = {
+      sessionId: s.id,
+      disputeId: s.disputeId,
+      roomId: s.roomId,
+      startsAt: new Date(s.startsAt).toISOString(),
+      endsAt: new Date(s.endsAt).toISOString(),
+      departmentIds: s.departmentIds,
+      mediatorIds: s.mediatorIds,
+    };
+    await this.outbox.add(manager, { type, aggregateType: 'Dispute', aggregateId: s.disputeId, data });
+  }
+
+  /** Locks a session and its dispute for an actor of the dispute's committee. */
+  private async lockSession(
+    manager: EntityManager,
+    principal: Principal,
+    sessionId: string,
+  ): Promise<{ status: string; dispute: DisputeRow }> {
+    const [row] = await manager.query<{ status: string; disputeId: string }[]>(
+      `SELECT status, dispute_id AS "disputeId" FROM mediation_session WHERE id = $1 FOR UPDATE`,
+      [sessionId],
+    );
+    if (!row) throw SessionErrors.notFound(sessionId);
+    const dispute = await this.steps.lockForActor(manager, principal, row.disputeId).catch((error: unknown) => {
+      throw error instanceof Error && 'reason' in error && error.reason === 'DISPUTE_NOT_FOUND' ? SessionErrors.notFound(sessionId) : error;
+    });
+    return { status: row.status, dispute };
+  }
+
+  async record(principal: Principal, input: RecordSessionInput): Promise<SessionType> {
+    await this.dataSource.transaction(async (manager) => {
+      const { status, dispute } = await this.lockSession(manager, principal, input.sessionId);
+      if (status !== 'SCHEDULED') throw SessionErrors.notScheduled(status);
+      const attendance = input.attendance ?? [];
+      const partyIds = [...new Set(attendance.map((a) => uuidKey(a.partyId)))];
+      if (partyIds.length > 0) {
+        const known = await manager.query<{ id: string }[]>(`SELECT id FROM dispute_party WHERE dispute_id = $1 AND id = ANY($2::uuid[])`, [
+          dispute.id,
+          partyIds,
+        ]);
+        const unknown = partyIds.filter((p) => !known.some((k) => k.id === p));
+        if (unknown.length > 0) throw SessionErrors.unknownParty(unknown);
+      }
+      await manager.query(`UPDATE mediation_session SET status = 'HELD', minutes = $2, held_at = now() WHERE id = $1`, [
+        input.sessionId,
+        input.minutes,
+      ]);
+      await manager.query(
+        `INSERT INTO mediation_attendance (session_id, party_id, present)
+         SELECT $1, a.party_id, bool_or(a.present) FROM unnest($2::uuid[], $3::boolean[]) AS a (party_id, present) GROUP BY a.party_id`,
+        [input.sessionId, attendance.map((a) => uuidKey(a.partyId)), attendance.map((a) => a.present)],
+      );
+      await this.steps.timeline(manager, principal, dispute, 'SESSION_HELD', dispute.status, dispute.level, null);
+      await this.publish(manager, MediationEvents.sessionHeld, input.sessionId);
+    });
+    return this.byIdUnchecked(input.sessionId);
+  }
+
+  async cancel(principal: Principal, input: CancelSessionInput): Promise<SessionType> {
+    await this.dataSource.transaction(async (manager) => {
+      const { status, dispute } = await this.lockSession(manager, principal, input.sessionId);
+      if (status !== 'SCHEDULED') throw SessionErrors.notScheduled(status);
+      await manager.query(`UPDATE mediation_session SET status = 'CANCELLED' WHERE id = $1`, [input.sessionId]);
+      await this.steps.timeline(manager, principal, dispute, 'SESSION_CANCELLED', dispute.status, dispute.level, input.reason ?? null);
+    });
+    return this.byIdUnchecked(input.sessionId);
+  }
+
+  private async byIdUnchecked(id: string): Promise<SessionType> {
+    const [row] = await this.dataSource.query<SessionType[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1`, [id]);
+    if (!row) throw SessionErrors.notFound(id);
+    return row;
+  }
+
+  async byId(principal: Principal, id: string): Promise<SessionType> {
+    const params: unknown[] = [id];
+    const [row] = await this.dataSource.query<SessionType[]>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1 AND ${sessionVisibility(principal, params)}`,
+      params,
+    );
+    if (!row) throw SessionErrors.notFound(id);
+    return row;
+  }
+
+  async list(principal: Principal, args: SessionsArgs): Promise<Connection<SessionType>> {
+    const params: unknown[] = [];
+    const where = [sessionVisibility(principal, params), ...rangeTerms(args, params)];
+    if (args.roomId) {
+      params.push(args.roomId);
+      where.push(`s.room_id = $${params.length}::uuid`);
+    }
+    if (args.disputeId) {
+      params.push(args.disputeId);
+      where.push(`s.dispute_id = $${params.length}::uuid`);
+    }
+    if (args.departmentId) {
+      params.push(args.departmentId);
+      where.push(
+        `EXISTS (SELECT 1 FROM mediation_session_department x WHERE x.session_id = s.id AND x.department_id = $${params.length}::uuid)`,
+      );
+    }
+    const countParams = [...params];
+    const count = `SELECT count(*)::int AS n FROM ${FROM} WHERE ${where.join(' AND ')}`;
+    const after = afterTerm(args, params);
+    params.push(args.first + 1);
+    const [rows, [total]] = await Promise.all([
+      this.dataSource.query<SessionType[]>(
+        `SELECT ${COLUMNS} FROM ${FROM} WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')} ORDER BY ${ORDER} LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(count, countParams),
+    ]);
+    return toConnection(rows, args.first, total?.n ?? 0, (r) => r, cursorOf);
+  }
+
+  /** `Dispute.sessions` for a batch of disputes: one statement. */
+  async loadByDisputes(principal: Principal, disputeIds: readonly string[]): Promise<SessionType[][]> {
+    const params: unknown[] = [disputeIds.map(uuidKey).filter(isUuid)];
+    const rows = await this.dataSource.query<SessionType[]>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE s.dispute_id = ANY($1::uuid[]) AND ${sessionVisibility(principal, params)} ORDER BY s.dispute_id, ${ORDER}`,
+      params,
+    );
+    return groupByKeys(disputeIds.map(uuidKey), rows, (r) => r.disputeId);
+  }
+
+  async loadByIds(principal: Principal, ids: readonly string[]): Promise<(SessionType | Error)[]> {
+    const keys = ids.map(uuidKey);
+    const params: unknown[] = [keys.filter(isUuid)];
+    const rows = await this.dataSource.query<SessionType[]>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = ANY($1::uuid[]) AND ${sessionVisibility(principal, params)}`,
+      params,
+    );
+    return orderByKeys(keys, rows, (r) => r.id, SessionErrors.notFound);
+  }
+
+  /** `Department.mediationSessions` for a batch of departments: per department its total and page, in one statement. */
+  async loadByDepartments(
+    principal: Principal,
+    departmentIds: readonly string[],
+    args: SessionPageArgs,
+  ): Promise<Connection<SessionType>[]> {
+    const keys = departmentIds.map(uuidKey);
+    const params: unknown[] = [keys.filter(isUuid)];
+    const where = [
+      `EXISTS (SELECT 1 FROM mediation_session_department k2 WHERE k2.session_id = s.id AND k2.department_id = k.id)`,
+      sessionVisibility(principal, params),
+      ...rangeTerms(args, params),
+    ];
+    const after = afterTerm(args, params);
+    params.push(args.first + 1);
+    const rows = await this.dataSource.query<(SessionType & { key: string; total: number })[]>(
+      `SELECT k.id AS "key", c.total, p.*
+       FROM unnest($1::uuid[]) AS k (id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM ${FROM} WHERE ${where.join(' AND ')}) c
+       LEFT JOIN LATERAL (
+         SELECT ${COLUMNS} FROM ${FROM} WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')} ORDER BY ${ORDER} LIMIT $${params.length}
+       ) p ON TRUE
+       ORDER BY k.id, p."startsAt", p.id`,
+      params,
+    );
+    const byKey = new Map<string, { total: number; rows: SessionType[] }>();
+    for (const row of rows) {
+      const entry = byKey.get(row.key) ?? { total: row.total, rows: [] };
+      if (row.id) entry.rows.push(row);
+      byKey.set(row.key, entry);
+    }
+    return keys.map((k) => {
+      const entry = byKey.get(k) ?? { total: 0, rows: [] };
+      return toConnection(entry.rows, args.first, entry.total, (r) => r, cursorOf);
+    });
+  }
+}

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Role } from '@civgrid/auth';
+import { IncidentEscalatedData, ReactionEvents } from '@civgrid/contracts';
+import { toCloudEvent } from '@civgrid/events';
+import { createTestDatabase, dataOf, eventually, gql, GraphqlResponse, query, tokenFor } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-kit';
+import { disputeMediation } from '../src';
+import { factories, Grid } from './factories';
+
+let svc: TestService;
+let make: ReturnType<typeof factories>;
+
+beforeAll(async () => {
+  svc = await startTestService(disputeMediation);
+  make = factories(svc);
+});
+afterAll(async () => {
+  await make?.close();
+  await svc?.stop();
+});
+
+const reasonOf = (res: GraphqlResponse<unknown>) => ({
+  code: res.errors?.[0]?.extensions?.code,
+  reason: res.errors?.[0]?.extensions?.reason,
+});
+const run = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> =>
+  gql<D>(svc.url, q, variables, token ?? (await make.adminToken()));
+const ok = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
+  dataOf(await run<D>(q, variables, token));
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+/** A village committee with one mediator (and their room) over the grid's village; returns the mediator's token. */
+async function villageMediator(grid: Grid) {
+  const committee = await ok<{ createMediationCommittee: { id: string } }>(
+    `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
+    { input: { name: '人民调解委员会', level: 'VILLAGE', areaPath: grid.areaPath } },
+  );
+  const sub = `lao-wang-${randomUUID()}`;
+  const mediator = await ok<{ addMediator: { id: string; room: { id: string; name: string } } }>(
+    `mutation($input: AddMediatorInput!) { addMediator(input: $input) { id room { id name } } }`,
+    { input: { committeeId: committee.createMediationCommittee.id, name: '王绪文', userId: sub, roomName: '老王调解室' } },
+  );
+  const token = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.areaPath], sub });
+  return { id: mediator.addMediator.id, roomId: mediator.addMediator.room.id, token };
+}
+
+const STEP = `id status agreement { terms signedOn judicialConfirmation }`;
+const step = (mutation: string, type: string, input: Record<string, unknown>, token: string) =>
+  run<Record<string, { status: string }>>(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${STEP} } }`, { input }, token);
+
+async function inMediation(grid: Grid, parties: Record<string, unknown>[] = []) {
+  const m = await villageMediator(grid);
+  const dispute = await make.dispute(grid, { parties });
+  dataOf(await step('acceptDispute', 'DisputeStepInput', { disputeId: dispute.id }, m.token));
+  const start = new Date(Date.now() + 86_400_000 + Math.floor(Math.random() * 1e6) * 60_000);
+  const session = await ok<{ scheduleMediationSession: { id: string } }>(
+    `mutation($input: ScheduleSessionInput!) { scheduleMediationSession(input: $input) { id } }`,
+    {
+      input: {
+        disputeId: dispute.id,
+        roomId: m.roomId,
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+        mediatorIds: [m.id],
+      },
+    },
+    m.token,
+  );
+  return { m, dispute, sessionId: session.scheduleMediationSession.id };
+}
+
+describe('the mediation platform', () => {
+  it('keeps parties as resident ids or outside names, and refuses a resident given with a name', async () => {
+    const grid = await make.grid();
+    const residentId = randomUUID();
+    const d = await make.dispute(grid, {
+      parties: [
+        { role: 'APPLICANT', kind: 'RESIDENT', residentId },
+        { role: 'RESPONDENT', kind: 'ORGANISATION', name: '泰安某物业服务有限公司' },
+      ],
+    });
+    const rows = await query(
+      svc.db.url,
+      'SELECT kind, resident_id AS "residentId", name FROM dispute_party WHERE dispute_id = $1 ORDER BY position',
+      [d.id],
+    );
+    expect(rows).toEqual([
+      { kind: 'RESIDENT', residentId, name: null },
+      { kind: 'ORGANISATION', residentId: null, name: '泰安某物业服务有限公司' },
+    ]);
+    const res = await run(`mutation($input: RegisterDisputeInput!) { registerDispute(input: $input) { id } }`, {
+      input: {
+        gridId: grid.id,
+        kind: 'FAMILY',
+        origin: 'WALK_IN',
+        summary: '家庭纠纷',
+        parties: [{ role: 'APPLICANT', kind: 'RESIDENT', residentId, name: '张三' }],
+      },
+    });
+    expect(reasonOf(res)).toEqual({ code: 'BAD_USER_INPUT', reason: 'DISPUTE_PARTY_IDENTITY' });
+  });
+
+  it('answers Resident.disputes for 3 residents with one SQL statement, within the asker’s areas', async () => {
+    const [grid, other] = await make.grids(2);
+    const residents = [randomUUID(), randomUUID(), randomUUID()];
+    const party = (residentId: string) => ({ role: 'APPLICANT', kind: 'RESIDENT', residentId });
+    const d1 = await make.dispute(grid, { parties: [party(residents[0]), party(residents[1])] });
+    const d2 = await make.dispute(grid, { parties: [party(residents[0])] });
+    await make.dispute(other, { parties: [party(residents[0])] });
+    const officer = await tokenFor(svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
+
+    svc.sql.record();
+    const res = await ok<{ _entities: { id: string; disputes: { totalCount: number; edges: { node: { id: string } }[] } }[] }>(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id disputes { totalCount edges { node { id } } } } } }`,
+      { r: residents.map((id) => ({ __typename: 'Resident', id })) },
+      officer,
+    );
+    const statements = svc.sql.stop().filter((s) => /\bdispute\b/.test(s));
+    expect(res._entities.map((e) => e.disputes.edges.map((x) => x.node.id))).toEqual([[d2.id, d1.id], [d1.id], []]);
+    expect(res._entities.map((e) => e.disputes.totalCount)).toEqual([2, 1, 0]);
+    expect(statements).toHaveLength(1);
+  });
+
+  it('registers an escalated incident at the level it reached, and ignores escalations that are not disputes', async () => {
+    const grid = await make.grid();
+    const send = async (over: Partial<IncidentEscalatedData>) => {
+      const data: IncidentEscalatedData = {
+        incidentId: randomUUID(),
+        number: 'DY-2026-000123',
+        gridId: grid.id,
+        gridPath: grid.path,
+        fromLevel: 'VILLAGE',
+        toLevel: 'TOWN',
+        asDispute: true,
+        disputeKind: null,
+        residentIds: [],
+        escalatedAt: new Date().toISOString(),
+        ...over,
+      };
+      await make.publishRaw(
+        svc.topic('incident'),
+        data.incidentId,
+        JSON.stringify(
+          toCloudEvent('/civgrid/incident-reporting', {
+            type: ReactionEvents.incidentEscalated,
+            aggregateType: 'Incident',
+            aggregateId: data.incidentId,
+            data,
+          }),
+        ),
+      );
+      return data;
+    };
+    const notDispute = await send({ asDispute: false });
+    const town = await send({});
+    const [row] = await eventually(async () => {
+      const rows = await query(
+        svc.db.url,
+        `SELECT level, kind, registered_by AS "registeredBy" FROM dispute WHERE origin_incident_id = $1`,
+        [town.incidentId],
+      );
+      return rows.length ? rows : undefined;
+    });
+    expect(row).toEqual({ level: 'TOWN', kind: 'OTHER', registeredBy: 'incident-reporting' });
+    const [{ n }] = await query<{ n: number }>(svc.db.url, `SELECT count(*)::int AS n FROM dispute WHERE origin_incident_id = $1`, [
+      notDispute.incidentId,
+    ]);
+    expect(n).toBe(0);
+    // Registering the same incident again by hand is refused.
+    const dup = await run(`mutation($input: RegisterDisputeInput!) { registerDispute(input: $input) { id } }`, {
+      input: { gridId: grid.id, kind: 'OTHER', origin: 'INCIDENT', originIncidentId: town.incidentId, summary: '重复' },
+    });
+    expect(reasonOf(dup)).toEqual({ code: 'CONFLICT', reason: 'INCIDENT_ALREADY_HAS_DISPUTE' });
+  });
+
+  it('needs a held session before an agreement, refuses a future signing day, and keeps judicial confirmation in order', async () => {
+    const grid = await make.grid();
+    const { m, dispute, sessionId } = await inMediation(grid, [{ role: 'APPLICANT', kind: 'PERSON', name: '外来务工人员' }]);
+    const agree = (signedOn: string) =>
+      step('recordAgreement', 'RecordAgreementInput', { disputeId: dispute.id, terms: '一次性补偿 3000 元', signedOn }, m.token);
+    expect(reasonOf(await agree(today()))).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_SESSION_HELD' });
+
+    const foreignParty = await run(
+      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
+      {
+        input: { sessionId, minutes: '纪要', attendance: [{ partyId: randomUUID(), present: true }] },
+      },
+      m.token,
+    );
+    expect(reasonOf(foreignParty)).toEqual({ code: 'BAD_USER_INPUT', reason: 'ATTENDANCE_UNKNOWN_PARTY' });
+    await ok(
+      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
+      { input: { sessionId, minutes: '双方陈述意见' } },
+      m.token,
+    );
+    const again = await run(
+      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
+      { input: { sessionId, minutes: '再次' } },
+      m.token,
+    );
+    expect(reasonOf(again)).toEqual({ code: 'CONFLICT', reason: 'SESSION_NOT_SCHEDULED' });
+
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 2 * 86_400_000));
+    expect(reasonOf(await agree(tomorrow))).toEqual({ code: 'BAD_USER_INPUT', reason: 'AGREEMENT_SIGNED_IN_FUTURE' });
+    expect(reasonOf(await agree('2026-02-30'))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    dataOf(await agree(today()));
+
+    const confirm = (confirmation: string) =>
+      step('recordJudicialConfirmation', 'RecordJudicialConfirmationInput', { disputeId: dispute.id, confirmation }, m.token);
+    expect(reasonOf(await confirm('GRANTED'))).toEqual({ code: 'CONFLICT', reason: 'JUDICIAL_CONFIRMATION_ORDER' });
+    dataOf(await confirm('REQUESTED'));
+    expect(reasonOf(await confirm('REQUESTED'))).toEqual({ code: 'CONFLICT', reason: 'JUDICIAL_CONFIRMATION_ORDER' });
+    expect(dataOf(await confirm('REFUSED'))['recordJudicialConfirmation']).toMatchObject({
+      agreement: { judicialConfirmation: 'REFUSED' },
+    });
+    const visit = (visitedOn: string) =>
+      step('recordFollowUp', 'RecordFollowUpInput', { disputeId: dispute.id, visitedOn, finding: 'PARTLY_HONOURED' }, m.token);
+    expect(reasonOf(await visit('2020-01-01'))).toEqual({ code: 'BAD_USER_INPUT', reason: 'FOLLOW_UP_BEFORE_AGREEMENT' });
+    expect(reasonOf(await visit(tomorrow))).toEqual({ code: 'BAD_USER_INPUT', reason: 'FOLLOW_UP_IN_FUTURE' });
+    dataOf(await visit(today()));
+  });
+
+  it('refers a failed mediation to arbitration and closes it with that outcome', async () => {
+    const grid = await make.grid();
+    const { m, dispute, sessionId } = await inMediation(grid);
+    await ok(
+      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
+      { input: { sessionId, minutes: '分歧较大' } },
+      m.token,
+    );
+    dataOf(await step('recordMediationFailure', 'DisputeStepInput', { disputeId: dispute.id, note: '调解不成' }, m.token));
+    dataOf(await step('referDispute', 'ReferDisputeInput', { disputeId: dispute.id, to: 'ARBITRATION' }, m.token));
+    const closed = await ok<{ closeDispute: { status: string; outcome: string } }>(
+      `mutation($input: DisputeStepInput!) { closeDispute(input: $input) { status outcome } }`,
+      { input: { disputeId: dispute.id } },
+      m.token,
+    );
+    expect(closed.closeDispute).toEqual({ status: 'CLOSED', outcome: 'REFERRED_TO_ARBITRATION' });
+    const follow = await step(
+      'recordFollowUp',
+      'RecordFollowUpInput',
+      { disputeId: dispute.id, visitedOn: today(), finding: 'HONOURED' },
+      m.token,
+    );
+    expect(reasonOf(follow)).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_AGREEMENT' });
+    const followedUp = await query(svc.db.url, 'SELECT count(*)::int AS n FROM dispute_follow_up WHERE dispute_id = $1', [dispute.id]);
+    expect(followedUp).toEqual([{ n: 0 }]);
+  });
+
+  it('frees the rooms a level booked when the dispute goes up, and lets a grid member see only their own grids’ disputes', async () => {
+    const grid = await make.grid();
+    const { m, dispute, sessionId } = await inMediation(grid);
+    dataOf(await step('escalateDispute', 'EscalateDisputeInput', { disputeId: dispute.id, reason: '村级调解不成' }, m.token));
+    const [session] = await query(svc.db.url, 'SELECT status FROM mediation_session WHERE id = $1', [sessionId]);
+    expect(session).toEqual({ status: 'CANCELLED' });
+
+    const member = await tokenFor(svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [randomUUID()] });
+    const mine = await tokenFor(svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [grid.id] });
+    const read = (token: string) =>
+      run<{ dispute: { id: string } }>(`query($id: ID!) { dispute(id: $id) { id } }`, { id: dispute.id }, token);
+    expect(reasonOf(await read(member))).toEqual({ code: 'NOT_FOUND', reason: 'DISPUTE_NOT_FOUND' });
+    expect(dataOf(await read(mine)).dispute.id).toBe(dispute.id);
+  });
+
+  it('refuses a committee whose area does not match its level, and a second committee for one area', async () => {
+    const grid = await make.grid();
+    const create = (level: string, areaPath: string) =>
+      run(`mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`, {
+        input: { name: '委员会', level, areaPath },
+      });
+    expect(reasonOf(await create('TOWN', grid.areaPath))).toEqual({ code: 'BAD_USER_INPUT', reason: 'COMMITTEE_AREA_LEVEL' });
+    dataOf(await create('TOWN', grid.townPath));
+    expect(reasonOf(await create('TOWN', grid.townPath))).toEqual({ code: 'CONFLICT', reason: 'COMMITTEE_EXISTS' });
+    const outsider = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: ['999999000000'] });
+    const res = await gql(
+      svc.url,
+      `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
+      {
+        input: { name: '委员会', level: 'VILLAGE', areaPath: grid.areaPath },
+      },
+      outsider,
+    );
+    expect(reasonOf(res)).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
+  });
+});
+
+describe('the mediation-platform migration', () => {
+  it('goes down and up again on a database with data', async () => {
+    const db = await createTestDatabase('dispute_mediation_migration');
+    const ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      migrations: disputeMediation.migrations,
+      migrationsTableName: 'migrations',
+    });
+    try {
+      await ds.initialize();
+      await ds.runMigrations();
+      await ds.query(
+        `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by, status)
+         VALUES (gen_random_uuid(), 'TJ-2026-000001', 'FAMILY', '家庭纠纷', 'WALK_IN', gen_random_uuid(), 'a.b.c.g', 't', 'ACCEPTED')`,
+      );
+      await ds.undoLastMigration();
+      expect(await ds.query(`SELECT status::text AS status FROM dispute`)).toEqual([{ status: 'REGISTERED' }]);
+      await ds.runMigrations();
+      expect(await ds.query(`SELECT status FROM dispute`)).toEqual([{ status: 'REGISTERED' }]);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});
