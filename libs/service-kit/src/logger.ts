@@ -17,6 +17,8 @@ export const REDACTED_PATHS = [
   'phone',
   'variables',
   '*.variables',
+  // TypeORM's QueryFailedError carries the statement's parameters: names, addresses.
+  'err.parameters',
 ];
 
 export function createLogger(service: string, level: string): Logger {

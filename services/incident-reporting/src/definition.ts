@@ -1,16 +1,19 @@
 import { catalogue } from '@civgrid/contracts';
 import { GridReplicaEntity, GridReplicaModule, ServiceDefinition } from '@civgrid/service-kit';
-import { configSchema } from './config/config';
+import { configSchema, IncidentReportingConfig } from './config/config';
 import { migrations } from './database/migrations';
 import { IncidentEntity } from './incident/incident.entity';
 import { IncidentModule } from './incident/incident.module';
+import { Open311Module } from './open311/open311.module';
+import { PhotoModule } from './photo/photo.module';
+import { WhistleModule } from './whistle/whistle.module';
 
-export const incidentReporting: ServiceDefinition = {
+export const incidentReporting: ServiceDefinition<IncidentReportingConfig> = {
   name: 'incident-reporting',
   domain: 'incident',
   configSchema,
   catalogue,
-  modules: [GridReplicaModule, IncidentModule],
+  modules: [GridReplicaModule, PhotoModule, IncidentModule, WhistleModule, Open311Module],
   entities: [IncidentEntity, GridReplicaEntity],
   migrations,
 };

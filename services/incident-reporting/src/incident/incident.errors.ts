@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound } from '@civgrid/errors';
+import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
 
 export const IncidentErrors = {
   notFound: (id: string) => notFound('INCIDENT_NOT_FOUND', `No incident ${id}.`),
@@ -9,4 +9,22 @@ export const IncidentErrors = {
       'IDEMPOTENCY_KEY_REUSED',
       'This idempotency key was already used for a different incident: generate a new key for a new report.',
     ),
+  illegalTransition: (action: string, status: string) =>
+    conflict('ILLEGAL_TRANSITION', `An incident that is ${status} cannot be given the step ${action}.`, { action, status }),
+  notAllowed: (action: string) =>
+    forbidden('TRANSITION_NOT_ALLOWED', `Your role may not take the step ${action} on this incident.`, { action }),
+  unknownSubcategory: (category: string, subcategory: string) =>
+    badInput('UNKNOWN_SUBCATEGORY', `${subcategory} is not a subcategory of ${category}: see incidentCategories.`, {
+      category,
+      subcategory,
+    }),
+  halfAPoint: () => badInput('LOCATION_POINT_INCOMPLETE', 'Give both latitude and longitude, or neither.'),
+  finished: (status: string) => conflict('INCIDENT_FINISHED', `The incident is ${status}: nothing more can be done with it.`, { status }),
+  topLevel: () =>
+    conflict(
+      'ALREADY_AT_DISTRICT',
+      'The incident is already handled at district level: it cannot go higher (escalate it as a dispute instead).',
+    ),
+  disputeKindWithoutDispute: () => badInput('DISPUTE_KIND_WITHOUT_DISPUTE', 'disputeKind is given only when escalating as a dispute.'),
+  periodReversed: () => badInput('PERIOD_REVERSED', 'from must be before to.'),
 };

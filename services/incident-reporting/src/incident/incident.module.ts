@@ -1,7 +1,30 @@
-import { Module } from '@nestjs/common';
-import { GridReplicaModule } from '@civgrid/service-kit';
-import { GridIncidentsResolver, IncidentResolver } from './incident.resolver';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { DisputeClosedData, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
+import { EventHandlers, GridReplicaModule } from '@civgrid/service-kit';
+import { PhotoModule } from '../photo/photo.module';
+import { GridIncidentsResolver, IncidentResolver, ResidentIncidentsResolver } from './incident.resolver';
 import { IncidentService } from './incident.service';
 
-@Module({ imports: [GridReplicaModule], providers: [IncidentService, IncidentResolver, GridIncidentsResolver], exports: [IncidentService] })
-export class IncidentModule {}
+export const OVERDUE_JOB = 'incident-overdue';
+
+@Module({
+  imports: [GridReplicaModule, PhotoModule],
+  providers: [IncidentService, IncidentResolver, GridIncidentsResolver, ResidentIncidentsResolver],
+  exports: [IncidentService],
+})
+export class IncidentModule implements OnModuleInit {
+  constructor(
+    private readonly incidents: IncidentService,
+    private readonly handlers: EventHandlers,
+  ) {}
+
+  onModuleInit(): void {
+    // The kit records each event id in the inbox in the same transaction: a redelivery has no second effect.
+    this.handlers.on(ReactionEvents.wellbeingCheckMissed, (event, manager) =>
+      this.incidents.openCareAlert(event.data as WellbeingCheckMissedData, manager),
+    );
+    this.handlers.on(ReactionEvents.disputeClosed, (event, manager) =>
+      this.incidents.resolveFromDispute(event.data as DisputeClosedData, manager),
+    );
+  }
+}

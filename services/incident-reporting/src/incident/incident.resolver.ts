@@ -1,15 +1,41 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
+import { PhotoService, PhotoView } from '../photo/photo.service';
 import { IncidentErrors } from './incident.errors';
-import { canReadIncident, INCIDENT_REPORTERS, IncidentService } from './incident.service';
-import { GridIncidentsArgs, IncidentArgs, IncidentsArgs, ReportIncidentInput } from './dto/incident.inputs';
-import { IncidentConnection, IncidentType } from './dto/incident.type';
+import { canReadIncident, INCIDENT_OFFICERS, INCIDENT_REPORTERS, IncidentService } from './incident.service';
+import { allowedActions, WorkflowAction } from './incident.workflow';
+import {
+  AssignIncidentInput,
+  EscalateIncidentInput,
+  GridIncidentsArgs,
+  IncidentArgs,
+  IncidentsArgs,
+  IncidentStepInput,
+  RejectIncidentInput,
+  ReportIncidentInput,
+  ResolvedInTheBudArgs,
+} from './dto/incident.inputs';
+import {
+  CategoryDefinitionType,
+  IncidentCategoryEnum,
+  IncidentConnection,
+  IncidentTimelineEntryType,
+  IncidentType,
+  PhotoType,
+  ResolvedInTheBudType,
+} from './dto/incident.type';
 import { GridRef } from './dto/grid-ref.type';
+import { ResidentRef } from './dto/refs.type';
+
+const pageKey = (args: GridIncidentsArgs) => `${args.status ?? '*'}:${String(args.open ?? '*')}:${args.first}:${args.after ?? ''}`;
 
 @Resolver(() => IncidentType)
 export class IncidentResolver {
-  constructor(private readonly service: IncidentService) {}
+  constructor(
+    private readonly service: IncidentService,
+    private readonly photoService: PhotoService,
+  ) {}
 
   @Query(() => IncidentType)
   incident(@CurrentPrincipal() principal: Principal, @Args() { id }: IncidentArgs): Promise<IncidentType> {
@@ -21,10 +47,66 @@ export class IncidentResolver {
     return this.service.list(principal, args);
   }
 
+  @Query(() => [CategoryDefinitionType], { description: 'The category taxonomy with subcategories and service levels.' })
+  incidentCategories(): CategoryDefinitionType[] {
+    return [...this.service.taxonomy.values()].map((c) => ({ ...c, category: c.category as IncidentCategoryEnum }));
+  }
+
+  @Query(() => ResolvedInTheBudType, {
+    description: 'The share of incidents resolved at grid level, without escalation, in an area and period.',
+  })
+  resolvedInTheBud(@CurrentPrincipal() principal: Principal, @Args() args: ResolvedInTheBudArgs): Promise<ResolvedInTheBudType> {
+    return this.service.resolvedInTheBud(principal, args);
+  }
+
   @Mutation(() => IncidentType, { description: 'Reports an incident in a grid. Safe to retry with the same idempotencyKey.' })
   @Roles(...INCIDENT_REPORTERS)
   reportIncident(@CurrentPrincipal() principal: Principal, @Args('input') input: ReportIncidentInput): Promise<IncidentType> {
     return this.service.report(principal, input);
+  }
+
+  @Mutation(() => IncidentType, { description: 'REPORTED → ACCEPTED (community, town or district officer).' })
+  acceptIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
+    return this.step(p, 'ACCEPT', input);
+  }
+
+  @Mutation(() => IncidentType, { description: 'ACCEPTED → IN_PROGRESS.' })
+  startIncidentWork(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
+    return this.step(p, 'START', input);
+  }
+
+  @Mutation(() => IncidentType, { description: 'IN_PROGRESS → RESOLVED.' })
+  resolveIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
+    return this.step(p, 'RESOLVE', input);
+  }
+
+  @Mutation(() => IncidentType, { description: 'RESOLVED → CLOSED: the reporter or an officer verified the fix.' })
+  closeIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
+    return this.step(p, 'CLOSE', input);
+  }
+
+  @Mutation(() => IncidentType, { description: 'RESOLVED → IN_PROGRESS: the fix did not hold (the reporter or an officer).' })
+  reopenIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
+    return this.step(p, 'REOPEN', input);
+  }
+
+  @Mutation(() => IncidentType, { description: 'REPORTED or ACCEPTED → REJECTED, with a reason the reporter sees.' })
+  @Roles(...INCIDENT_OFFICERS)
+  rejectIncident(@CurrentPrincipal() p: Principal, @Args('input') input: RejectIncidentInput): Promise<IncidentType> {
+    return this.service.transition(p, 'REJECT', input.id, null, input.reason);
+  }
+
+  @Mutation(() => IncidentType, { description: 'Names who is responsible for an open incident.' })
+  @Roles(...INCIDENT_OFFICERS)
+  assignIncident(@CurrentPrincipal() p: Principal, @Args('input') input: AssignIncidentInput): Promise<IncidentType> {
+    return this.service.assign(p, input);
+  }
+
+  @Mutation(() => IncidentType, {
+    description: 'Moves an open incident up one level (grid → village → town → district), optionally as a dispute for mediation.',
+  })
+  escalateIncident(@CurrentPrincipal() p: Principal, @Args('input') input: EscalateIncidentInput): Promise<IncidentType> {
+    return this.service.escalate(p, input);
   }
 
   @ResolveField(() => GridRef, { description: 'The grid where it happened.' })
@@ -32,11 +114,39 @@ export class IncidentResolver {
     return { __typename: 'Grid', id: incident.gridId };
   }
 
+  @ResolveField(() => ResidentRef, { nullable: true, description: 'The resident who told of it, if a resident did.' })
+  reporterResident(@Parent() incident: IncidentType): ResidentRef | null {
+    return incident.reporterResidentId ? { __typename: 'Resident', id: incident.reporterResidentId } : null;
+  }
+
+  @ResolveField(() => [PhotoType])
+  async photos(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<PhotoView[]> {
+    if (incident.photoIds.length === 0) return [];
+    const loader = ctx.loaders.get<string, PhotoView>('photo.byId', (ids) => this.photoService.loadByIds(ids));
+    return (await loader.loadMany(incident.photoIds)).filter((p): p is PhotoView => !(p instanceof Error));
+  }
+
+  @ResolveField(() => [IncidentTimelineEntryType], { description: 'Every step, oldest first.' })
+  timeline(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<IncidentTimelineEntryType[]> {
+    return ctx.loaders
+      .get<string, IncidentTimelineEntryType[]>('incident.timeline', (ids) => this.service.loadTimelines(ids))
+      .load(incident.id);
+  }
+
+  @ResolveField(() => [String], { description: 'The workflow steps you may take now (ACCEPT, START, RESOLVE, CLOSE, REJECT, REOPEN).' })
+  allowedActions(@Parent() incident: IncidentType, @Context() ctx: RequestContext): WorkflowAction[] {
+    return allowedActions(incident.status, principalOf(ctx), incident.reportedBy);
+  }
+
   @ResolveReference()
   async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<IncidentType> {
     const incident = await ctx.loaders.get<string, IncidentType>('incident.byId', (ids) => this.service.loadByIds(ids)).load(ref.id);
     if (!canReadIncident(principalOf(ctx), incident)) throw IncidentErrors.notFound(ref.id);
     return incident;
+  }
+
+  private step(principal: Principal, action: WorkflowAction, input: IncidentStepInput): Promise<IncidentType> {
+    return this.service.transition(principal, action, input.id, input.note ?? null);
   }
 }
 
@@ -48,12 +158,39 @@ export class GridIncidentsResolver {
   incidents(@Parent() grid: GridRef, @Args() args: GridIncidentsArgs, @Context() ctx: RequestContext): Promise<Connection<IncidentType>> {
     const principal = principalOf(ctx);
     // One loader per distinct page request: N grids asking for the same page cost one statement.
-    const name = `incident.byGrid:${args.status ?? '*'}:${args.first}:${args.after ?? ''}`;
-    return ctx.loaders.get<string, Connection<IncidentType>>(name, (ids) => this.service.loadByGrids(principal, ids, args)).load(grid.id);
+    return ctx.loaders
+      .get<string, Connection<IncidentType>>(`incident.byGrid:${pageKey(args)}`, (ids) =>
+        this.service.loadByKeys(principal, 'grid_id', ids, args),
+      )
+      .load(grid.id);
   }
 
   @ResolveReference()
   resolveReference(ref: { id: string }): GridRef {
     return { __typename: 'Grid', id: ref.id };
+  }
+}
+
+@Resolver(() => ResidentRef)
+export class ResidentIncidentsResolver {
+  constructor(private readonly service: IncidentService) {}
+
+  @ResolveField(() => IncidentConnection, { description: 'Incidents this resident told of that you may see, newest first.' })
+  reportedIncidents(
+    @Parent() resident: ResidentRef,
+    @Args() args: GridIncidentsArgs,
+    @Context() ctx: RequestContext,
+  ): Promise<Connection<IncidentType>> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<string, Connection<IncidentType>>(`incident.byResident:${pageKey(args)}`, (ids) =>
+        this.service.loadByKeys(principal, 'reporter_resident_id', ids, args),
+      )
+      .load(resident.id);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }): ResidentRef {
+    return { __typename: 'Resident', id: ref.id };
   }
 }

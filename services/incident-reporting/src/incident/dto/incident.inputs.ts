@@ -1,7 +1,45 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArgsType, Field, Float, GraphQLISODateTime, ID, InputType } from '@nestjs/graphql';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsEnum,
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
 import { IncidentCategoryEnum, IncidentPriorityEnum, IncidentSourceEnum, IncidentStatusEnum } from './incident.type';
+
+@InputType()
+export class IncidentLocationInput {
+  @Field(() => ID, { nullable: true, description: 'A dwelling of the population registry.' })
+  @IsOptional()
+  @IsUUID()
+  dwellingId?: string;
+
+  @Field({ nullable: true, description: 'The address as people say it, 1–300 characters.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  addressText?: string;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsLatitude()
+  latitude?: number;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsLongitude()
+  longitude?: number;
+}
 
 @InputType()
 export class ReportIncidentInput {
@@ -24,6 +62,11 @@ export class ReportIncidentInput {
   @IsEnum(IncidentCategoryEnum)
   category!: IncidentCategoryEnum;
 
+  @Field({ nullable: true, description: "One of the category's subcategory codes (incidentCategories)." })
+  @IsOptional()
+  @IsString()
+  subcategory?: string;
+
   @Field(() => IncidentPriorityEnum, { defaultValue: IncidentPriorityEnum.NORMAL })
   @IsEnum(IncidentPriorityEnum)
   priority: IncidentPriorityEnum = IncidentPriorityEnum.NORMAL;
@@ -31,6 +74,22 @@ export class ReportIncidentInput {
   @Field(() => IncidentSourceEnum, { defaultValue: IncidentSourceEnum.GRID_PATROL })
   @IsEnum(IncidentSourceEnum)
   source: IncidentSourceEnum = IncidentSourceEnum.GRID_PATROL;
+
+  @Field(() => IncidentLocationInput, { nullable: true })
+  @IsOptional()
+  location?: IncidentLocationInput;
+
+  @Field(() => ID, { nullable: true, description: 'The resident who told of it, if a resident did.' })
+  @IsOptional()
+  @IsUUID()
+  reporterResidentId?: string;
+
+  @Field(() => [ID], { nullable: true, description: 'Photos uploaded first (POST /photos), at most 9.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(9)
+  @IsUUID('all', { each: true })
+  photoIds?: string[];
 
   @Field({
     nullable: true,
@@ -40,6 +99,77 @@ export class ReportIncidentInput {
   @IsOptional()
   @Matches(/^[\x21-\x7e]{8,100}$/, { message: 'idempotencyKey must be 8–100 visible ASCII characters' })
   idempotencyKey?: string;
+}
+
+@InputType()
+export class IncidentStepInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ nullable: true, description: 'Written to the timeline, at most 1000 characters.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+@InputType()
+export class RejectIncidentInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ description: 'Why: the reporter sees it. 1–1000 characters.' })
+  @IsString()
+  @Length(1, 1000)
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  reason!: string;
+}
+
+@InputType()
+export class AssignIncidentInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ description: 'The account (grid member, officer) who takes it on.' })
+  @IsString()
+  @Length(1, 200)
+  assigneeId!: string;
+}
+
+@InputType()
+export class EscalateIncidentInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ defaultValue: false, description: 'Hand it to dispute mediation as a dispute.' })
+  @IsBoolean()
+  asDispute: boolean = false;
+
+  @Field({
+    nullable: true,
+    description: 'For a dispute: FAMILY, NEIGHBOURHOOD, PROPERTY_MANAGEMENT, HOUSING_SALES, LAND_REQUISITION, LABOUR, CONTRACT or OTHER.',
+  })
+  @IsOptional()
+  @Matches(/^(FAMILY|NEIGHBOURHOOD|PROPERTY_MANAGEMENT|HOUSING_SALES|LAND_REQUISITION|LABOUR|CONTRACT|OTHER)$/, {
+    message: 'disputeKind is not a dispute kind',
+  })
+  disputeKind?: string;
+
+  @Field(() => [ID], { defaultValue: [], description: 'Residents involved (ids of the population registry).' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  residentIds: string[] = [];
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
 }
 
 @ArgsType()
@@ -55,6 +185,11 @@ export class GridIncidentsArgs extends PageArgs {
   @IsOptional()
   @IsEnum(IncidentStatusEnum)
   status?: IncidentStatusEnum;
+
+  @Field({ nullable: true, description: 'Only the incidents still open (reported, accepted, in progress).' })
+  @IsOptional()
+  @IsBoolean()
+  open?: boolean;
 }
 
 @ArgsType()
@@ -63,4 +198,24 @@ export class IncidentsArgs extends GridIncidentsArgs {
   @IsOptional()
   @IsUUID()
   gridId?: string;
+
+  @Field({ nullable: true, description: 'Only those past a deadline.' })
+  @IsOptional()
+  @IsBoolean()
+  overdue?: boolean;
+}
+
+@ArgsType()
+export class ResolvedInTheBudArgs {
+  @Field({ description: 'An area path you may see (ltree).' })
+  @Matches(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { message: 'areaPath must be an ltree path' })
+  areaPath!: string;
+
+  @Field(() => GraphQLISODateTime)
+  @IsDate()
+  from!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  @IsDate()
+  to!: Date;
 }

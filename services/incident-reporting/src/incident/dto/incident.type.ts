@@ -1,4 +1,4 @@
-import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
 
 export enum IncidentCategoryEnum {
@@ -23,6 +23,11 @@ registerEnumType(IncidentPriorityEnum, { name: 'IncidentPriority' });
 
 export enum IncidentStatusEnum {
   REPORTED = 'REPORTED',
+  ACCEPTED = 'ACCEPTED',
+  IN_PROGRESS = 'IN_PROGRESS',
+  RESOLVED = 'RESOLVED',
+  CLOSED = 'CLOSED',
+  REJECTED = 'REJECTED',
 }
 registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus', description: 'Where an incident stands in its workflow.' });
 
@@ -37,6 +42,94 @@ registerEnumType(IncidentSourceEnum, {
   name: 'IncidentSource',
   description: 'Found on a grid patrol, told by a resident, phoned in, filed through Open311, or raised by a missed wellbeing check.',
 });
+
+export enum EscalationLevelEnum {
+  GRID = 'GRID',
+  VILLAGE = 'VILLAGE',
+  TOWN = 'TOWN',
+  DISTRICT = 'DISTRICT',
+}
+registerEnumType(EscalationLevelEnum, {
+  name: 'EscalationLevel',
+  description: 'Who handles it: the grid, the village or community, the town or street, the district.',
+});
+
+export enum IncidentActionEnum {
+  REPORT = 'REPORT',
+  ACCEPT = 'ACCEPT',
+  START = 'START',
+  RESOLVE = 'RESOLVE',
+  CLOSE = 'CLOSE',
+  REJECT = 'REJECT',
+  REOPEN = 'REOPEN',
+  ASSIGN = 'ASSIGN',
+  ESCALATE = 'ESCALATE',
+  OVERDUE = 'OVERDUE',
+}
+registerEnumType(IncidentActionEnum, { name: 'IncidentAction', description: 'One entry of the timeline.' });
+
+/** population-registry owns `Dwelling`; an incident only points at one. */
+@ObjectType('Dwelling')
+@Directive('@key(fields: "id")')
+export class DwellingRef {
+  @Field(() => ID)
+  id!: string;
+  __typename?: 'Dwelling';
+}
+
+@ObjectType('IncidentLocation', { description: 'Where it is: a registered dwelling, an address as written, and/or a point.' })
+export class IncidentLocationType {
+  @Field(() => DwellingRef, { nullable: true })
+  dwelling!: DwellingRef | null;
+
+  @Field(() => String, { nullable: true })
+  addressText!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'WGS 84.' })
+  latitude!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'WGS 84.' })
+  longitude!: number | null;
+}
+
+@ObjectType('Photo', { description: 'A picture attached to an incident, stored without its location metadata.' })
+export class PhotoType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'image/jpeg, image/png or image/webp, as read from the bytes.' })
+  contentType!: string;
+
+  @Field(() => Int)
+  sizeBytes!: number;
+
+  @Field({ description: 'SHA-256 of the stored bytes, hex.' })
+  sha256!: string;
+
+  @Field({ description: 'A signed link to view it, valid for about an hour.' })
+  url!: string;
+}
+
+@ObjectType('IncidentTimelineEntry', { description: 'Who did what, when: written once, never changed.' })
+export class IncidentTimelineEntryType {
+  @Field(() => IncidentActionEnum)
+  action!: IncidentActionEnum;
+
+  @Field(() => IncidentStatusEnum, { nullable: true })
+  from!: IncidentStatusEnum | null;
+
+  @Field(() => IncidentStatusEnum)
+  to!: IncidentStatusEnum;
+
+  @Field({ description: 'The account that acted, or system:<reason>.' })
+  actorId!: string;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
 
 @ObjectType('Incident', { description: 'Something that went wrong in a grid, as a grid member or resident reported it.' })
 @Directive('@key(fields: "id")')
@@ -56,6 +149,9 @@ export class IncidentType {
   @Field(() => IncidentCategoryEnum)
   category!: IncidentCategoryEnum;
 
+  @Field(() => String, { nullable: true, description: 'A code from the category taxonomy (incidentCategories).' })
+  subcategory!: string | null;
+
   @Field(() => IncidentPriorityEnum)
   priority!: IncidentPriorityEnum;
 
@@ -68,8 +164,93 @@ export class IncidentType {
   @Field(() => GraphQLISODateTime)
   reportedAt!: Date;
 
-  gridId!: string;
+  @Field(() => String, { nullable: true, description: 'The account that reported it (system:<source> for automatic reports).' })
+  reportedBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The account now responsible for it.' })
+  assigneeId!: string | null;
+
+  @Field({ description: 'The grid path (ltree) where it happened.' })
   gridPath!: string;
+
+  @Field(() => IncidentLocationType)
+  location!: IncidentLocationType;
+
+  @Field(() => EscalationLevelEnum)
+  escalationLevel!: EscalationLevelEnum;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Accept by then (service level of the category).' })
+  acceptDueAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Resolve by then.' })
+  resolveDueAt!: Date | null;
+
+  @Field({ description: 'A deadline passed before the step was taken.' })
+  overdue!: boolean;
+
+  @Field(() => String, { nullable: true })
+  rejectionReason!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  resolvedAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  closedAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime)
+  updatedAt!: Date;
+
+  gridId!: string;
+  reporterResidentId!: string | null;
+  photoIds!: string[];
 }
 
 export const IncidentConnection = ConnectionType(IncidentType, 'Incident');
+
+@ObjectType('IncidentServiceLevel')
+export class ServiceLevelType {
+  @Field(() => Int)
+  acceptMinutes!: number;
+
+  @Field(() => Int)
+  resolveMinutes!: number;
+
+  @Field({ description: 'A missed deadline moves the incident up one level.' })
+  autoEscalate!: boolean;
+}
+
+@ObjectType('IncidentCategoryDefinition', { description: 'A category of the taxonomy, its subcategories and service level.' })
+export class CategoryDefinitionType {
+  @Field(() => IncidentCategoryEnum)
+  category!: IncidentCategoryEnum;
+
+  @Field()
+  name!: string;
+
+  @Field(() => [String])
+  subcategories!: string[];
+
+  @Field(() => ServiceLevelType)
+  serviceLevel!: ServiceLevelType;
+}
+
+@ObjectType('ResolvedInTheBud', { description: 'How much was settled at grid level, without escalation, in an area and period.' })
+export class ResolvedInTheBudType {
+  @Field()
+  areaPath!: string;
+
+  @Field(() => GraphQLISODateTime)
+  from!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  to!: Date;
+
+  @Field(() => Int, { description: 'Incidents resolved in the period.' })
+  resolved!: number;
+
+  @Field(() => Int, { description: 'Of those, resolved without ever leaving the grid level.' })
+  resolvedAtGrid!: number;
+
+  @Field(() => Float, { nullable: true, description: 'resolvedAtGrid / resolved; null when nothing was resolved.' })
+  share!: number | null;
+}

@@ -1,0 +1,49 @@
+import { hasRole, Principal, Role } from '@civgrid/auth';
+import { IncidentStatus } from '@civgrid/contracts';
+
+export type WorkflowAction = 'ACCEPT' | 'START' | 'RESOLVE' | 'CLOSE' | 'REJECT' | 'REOPEN';
+
+interface Rule {
+  from: readonly IncidentStatus[];
+  to: IncidentStatus;
+  /** Roles that may take the step in any incident they can see. */
+  roles: readonly Role[];
+  /** The person who reported it may take this step too (closing = the reporter verified the fix). */
+  reporter: boolean;
+}
+
+const OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN] as const;
+
+/** Who may move an incident, from where, to where. Anything not in this table is refused. */
+export const TRANSITIONS: Readonly<Record<WorkflowAction, Rule>> = {
+  ACCEPT: { from: ['REPORTED'], to: 'ACCEPTED', roles: OFFICERS, reporter: false },
+  START: { from: ['ACCEPTED'], to: 'IN_PROGRESS', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false },
+  RESOLVE: { from: ['IN_PROGRESS'], to: 'RESOLVED', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false },
+  CLOSE: { from: ['RESOLVED'], to: 'CLOSED', roles: OFFICERS, reporter: true },
+  REJECT: { from: ['REPORTED', 'ACCEPTED'], to: 'REJECTED', roles: OFFICERS, reporter: false },
+  REOPEN: { from: ['RESOLVED'], to: 'IN_PROGRESS', roles: OFFICERS, reporter: true },
+};
+
+export type TransitionCheck = { ok: true; to: IncidentStatus } | { ok: false; why: 'STATE' | 'ROLE' };
+
+/** The rule for one step: the state is checked first, so a finished incident says so whoever asks. */
+export function checkTransition(
+  action: WorkflowAction,
+  from: IncidentStatus,
+  principal: Principal,
+  reporterId: string | null,
+): TransitionCheck {
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(from)) return { ok: false, why: 'STATE' };
+  const isReporter = rule.reporter && reporterId !== null && reporterId === principal.userId;
+  if (!isReporter && !hasRole(principal, ...rule.roles)) return { ok: false, why: 'ROLE' };
+  return { ok: true, to: rule.to };
+}
+
+/** The steps a person could take now: clients show only these buttons. */
+export function allowedActions(status: IncidentStatus, principal: Principal, reporterId: string | null): WorkflowAction[] {
+  return (Object.keys(TRANSITIONS) as WorkflowAction[]).filter((a) => checkTransition(a, status, principal, reporterId).ok);
+}
+
+/** Still owes work: the deadlines apply and Open311 calls it "open". */
+export const isOpen = (status: IncidentStatus): boolean => status === 'REPORTED' || status === 'ACCEPTED' || status === 'IN_PROGRESS';

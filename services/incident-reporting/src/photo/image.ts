@@ -1,0 +1,105 @@
+export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** The type the bytes say they are, whatever the file name or Content-Type claim. */
+export function sniffImageType(bytes: Buffer): ImageType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
+  if (bytes.length >= 16 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+export class MalformedImageError extends Error {}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The same picture without metadata that may carry where and when it was taken (EXIF with GPS, XMP,
+ * IPTC, text chunks). Pixels are untouched; the result is what gets hashed and stored.
+ */
+export function stripMetadata(type: ImageType, bytes: Buffer): Buffer {
+  switch (type) {
+    case 'image/jpeg':
+      return stripJpeg(bytes);
+    case 'image/png':
+      return stripPng(bytes);
+    case 'image/webp':
+      return stripWebp(bytes);
+  }
+}
+
+// APP1 (EXIF, XMP), APP12 (Ducky/Picture Info), APP13 (IPTC/Photoshop) and comments go; APP0 (JFIF),
+// APP2 (ICC colour) and APP14 (Adobe colour transform) stay, as decoders need them.
+const JPEG_DROP = new Set([0xe1, 0xec, 0xed, 0xfe]);
+
+function stripJpeg(bytes: Buffer): Buffer {
+  const out: Buffer[] = [bytes.subarray(0, 2)];
+  let i = 2;
+  while (i < bytes.length) {
+    if (bytes[i] !== 0xff) throw new MalformedImageError('JPEG segment without a marker');
+    const marker = bytes[i + 1];
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    // Start of scan: the entropy-coded image data and everything after it is kept as is.
+    if (marker === 0xda) {
+      out.push(bytes.subarray(i));
+      return Buffer.concat(out);
+    }
+    if (marker === 0xd9) {
+      out.push(bytes.subarray(i, i + 2));
+      return Buffer.concat(out);
+    }
+    if (i + 4 > bytes.length) throw new MalformedImageError('JPEG segment cut short');
+    const length = bytes.readUInt16BE(i + 2);
+    const end = i + 2 + length;
+    if (length < 2 || end > bytes.length) throw new MalformedImageError('JPEG segment length out of range');
+    if (!JPEG_DROP.has(marker)) out.push(bytes.subarray(i, end));
+    i = end;
+  }
+  throw new MalformedImageError('JPEG without image data');
+}
+
+const PNG_DROP = new Set(['eXIf', 'tEXt', 'zTXt', 'iTXt', 'tIME']);
+
+function stripPng(bytes: Buffer): Buffer {
+  const out: Buffer[] = [PNG_SIGNATURE];
+  let i = 8;
+  while (i < bytes.length) {
+    if (i + 12 > bytes.length) throw new MalformedImageError('PNG chunk cut short');
+    const length = bytes.readUInt32BE(i);
+    const type = bytes.toString('latin1', i + 4, i + 8);
+    const end = i + 12 + length;
+    if (end > bytes.length) throw new MalformedImageError('PNG chunk length out of range');
+    if (!PNG_DROP.has(type)) out.push(bytes.subarray(i, end));
+    i = end;
+    if (type === 'IEND') return Buffer.concat(out);
+  }
+  throw new MalformedImageError('PNG without IEND');
+}
+
+function stripWebp(bytes: Buffer): Buffer {
+  const chunks: Buffer[] = [];
+  let i = 12;
+  while (i + 8 <= bytes.length) {
+    const type = bytes.toString('latin1', i, i + 4);
+    const length = bytes.readUInt32LE(i + 4);
+    const end = i + 8 + length + (length % 2);
+    if (end > bytes.length) throw new MalformedImageError('WebP chunk length out of range');
+    if (type === 'VP8X') {
+      const chunk = Buffer.from(bytes.subarray(i, end));
+      chunk[8] &= ~0x0c; // the EXIF and XMP flags: those chunks are gone
+      chunks.push(chunk);
+    } else if (type !== 'EXIF' && type !== 'XMP ') {
+      chunks.push(bytes.subarray(i, end));
+    }
+    i = end;
+  }
+  if (i !== bytes.length) throw new MalformedImageError('WebP with trailing bytes');
+  const body = Buffer.concat(chunks);
+  const header = Buffer.alloc(12);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(body.length + 4, 4);
+  header.write('WEBP', 8, 'latin1');
+  return Buffer.concat([header, body]);
+}

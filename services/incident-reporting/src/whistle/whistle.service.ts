@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { assertRole, hasRole, Principal, Role } from '@civgrid/auth';
+import { DepartmentCreatedData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
+import { CloudEvent, Outbox } from '@civgrid/events';
+import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { readCondition, IncidentService } from '../incident/incident.service';
+import { isOpen } from '../incident/incident.workflow';
+import { returning } from '../incident/sql';
+import { WhistleErrors } from './whistle.errors';
+import { BlowWhistleInput, ReportToWhistleInput, WhistlesArgs } from './whistle.inputs';
+import { WhistleDepartmentStatusEnum, WhistleType } from './whistle.type';
+
+export const WHISTLE_BLOWERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
+
+interface DepartmentJson {
+  departmentId: string;
+  reportedAt: string | null;
+  reportedBy: string | null;
+  response: string | null;
+  late: boolean | null;
+}
+
+interface WhistleRow {
+  id: string;
+  incidentId: string;
+  gridPath: string;
+  blownBy: string;
+  blownAt: Date;
+  dueAt: Date;
+  note: string | null;
+  sortKey: string;
+  departments: DepartmentJson[];
+}
+
+const SELECT = `SELECT w.id, w.incident_id AS "incidentId", i.grid_path::text AS "gridPath", w.blown_by AS "blownBy", w.blown_at AS "blownAt",
+    w.due_at AS "dueAt", w.note, w.blown_at::text AS "sortKey",
+    (SELECT json_agg(json_build_object('departmentId', d.department_id, 'reportedAt', d.reported_at, 'reportedBy', d.reported_by,
+       'response', d.response, 'late', d.late) ORDER BY d.department_id) FROM whistle_department d WHERE d.whistle_id = w.id) AS departments
+  FROM whistle w JOIN incident i ON i.id = w.incident_id`;
+
+/** Who sees a whistle: the summoned departments' officers, and whoever may see its incident. */
+function whistleReadCondition(principal: Principal, params: unknown[]): string {
+  const parts = [readCondition(principal, params)];
+  if (principal.departmentId && hasRole(principal, Role.DEPARTMENT_OFFICER)) {
+    params.push(principal.departmentId);
+    parts.push(`EXISTS (SELECT 1 FROM whistle_department o WHERE o.whistle_id = w.id AND o.department_id = $${params.length}::uuid)`);
+  }
+  return `(${parts.join(' OR ')})`;
+}
+
+@Injectable()
+export class WhistleService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly incidents: IncidentService,
+  ) {}
+
+  /** Summons departments to an incident; each owes a report by the deadline. */
+  async blow(principal: Principal, input: BlowWhistleInput): Promise<WhistleType> {
+    assertRole(principal, WHISTLE_BLOWERS, 'blow the whistle');
+    const now = this.clock.now();
+    if (input.dueAt <= now) throw WhistleErrors.dueInThePast();
+    const departmentIds = [...new Set(input.departmentIds)];
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      const incident = await this.incidents.lockForUpdate(manager, principal, input.incidentId);
+      const known = await manager.query<{ id: string }[]>(`SELECT id FROM department_replica WHERE id = ANY($1::uuid[])`, [departmentIds]);
+      const unknown = departmentIds.filter((d) => !known.some((k) => k.id === d));
+      if (unknown.length > 0) throw WhistleErrors.unknownDepartments(unknown);
+      if (!isOpen(incident.status)) throw WhistleErrors.incidentFinished(incident.status);
+      await manager.query(`INSERT INTO whistle (id, incident_id, blown_by, blown_at, due_at, note) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        id,
+        incident.id,
+        principal.userId,
+        now,
+        input.dueAt,
+        input.note ?? null,
+      ]);
+      await manager.query(`INSERT INTO whistle_department (whistle_id, department_id) SELECT $1, unnest($2::uuid[])`, [id, departmentIds]);
+      const data: WhistleBlownData = {
+        whistleId: id,
+        incidentId: incident.id,
+        gridPath: incident.gridPath,
+        departmentIds,
+        dueAt: input.dueAt.toISOString(),
+        blownAt: now.toISOString(),
+      };
+      await this.outbox.add(manager, {
+        type: IncidentEvents.whistleBlown,
+        aggregateType: 'Incident',
+        aggregateId: incident.id,
+        data,
+        time: now,
+      });
+    });
+    return this.byId(principal, id);
+  }
+
+  /** A department reports for duty; reporting after the deadline is recorded as late. */
+  async report(principal: Principal, input: ReportToWhistleInput): Promise<WhistleType> {
+    assertRole(principal, [Role.DEPARTMENT_OFFICER], 'report to a whistle');
+    const departmentId = principal.departmentId;
+    if (!departmentId) throw WhistleErrors.noDepartment();
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<
+        { incidentId: string; dueAt: Date; reportedAt: Date | null; response: string | null; reportedBy: string | null }[]
+      >(
+        `SELECT w.incident_id AS "incidentId", w.due_at AS "dueAt", d.reported_at AS "reportedAt", d.response, d.reported_by AS "reportedBy"
+           FROM whistle w LEFT JOIN whistle_department d ON d.whistle_id = w.id AND d.department_id = $2
+          WHERE w.id = $1 FOR UPDATE OF w`,
+        [input.whistleId, departmentId],
+      );
+      if (!row) throw WhistleErrors.notFound(input.whistleId);
+      const summoned = await manager.query<unknown[]>(`SELECT 1 FROM whistle_department WHERE whistle_id = $1 AND department_id = $2`, [
+        input.whistleId,
+        departmentId,
+      ]);
+      if (summoned.length === 0) throw WhistleErrors.notSummoned(input.whistleId);
+      if (row.reportedAt) {
+        // The same answer sent again (a retry) is accepted as it stands; a different one is refused.
+        if (row.response === input.response && row.reportedBy === principal.userId) return;
+        throw WhistleErrors.alreadyReported();
+      }
+      const late = now > row.dueAt;
+      await manager.query(
+        `UPDATE whistle_department SET reported_at = $3, reported_by = $4, response = $5, late = $6 WHERE whistle_id = $1 AND department_id = $2`,
+        [input.whistleId, departmentId, now, principal.userId, input.response, late],
+      );
+      const data: DepartmentReportedData = {
+        whistleId: input.whistleId,
+        incidentId: row.incidentId,
+        departmentId,
+        late,
+        reportedAt: now.toISOString(),
+      };
+      await this.outbox.add(manager, {
+        type: IncidentEvents.departmentReported,
+        aggregateType: 'Incident',
+        aggregateId: row.incidentId,
+        data,
+        time: now,
+      });
+    });
+    return this.byId(principal, input.whistleId);
+  }
+
+  /** Keeps `department_replica` from grid organisation's events; a redelivery changes nothing. */
+  async applyDepartment(event: CloudEvent, manager: EntityManager): Promise<void> {
+    const d = event.data as DepartmentCreatedData;
+    await manager.query(
+      `INSERT INTO department_replica (id, code, kind, level, area_path, source_time) VALUES ($1, $2, $3, $4, $5::ltree, $6)
+       ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, kind = EXCLUDED.kind, level = EXCLUDED.level, area_path = EXCLUDED.area_path,
+         source_time = EXCLUDED.source_time
+       WHERE department_replica.source_time <= EXCLUDED.source_time`,
+      [d.departmentId, d.code, d.kind, d.level, d.areaPath, event.time],
+    );
+  }
+
+  /** Marks summoned departments still silent at the deadline (one statement, once per department). */
+  async markSilent(now: Date, manager: EntityManager): Promise<number> {
+    const rows = await returning<unknown>(
+      manager,
+      `UPDATE whistle_department d SET overdue_at = $1 FROM whistle w
+        WHERE w.id = d.whistle_id AND d.reported_at IS NULL AND d.overdue_at IS NULL AND w.due_at <= $1 RETURNING 1`,
+      [now],
+    );
+    return rows.length;
+  }
+
+  async byId(principal: Principal, id: string): Promise<WhistleType> {
+    const params: unknown[] = [id];
+    const [row] = await this.dataSource.query<WhistleRow[]>(
+      `${SELECT} WHERE w.id = $1 AND ${whistleReadCondition(principal, params)}`,
+      params,
+    );
+    if (!row) throw WhistleErrors.notFound(id);
+    return this.toType(row);
+  }
+
+  /** One statement for a batch of references; a whistle the caller may not see is not found. */
+  async loadByIds(principal: Principal, ids: readonly string[]): Promise<(WhistleType | Error)[]> {
+    const params: unknown[] = [ids];
+    const rows = await this.dataSource.query<WhistleRow[]>(
+      `${SELECT} WHERE w.id = ANY($1::uuid[]) AND ${whistleReadCondition(principal, params)}`,
+      params,
+    );
+    return orderByKeys(
+      ids,
+      rows.map((r) => this.toType(r)),
+      (w) => w.id,
+      (id) => WhistleErrors.notFound(id),
+    );
+  }
+
+  /** A department officer's inbox (or what an officer may see), newest first. */
+  async list(principal: Principal, args: WhistlesArgs): Promise<Connection<WhistleType>> {
+    const params: unknown[] = [];
+    const where = [whistleReadCondition(principal, params)];
+    if (args.pending) {
+      if (!principal.departmentId) throw WhistleErrors.noDepartment();
+      params.push(principal.departmentId);
+      where.push(
+        `EXISTS (SELECT 1 FROM whistle_department p WHERE p.whistle_id = w.id AND p.department_id = $${params.length}::uuid AND p.reported_at IS NULL)`,
+      );
+    }
+    const countParams = [...params];
+    const filter = where.join(' AND ');
+    const after = decodeCursor(args.after, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(w.blown_at, w.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(args.first + 1);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<WhistleRow[]>(
+        `${SELECT} WHERE ${where.join(' AND ')} ORDER BY w.blown_at DESC, w.id DESC LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM whistle w JOIN incident i ON i.id = w.incident_id WHERE ${filter}`,
+        countParams,
+      ),
+    ]);
+    return toConnection(
+      rows,
+      args.first,
+      count[0]?.n ?? 0,
+      (r) => this.toType(r),
+      (r) => [r.sortKey, r.id],
+    );
+  }
+
+  /** The whistles of a batch of incidents, in one statement. */
+  async loadByIncidents(principal: Principal, ids: readonly string[]): Promise<WhistleType[][]> {
+    const params: unknown[] = [ids];
+    const rows = await this.dataSource.query<WhistleRow[]>(
+      `${SELECT} WHERE w.incident_id = ANY($1::uuid[]) AND ${whistleReadCondition(principal, params)} ORDER BY w.blown_at, w.id`,
+      params,
+    );
+    return groupByKeys(
+      ids,
+      rows.map((r) => this.toType(r)),
+      (w) => w.incidentId,
+    );
+  }
+
+  /** `Department.whistles` for a batch of departments, newest first: one statement with a lateral page per department. */
+  async loadByDepartments(principal: Principal, departmentIds: readonly string[], args: WhistlesArgs): Promise<Connection<WhistleType>[]> {
+    const params: unknown[] = [departmentIds];
+    const where = [
+      `EXISTS (SELECT 1 FROM whistle_department k WHERE k.whistle_id = w.id AND k.department_id = g.id${args.pending ? ' AND k.reported_at IS NULL' : ''})`,
+    ];
+    where.push(whistleReadCondition(principal, params));
+    const filter = where.join(' AND ');
+    const after = decodeCursor(args.after, 2);
+    let page = filter;
+    if (after) {
+      params.push(after[0], after[1]);
+      page += ` AND (w.blown_at, w.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(args.first + 1);
+    const rows = await this.dataSource.query<(Partial<WhistleRow> & { key: string; total: number })[]>(
+      `SELECT g.id AS key, c.total, p.*
+         FROM unnest($1::uuid[]) AS g (id)
+         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM whistle w JOIN incident i ON i.id = w.incident_id WHERE ${filter}) c
+         LEFT JOIN LATERAL (${SELECT} WHERE ${page} ORDER BY w.blown_at DESC, w.id DESC LIMIT $${params.length}) p ON TRUE
+        ORDER BY g.id, p."blownAt" DESC, p.id DESC`,
+      params,
+    );
+    const byKey = new Map<string, { total: number; rows: WhistleRow[] }>();
+    for (const { key, total, ...whistle } of rows) {
+      const entry = byKey.get(key) ?? { total, rows: [] };
+      if (whistle.id) entry.rows.push(whistle as WhistleRow);
+      byKey.set(key, entry);
+    }
+    return departmentIds.map((id) => {
+      const entry = byKey.get(id) ?? { total: 0, rows: [] };
+      return toConnection(
+        entry.rows,
+        args.first,
+        entry.total,
+        (r) => this.toType(r),
+        (r) => [r.sortKey, r.id],
+      );
+    });
+  }
+
+  private toType(row: WhistleRow): WhistleType {
+    const now = this.clock.now();
+    return {
+      id: row.id,
+      incidentId: row.incidentId,
+      gridPath: row.gridPath,
+      blownBy: row.blownBy,
+      blownAt: row.blownAt,
+      dueAt: row.dueAt,
+      note: row.note,
+      sortKey: row.sortKey,
+      departments: (row.departments ?? []).map((d) => ({
+        department: { __typename: 'Department', id: d.departmentId },
+        status: d.reportedAt
+          ? d.late
+            ? WhistleDepartmentStatusEnum.REPORTED_LATE
+            : WhistleDepartmentStatusEnum.REPORTED
+          : now > row.dueAt
+            ? WhistleDepartmentStatusEnum.OVERDUE
+            : WhistleDepartmentStatusEnum.SUMMONED,
+        reportedAt: d.reportedAt ? new Date(d.reportedAt) : null,
+        reportedBy: d.reportedBy,
+        response: d.response,
+        late: d.late,
+      })),
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '@civgrid/service-kit';
+
+export enum WhistleDepartmentStatusEnum {
+  SUMMONED = 'SUMMONED',
+  REPORTED = 'REPORTED',
+  REPORTED_LATE = 'REPORTED_LATE',
+  OVERDUE = 'OVERDUE',
+}
+registerEnumType(WhistleDepartmentStatusEnum, {
+  name: 'WhistleDepartmentStatus',
+  description: 'Summoned and not yet due; reported in time; reported after the deadline; still silent after it.',
+});
+
+/** grid-organisation owns `Department`; this subgraph adds `Department.whistles`. */
+@ObjectType('Department')
+@Directive('@key(fields: "id")')
+export class DepartmentRef {
+  @Field(() => ID)
+  id!: string;
+  __typename?: 'Department';
+}
+
+@ObjectType('WhistleDepartment', { description: 'One summoned department and how it answered.' })
+export class WhistleDepartmentType {
+  @Field(() => DepartmentRef)
+  department!: DepartmentRef;
+
+  @Field(() => WhistleDepartmentStatusEnum)
+  status!: WhistleDepartmentStatusEnum;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  reportedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The officer account that reported.' })
+  reportedBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  response!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Reported after the deadline; null until reported.' })
+  late!: boolean | null;
+}
+
+@ObjectType('Whistle', { description: '吹哨报到: departments summoned to an incident, each to report by a deadline.' })
+@Directive('@key(fields: "id")')
+export class WhistleType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'The officer account that blew it.' })
+  blownBy!: string;
+
+  @Field(() => GraphQLISODateTime)
+  blownAt!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  dueAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => [WhistleDepartmentType])
+  departments!: WhistleDepartmentType[];
+
+  incidentId!: string;
+  gridPath!: string;
+  sortKey!: string;
+}
+
+export const WhistleConnection = ConnectionType(WhistleType, 'Whistle');
