@@ -3,6 +3,21 @@ import { eventSchema, uuid } from './schema-parts';
 
 export const PopulationEvents = {
   dwellingRegistered: 'civgrid.population.dwelling-registered.v1',
+  dwellingRehomed: 'civgrid.population.dwelling-rehomed.v1',
+  householdRegistered: 'civgrid.population.household-registered.v1',
+  householdMoved: 'civgrid.population.household-moved.v1',
+  householdMemberJoined: 'civgrid.population.household-member-joined.v1',
+  householdMemberLeft: 'civgrid.population.household-member-left.v1',
+  residentRegistered: 'civgrid.population.resident-registered.v1',
+  residentMovedOut: 'civgrid.population.resident-moved-out.v1',
+  residentDeceased: 'civgrid.population.resident-deceased.v1',
+  tagAdded: 'civgrid.population.tag-added.v1',
+  tagRemoved: 'civgrid.population.tag-removed.v1',
+  visitRecorded: 'civgrid.population.visit-recorded.v1',
+  checkInRecorded: 'civgrid.population.check-in-recorded.v1',
+  needRecorded: 'civgrid.population.need-recorded.v1',
+  needMet: 'civgrid.population.need-met.v1',
+  importCompleted: 'civgrid.population.import-completed.v1',
 } as const;
 
 export const DWELLING_KINDS = ['APARTMENT', 'RURAL_HOUSE', 'SHOP', 'OTHER'] as const;
@@ -10,6 +25,12 @@ export type DwellingKind = (typeof DWELLING_KINDS)[number];
 
 export const DWELLING_OCCUPANCIES = ['OWNER_OCCUPIED', 'RENTED', 'VACANT'] as const;
 export type DwellingOccupancy = (typeof DWELLING_OCCUPANCIES)[number];
+
+export const REGISTRATION_TYPES = ['PERMANENT', 'RESIDENT_NOT_REGISTERED', 'FLOATING'] as const;
+export type RegistrationType = (typeof REGISTRATION_TYPES)[number];
+
+export const VISIT_KINDS = ['ROUTINE_QUARTERLY', 'FOLLOW_UP', 'CARE'] as const;
+export type VisitKind = (typeof VISIT_KINDS)[number];
 
 /** Ids and codes only: the address never leaves the population registry. */
 export interface DwellingRegisteredData {
@@ -19,11 +40,137 @@ export interface DwellingRegisteredData {
   occupancy: DwellingOccupancy;
 }
 
+export interface DwellingRehomedData {
+  dwellingId: string;
+  fromGridId: string;
+  toGridId: string;
+  reshapeId: string;
+}
+
+export interface HouseholdRegisteredData {
+  householdId: string;
+  dwellingId: string;
+  gridId: string;
+  registrationType: RegistrationType;
+}
+
+export interface HouseholdMovedData {
+  householdId: string;
+  fromDwellingId: string;
+  toDwellingId: string;
+  fromGridId: string;
+  toGridId: string;
+}
+
+/** The same shape for joined and left. */
+export interface HouseholdMembershipData {
+  householdId: string;
+  residentId: string;
+  gridId: string;
+}
+
+/** The same shape for registered, moved out and deceased: never a name, an ID number or a phone. */
+export interface ResidentEventData {
+  residentId: string;
+  householdId: string;
+  gridId: string;
+}
+
+/** The tag's kind stays here too: "disabled" next to a resident id is personal data. */
+export interface TagEventData {
+  tagId: string;
+  residentId: string;
+  gridId: string;
+}
+
+export interface VisitRecordedData {
+  visitId: string;
+  householdId: string;
+  gridId: string;
+  kind: VisitKind;
+}
+
+export interface CheckInRecordedData {
+  checkInId: string;
+  agreementId: string;
+  residentId: string;
+  gridId: string;
+  day: string;
+}
+
+/** The same shape for recorded and met. */
+export interface NeedEventData {
+  needId: string;
+  householdId: string;
+  gridId: string;
+}
+
+export interface ImportCompletedData {
+  importId: string;
+  gridId: string;
+  accepted: number;
+  rejected: number;
+}
+
+const day = { type: 'string', format: 'date' } as const;
+const count = { type: 'integer', minimum: 0 } as const;
+const resident = { residentId: uuid, householdId: uuid, gridId: uuid };
+const membership = { householdId: uuid, residentId: uuid, gridId: uuid };
+const tag = { tagId: uuid, residentId: uuid, gridId: uuid };
+const need = { needId: uuid, householdId: uuid, gridId: uuid };
+
 export const populationSchemas: Record<string, JsonSchema> = {
   [PopulationEvents.dwellingRegistered]: eventSchema('A dwelling was registered in a grid', {
     dwellingId: uuid,
     gridId: uuid,
     kind: { enum: [...DWELLING_KINDS] },
     occupancy: { enum: [...DWELLING_OCCUPANCIES] },
+  }),
+  [PopulationEvents.dwellingRehomed]: eventSchema('A dwelling moved to another grid when grids were reshaped', {
+    dwellingId: uuid,
+    fromGridId: uuid,
+    toGridId: uuid,
+    reshapeId: uuid,
+  }),
+  [PopulationEvents.householdRegistered]: eventSchema('A household was registered', {
+    householdId: uuid,
+    dwellingId: uuid,
+    gridId: uuid,
+    registrationType: { enum: [...REGISTRATION_TYPES] },
+  }),
+  [PopulationEvents.householdMoved]: eventSchema('A whole household moved to another dwelling', {
+    householdId: uuid,
+    fromDwellingId: uuid,
+    toDwellingId: uuid,
+    fromGridId: uuid,
+    toGridId: uuid,
+  }),
+  [PopulationEvents.householdMemberJoined]: eventSchema('A resident joined a household', membership),
+  [PopulationEvents.householdMemberLeft]: eventSchema('A resident left a household', membership),
+  [PopulationEvents.residentRegistered]: eventSchema('A resident was registered', resident),
+  [PopulationEvents.residentMovedOut]: eventSchema('A resident moved out', resident),
+  [PopulationEvents.residentDeceased]: eventSchema('A resident died', resident),
+  [PopulationEvents.tagAdded]: eventSchema('A key-population tag was added to a resident', tag),
+  [PopulationEvents.tagRemoved]: eventSchema('A key-population tag of a resident ended', tag),
+  [PopulationEvents.visitRecorded]: eventSchema('A household visit was recorded', {
+    visitId: uuid,
+    householdId: uuid,
+    gridId: uuid,
+    kind: { enum: [...VISIT_KINDS] },
+  }),
+  [PopulationEvents.checkInRecorded]: eventSchema('A wellbeing check-in was recorded', {
+    checkInId: uuid,
+    agreementId: uuid,
+    residentId: uuid,
+    gridId: uuid,
+    day,
+  }),
+  [PopulationEvents.needRecorded]: eventSchema('A need was recorded', need),
+  [PopulationEvents.needMet]: eventSchema('A need was met', need),
+  [PopulationEvents.importCompleted]: eventSchema('A ledger import completed', {
+    importId: uuid,
+    gridId: uuid,
+    accepted: count,
+    rejected: count,
   }),
 };

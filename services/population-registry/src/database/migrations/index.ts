@@ -1,4 +1,5 @@
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
+import { HouseholdsResidentsCare1764300000000 } from './1764300000000-households-residents-care';
 
 /** In order. Never edit one that has shipped: add the next. */
-export const migrations = [InitialSchema1764100000000];
+export const migrations = [InitialSchema1764100000000, HouseholdsResidentsCare1764300000000];

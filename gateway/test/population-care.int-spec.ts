@@ -1,0 +1,267 @@
+import { ReactionEvents } from '@civgrid/contracts';
+import { dataOf, query, readTopic } from '@civgrid/testing';
+import { Stack, startStack } from '../src/stack';
+import { codeOf, nationalId, populationFixtures, secondRegistry } from './population-fixtures';
+
+let stack: Stack;
+let make: ReturnType<typeof populationFixtures>;
+
+beforeAll(async () => {
+  stack = await startStack('population-care', {}, ['grid-organisation', 'population-registry']);
+  make = populationFixtures(stack);
+}, 120_000);
+afterAll(() => stack?.stop());
+afterEach(() => stack?.services['population-registry'].setClock(null));
+
+const population = () => stack.services['population-registry'];
+const db = () => population().db.url;
+const JOB = 'wellbeing-check-misses';
+
+/** An instant at a Shanghai wall-clock time, `days` days from today (Shanghai). */
+const shanghai = (days: number, hhmm: string): Date => {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(`${day}T${hhmm}:00+08:00`));
+};
+const dayOf = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+const AGREE = `mutation($input: AgreeWellbeingCheckInput!) { agreeWellbeingCheck(input: $input) { id deadline days graceMinutes } }`;
+const CHECK_IN = `mutation($input: RecordCheckInInput!) { recordCheckIn(input: $input) { id day } }`;
+
+describe('wellbeing checks ("curtains open by 7:30")', () => {
+  it('raises exactly one missed-check event per resident and day, and none for a resident who checked in', async () => {
+    const { village, basic } = await make.place();
+    const household = await make.household(basic.id);
+    const quiet = await make.resident(household.id, { nationalId: nationalId('19420303') });
+    const fine = await make.resident(household.id, { nationalId: nationalId('19440404', 'FEMALE'), relation: '配偶' });
+    const member = await make.member(village, basic);
+    // Agreed today after this morning's deadline: the first check owed is tomorrow's.
+    await population().setClock(shanghai(0, '12:00'));
+    const agree = async (residentId: string) =>
+      (
+        await make.ok<{ agreeWellbeingCheck: { id: string; deadline: string } }>(
+          AGREE,
+          { input: { residentId, signal: 'CURTAINS_OPENED', deadline: '07:30', graceMinutes: 30 } },
+          member,
+        )
+      ).agreeWellbeingCheck;
+    const quietAgreement = await agree(quiet.id);
+    const fineAgreement = await agree(fine.id);
+    expect(quietAgreement.deadline).toBe('07:30');
+    expect(
+      codeOf(await make.call(AGREE, { input: { residentId: quiet.id, signal: 'PHONE_CALL', deadline: '08:00' } }, member)).reason,
+    ).toBe('AGREEMENT_EXISTS');
+
+    // Tomorrow at 07:10 the curtains of one are open; the member's phone sends the check-in twice.
+    await population().setClock(shanghai(1, '07:10'));
+    const first = dataOf(
+      await make.call<{ recordCheckIn: { id: string; day: string } }>(CHECK_IN, { input: { agreementId: fineAgreement.id } }, member),
+    ).recordCheckIn;
+    const again = dataOf(
+      await make.call<{ recordCheckIn: { id: string; day: string } }>(CHECK_IN, { input: { agreementId: fineAgreement.id } }, member),
+    ).recordCheckIn;
+    expect(again).toEqual(first);
+    expect(first.day).toBe(dayOf(shanghai(1, '07:10')));
+
+    const due = async () =>
+      (
+        await make.ok<{ grid: { wellbeingChecksDueToday: { state: string; resident: { id: string } }[] } }>(
+          `query($g: ID!) { grid(id: $g) { wellbeingChecksDueToday { state resident { id } } } }`,
+          { g: basic.id },
+          member,
+        )
+      ).grid.wellbeingChecksDueToday.map((d) => [d.resident.id, d.state]);
+    expect(await due()).toEqual(
+      expect.arrayContaining([
+        [quiet.id, 'PENDING'],
+        [fine.id, 'CHECKED_IN'],
+      ]),
+    );
+
+    // Within grace nothing is raised.
+    await population().setClock(shanghai(1, '07:59'));
+    await population().runJob(JOB);
+    expect(await due()).toEqual(expect.arrayContaining([[quiet.id, 'OVERDUE']]));
+    expect(
+      await query(db(), 'SELECT count(*)::int AS n FROM wellbeing_miss WHERE resident_id = ANY($1::uuid[])', [[quiet.id, fine.id]]),
+    ).toEqual([{ n: 0 }]);
+
+    // Past grace: rounds on two instances side by side, then again one after another, raise it once.
+    const second = await secondRegistry(stack);
+    try {
+      await Promise.all([population().setClock(shanghai(1, '08:01')), second.setClock(shanghai(1, '08:01'))]);
+      const rounds = await Promise.all([population().runJob(JOB), second.runJob(JOB)]);
+      expect(rounds.filter((r) => r.ran).length).toBeGreaterThanOrEqual(1);
+      await second.runJob(JOB);
+      await population().runJob(JOB);
+    } finally {
+      await second.stop();
+    }
+    // A later round the next morning still owes nothing for the day that is done.
+    await population().setClock(shanghai(2, '06:00'));
+    await population().runJob(JOB);
+    expect(
+      await query(db(), "SELECT resident_id, to_char(day, 'YYYY-MM-DD') AS day FROM wellbeing_miss WHERE resident_id = ANY($1::uuid[])", [
+        [quiet.id, fine.id],
+      ]),
+    ).toEqual([{ resident_id: quiet.id, day: dayOf(shanghai(1, '08:01')) }]);
+    expect(await due()).toEqual(expect.arrayContaining([[quiet.id, 'PENDING']]));
+
+    const messages = await readTopic(
+      population().topic('population'),
+      (m) => m.some((x) => x.value['type'] === ReactionEvents.wellbeingCheckMissed && x.key === quiet.id),
+      15_000,
+    );
+    const missed = messages.filter((m) => m.value['type'] === ReactionEvents.wellbeingCheckMissed && [quiet.id, fine.id].includes(m.key!));
+    expect(missed.map((m) => m.value['data'])).toEqual([
+      {
+        agreementId: quietAgreement.id,
+        residentId: quiet.id,
+        gridId: basic.id,
+        gridPath: basic.path,
+        responsibleMemberId: null,
+        day: dayOf(shanghai(1, '08:01')),
+        deadline: shanghai(1, '07:30').toISOString(),
+      },
+    ]);
+  });
+
+  it('counts households visited this quarter per grid and area, and lists those not yet visited', async () => {
+    const { village, total, basic } = await make.place();
+    const households = [];
+    for (let i = 0; i < 4; i++) households.push(await make.household(basic.id));
+    const elsewhere = await make.household(total.id);
+    const member = await make.member(village, basic, total);
+    const visit = (householdId: string, extra: Record<string, unknown> = {}) =>
+      make.call<{ recordVisit: { id: string; needs: { kind: string; status: string }[] } }>(
+        `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id needs { kind status } } }`,
+        { input: { householdId, kind: 'ROUTINE_QUARTERLY', findings: '老人身体健康', ...extra } },
+        member,
+      );
+    const id = '5e0f0c9a-8a4e-4c4b-9f1e-2b1d3c4e5f60';
+    const firstTry = dataOf(
+      await visit(households[0].id, { id, needs: [{ kind: 'BUY_GROCERIES', description: '每周帮买菜' }] }),
+    ).recordVisit;
+    // The weak network resends the same visit: still one visit, one need.
+    const resent = dataOf(await visit(households[0].id, { id, needs: [{ kind: 'BUY_GROCERIES', description: '每周帮买菜' }] })).recordVisit;
+    expect(resent).toEqual(firstTry);
+    expect(firstTry.needs).toEqual([{ kind: 'BUY_GROCERIES', status: 'OPEN' }]);
+    dataOf(await visit(households[0].id, { kind: 'FOLLOW_UP' }));
+    dataOf(await visit(households[1].id));
+    // A visit last year does not count for this quarter.
+    dataOf(await visit(households[2].id, { visitedAt: new Date(Date.now() - 400 * 86_400_000).toISOString() }));
+    dataOf(await visit(elsewhere.id));
+
+    const coverage = await make.ok<{
+      grid: {
+        visitCoverage: {
+          quarter: string;
+          households: number;
+          visited: number;
+          share: number;
+          notVisited: { totalCount: number; edges: { node: { id: string } }[] };
+        };
+      };
+    }>(
+      `query($g: ID!) { grid(id: $g) { visitCoverage { quarter households visited share notVisited(first: 10) { totalCount edges { node { id } } } } } }`,
+      { g: basic.id },
+      member,
+    );
+    expect(coverage.grid.visitCoverage).toEqual({
+      quarter: expect.stringMatching(/^\d{4}Q[1-4]$/),
+      households: 4,
+      visited: 2,
+      share: 0.5,
+      notVisited: { totalCount: 2, edges: [{ node: { id: households[2].id } }, { node: { id: households[3].id } }] },
+    });
+    const area = await make.ok<{
+      areaVisitCoverage: { households: number; visited: number; share: number; grids: { gridId: string; share: number }[] };
+    }>(`query($p: String!) { areaVisitCoverage(areaPath: $p) { households visited share grids { gridId share } } }`, { p: village.path });
+    expect(area.areaVisitCoverage).toEqual({
+      households: 5,
+      visited: 3,
+      share: 0.6,
+      grids: [
+        { gridId: basic.id, share: 0.5 },
+        { gridId: total.id, share: 1 },
+      ],
+    });
+  });
+
+  it('imports a ledger: good rows registered, every bad row reported by line and reason', async () => {
+    const { basic } = await make.place();
+    const [a, b, c] = [nationalId('19500101'), nationalId('19520202', 'FEMALE'), nationalId('19800303')];
+    const badCheck = a.slice(0, 17) + (a[17] === '0' ? '1' : '0');
+    const h1 = make.code('L');
+    const h2 = make.code('L');
+    const csv = [
+      '户号,户籍类型,地址,门牌号,姓名,身份证号,电话,与户主关系',
+      `${h1},户籍,新庄村21号,21,王文义,${a},13812345678,户主`,
+      `${h1},户籍,新庄村21号,21,王凤珍,${b.toLowerCase()},,配偶`,
+      `${h2},流动,新庄村22号,22,李红福,${badCheck},,户主`,
+      `${h2},流动,新庄村22号,22,朱明,${c},123,户主`,
+      `${h2},流动,新庄村22号,22,朱明,${c},,户主`,
+      `${h2},外星,新庄村22号,22,张某,${nationalId()},,子`,
+      `${h1},户籍,新庄村21号,21,王一,${a},,子`,
+    ].join('\n');
+    const { importLedger } = await make.ok<{
+      importLedger: { accepted: number; householdsCreated: number; dwellingsCreated: number; rejected: { line: number; reason: string }[] };
+    }>(
+      `mutation($input: ImportLedgerInput!) { importLedger(input: $input) { accepted householdsCreated dwellingsCreated rejected { line reason } } }`,
+      { input: { gridId: basic.id, csv } },
+    );
+    expect(importLedger).toEqual({
+      accepted: 3,
+      householdsCreated: 2,
+      dwellingsCreated: 2,
+      rejected: [
+        { line: 4, reason: 'national_id: wrong check digit' },
+        { line: 5, reason: 'phone: a mainland mobile or a landline with area code' },
+        { line: 7, reason: expect.stringContaining('registration_type') },
+        { line: 8, reason: 'national_id: the same person as on line 2' },
+      ],
+    });
+    expect(JSON.stringify(importLedger)).not.toContain(a.slice(0, 12));
+    const grid = await make.ok<{
+      grid: {
+        households: { edges: { node: { number: string; head: { name: string } | null; members: { name: string; relation: string }[] } }[] };
+      };
+    }>(`query($g: ID!) { grid(id: $g) { households { edges { node { number head { name } members { name relation } } } } } }`, {
+      g: basic.id,
+    });
+    // Lists keep the ledger's order.
+    expect(grid.grid.households.edges.map((e) => e.node)).toEqual([
+      {
+        number: h1,
+        head: { name: '王文义' },
+        members: [
+          { name: '王文义', relation: '户主' },
+          { name: '王凤珍', relation: '配偶' },
+        ],
+      },
+      { number: h2, head: { name: '朱明' }, members: [{ name: '朱明', relation: '户主' }] },
+    ]);
+
+    // Importing the same file again registers nobody twice.
+    const again = await make.ok<{ importLedger: { accepted: number; rejected: { line: number; reason: string }[] } }>(
+      `mutation($input: ImportLedgerInput!) { importLedger(input: $input) { accepted rejected { line reason } } }`,
+      { input: { gridId: basic.id, csv } },
+    );
+    expect(again.importLedger.accepted).toBe(0);
+    expect(
+      again.importLedger.rejected.filter((r) => r.reason === 'national_id: this person is already registered').map((r) => r.line),
+    ).toEqual([2, 3, 6]);
+
+    // Export: masked by default; a malformed file is refused as a whole.
+    const exported = await make.ok<{ exportLedger: string }>(`query($p: String!) { exportLedger(areaPath: $p) }`, { p: basic.path });
+    expect(exported.exportLedger.split('\n')[0]).toBe(
+      'household_number,registration_type,address,house_number,building,road,name,national_id,phone,relation',
+    );
+    expect(exported.exportLedger).toContain(`${a.slice(0, 4)}**********${a.slice(-4)}`);
+    expect(exported.exportLedger).not.toContain(a);
+    const broken = await make.call(`mutation($input: ImportLedgerInput!) { importLedger(input: $input) { accepted } }`, {
+      input: { gridId: basic.id, csv: '户号,姓名\n"H1,王' },
+    });
+    expect(codeOf(broken)).toEqual({ code: 'BAD_USER_INPUT', reason: 'CSV_MALFORMED' });
+  });
+});

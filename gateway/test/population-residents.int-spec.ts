@@ -1,0 +1,344 @@
+import { randomInt } from 'node:crypto';
+import { Role } from '@civgrid/auth';
+import { catalogue, PopulationCountEvents, PopulationEvents } from '@civgrid/contracts';
+import { dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
+import { Stack, startStack } from '../src/stack';
+import { checkDigit, codeOf, nationalId, phoneNumber, populationFixtures } from './population-fixtures';
+
+let stack: Stack;
+let make: ReturnType<typeof populationFixtures>;
+
+beforeAll(async () => {
+  stack = await startStack('population-residents', {}, ['grid-organisation', 'population-registry']);
+  make = populationFixtures(stack);
+}, 120_000);
+afterAll(() => stack?.stop());
+
+const population = () => stack.services['population-registry'];
+const db = () => population().db.url;
+
+describe('residents through the gateway', () => {
+  it('accepts generated valid IDs (deriving birth date and sex), refuses one-digit changes, swaps and the same person twice', async () => {
+    const { basic } = await make.place();
+    const household = await make.household(basic.id);
+    // A few random draws here; the validator's property tests (fast-check, thousands of runs) sit beside it.
+    const ids = Array.from(
+      { length: 6 },
+      () => [new Date(Date.UTC(1930, 0, 1) + randomInt(0, 32_000) * 86_400_000), randomInt(100, 1000)] as const,
+    );
+    for (const [birth, seq] of ids) {
+      const first17 = `370911${birth.toISOString().slice(0, 10).replace(/-/g, '')}${seq}`;
+      const id = first17 + checkDigit(first17);
+      const res = await make.registerResident({ householdId: household.id, name: '村民', nationalId: id.toLowerCase(), relation: '子' });
+      const resident = dataOf(res).registerResident;
+      expect(resident).toMatchObject({
+        birthDate: birth.toISOString().slice(0, 10),
+        sex: seq % 2 === 1 ? 'MALE' : 'FEMALE',
+        status: 'ACTIVE',
+      });
+      expect(resident['nationalId']).toBe(`3709**********${id.slice(-4)}`);
+    }
+
+    const valid = nationalId('19800315');
+    const changed = valid.slice(0, 8) + String((Number(valid[8]) + 1) % 10) + valid.slice(9);
+    const swapped = valid.slice(0, 14) + valid[15] + valid[14] + valid.slice(16);
+    const future = '37091120991231001';
+    const cases: [string, string, string][] = [
+      ['one digit changed', changed, 'NATIONAL_ID_CHECK_DIGIT'],
+      ['two digits swapped', swapped, valid[14] === valid[15] ? 'RESIDENT_ALREADY_REGISTERED' : 'NATIONAL_ID_CHECK_DIGIT'],
+      ['future birth date', future + checkDigit(future), 'NATIONAL_ID_BIRTH_DATE'],
+      ['seventeen digits', valid.slice(0, 17), 'NATIONAL_ID_FORMAT'],
+    ];
+    await make.resident(household.id, { nationalId: valid });
+    const before = await query(db(), 'SELECT count(*)::int AS n FROM resident');
+    for (const [name, id, reason] of cases.filter((c) => c[2] !== 'RESIDENT_ALREADY_REGISTERED')) {
+      const res = await make.registerResident({ householdId: household.id, name: '村民', nationalId: id, relation: '子' });
+      expect({ name, ...codeOf(res) }).toEqual({ name, code: 'BAD_USER_INPUT', reason });
+      expect(JSON.stringify(res.errors)).not.toContain(id.slice(6, 14));
+    }
+    // The same person again, even spelled with a lower-case x or spaces: refused, and the message names nobody.
+    const twice = await make.registerResident({
+      householdId: household.id,
+      name: '另一个名字',
+      nationalId: ` ${valid.toLowerCase()} `,
+      relation: '子',
+    });
+    expect(codeOf(twice)).toEqual({ code: 'CONFLICT', reason: 'RESIDENT_ALREADY_REGISTERED' });
+    expect(JSON.stringify(twice.errors)).not.toContain(valid.slice(0, 10));
+    expect(await query(db(), 'SELECT count(*)::int AS n FROM resident')).toEqual(before);
+  });
+
+  it('masks ID and phone by default, unmasks only for roles that need them with a purpose, and audits each unmasked read', async () => {
+    const { village, basic } = await make.place();
+    const household = await make.household(basic.id);
+    const person = await make.resident(household.id);
+    const read = async (token: string, purpose?: string) => {
+      const args = purpose ? `(purpose: "${purpose}")` : '';
+      return make.call<{ resident: { nationalId: string; phone: string } }>(
+        `query($id: ID!) { resident(id: $id) { nationalId${args} phone${args} } }`,
+        { id: person.id },
+        token,
+      );
+    };
+    // The two fields resolve side by side, so their rows come in either order.
+    const audits = () =>
+      query(db(), `SELECT actor, fields, purpose FROM pii_audit WHERE subject_id = $1 ORDER BY actor DESC, fields`, [person.id]);
+    const masked = {
+      nationalId: `${person.nationalId.slice(0, 4)}**********${person.nationalId.slice(-4)}`,
+      phone: `${person.phone.slice(0, 3)}****${person.phone.slice(-4)}`,
+    };
+
+    const community = await stack.token({ roles: [Role.COMMUNITY_OFFICER], sub: 'officer-song', areas: [village.path] });
+    const member = await stack.token({ roles: [Role.GRID_MEMBER], sub: 'member-hou', areas: [village.path], grids: [basic.id] });
+    const town = await stack.token({ roles: [Role.TOWN_OFFICER], sub: 'town-li', areas: [village.path] });
+
+    expect(dataOf(await read(community)).resident).toEqual(masked);
+    expect(await audits()).toEqual([]);
+    expect(dataOf(await read(community, '核对低保申请')).resident).toEqual({ nationalId: person.nationalId, phone: person.phone });
+    // A grid member calls residents but never needs their ID number.
+    expect(dataOf(await read(member, '上门前电话联系')).resident).toEqual({ nationalId: masked.nationalId, phone: person.phone });
+    expect(await audits()).toEqual([
+      { actor: 'officer-song', fields: ['nationalId'], purpose: '核对低保申请' },
+      { actor: 'officer-song', fields: ['phone'], purpose: '核对低保申请' },
+      { actor: 'member-hou', fields: ['phone'], purpose: '上门前电话联系' },
+    ]);
+    const noReason = await read(community, 'x');
+    expect(codeOf(noReason).reason).toBe('PII_PURPOSE_INVALID');
+
+    // Tags are for those who look after people, not for the town's overview.
+    await make.ok(`mutation($input: AddResidentTagInput!) { addResidentTag(input: $input) { id } }`, {
+      input: { residentId: person.id, tag: 'ELDERLY_LIVING_ALONE', startsOn: '2026-01-01' },
+    });
+    const tagsQuery = `query($id: ID!) { resident(id: $id) { tags { tag endsOn } } }`;
+    expect(dataOf(await make.call<{ resident: { tags: unknown } }>(tagsQuery, { id: person.id }, member)).resident.tags).toEqual([
+      { tag: 'ELDERLY_LIVING_ALONE', endsOn: null },
+    ]);
+    const townTags = await make.call(tagsQuery, { id: person.id }, town);
+    expect(codeOf(townTags)).toEqual({ code: 'FORBIDDEN', reason: 'TAGS_NOT_PERMITTED' });
+    const analyst = await stack.token({ roles: [Role.ANALYST], areas: [village.path] });
+    expect(codeOf(await read(analyst)).reason).toBe('RESIDENT_NOT_FOUND');
+  });
+
+  it('keeps a grid member to the residents of their own grids', async () => {
+    const { village, total, basic } = await make.place();
+    const mine = await make.household(basic.id);
+    const theirs = await make.household(total.id);
+    const me = await make.resident(mine.id);
+    const other = await make.resident(theirs.id);
+    const member = await make.member(village, basic);
+
+    const own = await make.call<{ resident: { id: string } }>(`query($id: ID!) { resident(id: $id) { id } }`, { id: me.id }, member);
+    expect(dataOf(own).resident.id).toBe(me.id);
+    const hidden = await make.call(`query($id: ID!) { resident(id: $id) { id name } }`, { id: other.id }, member);
+    expect(codeOf(hidden)).toEqual({ code: 'NOT_FOUND', reason: 'RESIDENT_NOT_FOUND' });
+    const lookup = await make.call(
+      `query($n: String!) { residentByNationalId(nationalId: $n, purpose: "核对身份") { id } }`,
+      { n: other.nationalId },
+      member,
+    );
+    expect(codeOf(lookup).code).toBe('NOT_FOUND');
+    const lists = await make.ok<{ grid: { residents: { totalCount: number } } }>(
+      `query($a: ID!) { grid(id: $a) { residents { totalCount } } }`,
+      { a: basic.id },
+      member,
+    );
+    expect(lists.grid.residents.totalCount).toBe(1);
+    // Grid organisation already hides the other grid from this member; asked directly, the registry gives nothing away either.
+    const direct = dataOf(
+      await gql<{ _entities: { residents: { totalCount: number } }[] }>(
+        population().url,
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Grid { residents { totalCount } } } }`,
+        {
+          reps: [
+            { __typename: 'Grid', id: basic.id },
+            { __typename: 'Grid', id: total.id },
+          ],
+        },
+        member,
+      ),
+    );
+    expect(direct._entities.map((g) => g.residents.totalCount)).toEqual([1, 0]);
+    const write = await make.registerResident({ householdId: theirs.id, name: '外人', nationalId: nationalId(), relation: '子' }, member);
+    expect(codeOf(write).code).toBe('FORBIDDEN');
+  });
+
+  it('filters a grid by tag, status and age range, in pages, with one SQL statement for several grids', async () => {
+    const { village, total, basic } = await make.place();
+    const household = await make.household(basic.id);
+    const elder = await make.resident(household.id, { nationalId: nationalId('19400101'), relation: '户主' });
+    const child = await make.resident(household.id, { nationalId: nationalId('20150601'), relation: '孙' });
+    const gone = await make.resident(household.id, { nationalId: nationalId('19700101'), relation: '子' });
+    await make.ok(`mutation($input: ChangeResidentStatusInput!) { changeResidentStatus(input: $input) { status } }`, {
+      input: { residentId: gone.id, status: 'MOVED_OUT', reason: '外出务工落户' },
+    });
+    await make.ok(`mutation($input: AddResidentTagInput!) { addResidentTag(input: $input) { id } }`, {
+      input: { residentId: child.id, tag: 'LEFT_BEHIND_CHILD', startsOn: '2024-01-01' },
+    });
+    const ids = async (filter: string) =>
+      (
+        await make.ok<{ grid: { residents: { totalCount: number; edges: { node: { id: string } }[] } } }>(
+          `query($g: ID!) { grid(id: $g) { residents(${filter}) { totalCount edges { node { id } } } } }`,
+          { g: basic.id },
+        )
+      ).grid.residents.edges.map((e) => e.node.id);
+    expect(await ids('first: 10')).toEqual([elder.id, child.id, gone.id]);
+    expect(await ids('status: ACTIVE')).toEqual([elder.id, child.id]);
+    expect(await ids('minAge: 80')).toEqual([elder.id]);
+    expect(await ids('maxAge: 17')).toEqual([child.id]);
+    expect(await ids('minAge: 18, maxAge: 79')).toEqual([gone.id]);
+    expect(await ids('tag: LEFT_BEHIND_CHILD')).toEqual([child.id]);
+    const page1 = await make.ok<{ grid: { residents: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } } } }>(
+      `query($g: ID!) { grid(id: $g) { residents(first: 2) { edges { node { id } } pageInfo { endCursor } } } }`,
+      { g: basic.id },
+    );
+    const page2 = await make.ok<{ grid: { residents: { edges: { node: { id: string } }[] } } }>(
+      `query($g: ID!, $a: String) { grid(id: $g) { residents(first: 2, after: $a) { edges { node { id } } } } }`,
+      { g: basic.id, a: page1.grid.residents.pageInfo.endCursor },
+    );
+    expect([...page1.grid.residents.edges, ...page2.grid.residents.edges].map((e) => e.node.id)).toEqual([elder.id, child.id, gone.id]);
+
+    await population().sql.record();
+    const many = await make.ok<{ grids: { edges: { node: { id: string; residents: { totalCount: number } } }[] } }>(
+      `query($p: String!) { grids(underPath: $p) { edges { node { id residents(status: ACTIVE) { totalCount edges { node { id name } } } } } } }`,
+      { p: village.path },
+    );
+    const sql = await population().sql.stop();
+    expect(Object.fromEntries(many.grids.edges.map((e) => [e.node.id, e.node.residents.totalCount]))).toEqual({
+      [basic.id]: 2,
+      [total.id]: 0,
+    });
+    expect(sql.filter((s) => /\bFROM resident\b/.test(s))).toHaveLength(1);
+  });
+
+  it('leaves no plaintext ID number or phone in any table or on the topic', async () => {
+    const { basic } = await make.place();
+    const household = await make.household(basic.id);
+    const people = [
+      await make.resident(household.id),
+      await make.resident(household.id, { relation: '配偶', nationalId: nationalId('19620202', 'FEMALE'), phone: phoneNumber() }),
+    ];
+    const csvPerson = { nationalId: nationalId('19551111'), phone: phoneNumber() };
+    const report = await make.ok<{ importLedger: { accepted: number } }>(
+      `mutation($input: ImportLedgerInput!) { importLedger(input: $input) { accepted } }`,
+      {
+        input: {
+          gridId: basic.id,
+          csv: `户号,户籍类型,地址,姓名,身份证号,电话,与户主关系\n${make.code('L')},户籍,新庄村8号,王文义,${csvPerson.nationalId},${csvPerson.phone},户主\n`,
+        },
+      },
+    );
+    expect(report.importLedger.accepted).toBe(1);
+    // Read once unmasked, so the audit table has rows too.
+    await make.ok(`query($id: ID!) { resident(id: $id) { nationalId(purpose: "核对身份") phone(purpose: "核对身份") } }`, {
+      id: people[0].id,
+    });
+    const secrets = [...people, csvPerson].flatMap((p) => [p.nationalId, p.phone]);
+
+    const columns = await query<{ table: string; column: string; type: string }>(
+      db(),
+      `SELECT c.table_name AS table, c.column_name AS column, c.data_type AS type FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema AND t.table_type = 'BASE TABLE'
+        WHERE c.table_schema = 'public' AND c.data_type IN ('text', 'character varying', 'bytea', 'jsonb', 'json', 'ARRAY', 'USER-DEFINED')`,
+    );
+    expect(columns.map((c) => `${c.table}.${c.column}`)).toEqual(
+      expect.arrayContaining(['resident.national_id_cipher', 'outbox.payload', 'pii_audit.purpose']),
+    );
+    for (const { table, column, type } of columns) {
+      const asText = type === 'bytea' ? `encode("${column}", 'escape')` : `"${column}"::text`;
+      const [hit] = await query<{ n: number }>(
+        db(),
+        `SELECT count(*)::int AS n FROM "${table}" WHERE ${secrets.map((_, i) => `position($${i + 1} in ${asText}) > 0`).join(' OR ')}`,
+        secrets,
+      );
+      expect({ at: `${table}.${column}`, n: hit.n }).toEqual({ at: `${table}.${column}`, n: 0 });
+    }
+
+    const messages = await readTopic(population().topic('population'), (m) =>
+      people.every((p) => m.some((x) => (x.value['data'] as { residentId?: string })?.residentId === p.id)),
+    );
+    expect(messages.length).toBeGreaterThan(0);
+    const text = JSON.stringify(messages);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    for (const m of messages) expect(() => catalogue.validate(m.value['type'] as string, m.value['data'])).not.toThrow();
+  });
+
+  it('sends household counts to grid organisation as events, and moves them when a household moves', async () => {
+    const { basic, total } = await make.place();
+    const household = await make.household(basic.id);
+    await make.resident(household.id);
+    await make.resident(household.id, { relation: '配偶', nationalId: nationalId('19650505', 'FEMALE') });
+    const gridOrg = stack.services['grid-organisation'].db.url;
+    await eventually(async () => {
+      const rows = await query(gridOrg, 'SELECT households, residents FROM grid_household_count WHERE grid_id = $1', [basic.id]);
+      return rows[0]?.['residents'] === 2 ? rows : undefined;
+    });
+    const newHome = await make.dwelling(total.id);
+    await make.ok(`mutation($input: MoveHouseholdInput!) { moveHousehold(input: $input) { id } }`, {
+      input: { householdId: household.id, dwellingId: newHome },
+    });
+    await eventually(async () => {
+      const rows = await query<{ grid_id: string; households: number; residents: number }>(
+        gridOrg,
+        'SELECT grid_id, households, residents FROM grid_household_count WHERE grid_id = ANY($1::uuid[]) ORDER BY grid_id',
+        [[basic.id, total.id]],
+      );
+      const by = Object.fromEntries(rows.map((r) => [r.grid_id, [r.households, r.residents]]));
+      return by[basic.id]?.[0] === 0 && by[total.id]?.[1] === 2 ? true : undefined;
+    });
+    const countOf = (x: { value: Record<string, unknown> }) =>
+      x.value['type'] === PopulationCountEvents.gridHouseholdCountChanged
+        ? (x.value['data'] as { gridId: string; households: number })
+        : undefined;
+    // Keyed by grid, the two grids' events may sit on different partitions: wait for both.
+    const messages = await readTopic(
+      population().topic('population'),
+      (m) =>
+        m.some((x) => countOf(x)?.gridId === total.id) && m.some((x) => countOf(x)?.gridId === basic.id && countOf(x)?.households === 0),
+    );
+    const counts = messages.filter(
+      (m) =>
+        m.value['type'] === PopulationCountEvents.gridHouseholdCountChanged && (m.value['data'] as { gridId: string }).gridId === basic.id,
+    );
+    expect(
+      counts.map((m) => [(m.value['data'] as { households: number }).households, (m.value['data'] as { residents: number }).residents]),
+    ).toEqual([
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [0, 0],
+    ]);
+    expect(messages.some((m) => m.value['type'] === PopulationEvents.householdMoved && m.key === household.id)).toBe(true);
+  });
+
+  it('re-homes dwellings, households and residents when grid organisation moves a building to another grid', async () => {
+    const { village, total } = await make.place();
+    const from = await make.basic(village, total, ['5号楼', '6号楼']);
+    const to = await make.basic(village, total, ['7号楼']);
+    await eventually(async () =>
+      (await query(db(), 'SELECT 1 FROM grid_replica WHERE id = ANY($1::uuid[])', [[from.id, to.id]])).length === 2 ? true : undefined,
+    );
+    const stays = await make.household(from.id, '5号楼');
+    const moves = await make.household(from.id, ' ６号楼 ');
+    const person = await make.resident(moves.id);
+    await make.ok(`mutation($input: MoveCoverageInput!) { moveCoverage(input: $input) { id } }`, {
+      input: { fromGridId: from.id, toGridId: to.id, coverageKeys: ['BUILDING:6号楼'], reason: '6号楼划入相邻网格' },
+    });
+    await eventually(async () => {
+      const [row] = await query(db(), 'SELECT grid_id FROM resident WHERE id = $1', [person.id]);
+      return row?.['grid_id'] === to.id ? true : undefined;
+    });
+    const homes = await make.ok<{ a: { grid: { id: string } }; b: { grid: { id: string } } }>(
+      `query($a: ID!, $b: ID!) { a: household(id: $a) { grid { id } } b: household(id: $b) { grid { id } } }`,
+      { a: stays.id, b: moves.id },
+    );
+    expect(homes).toEqual({ a: { grid: { id: from.id } }, b: { grid: { id: to.id } } });
+    const messages = await readTopic(population().topic('population'), (m) =>
+      m.some((x) => x.value['type'] === PopulationEvents.dwellingRehomed && x.key === moves.dwellingId),
+    );
+    expect(
+      messages
+        .filter((m) => m.value['type'] === PopulationEvents.dwellingRehomed && m.key === moves.dwellingId)
+        .map((m) => m.value['data']),
+    ).toEqual([expect.objectContaining({ dwellingId: moves.dwellingId, fromGridId: from.id, toGridId: to.id })]);
+  });
+});

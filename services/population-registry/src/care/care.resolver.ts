@@ -1,0 +1,75 @@
+import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { RequestContext } from '@civgrid/service-kit';
+import { GridRef } from '../dwelling/dto/grid-ref.type';
+import { REGISTRY_USERS } from '../registry/access';
+import { residentLoader } from '../resident/resident.resolver';
+import { ResidentService } from '../resident/resident.service';
+import { ResidentType } from '../resident/dto/resident.type';
+import { CareService } from './care.service';
+import { AgreeWellbeingCheckInput, RecordCheckInInput } from './dto/care.inputs';
+import { WellbeingAgreementType, WellbeingCheckDueType, WellbeingCheckInType } from './dto/care.type';
+
+@Resolver()
+export class CareResolver {
+  constructor(private readonly service: CareService) {}
+
+  @Mutation(() => WellbeingAgreementType, { description: 'Agrees a daily wellbeing check with a resident ("curtains open by 7:30").' })
+  @Roles(...REGISTRY_USERS)
+  agreeWellbeingCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: AgreeWellbeingCheckInput,
+  ): Promise<WellbeingAgreementType> {
+    return this.service.agree(principal, input);
+  }
+
+  @Mutation(() => WellbeingAgreementType)
+  @Roles(...REGISTRY_USERS)
+  endWellbeingCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Args('agreementId', { type: () => ID }) agreementId: string,
+  ): Promise<WellbeingAgreementType> {
+    return this.service.end(principal, agreementId);
+  }
+
+  @Mutation(() => WellbeingCheckInType, { description: 'Records that the sign was seen today; sending it twice records it once.' })
+  @Roles(...REGISTRY_USERS)
+  recordCheckIn(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordCheckInInput): Promise<WellbeingCheckInType> {
+    return this.service.checkIn(principal, input);
+  }
+}
+
+@Resolver(() => WellbeingCheckDueType)
+export class CheckDueResolver {
+  constructor(private readonly residents: ResidentService) {}
+
+  @ResolveField(() => ResidentType)
+  resident(@Parent() due: WellbeingCheckDueType, @Context() ctx: RequestContext): Promise<ResidentType> {
+    return residentLoader(ctx, this.residents).load(due.residentId);
+  }
+}
+
+@Resolver(() => ResidentType)
+export class ResidentCareResolver {
+  constructor(private readonly service: CareService) {}
+
+  @ResolveField(() => [WellbeingAgreementType], { description: 'Wellbeing-check agreements, oldest first.' })
+  wellbeingAgreements(@Parent() resident: ResidentType, @Context() ctx: RequestContext): Promise<WellbeingAgreementType[]> {
+    return ctx.loaders.get<string, WellbeingAgreementType[]>('care.agreements', (ids) => this.service.agreementsOf(ids)).load(resident.id);
+  }
+}
+
+@Resolver(() => GridRef)
+export class GridCareResolver {
+  constructor(private readonly service: CareService) {}
+
+  @ResolveField(() => [WellbeingCheckDueType], {
+    description: "Today's wellbeing checks in this grid (district time), earliest deadline first.",
+  })
+  wellbeingChecksDueToday(@Parent() grid: GridRef, @Context() ctx: RequestContext): Promise<WellbeingCheckDueType[]> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<string, WellbeingCheckDueType[]>('care.dueToday', (ids) => this.service.loadDueToday(principal, ids))
+      .load(grid.id);
+  }
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '@civgrid/auth';
+import { CheckInRecordedData, PopulationEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
+import { Clock, groupByKeys } from '@civgrid/service-kit';
+import { assertCanWrite, registryCondition } from '../registry/access';
+import { DISTRICT_TZ, localDay } from '../registry/grid-counts';
+import { ResidentErrors } from '../resident/resident.errors';
+import { CareErrors } from './care.errors';
+import { AgreeWellbeingCheckInput, RecordCheckInInput } from './dto/care.inputs';
+import { CheckSignalEnum, CheckStateEnum, WellbeingAgreementType, WellbeingCheckDueType, WellbeingCheckInType } from './dto/care.type';
+
+interface AgreementRow {
+  id: string;
+  residentId: string;
+  signal: string;
+  deadlineMinute: number;
+  days: number[];
+  graceMinutes: number;
+  responsibleMemberId: string | null;
+  active: boolean;
+}
+
+const AGREEMENT_COLUMNS = `a.id, a.resident_id AS "residentId", a.signal, a.deadline_minute AS "deadlineMinute", a.days::int[] AS days,
+  a.grace_minutes AS "graceMinutes", a.responsible_member_id AS "responsibleMemberId", a.active`;
+
+const hhmm = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+const toAgreementType = (r: AgreementRow): WellbeingAgreementType => ({
+  id: r.id,
+  residentId: r.residentId,
+  signal: r.signal as CheckSignalEnum,
+  deadline: hhmm(r.deadlineMinute),
+  days: r.days,
+  graceMinutes: r.graceMinutes,
+  responsibleMemberId: r.responsibleMemberId,
+  active: r.active,
+});
+
+/** The instant of a local (Asia/Shanghai, UTC+8) time of day. */
+export const deadlineAt = (day: string, minute: number): Date => new Date(Date.parse(`${day}T00:00:00Z`) + minute * 60_000 - 8 * 3600_000);
+
+export const WELLBEING_JOB = 'wellbeing-check-misses';
+
+@Injectable()
+export class CareService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  private async writableResident(
+    manager: EntityManager,
+    principal: Principal,
+    residentId: string,
+    action: string,
+  ): Promise<{ id: string; gridId: string; status: string }> {
+    const [row] = await manager.query<{ id: string; gridId: string; path: string; status: string }[]>(
+      `SELECT r.id, r.grid_id AS "gridId", g.path::text AS path, r.status FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = $1 FOR UPDATE OF r`,
+      [residentId],
+    );
+    if (!row) throw ResidentErrors.notFound(residentId);
+    assertCanWrite(principal, { id: row.gridId, path: row.path }, action);
+    return row;
+  }
+
+  async agree(principal: Principal, input: AgreeWellbeingCheckInput): Promise<WellbeingAgreementType> {
+    const days = [...new Set(input.days)];
+    if (days.length !== input.days.length) throw CareErrors.daysInvalid();
+    const [h, m] = input.deadline.split(':').map(Number);
+    return this.dataSource.transaction(async (manager) => {
+      const resident = await this.writableResident(manager, principal, input.residentId, 'agree wellbeing checks');
+      if (resident.status !== 'ACTIVE') throw ResidentErrors.notActive(resident.id);
+      const rows = await manager.query<AgreementRow[]>(
+        `INSERT INTO wellbeing_agreement AS a (id, resident_id, signal, deadline_minute, days, grace_minutes, responsible_member_id, created_at)
+         VALUES ($1, $2, $3, $4, $5::smallint[], $6, $7, $8)
+         ON CONFLICT (resident_id) WHERE active DO NOTHING RETURNING ${AGREEMENT_COLUMNS}`,
+        [
+          randomUUID(),
+          resident.id,
+          input.signal,
+          h * 60 + m,
+          days.sort(),
+          input.graceMinutes,
+          input.responsibleMemberId ?? null,
+          this.clock.now(),
+        ],
+      );
+      if (!rows[0]) throw CareErrors.agreementExists();
+      return toAgreementType(rows[0]);
+    });
+  }
+
+  async end(principal: Principal, agreementId: string): Promise<WellbeingAgreementType> {
+    return this.dataSource.transaction(async (manager) => {
+      const agreement = await this.agreement(manager, agreementId);
+      await this.writableResident(manager, principal, agreement.residentId, 'end wellbeing checks');
+      if (!agreement.active) throw CareErrors.agreementEnded();
+      await manager.query(`UPDATE wellbeing_agreement SET active = false WHERE id = $1`, [agreement.id]);
+      return toAgreementType({ ...agreement, active: false });
+    });
+  }
+
+  private async agreement(manager: EntityManager, id: string): Promise<AgreementRow> {
+    const [row] = await manager.query<AgreementRow[]>(`SELECT ${AGREEMENT_COLUMNS} FROM wellbeing_agreement a WHERE a.id = $1`, [id]);
+    if (!row) throw CareErrors.agreementNotFound(id);
+    return row;
+  }
+
+  /** Idempotent per agreement and day: a phone retrying on a weak network gets the first check-in back. */
+  async checkIn(principal: Principal, input: RecordCheckInInput): Promise<WellbeingCheckInType> {
+    const now = this.clock.now();
+    const at = input.at ?? now;
+    if (at.getTime() > now.getTime() + 60_000) throw CareErrors.checkInInFuture();
+    const day = localDay(at);
+    return this.dataSource.transaction(async (manager) => {
+      const agreement = await this.agreement(manager, input.agreementId);
+      const resident = await this.writableResident(manager, principal, agreement.residentId, 'record check-ins');
+      if (!agreement.active) throw CareErrors.agreementEnded();
+      const id = randomUUID();
+      const inserted = await manager.query<{ id: string }[]>(
+        `INSERT INTO wellbeing_check_in (id, agreement_id, day, at, recorded_by) VALUES ($1, $2, $3::date, $4, $5)
+         ON CONFLICT ON CONSTRAINT uq_wellbeing_check_in_day DO NOTHING RETURNING id`,
+        [id, agreement.id, day, at, principal.userId],
+      );
+      if (inserted[0]) {
+        const data: CheckInRecordedData = {
+          checkInId: id,
+          agreementId: agreement.id,
+          residentId: resident.id,
+          gridId: resident.gridId,
+          day,
+        };
+        await this.outbox.add(manager, {
+          type: PopulationEvents.checkInRecorded,
+          aggregateType: 'Resident',
+          aggregateId: resident.id,
+          data,
+        });
+      }
+      const [row] = await manager.query<WellbeingCheckInType[]>(
+        `SELECT id, agreement_id AS "agreementId", to_char(day, 'YYYY-MM-DD') AS day, at FROM wellbeing_check_in WHERE agreement_id = $1 AND day = $2::date`,
+        [agreement.id, day],
+      );
+      return row;
+    });
+  }
+
+  /**
+   * One round of the missed-check job: every check due yesterday or today (district days) whose
+   * deadline plus grace has passed without a check-in, and for which no alarm was raised yet. The
+   * `wellbeing_miss` primary key (resident, day) makes "exactly once" hold across rounds, restarts
+   * and instances; yesterday is included so a round after downtime still catches up.
+   */
+  async raiseMisses(now: Date, manager: EntityManager): Promise<number> {
+    const missed = await manager.query<(WellbeingCheckMissedData & { deadlineMinute: number })[]>(
+      `WITH day AS (
+         SELECT d::date AS day FROM generate_series(($1::timestamptz AT TIME ZONE '${DISTRICT_TZ}')::date - 1, ($1::timestamptz AT TIME ZONE '${DISTRICT_TZ}')::date, interval '1 day') d
+       ), due AS (
+         SELECT a.id AS agreement_id, a.resident_id, day.day, a.deadline_minute,
+                (day.day + make_interval(mins => a.deadline_minute)) AT TIME ZONE '${DISTRICT_TZ}' AS deadline_at, a.grace_minutes, a.created_at
+           FROM wellbeing_agreement a JOIN resident r ON r.id = a.resident_id AND r.status = 'ACTIVE' CROSS JOIN day
+          WHERE a.active AND extract(isodow FROM day.day)::smallint = ANY(a.days)
+       ), fresh AS (
+         INSERT INTO wellbeing_miss (resident_id, day, agreement_id, raised_at)
+         SELECT due.resident_id, due.day, due.agreement_id, $1 FROM due
+          WHERE due.deadline_at + make_interval(mins => due.grace_minutes) <= $1
+            AND due.created_at <= due.deadline_at
+            AND NOT EXISTS (SELECT 1 FROM wellbeing_check_in c WHERE c.agreement_id = due.agreement_id AND c.day = due.day)
+         ON CONFLICT ON CONSTRAINT pk_wellbeing_miss DO NOTHING
+         RETURNING resident_id, day, agreement_id
+       )
+       SELECT f.agreement_id AS "agreementId", f.resident_id AS "residentId", r.grid_id AS "gridId", g.path::text AS "gridPath",
+              a.responsible_member_id AS "responsibleMemberId", to_char(f.day, 'YYYY-MM-DD') AS day, a.deadline_minute AS "deadlineMinute"
+         FROM fresh f JOIN wellbeing_agreement a ON a.id = f.agreement_id JOIN resident r ON r.id = f.resident_id JOIN grid_replica g ON g.id = r.grid_id
+        ORDER BY f.day, f.resident_id`,
+      [now],
+    );
+    if (missed.length === 0) return 0;
+    await this.outbox.add(
+      manager,
+      ...missed.map(({ deadlineMinute, ...m }) => {
+        const data: WellbeingCheckMissedData = { ...m, deadline: deadlineAt(m.day, deadlineMinute).toISOString() };
+        return { type: ReactionEvents.wellbeingCheckMissed, aggregateType: 'Resident', aggregateId: m.residentId, data };
+      }),
+    );
+    return missed.length;
+  }
+
+  /** Today's checks for a batch of grids, earliest deadline first, in one statement. */
+  async loadDueToday(principal: Principal, gridIds: readonly string[]): Promise<WellbeingCheckDueType[][]> {
+    const now = this.clock.now();
+    const day = localDay(now);
+    const params: unknown[] = [gridIds, day];
+    const rows = await this.dataSource.query<(AgreementRow & { gridId: string; checkedInAt: Date | null; missed: boolean })[]>(
+      `SELECT ${AGREEMENT_COLUMNS}, r.grid_id AS "gridId", c.at AS "checkedInAt", (m.day IS NOT NULL) AS missed
+         FROM wellbeing_agreement a
+         JOIN resident r ON r.id = a.resident_id AND r.status = 'ACTIVE'
+         JOIN grid_replica g ON g.id = r.grid_id
+         LEFT JOIN wellbeing_check_in c ON c.agreement_id = a.id AND c.day = $2::date
+         LEFT JOIN wellbeing_miss m ON m.resident_id = a.resident_id AND m.day = $2::date
+        WHERE r.grid_id = ANY($1::uuid[]) AND a.active AND extract(isodow FROM $2::date)::smallint = ANY(a.days)
+          AND ${registryCondition(principal, 'g', params)}
+        ORDER BY r.grid_id, a.deadline_minute, a.id`,
+      params,
+    );
+    const due = rows.map((r) => {
+      const at = deadlineAt(day, r.deadlineMinute);
+      const state = r.checkedInAt
+        ? CheckStateEnum.CHECKED_IN
+        : r.missed
+          ? CheckStateEnum.MISSED
+          : now >= at
+            ? CheckStateEnum.OVERDUE
+            : CheckStateEnum.PENDING;
+      return {
+        gridId: r.gridId,
+        residentId: r.residentId,
+        agreement: toAgreementType(r),
+        deadlineAt: at,
+        state,
+        checkedInAt: r.checkedInAt,
+      };
+    });
+    return groupByKeys(gridIds, due, (d) => d.gridId);
+  }
+
+  async agreementsOf(residentIds: readonly string[]): Promise<WellbeingAgreementType[][]> {
+    const rows = await this.dataSource.query<AgreementRow[]>(
+      `SELECT ${AGREEMENT_COLUMNS} FROM wellbeing_agreement a WHERE a.resident_id = ANY($1::uuid[]) ORDER BY a.created_at`,
+      [residentIds],
+    );
+    return groupByKeys(residentIds, rows.map(toAgreementType), (a) => a.residentId);
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { GridReplicaModule } from '@civgrid/service-kit';
+import { ResidentModule } from '../resident/resident.module';
+import { LedgerResolver } from './ledger.resolver';
+import { LedgerService } from './ledger.service';
+
+@Module({ imports: [ResidentModule, GridReplicaModule], providers: [LedgerService, LedgerResolver] })
+export class LedgerModule {}

@@ -1,0 +1,88 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Connection, PageArgs, RequestContext } from '@civgrid/service-kit';
+import { GridRef } from '../dwelling/dto/grid-ref.type';
+import { HouseholdConnection, HouseholdType } from '../household/dto/household.type';
+import { REGISTRY_USERS } from '../registry/access';
+import { VisitService } from './visit.service';
+import { AreaCoverageArgs, RecordNeedInput, RecordVisitInput } from './dto/visit.inputs';
+import { AreaVisitCoverageType, HouseholdVisitType, NeedType, VisitCoverageType } from './dto/visit.type';
+
+@Resolver()
+export class VisitResolver {
+  constructor(private readonly service: VisitService) {}
+
+  @Mutation(() => HouseholdVisitType, { description: 'Records a door-to-door visit, with any needs raised.' })
+  @Roles(...REGISTRY_USERS)
+  recordVisit(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordVisitInput): Promise<HouseholdVisitType> {
+    return this.service.record(principal, input);
+  }
+
+  @Mutation(() => NeedType)
+  @Roles(...REGISTRY_USERS)
+  recordNeed(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordNeedInput): Promise<NeedType> {
+    return this.service.recordNeed(principal, input);
+  }
+
+  @Mutation(() => NeedType, { description: 'Marks a need as met by the caller, now.' })
+  @Roles(...REGISTRY_USERS)
+  meetNeed(@CurrentPrincipal() principal: Principal, @Args('needId', { type: () => ID }) needId: string): Promise<NeedType> {
+    return this.service.meetNeed(principal, needId);
+  }
+
+  @Query(() => AreaVisitCoverageType, { description: "This quarter's visit coverage of the grids in reach under an area." })
+  @Roles(...REGISTRY_USERS)
+  areaVisitCoverage(@CurrentPrincipal() principal: Principal, @Args() args: AreaCoverageArgs): Promise<AreaVisitCoverageType> {
+    return this.service.areaCoverage(principal, args.areaPath);
+  }
+}
+
+@Resolver(() => HouseholdType)
+export class HouseholdVisitsResolver {
+  constructor(private readonly service: VisitService) {}
+
+  @ResolveField(() => [HouseholdVisitType], { description: 'Visits, newest first.' })
+  visits(@Parent() household: HouseholdType, @Context() ctx: RequestContext): Promise<HouseholdVisitType[]> {
+    return ctx.loaders.get<string, HouseholdVisitType[]>('visit.byHousehold', (ids) => this.service.visitsOf(ids)).load(household.id);
+  }
+
+  @ResolveField(() => [NeedType], { description: 'Needs recorded, oldest first.' })
+  needs(@Parent() household: HouseholdType, @Context() ctx: RequestContext): Promise<NeedType[]> {
+    return ctx.loaders.get<string, NeedType[]>('need.byHousehold', (ids) => this.service.needsOf(ids)).load(household.id);
+  }
+}
+
+@Resolver(() => VisitCoverageType)
+export class VisitCoverageResolver {
+  constructor(private readonly service: VisitService) {}
+
+  @ResolveField(() => HouseholdConnection, { description: 'Households not yet visited this quarter, in the order they were registered.' })
+  notVisited(
+    @Parent() coverage: VisitCoverageType,
+    @Args() page: PageArgs,
+    @Context() ctx: RequestContext,
+  ): Promise<Connection<HouseholdType>> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<VisitCoverageType, Connection<HouseholdType>>(`visit.notVisited:${page.first}:${page.after ?? ''}`, (batch) =>
+        this.service.loadNotVisited(principal, batch, page),
+      )
+      .load(coverage);
+  }
+}
+
+@Resolver(() => GridRef)
+export class GridVisitsResolver {
+  constructor(private readonly service: VisitService) {}
+
+  @ResolveField(() => VisitCoverageType, {
+    nullable: true,
+    description: "This quarter's door-to-door coverage; null for a grid out of reach.",
+  })
+  visitCoverage(@Parent() grid: GridRef, @Context() ctx: RequestContext): Promise<VisitCoverageType | null> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<string, VisitCoverageType | null>('visit.coverage', (ids) => this.service.loadCoverage(principal, ids))
+      .load(grid.id);
+  }
+}
