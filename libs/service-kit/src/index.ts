@@ -18,3 +18,4 @@ export * from './grid-replica/grid-replica.schema';
 export * from './grid-replica/grid-replica.service';
 export * from './grid-replica/grid-replica.module';
 export * from './test-harness';
+export * from './sql';

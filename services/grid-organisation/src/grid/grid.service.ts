@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, decodeCursor, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { AreaEntity } from '../area/area.entity';
 import { GeoJsonPolygon, polygonProblem } from '../geometry/polygon';
 import { endAssignmentsOfGrids } from '../member/assignment-sql';
@@ -38,11 +38,6 @@ export const gridColumns = (t: string): string =>
 const COLUMNS = gridColumns('grid');
 
 /** UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount]; this gives the rows. */
-export async function updateReturning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const result = await manager.query<[T[], number]>(sql, params);
-  return result[0];
-}
-
 /** Validated coverage items of an input, refusing one listed twice. */
 export function coverageOf(input: readonly CoverageItemInput[] | undefined): CoverageItem[] {
   const items = (input ?? []).map((i) => coverageItem(i.kind, i.name));
@@ -196,7 +191,7 @@ export class GridService {
         [grid.id],
       );
       if ((children?.n ?? 0) > 0) throw GridErrors.hasActiveChildren(grid.code, children.n);
-      const [retired] = await updateReturning<GridEntity>(
+      const [retired] = await returning<GridEntity>(
         manager,
         `UPDATE grid SET status = 'RETIRED', effective_to = current_date, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [grid.id],

@@ -4,12 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, groupByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, decodeCursor, groupByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { GeoJsonPolygon } from '../geometry/polygon';
 import { CoverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
 import { GridErrors } from '../grid/grid.errors';
-import { boundaryOf, GRID_MANAGERS, gridColumns, gridEventData, insertCoverage, lockGrid, updateReturning } from '../grid/grid.service';
+import { boundaryOf, GRID_MANAGERS, gridColumns, gridEventData, insertCoverage, lockGrid } from '../grid/grid.service';
 import { assignmentEvent, AssignmentRow, endAssignmentsOfGrids } from '../member/assignment-sql';
 import { MemberErrors } from '../member/member.errors';
 import { planMerge, planMove, planSplit, PlanGrid, ReshapePlan } from './reshape-plan';
@@ -132,7 +132,7 @@ export class ReshapeService {
 
     // The old grids: retired, their assignments ended.
     const retired = plan.retire.length
-      ? await updateReturning<GridEntity>(
+      ? await returning<GridEntity>(
           manager,
           `UPDATE grid SET status = 'RETIRED', effective_to = current_date, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
           [plan.retire],
@@ -175,7 +175,7 @@ export class ReshapeService {
       created.push(entity);
       // Grids below move with their coverage: new parent, new path.
       if (grid.childGridIds.length > 0) {
-        const moved = await updateReturning<GridEntity>(
+        const moved = await returning<GridEntity>(
           manager,
           `UPDATE grid SET parent_grid_id = $2, path = $3::ltree || code::text, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
           [grid.childGridIds, entity.id, entity.path],

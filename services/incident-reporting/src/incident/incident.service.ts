@@ -18,12 +18,21 @@ import {
   WellbeingCheckMissedData,
 } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, CONFIG, Connection, decodeCursor, groupByKeys, GridReplicaService, orderByKeys, toConnection } from '@civgrid/service-kit';
+import {
+  Clock,
+  CONFIG,
+  Connection,
+  decodeCursor,
+  GridReplicaService,
+  groupByKeys,
+  orderByKeys,
+  returning,
+  toConnection,
+} from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
 import { PhotoService } from '../photo/photo.service';
 import { buildTaxonomy, deadlinesFrom, EscalationLevelCode, nextLevel, Taxonomy } from '../taxonomy/taxonomy';
 import { IncidentErrors } from './incident.errors';
-import { returning } from './sql';
 import { checkTransition, isOpen, WorkflowAction } from './incident.workflow';
 import {
   AssignIncidentInput,
