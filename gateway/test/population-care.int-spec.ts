@@ -126,6 +126,41 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
     ]);
   });
 
+  it('keeps the contacts of an agreement encrypted, masked unless asked for with a purpose, and audits that read', async () => {
+    const { village, basic } = await make.place();
+    const household = await make.household(basic.id);
+    const resident = await make.resident(household.id, { nationalId: nationalId('19380808') });
+    const member = await make.member(village, basic);
+    const contact = { name: '王小红', relation: '女儿', phone: '13912345678' };
+    const { agreeWellbeingCheck: agreement } = await make.ok<{ agreeWellbeingCheck: { id: string } }>(
+      AGREE,
+      { input: { residentId: resident.id, signal: 'PHONE_CALL', deadline: '08:00', contacts: [contact] } },
+      member,
+    );
+    const read = (purpose?: string) =>
+      make.ok<{ resident: { wellbeingAgreements: { id: string; contacts: { name: string; relation: string; phone: string }[] }[] } }>(
+        `query($id: ID!, $purpose: String) { resident(id: $id) { wellbeingAgreements { id contacts(purpose: $purpose) { name relation phone } } } }`,
+        { id: resident.id, purpose },
+        member,
+      );
+    expect((await read()).resident.wellbeingAgreements[0].contacts).toEqual([{ name: '王*', relation: '女儿', phone: '139****5678' }]);
+    expect((await read('calling the family after a missed check')).resident.wellbeingAgreements[0].contacts).toEqual([contact]);
+    const audit = await query(db(), `SELECT subject_type, fields FROM pii_audit WHERE subject_id = $1`, [agreement.id]);
+    expect(audit).toEqual([{ subject_type: 'WellbeingAgreement', fields: ['contacts'] }]);
+    const [stored] = await query<{ plain: boolean }>(
+      db(),
+      `SELECT position(convert_to('13912345678', 'UTF8') in contacts_cipher) > 0 OR position(convert_to('王小红', 'UTF8') in contacts_cipher) > 0 AS plain FROM wellbeing_agreement WHERE id = $1`,
+      [agreement.id],
+    );
+    expect(stored).toEqual({ plain: false });
+    const bad = await make.call(
+      AGREE,
+      { input: { residentId: resident.id, signal: 'PHONE_CALL', deadline: '08:00', contacts: [{ ...contact, phone: '123' }] } },
+      member,
+    );
+    expect(codeOf(bad).code).toBe('BAD_USER_INPUT');
+  });
+
   it('counts households visited this quarter per grid and area, and lists those not yet visited', async () => {
     const { village, total, basic } = await make.place();
     const households = [];

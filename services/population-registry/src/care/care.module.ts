@@ -2,10 +2,13 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CONFIG, Jobs } from '@civgrid/service-kit';
 import { PopulationRegistryConfig } from '../config/config';
 import { ResidentModule } from '../resident/resident.module';
-import { CareResolver, CheckDueResolver, GridCareResolver, ResidentCareResolver } from './care.resolver';
+import { AgreementContactsResolver, CareResolver, CheckDueResolver, GridCareResolver, ResidentCareResolver } from './care.resolver';
 import { CareService, WELLBEING_JOB } from './care.service';
 
-@Module({ imports: [ResidentModule], providers: [CareService, CareResolver, CheckDueResolver, ResidentCareResolver, GridCareResolver] })
+@Module({
+  imports: [ResidentModule],
+  providers: [CareService, CareResolver, CheckDueResolver, ResidentCareResolver, GridCareResolver, AgreementContactsResolver],
+})
 export class CareModule implements OnModuleInit {
   constructor(
     private readonly jobs: Jobs,

@@ -8,7 +8,8 @@ import { ResidentService } from '../resident/resident.service';
 import { ResidentType } from '../resident/dto/resident.type';
 import { CareService } from './care.service';
 import { AgreeWellbeingCheckInput, RecordCheckInInput } from './dto/care.inputs';
-import { WellbeingAgreementType, WellbeingCheckDueType, WellbeingCheckInType } from './dto/care.type';
+import { WellbeingAgreementType, WellbeingCheckDueType, WellbeingCheckInType, WellbeingContactType } from './dto/care.type';
+import { PurposeArgs } from '../resident/dto/resident.inputs';
 
 @Resolver()
 export class CareResolver {
@@ -71,5 +72,26 @@ export class GridCareResolver {
     return ctx.loaders
       .get<string, WellbeingCheckDueType[]>('care.dueToday', (ids) => this.service.loadDueToday(principal, ids))
       .load(grid.id);
+  }
+}
+
+@Resolver(() => WellbeingAgreementType)
+export class AgreementContactsResolver {
+  constructor(private readonly service: CareService) {}
+
+  @ResolveField(() => [WellbeingContactType], {
+    description: 'Whom to call: names and phones masked unless your role needs them and you state a purpose; unmasked reads are audited.',
+  })
+  contacts(
+    @Parent() agreement: WellbeingAgreementType,
+    @Args() { purpose }: PurposeArgs,
+    @Context() ctx: RequestContext,
+  ): Promise<WellbeingContactType[]> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<WellbeingAgreementType, WellbeingContactType[]>(`care.contacts:${purpose ?? ''}`, (batch) =>
+        this.service.contacts(principal, batch, purpose),
+      )
+      .load(agreement);
   }
 }

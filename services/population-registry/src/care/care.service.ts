@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@civgrid/auth';
+import { hasRole, Principal } from '@civgrid/auth';
+import { maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { CheckInRecordedData, PopulationEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, groupByKeys } from '@civgrid/service-kit';
-import { assertCanWrite, registryCondition } from '../registry/access';
+import { assertCanWrite, PHONE_READERS, purposeOf, registryCondition } from '../registry/access';
 import { DISTRICT_TZ, localDay } from '../registry/grid-counts';
 import { ResidentErrors } from '../resident/resident.errors';
 import { CareErrors } from './care.errors';
 import { AgreeWellbeingCheckInput, RecordCheckInInput } from './dto/care.inputs';
-import { CheckSignalEnum, CheckStateEnum, WellbeingAgreementType, WellbeingCheckDueType, WellbeingCheckInType } from './dto/care.type';
+import {
+  CheckSignalEnum,
+  CheckStateEnum,
+  WellbeingAgreementType,
+  WellbeingCheckDueType,
+  WellbeingCheckInType,
+  WellbeingContactType,
+} from './dto/care.type';
 
 interface AgreementRow {
   id: string;
@@ -21,10 +29,12 @@ interface AgreementRow {
   graceMinutes: number;
   responsibleMemberId: string | null;
   active: boolean;
+  contactsCipher: Buffer | null;
 }
 
 const AGREEMENT_COLUMNS = `a.id, a.resident_id AS "residentId", a.signal, a.deadline_minute AS "deadlineMinute", a.days::int[] AS days,
-  a.grace_minutes AS "graceMinutes", a.responsible_member_id AS "responsibleMemberId", a.active`;
+  a.grace_minutes AS "graceMinutes", a.responsible_member_id AS "responsibleMemberId", a.active,
+  a.contacts_cipher AS "contactsCipher"`;
 
 const hhmm = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
@@ -37,6 +47,7 @@ const toAgreementType = (r: AgreementRow): WellbeingAgreementType => ({
   graceMinutes: r.graceMinutes,
   responsibleMemberId: r.responsibleMemberId,
   active: r.active,
+  contactsCipher: r.contactsCipher,
 });
 
 /** The instant of a local (Asia/Shanghai, UTC+8) time of day. */
@@ -50,7 +61,40 @@ export class CareService {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly cipher: PiiCipher,
   ) {}
+
+  /**
+   * An agreement's contacts: names and phones masked unless the role needs them and a purpose is
+   * stated; the unmasked reads of a batch are audited in one insert.
+   */
+  async contacts(
+    principal: Principal,
+    agreements: readonly WellbeingAgreementType[],
+    purpose: string | undefined,
+  ): Promise<WellbeingContactType[][]> {
+    const why = purposeOf(purpose);
+    const unmasked = why !== undefined && hasRole(principal, ...PHONE_READERS);
+    const lists = agreements.map((a) =>
+      a.contactsCipher ? (JSON.parse(this.cipher.decrypt(a.contactsCipher)) as WellbeingContactType[]) : [],
+    );
+    if (!unmasked)
+      return lists.map((list) => list.map((c) => ({ name: `${c.name.slice(0, 1)}*`, relation: c.relation, phone: maskPhone(c.phone) })));
+    await recordPiiReads(
+      this.dataSource.manager,
+      agreements
+        .filter((_, i) => lists[i].length > 0)
+        .map((a) => ({
+          actor: principal.userId,
+          actorRoles: principal.roles,
+          subjectType: 'WellbeingAgreement',
+          subjectId: a.id,
+          fields: ['contacts'],
+          purpose: why,
+        })),
+    );
+    return lists;
+  }
 
   private async writableResident(
     manager: EntityManager,
@@ -75,8 +119,8 @@ export class CareService {
       const resident = await this.writableResident(manager, principal, input.residentId, 'agree wellbeing checks');
       if (resident.status !== 'ACTIVE') throw ResidentErrors.notActive(resident.id);
       const rows = await manager.query<AgreementRow[]>(
-        `INSERT INTO wellbeing_agreement AS a (id, resident_id, signal, deadline_minute, days, grace_minutes, responsible_member_id, created_at)
-         VALUES ($1, $2, $3, $4, $5::smallint[], $6, $7, $8)
+        `INSERT INTO wellbeing_agreement AS a (id, resident_id, signal, deadline_minute, days, grace_minutes, responsible_member_id, created_at, contacts_cipher)
+         VALUES ($1, $2, $3, $4, $5::smallint[], $6, $7, $8, $9)
          ON CONFLICT (resident_id) WHERE active DO NOTHING RETURNING ${AGREEMENT_COLUMNS}`,
         [
           randomUUID(),
@@ -87,6 +131,9 @@ export class CareService {
           input.graceMinutes,
           input.responsibleMemberId ?? null,
           this.clock.now(),
+          input.contacts.length > 0
+            ? this.cipher.encrypt(JSON.stringify(input.contacts.map(({ name, relation, phone }) => ({ name, relation, phone }))))
+            : null,
         ],
       );
       if (!rows[0]) throw CareErrors.agreementExists();

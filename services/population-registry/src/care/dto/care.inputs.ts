@@ -1,6 +1,39 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsDate,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PHONE_PATTERN } from '@civgrid/pii';
 import { CheckSignalEnum } from './care.type';
+
+@InputType()
+export class WellbeingContactInput {
+  @Field()
+  @IsString()
+  @Length(1, 50)
+  name!: string;
+
+  @Field({ description: 'Daughter, neighbour, …' })
+  @IsString()
+  @Length(1, 20)
+  relation!: string;
+
+  @Field()
+  @Matches(PHONE_PATTERN, { message: 'phone must be a mainland mobile number or a landline with area code' })
+  phone!: string;
+}
 
 @InputType()
 export class AgreeWellbeingCheckInput {
@@ -35,6 +68,15 @@ export class AgreeWellbeingCheckInput {
   @IsOptional()
   @IsUUID()
   responsibleMemberId?: string;
+
+  @Field(() => [WellbeingContactInput], {
+    defaultValue: [],
+    description: 'Whom to call when a check is missed (at most 5); stored encrypted.',
+  })
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => WellbeingContactInput)
+  contacts: WellbeingContactInput[] = [];
 }
 
 @InputType()

@@ -43,6 +43,21 @@ export class WellbeingAgreementType {
 
   @Field()
   active!: boolean;
+
+  /** Encrypted contacts; read through the `contacts` field. */
+  contactsCipher!: Buffer | null;
+}
+
+@ObjectType('WellbeingContact')
+export class WellbeingContactType {
+  @Field()
+  name!: string;
+
+  @Field()
+  relation!: string;
+
+  @Field()
+  phone!: string;
 }
 
 @ObjectType('WellbeingCheckIn')
