@@ -5,18 +5,14 @@ import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '
 import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, decodeCursor, GridReplicaService, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { onlyOwnGrids, REGISTRY_USERS } from '../registry/access';
 import { DwellingEntity } from './dwelling.entity';
 import { DwellingErrors } from './dwelling.errors';
 import { DwellingsArgs, RegisterDwellingInput } from './dto/dwelling.inputs';
 import { DwellingKindEnum, DwellingOccupancyEnum, DwellingType } from './dto/dwelling.type';
 
-const OFFICERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
-
-/** Who registers dwellings, and who may read them (addresses are personal data). */
-export const DWELLING_REGISTRARS = [Role.GRID_MEMBER, ...OFFICERS];
-
-/** A grid member who is no officer works only in the grids they look after. */
-const onlyOwnGrids = (p: Principal): boolean => hasRole(p, Role.GRID_MEMBER) && !hasRole(p, ...OFFICERS);
+/** Who registers dwellings, and who may read them (addresses are personal data): the registry's users. */
+export const DWELLING_REGISTRARS = REGISTRY_USERS;
 
 export const canReadGridDwellings = (principal: Principal, grid: { id: string; path: string | null }): boolean =>
   hasRole(principal, ...DWELLING_REGISTRARS) &&
