@@ -289,11 +289,15 @@ describe('residents through the gateway', () => {
       x.value['type'] === PopulationCountEvents.gridHouseholdCountChanged
         ? (x.value['data'] as { gridId: string; households: number })
         : undefined;
-    // Keyed by grid, the two grids' events may sit on different partitions: wait for both.
+    // Keyed by grid (and the move by household), the events may sit on different partitions: wait for all.
+    const moved = (x: { key: string | null; value: Record<string, unknown> }) =>
+      x.value['type'] === PopulationEvents.householdMoved && x.key === household.id;
     const messages = await readTopic(
       population().topic('population'),
       (m) =>
-        m.some((x) => countOf(x)?.gridId === total.id) && m.some((x) => countOf(x)?.gridId === basic.id && countOf(x)?.households === 0),
+        m.some((x) => countOf(x)?.gridId === total.id) &&
+        m.some((x) => countOf(x)?.gridId === basic.id && countOf(x)?.households === 0) &&
+        m.some(moved),
     );
     const counts = messages.filter(
       (m) =>
@@ -307,7 +311,7 @@ describe('residents through the gateway', () => {
       [1, 2],
       [0, 0],
     ]);
-    expect(messages.some((m) => m.value['type'] === PopulationEvents.householdMoved && m.key === household.id)).toBe(true);
+    expect(messages.some(moved)).toBe(true);
   });
 
   it('re-homes dwellings, households and residents when grid organisation moves a building to another grid', async () => {
