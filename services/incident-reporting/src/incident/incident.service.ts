@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
+import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, isLimitedToOwnGrids, Principal, Role } from '@civgrid/auth';
 import {
   DisputeClosedData,
   IncidentAssignedData,
@@ -139,32 +139,15 @@ export const toIncidentType = (e: IncidentRow): IncidentType => ({
 
 const cursorOf = (r: IncidentRow): string[] => [r.sortKey, r.id];
 
-/** A grid member who is nothing else works only in the grids they look after. */
-const onlyOwnGrids = (p: Principal): boolean =>
-  hasRole(p, Role.GRID_MEMBER) &&
-  !hasRole(
-    p,
-    Role.ADMIN,
-    Role.DISTRICT_OFFICER,
-    Role.TOWN_OFFICER,
-    Role.COMMUNITY_OFFICER,
-    Role.ANALYST,
-    Role.MEDIATOR,
-    Role.DEPARTMENT_OFFICER,
-  );
+// The one rule for rows tied to a grid (libs/auth): under the reader's areas, a grid member's own grids.
+const onlyOwnGrids = isLimitedToOwnGrids;
 
 /** Incidents under the principal's areas; a grid member's only in their grids. */
-export function readCondition(principal: Principal, params: unknown[]): string {
-  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
-  params.push(principal.areas);
-  const inAreas = `grid_path <@ $${params.length}::ltree[]`;
-  if (!onlyOwnGrids(principal)) return inAreas;
-  params.push(principal.grids);
-  return `(${inAreas} AND grid_id = ANY($${params.length}::uuid[]))`;
-}
+export const readCondition = (principal: Principal, params: unknown[]): string =>
+  gridRowCondition(principal, 'grid_path', 'grid_id', params);
 
 export const canReadIncident = (principal: Principal, incident: Pick<IncidentType, 'gridId' | 'gridPath'>): boolean =>
-  isInScope(principal, incident.gridPath) && (!onlyOwnGrids(principal) || principal.grids.includes(incident.gridId));
+  canSeeGridRow(principal, incident);
 
 /** Appends the keyset condition for "after this cursor, newest first". */
 function afterCursor(cursor: string | undefined, params: unknown[]): string | undefined {
