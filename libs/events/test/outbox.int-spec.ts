@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, kafkaBrokers, readTopic, TestDatabase, topicPrefix } from '@civgrid/testing';
+import { createTestDatabase, eventually, kafkaBrokers, readTopic, TestDatabase, topicPrefix } from '@civgrid/testing';
 import {
   deadLetterTopic,
   ensureTopics,
@@ -169,5 +169,65 @@ describe('outbox and relay', () => {
     const none = await ds.query(`SELECT count(*)::int AS n FROM applied WHERE n = 666`);
     expect(none[0].n).toBe(0);
     await producer.disconnect();
+  });
+
+  it('hands every partition to the instance that stays when another stops while still joining', async () => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    // Each instance records the events it applied under its own sign.
+    const instance = (sign: 1 | -1) =>
+      new EventConsumer({
+        kafka,
+        dataSource: ds,
+        logger,
+        name: 'handover-consumer',
+        groupId: `handover-${prefix}`,
+        topics: [topic],
+        catalogue,
+        producer,
+        deadLetterTopic: deadLetterTopic({ prefix }, 'test-consumer'),
+        handlers: {
+          [TYPE]: async (event, m) => {
+            const { n } = event.data as { n: number };
+            await m.query('INSERT INTO applied (event_id, n) VALUES ($1, $2)', [event.id, sign * n]);
+          },
+        },
+      });
+    const staying = instance(1);
+    await staying.start();
+    // A second instance is stopped mid-start, as a rolling deploy or a crash loop does. Had it joined
+    // without leaving, its partitions would stay with it for a whole session timeout (30 s).
+    const leaving = instance(-1);
+    const joining = leaving.start().catch(() => undefined);
+    await leaving.stop();
+    await joining;
+    const ns = Array.from({ length: 30 }, (_, i) => 5000 + i);
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: ns.map((n) => ({
+        key: `handover-${n}`,
+        value: JSON.stringify({
+          specversion: '1.0',
+          id: `handover-${prefix}-${n}`,
+          source: '/t',
+          type: TYPE,
+          subject: `handover-${n}`,
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json',
+          data: { n },
+        }),
+      })),
+    });
+    try {
+      await eventually(async () => {
+        const [row] = await ds.query(`SELECT count(*)::int AS n FROM applied WHERE n >= 5000`);
+        return row.n === ns.length ? true : undefined;
+      }, 15_000);
+      expect(await ds.query(`SELECT count(*)::int AS n FROM applied WHERE n <= -5000`)).toEqual([{ n: 0 }]);
+    } finally {
+      await staying.stop();
+      await producer.disconnect();
+    }
   });
 });

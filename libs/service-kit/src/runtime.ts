@@ -25,6 +25,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   private producerConnected = false;
   private stopped = false;
   private kafkaReady: Promise<void> = Promise.resolve();
+  private interruptRetry: () => void = () => undefined;
 
   constructor(
     @Inject(SERVICE) private readonly def: ServiceDefinition,
@@ -78,7 +79,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     if (this.options.schemaOnly) return;
     this.stopped = true;
+    this.interruptRetry();
     await this.relay.stop();
+    // startKafka makes no consumer once `stopped` is set, and one it made is already held here,
+    // so this leaves the group even when shutdown comes while the consumer is still joining.
     await this.consumer?.stop().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -101,7 +105,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
         await ensureTopics(admin, [...new Set([this.topic, dlq, ...consumed])], settings);
         await admin.disconnect();
         await this.connectProducer();
-        if (consumed.length > 0 && !this.consumer) {
+        if (consumed.length > 0 && !this.consumer && !this.stopped) {
           const consumer = new EventConsumer({
             kafka: this.kafka,
             dataSource: this.dataSource,
@@ -114,18 +118,27 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
             producer: this.producer,
             deadLetterTopic: dlq,
           });
-          await consumer.start();
           this.consumer = consumer;
+          await consumer.start();
         }
         return;
       } catch (error) {
         await admin.disconnect().catch(() => undefined);
+        // A consumer that failed to join is dropped, so the next attempt makes a fresh one.
+        await this.consumer?.stop().catch(() => undefined);
+        this.consumer = undefined;
         const delay = Math.min(10_000, 500 * attempt);
         this.logger.warn(
           { err: error, attempt, retryInMs: delay },
           'Kafka is not reachable yet; the service serves and keeps events in its outbox',
         );
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.interruptRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   }
