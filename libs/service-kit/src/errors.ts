@@ -22,11 +22,24 @@ interface PgError {
   code?: string;
   constraint?: string;
   detail?: string;
+  message?: string;
 }
 
-/** PostgreSQL's answers to bad input become the user's error, not ours. */
-function fromPostgres(error: PgError): DomainError | undefined {
+/**
+ * PostgreSQL's answers to bad input become the user's error, not ours. One mapping for every entry
+ * point: GraphQL here, and the plain HTTP endpoints (photos, Open311, ledgers) through it too.
+ */
+export function fromPostgres(error: PgError): DomainError | undefined {
   switch (error.code) {
+    // A label or path that ltree refuses ("ltree syntax error", a label over 1,000 characters):
+    // only ltree's own refusals, so a syntax error in our own SQL still surfaces as ours.
+    case '42601':
+    case '42622':
+      return /ltree|lquery|label/i.test(error.message ?? '')
+        ? new DomainError('BAD_USER_INPUT', 'MALFORMED_PATH', 'An area path is not well formed.')
+        : undefined;
+    case '22003':
+      return new DomainError('BAD_USER_INPUT', 'VALUE_OUT_OF_RANGE', 'A number is out of the allowed range.');
     case '23505':
       return new DomainError('CONFLICT', 'ALREADY_EXISTS', 'A record with the same unique value already exists.', {
         constraint: error.constraint,

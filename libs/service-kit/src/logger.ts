@@ -17,18 +17,26 @@ export const REDACTED_PATHS = [
   'phone',
   'variables',
   '*.variables',
-  // TypeORM's QueryFailedError carries the statement's parameters: names, addresses.
+  '*.addressText',
+  '*.contacts',
+  // TypeORM's QueryFailedError carries the statement's parameters (names, addresses), and
+  // PostgreSQL's detail quotes the offending values ("Key (name)=(王秀英) already exists").
   'err.parameters',
+  'err.detail',
+  'err.driverError.parameters',
+  'err.driverError.detail',
+  'err.driverError.where',
 ];
 
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
+  const options = {
     name: service,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own messages through the same pino logger. */
