@@ -73,15 +73,29 @@ const databaseUrl = (adminUrl, db) => {
 
 async function test() {
   const started = Date.now();
-  bootstrap();
-  log('static checks: formatting, typecheck and lint; build (the gateway tests run each service from its build)');
-  run(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']);
-  run(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', 'scripts', 'eslint.config.mjs']);
-  pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'typecheck']);
-  pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'lint']);
-  pnpm(['-r', '--reporter=silent', 'build']);
-  const { ensureInfra } = await devinfra();
-  const infra = await ensureInfra({ root, persistent: false });
+  let infra;
+  try {
+    bootstrap();
+    log('static checks: formatting, typecheck and lint; build (the gateway tests run each service from its build)');
+    run(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']);
+    run(process.execPath, [
+      join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+      '--max-warnings',
+      '0',
+      'scripts',
+      'eslint.config.mjs',
+    ]);
+    pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'typecheck']);
+    pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'lint']);
+    pnpm(['-r', '--reporter=silent', 'build']);
+    const { ensureInfra } = await devinfra();
+    infra = await ensureInfra({ root, persistent: false });
+  } catch (error) {
+    // A run that never reached the tests still ends with the totals line, counting itself failed.
+    log(error instanceof Error ? error.message : String(error));
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  }
   const stop = async () => infra.stop().catch(() => undefined);
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
@@ -165,26 +179,48 @@ async function demoTokens(keys, demo) {
   return out;
 }
 
+const STOP_GRACE_MS = 10_000;
+
 async function start() {
   bootstrap();
   log('building');
   pnpm(['-r', '--reporter=silent', 'build']);
   const { ensureInfra, ensureDatabase } = await devinfra();
   const infra = await ensureInfra({ root, persistent: true });
-  const keys = await devKeys();
   const children = [];
+  const running = () => children.filter((c) => c.exitCode === null && c.signalCode === null);
+  // Whatever way this process ends, nothing it started outlives it.
+  process.on('exit', () => running().forEach((c) => c.kill('SIGKILL')));
   let stopping = false;
   const stopAll = async (code) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: do not wait for the graceful stop.
+      running().forEach((c) => c.kill('SIGKILL'));
+      return;
+    }
     stopping = true;
     log('stopping');
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    const live = running();
+    for (const c of live) c.kill('SIGTERM');
+    const killer = setTimeout(() => running().forEach((c) => c.kill('SIGKILL')), STOP_GRACE_MS);
+    await Promise.all(live.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', r)))));
+    clearTimeout(killer);
     await infra.stop().catch(() => undefined);
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  try {
+    await startEverything(infra, ensureDatabase, children, stopAll, () => stopping);
+  } catch (error) {
+    // A migration, a readiness wait or the seed failed: stop what did start, then say why.
+    log(error instanceof Error ? error.message : String(error));
+    await stopAll(1);
+  }
+}
+
+async function startEverything(infra, ensureDatabase, children, stopAll, isStopping) {
+  const keys = await devKeys();
 
   const common = {
     ...process.env,
@@ -206,7 +242,7 @@ async function start() {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    child.on('exit', (code) => !stopping && (log(`${s.name} exited (${code}); stopping everything`), void stopAll(1)));
+    child.on('exit', (code) => !isStopping() && (log(`${s.name} exited (${code}); stopping everything`), void stopAll(1)));
     children.push(child);
   }
   await Promise.all(present.map((s) => waitFor(`http://127.0.0.1:${s.port}/health/ready`)));
@@ -232,7 +268,7 @@ async function start() {
     env: gatewayEnv,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  gw.on('exit', (code) => !stopping && (log(`gateway exited (${code}); stopping everything`), void stopAll(1)));
+  gw.on('exit', (code) => !isStopping() && (log(`gateway exited (${code}); stopping everything`), void stopAll(1)));
   children.push(gw);
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`);
 
@@ -257,9 +293,27 @@ async function start() {
 
 async function token() {
   bootstrap();
+  // A fresh clone has no builds yet: the token is signed by the auth library's build.
+  if (!['auth', 'pii'].every((l) => existsSync(join(root, 'libs', l, 'dist', 'index.js')))) {
+    pnpm(['--filter', '@civgrid/auth', '--filter', '@civgrid/pii', '--reporter=silent', 'build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
   const keys = await devKeys();
   if (process.argv.includes('--print-public-key')) {
     process.stdout.write(keys.publicKeyPem);
+    return;
+  }
+  if (process.argv.includes('--print-env')) {
+    // The development keys as .env lines, for running one service alone with the tokens this prints.
+    process.stdout.write(
+      [
+        `AUTH_PUBLIC_KEY="${keys.publicKeyPem.trim()}"`,
+        `PII_ENCRYPTION_KEY=${keys.PII_ENCRYPTION_KEY}`,
+        `PII_HASH_KEY=${keys.PII_HASH_KEY}`,
+        '',
+      ].join('\n'),
+    );
     return;
   }
   const [role = 'ADMIN', ...areas] = process.argv.slice(3);

@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import pino from 'pino';
 import { gatewayConfigSchema } from './config';
 import { createGateway } from './gateway';
 
 async function main(): Promise<void> {
+  // A `.env` in the working folder fills in what the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const parsed = gatewayConfigSchema.safeParse(process.env);
   if (!parsed.success) {
     process.stderr.write(

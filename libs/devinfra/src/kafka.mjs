@@ -92,10 +92,11 @@ export async function ensureKafkaJars({ cacheDir, deployDir = KAFKA_DEPLOY_DIR }
   const tmp = `${libs}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
   const logFile = path.join(cacheDir, 'maven.log');
   const t0 = Date.now();
+  const mvn = await mavenCommand(path.dirname(cacheDir), logFile);
   progress(`kafka: fetching Apache Kafka ${version} jars with Maven into ${libs}`);
   try {
     await run(
-      process.env.MVN ?? 'mvn',
+      mvn,
       ['-q', '-B', '-f', pomFile, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`],
       logFile,
       'Maven (fetching the Kafka jars)',
@@ -117,6 +118,52 @@ export async function ensureKafkaJars({ cacheDir, deployDir = KAFKA_DEPLOY_DIR }
   }
   progress(`kafka: jars ready in ${Date.now() - t0} ms`);
   return libs;
+}
+
+// Maven itself comes from Maven Central when the machine has none: a fresh machine needs only
+// Node.js and Java. The archive is checked against the SHA-512 that Central publishes beside it.
+const MAVEN_VERSION = '3.9.9';
+const MAVEN_URL = `https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/${MAVEN_VERSION}/apache-maven-${MAVEN_VERSION}-bin.tar.gz`;
+
+function onPath(cmd) {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, cmd)));
+}
+
+/**
+ * `$MVN`, else `mvn` on PATH, else Apache Maven downloaded once into `<cacheRoot>/maven-<version>`.
+ * @param {string} cacheRoot
+ * @param {string} logFile
+ * @returns {Promise<string>}
+ */
+export async function mavenCommand(cacheRoot, logFile) {
+  if (process.env.MVN) return process.env.MVN;
+  if (onPath('mvn')) return 'mvn';
+  const home = path.join(cacheRoot, `maven-${MAVEN_VERSION}`);
+  const bin = path.join(home, 'bin', 'mvn');
+  if (fs.existsSync(bin)) return bin;
+  progress(`kafka: no Maven on PATH; fetching Apache Maven ${MAVEN_VERSION} from Maven Central into ${home}`);
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const download = async (url) => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`fetching ${url}: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const archive = await download(MAVEN_URL);
+  const expected = (await download(`${MAVEN_URL}.sha512`)).toString('utf8').trim().split(/\s+/)[0];
+  const actual = crypto.createHash('sha512').update(archive).digest('hex');
+  if (actual !== expected) throw new Error(`Apache Maven ${MAVEN_VERSION} from ${MAVEN_URL} does not match its SHA-512`);
+  const tmp = `${home}.tmp-${process.pid}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    const file = path.join(tmp, 'maven.tar.gz');
+    fs.writeFileSync(file, archive);
+    await run('tar', ['-xzf', file, '--strip-components=1', '-C', tmp], logFile, 'unpacking Apache Maven');
+    fs.rmSync(file);
+    if (!fs.existsSync(bin)) fs.renameSync(tmp, home);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return bin;
 }
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what kafka-storage random-uuid prints). */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -91,8 +92,14 @@ const placeholderEnv: Record<string, string> = {
   PII_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
-/** `main.ts` of every service: start from process.env or print what is wrong and exit 1. */
+/** A `.env` in the working folder fills in what the environment does not set (never overrides it). */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** `main.ts` of every service: start from process.env (and `.env`) or print what is wrong and exit 1. */
 export async function runMain(def: ServiceDefinition): Promise<void> {
+  loadDotEnv();
   try {
     const started = await startService(def, process.env, { waitForKafka: false, host: process.env['HOST'] ?? '127.0.0.1' });
     process.stdout.write(`${def.name} listening on ${started.url}\n`);
@@ -147,6 +154,7 @@ function answerTestHarness(started: StartedService): void {
 
 /** `migrate` of every service: runs pending migrations and exits. */
 export async function runMigrations(def: ServiceDefinition, env: Record<string, string | undefined>): Promise<string[]> {
+  if (env === process.env) loadDotEnv();
   const config = loadConfig(def.name, def.configSchema, env);
   const { DataSource } = await import('typeorm');
   const ds = new DataSource({
