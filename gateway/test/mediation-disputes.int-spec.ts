@@ -21,6 +21,7 @@ beforeAll(async () => {
   producer = new Kafka({ clientId: 'mediation-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
 }, 120_000);
+afterEach(() => stack?.services['dispute-mediation'].setClock(null));
 afterAll(async () => {
   await producer?.disconnect();
   await stack?.stop();
@@ -272,26 +273,34 @@ describe('dispute mediation through the gateway', () => {
     );
     expect(parties.dispute.status).toBe('IN_MEDIATION');
 
+    const record = {
+      sessionId: session.id,
+      minutes: '双方同意由物业公司修复防水层',
+      attendance: [
+        { partyId: parties.dispute.parties[0].id, present: true },
+        { partyId: parties.dispute.parties[1].id, present: false },
+      ],
+    };
+    const RECORD = `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { ${SESSION} heldAt } }`;
+    // Tomorrow's session cannot be recorded as held today.
+    const beforeStart = await footprint(dispute.id);
+    const early = await call(RECORD, { input: record }, laoWang);
+    expect(reasonOf(early)).toEqual({ code: 'BAD_USER_INPUT', reason: 'SESSION_NOT_STARTED' });
+    expect(await footprint(dispute.id)).toEqual(beforeStart);
+    // Half an hour into the session, by the service's clock.
+    const during = new Date(new Date(at(24)).getTime() + 30 * 60_000);
+    await mediation().setClock(during);
     const held = await ok<{
-      recordMediationSession: { status: string; minutes: string; attendance: { partyId: string; present: boolean }[] };
-    }>(
-      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { ${SESSION} } }`,
-      {
-        input: {
-          sessionId: session.id,
-          minutes: '双方同意由物业公司修复防水层',
-          attendance: [
-            { partyId: parties.dispute.parties[0].id, present: true },
-            { partyId: parties.dispute.parties[1].id, present: false },
-          ],
-        },
-      },
-      laoWang,
-    );
-    expect(held.recordMediationSession).toMatchObject({ status: 'HELD', minutes: '双方同意由物业公司修复防水层' });
+      recordMediationSession: { status: string; minutes: string; heldAt: string; attendance: { partyId: string; present: boolean }[] };
+    }>(RECORD, { input: record }, laoWang);
+    expect(held.recordMediationSession).toMatchObject({
+      status: 'HELD',
+      minutes: '双方同意由物业公司修复防水层',
+      heldAt: during.toISOString(),
+    });
     expect(held.recordMediationSession.attendance).toHaveLength(2);
 
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(during);
     expect(
       await stepOk(
         'recordAgreement',

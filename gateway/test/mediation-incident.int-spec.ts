@@ -85,12 +85,15 @@ it('resolves an incident escalated as a dispute once mediation closes the disput
     },
     laoWang,
   );
+  // The session takes place: mediation's clock moves to half an hour after its start.
+  const during = new Date(start.getTime() + 30 * 60_000);
+  await stack.services['dispute-mediation'].setClock(during);
   await ok(
     `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
     { input: { sessionId: session.scheduleMediationSession.id, minutes: '住户同意三日内拆除太阳能' } },
     laoWang,
   );
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(during);
   await ok(
     `mutation($input: RecordAgreementInput!) { recordAgreement(input: $input) { id } }`,
     { input: { disputeId, terms: '住户三日内拆除，施工队负责复装', signedOn: today } },

@@ -15,6 +15,7 @@ beforeAll(async () => {
   svc = await startTestService(disputeMediation);
   make = factories(svc);
 });
+afterEach(() => svc?.clock.set(null));
 afterAll(async () => {
   await make?.close();
   await svc?.stop();
@@ -28,7 +29,10 @@ const run = async <D>(q: string, variables: Record<string, unknown>, token?: str
   gql<D>(svc.url, q, variables, token ?? (await make.adminToken()));
 const ok = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
   dataOf(await run<D>(q, variables, token));
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+/** A local day in China by the service's clock, `days` from now. */
+const localDay = (days = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(svc.clock.now().getTime() + days * 86_400_000));
+const today = () => localDay();
 
 /** A village committee with one mediator (and their room) over the grid's village; returns the mediator's token. */
 async function villageMediator(grid: Grid) {
@@ -53,7 +57,8 @@ async function inMediation(grid: Grid, parties: Record<string, unknown>[] = []) 
   const m = await villageMediator(grid);
   const dispute = await make.dispute(grid, { parties });
   dataOf(await step('acceptDispute', 'DisputeStepInput', { disputeId: dispute.id }, m.token));
-  const start = new Date(Date.now() + 86_400_000 + Math.floor(Math.random() * 1e6) * 60_000);
+  // Tomorrow, on the hour, in the mediator's own room.
+  const start = new Date(Math.floor(svc.clock.now().getTime() / 3600_000) * 3600_000 + 86_400_000);
   const session = await ok<{ scheduleMediationSession: { id: string } }>(
     `mutation($input: ScheduleSessionInput!) { scheduleMediationSession(input: $input) { id } }`,
     {
@@ -67,7 +72,15 @@ async function inMediation(grid: Grid, parties: Record<string, unknown>[] = []) 
     },
     m.token,
   );
-  return { m, dispute, sessionId: session.scheduleMediationSession.id };
+  return { m, dispute, sessionId: session.scheduleMediationSession.id, start };
+}
+
+const RECORD = `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id status heldAt } }`;
+
+/** The clock moves to half an hour into the session, and its minutes are recorded. */
+async function hold(sessionId: string, start: Date, token: string, minutes = '双方陈述意见'): Promise<void> {
+  svc.clock.set(new Date(start.getTime() + 30 * 60_000));
+  dataOf(await run(RECORD, { input: { sessionId, minutes } }, token));
 }
 
 describe('the mediation platform', () => {
@@ -176,11 +189,12 @@ describe('the mediation platform', () => {
 
   it('needs a held session before an agreement, refuses a future signing day, and keeps judicial confirmation in order', async () => {
     const grid = await make.grid();
-    const { m, dispute, sessionId } = await inMediation(grid, [{ role: 'APPLICANT', kind: 'PERSON', name: '外来务工人员' }]);
+    const { m, dispute, sessionId, start } = await inMediation(grid, [{ role: 'APPLICANT', kind: 'PERSON', name: '外来务工人员' }]);
     const agree = (signedOn: string) =>
       step('recordAgreement', 'RecordAgreementInput', { disputeId: dispute.id, terms: '一次性补偿 3000 元', signedOn }, m.token);
     expect(reasonOf(await agree(today()))).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_SESSION_HELD' });
 
+    svc.clock.set(start);
     const foreignParty = await run(
       `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
       {
@@ -189,11 +203,7 @@ describe('the mediation platform', () => {
       m.token,
     );
     expect(reasonOf(foreignParty)).toEqual({ code: 'BAD_USER_INPUT', reason: 'ATTENDANCE_UNKNOWN_PARTY' });
-    await ok(
-      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
-      { input: { sessionId, minutes: '双方陈述意见' } },
-      m.token,
-    );
+    await hold(sessionId, start, m.token);
     const again = await run(
       `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
       { input: { sessionId, minutes: '再次' } },
@@ -201,7 +211,7 @@ describe('the mediation platform', () => {
     );
     expect(reasonOf(again)).toEqual({ code: 'CONFLICT', reason: 'SESSION_NOT_SCHEDULED' });
 
-    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 2 * 86_400_000));
+    const tomorrow = localDay(2);
     expect(reasonOf(await agree(tomorrow))).toEqual({ code: 'BAD_USER_INPUT', reason: 'AGREEMENT_SIGNED_IN_FUTURE' });
     expect(reasonOf(await agree('2026-02-30'))).toMatchObject({ code: 'BAD_USER_INPUT' });
     dataOf(await agree(today()));
@@ -221,14 +231,42 @@ describe('the mediation platform', () => {
     dataOf(await visit(today()));
   });
 
+  it('refuses minutes of a session that has not started by the service clock, and records them from its start', async () => {
+    const grid = await make.grid();
+    const { m, dispute, sessionId, start } = await inMediation(grid);
+    const footprint = () =>
+      query(
+        svc.db.url,
+        `SELECT (SELECT row_to_json(s)::text FROM mediation_session s WHERE id = $1) AS session,
+           (SELECT count(*)::int FROM dispute_timeline WHERE dispute_id = $2) AS steps, (SELECT count(*)::int FROM outbox) AS events`,
+        [sessionId, dispute.id],
+      );
+    const before = await footprint();
+    svc.clock.set(new Date(start.getTime() - 60_000));
+    const early = await run(RECORD, { input: { sessionId, minutes: '提前编写的纪要' } }, m.token);
+    expect(reasonOf(early)).toEqual({ code: 'BAD_USER_INPUT', reason: 'SESSION_NOT_STARTED' });
+    expect(early.errors?.[0]?.extensions?.['details']).toEqual({ startsAt: start.toISOString() });
+    expect(await footprint()).toEqual(before);
+
+    svc.clock.set(start);
+    const held = dataOf(
+      await run<{ recordMediationSession: { status: string; heldAt: string } }>(
+        RECORD,
+        { input: { sessionId, minutes: '准时开始' } },
+        m.token,
+      ),
+    );
+    expect(held.recordMediationSession).toEqual({ id: sessionId, status: 'HELD', heldAt: start.toISOString() });
+    const [step] = await query(svc.db.url, `SELECT at FROM dispute_timeline WHERE dispute_id = $1 AND action = 'SESSION_HELD'`, [
+      dispute.id,
+    ]);
+    expect(step).toEqual({ at: start });
+  });
+
   it('refers a failed mediation to arbitration and closes it with that outcome', async () => {
     const grid = await make.grid();
-    const { m, dispute, sessionId } = await inMediation(grid);
-    await ok(
-      `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
-      { input: { sessionId, minutes: '分歧较大' } },
-      m.token,
-    );
+    const { m, dispute, sessionId, start } = await inMediation(grid);
+    await hold(sessionId, start, m.token, '分歧较大');
     dataOf(await step('recordMediationFailure', 'DisputeStepInput', { disputeId: dispute.id, note: '调解不成' }, m.token));
     dataOf(await step('referDispute', 'ReferDisputeInput', { disputeId: dispute.id, to: 'ARBITRATION' }, m.token));
     const closed = await ok<{ closeDispute: { status: string; outcome: string } }>(

@@ -304,8 +304,8 @@ export class DisputeStepsService {
       if (input.visitedOn > localDay(this.clock.now())) throw DisputeErrors.followUpInFuture();
       const id = randomUUID();
       await manager.query(
-        `INSERT INTO dispute_follow_up (id, dispute_id, visited_on, finding, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [id, d.id, input.visitedOn, input.finding, input.note ?? null, principal.userId],
+        `INSERT INTO dispute_follow_up (id, dispute_id, visited_on, finding, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, d.id, input.visitedOn, input.finding, input.note ?? null, principal.userId, this.clock.now()],
       );
       await this.timeline(manager, principal, d, 'FOLLOW_UP', d.status, d.level, input.note ?? null);
       const data: FollowUpRecordedData = { ...this.stepData(d), followUpId: id, finding: input.finding };

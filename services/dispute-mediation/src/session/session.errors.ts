@@ -24,6 +24,8 @@ export const SessionErrors = {
     badInput('DEPARTMENT_NOT_SEATED', 'Only departments seated in the centre take part in its sessions.', { departmentIds: ids }),
   notScheduled: (status: string) =>
     conflict('SESSION_NOT_SCHEDULED', `The session is ${status}: only a scheduled session can be held or cancelled.`),
+  notStarted: (startsAt: string) =>
+    badInput('SESSION_NOT_STARTED', `The session starts at ${startsAt}: record its minutes once it has begun.`, { startsAt }),
   unknownParty: (ids: string[]) =>
     badInput('ATTENDANCE_UNKNOWN_PARTY', 'Attendance names parties of this dispute only.', { partyIds: ids }),
 };

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { hasRole, Principal, Role } from '@civgrid/auth';
 import { MediationEvents, SessionData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { areaAtLevel } from '../dispute/dispute-workflow';
 import { DisputeStepsService } from '../dispute/dispute-steps.service';
 import { DisputeRow } from '../dispute/dispute.rows';
@@ -82,6 +82,7 @@ export class SessionService {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly steps: DisputeStepsService,
+    private readonly clock: Clock,
   ) {}
 
   async schedule(principal: Principal, input: ScheduleSessionInput): Promise<SessionType> {
@@ -98,8 +99,9 @@ export class SessionService {
         await this.checkRoomAndPeople(manager, dispute, input.roomId, mediatorIds, departmentIds);
         // The exclusion constraint, not this code, decides whether the room is free: two bookings racing both reach here.
         await manager.query(
-          `INSERT INTO mediation_session (id, dispute_id, room_id, during, scheduled_by) VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), $6)`,
-          [id, dispute.id, input.roomId, input.startsAt, input.endsAt, principal.userId],
+          `INSERT INTO mediation_session (id, dispute_id, room_id, during, scheduled_by, scheduled_at)
+           VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), $6, $7)`,
+          [id, dispute.id, input.roomId, input.startsAt, input.endsAt, principal.userId, this.clock.now()],
         );
         await manager.query(`INSERT INTO mediation_session_mediator (session_id, mediator_id) SELECT $1, m FROM unnest($2::uuid[]) AS m`, [
           id,
@@ -177,22 +179,25 @@ export class SessionService {
     manager: EntityManager,
     principal: Principal,
     sessionId: string,
-  ): Promise<{ status: string; dispute: DisputeRow }> {
-    const [row] = await manager.query<{ status: string; disputeId: string }[]>(
-      `SELECT status, dispute_id AS "disputeId" FROM mediation_session WHERE id = $1 FOR UPDATE`,
+  ): Promise<{ status: string; startsAt: Date; dispute: DisputeRow }> {
+    const [row] = await manager.query<{ status: string; startsAt: Date; disputeId: string }[]>(
+      `SELECT status, lower(during) AS "startsAt", dispute_id AS "disputeId" FROM mediation_session WHERE id = $1 FOR UPDATE`,
       [sessionId],
     );
     if (!row) throw SessionErrors.notFound(sessionId);
     const dispute = await this.steps.lockForActor(manager, principal, row.disputeId).catch((error: unknown) => {
       throw error instanceof Error && 'reason' in error && error.reason === 'DISPUTE_NOT_FOUND' ? SessionErrors.notFound(sessionId) : error;
     });
-    return { status: row.status, dispute };
+    return { status: row.status, startsAt: row.startsAt, dispute };
   }
 
   async record(principal: Principal, input: RecordSessionInput): Promise<SessionType> {
     await this.dataSource.transaction(async (manager) => {
-      const { status, dispute } = await this.lockSession(manager, principal, input.sessionId);
+      const { status, startsAt, dispute } = await this.lockSession(manager, principal, input.sessionId);
       if (status !== 'SCHEDULED') throw SessionErrors.notScheduled(status);
+      const now = this.clock.now();
+      // Minutes of a meeting that has not begun would be invented.
+      if (now.getTime() < new Date(startsAt).getTime()) throw SessionErrors.notStarted(new Date(startsAt).toISOString());
       const attendance = input.attendance ?? [];
       const partyIds = [...new Set(attendance.map((a) => uuidKey(a.partyId)))];
       if (partyIds.length > 0) {
@@ -203,16 +208,17 @@ export class SessionService {
         const unknown = partyIds.filter((p) => !known.some((k) => k.id === p));
         if (unknown.length > 0) throw SessionErrors.unknownParty(unknown);
       }
-      await manager.query(`UPDATE mediation_session SET status = 'HELD', minutes = $2, held_at = now() WHERE id = $1`, [
+      await manager.query(`UPDATE mediation_session SET status = 'HELD', minutes = $2, held_at = $3 WHERE id = $1`, [
         input.sessionId,
         input.minutes,
+        now,
       ]);
       await manager.query(
         `INSERT INTO mediation_attendance (session_id, party_id, present)
          SELECT $1, a.party_id, bool_or(a.present) FROM unnest($2::uuid[], $3::boolean[]) AS a (party_id, present) GROUP BY a.party_id`,
         [input.sessionId, attendance.map((a) => uuidKey(a.partyId)), attendance.map((a) => a.present)],
       );
-      await this.steps.timeline(manager, principal, dispute, 'SESSION_HELD', dispute.status, dispute.level, null);
+      await this.steps.timeline(manager, principal, dispute, 'SESSION_HELD', dispute.status, dispute.level, null, now);
       await this.publish(manager, MediationEvents.sessionHeld, input.sessionId);
     });
     return this.byIdUnchecked(input.sessionId);
