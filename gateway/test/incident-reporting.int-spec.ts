@@ -759,7 +759,10 @@ describe('Open311 GeoReport v2', () => {
     expect((await post({ ...good, service_code: 'CARE_ALERT' })).status).toBe(404);
     expect((await post({ ...good, jurisdiction_id: 'somewhere.else' })).status).toBe(404);
     expect((await fetch(open311('requests/DY-2000-000001.json'), { headers: { authorization: `Bearer ${w.officer}` } })).status).toBe(404);
-    expect((await fetch(open311('requests.xml'))).status).toBe(404);
+    // XML is optional in the spec and not served: refused in the format asked for (see the service's http-errors test).
+    const xml = await fetch(open311('requests.xml'));
+    expect(xml.status).toBe(400);
+    expect(await xml.text()).toMatch(/<errors><error><code>400<\/code><description>Only the JSON format/);
     expect((await fetch(open311('services/OTHER.xml'))).status).toBe(400);
     // A grid member with exactly one grid may leave the grid out.
     const implicit = await post({ ...good, 'attribute[grid_id]': '' });

@@ -2,6 +2,7 @@ import { catalogue } from '@civgrid/contracts';
 import { GridReplicaEntity, GridReplicaModule, ServiceDefinition } from '@civgrid/service-kit';
 import { configSchema, IncidentReportingConfig } from './config/config';
 import { migrations } from './database/migrations';
+import { HttpEdgeModule } from './http/http.module';
 import { IncidentEntity } from './incident/incident.entity';
 import { IncidentModule } from './incident/incident.module';
 import { Open311Module } from './open311/open311.module';
@@ -13,7 +14,7 @@ export const incidentReporting: ServiceDefinition<IncidentReportingConfig> = {
   domain: 'incident',
   configSchema,
   catalogue,
-  modules: [GridReplicaModule, PhotoModule, IncidentModule, WhistleModule, Open311Module],
+  modules: [HttpEdgeModule, GridReplicaModule, PhotoModule, IncidentModule, WhistleModule, Open311Module],
   entities: [IncidentEntity, GridReplicaEntity],
   migrations,
 };

@@ -18,6 +18,7 @@ export const IncidentErrors = {
       category,
       subcategory,
     }),
+  controlCharacter: (field: string) => badInput('TEXT_CONTROL_CHARACTER', `${field} contains a NUL or other control character.`, { field }),
   halfAPoint: () => badInput('LOCATION_POINT_INCOMPLETE', 'Give both latitude and longitude, or neither.'),
   finished: (status: string) => conflict('INCIDENT_FINISHED', `The incident is ${status}: nothing more can be done with it.`, { status }),
   topLevel: () =>

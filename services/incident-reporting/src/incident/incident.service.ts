@@ -30,6 +30,7 @@ import {
   toConnection,
 } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
+import { hasControlCharacters } from '../http/validation';
 import { PhotoService } from '../photo/photo.service';
 import { buildTaxonomy, deadlinesFrom, EscalationLevelCode, nextLevel, Taxonomy } from '../taxonomy/taxonomy';
 import { IncidentErrors } from './incident.errors';
@@ -238,6 +239,13 @@ export class IncidentService {
     }
     const loc = input.location ?? {};
     if ((loc.latitude === undefined) !== (loc.longitude === undefined)) throw IncidentErrors.halfAPoint();
+    for (const [field, text] of [
+      ['title', input.title],
+      ['description', input.description],
+      ['location.addressText', loc.addressText],
+    ] as const) {
+      if (text && hasControlCharacters(text)) throw IncidentErrors.controlCharacter(field);
+    }
     return this.dataSource.transaction(async (manager) => {
       if (key) {
         const earlier = await this.byIdempotencyKey(manager, principal.userId, key);

@@ -10,6 +10,7 @@ import { COLUMNS, IncidentRow, IncidentService, readCondition } from '../inciden
 import { isOpen } from '../incident/incident.workflow';
 import { IncidentCategoryEnum, IncidentPriorityEnum, IncidentSourceEnum } from '../incident/dto/incident.type';
 import { PhotoService, PhotoView } from '../photo/photo.service';
+import { hasControlCharacters, isUuid } from '../http/validation';
 import { Open311Errors } from './open311.errors';
 
 /** GeoReport v2 service list entry. */
@@ -122,7 +123,9 @@ export class Open311Service {
   ): Promise<{ service_request_id: string; service_notice: string; account_id: null }[]> {
     const field = (name: string): string | undefined => {
       const v = body[name];
-      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+      if (typeof v !== 'string' || v.trim() === '') return undefined;
+      if (hasControlCharacters(v)) throw Open311Errors.controlCharacter(name);
+      return v.trim();
     };
     this.checkJurisdiction(field('jurisdiction_id'));
     const serviceCode = field('service_code');
@@ -133,15 +136,16 @@ export class Open311Service {
     const address = field('address_string');
     const addressId = field('address_id');
     if (!(lat && long) && !address && !addressId) throw Open311Errors.noLocation();
+    // `attribute[grid_id]` as a form field, or `attribute: { grid_id }` as JSON or a parsed form.
     const attribute = body['attribute'];
-    const gridId =
-      field('attribute[grid_id]') ??
-      (attribute && typeof attribute === 'object' && typeof (attribute as Record<string, unknown>)['grid_id'] === 'string'
-        ? (attribute as Record<string, string>)['grid_id'] || undefined
-        : undefined) ??
-      (principal.grids.length === 1 ? principal.grids[0] : undefined);
+    const nested =
+      attribute && typeof attribute === 'object' && typeof (attribute as Record<string, unknown>)['grid_id'] === 'string'
+        ? (attribute as Record<string, string>)['grid_id'].trim() || undefined
+        : undefined;
+    const gridId = field('attribute[grid_id]') ?? nested ?? (principal.grids.length === 1 ? principal.grids[0] : undefined);
     if (!gridId) throw Open311Errors.missing('attribute[grid_id]');
-    if (!/^[0-9a-f-]{36}$/i.test(gridId)) throw badInput('GRID_ID_MALFORMED', 'attribute[grid_id] must be a grid id (UUID).');
+    if (!isUuid(gridId)) throw Open311Errors.malformedId('attribute[grid_id]', 'a grid id');
+    if (addressId && !isUuid(addressId)) throw Open311Errors.malformedId('address_id', 'a dwelling id of the population registry');
     const description = field('description') ?? '';
     if (description.length > 4000) throw Open311Errors.tooLong('description', 4000);
     if (address && address.length > 300) throw Open311Errors.tooLong('address_string', 300);
@@ -162,7 +166,7 @@ export class Open311Service {
       source: IncidentSourceEnum.OPEN311,
       location: {
         addressText: address,
-        dwellingId: addressId && /^[0-9a-f-]{36}$/i.test(addressId) ? addressId : undefined,
+        dwellingId: addressId,
         latitude: lat && long ? num(lat, 'lat', 90) : undefined,
         longitude: lat && long ? num(long, 'long', 180) : undefined,
       },
@@ -178,7 +182,12 @@ export class Open311Service {
 
   /** GET requests: by ids, or a window (default the last 90 days), at most 1000, newest first. */
   async list(principal: Principal, query: Record<string, unknown>): Promise<Open311Request[]> {
-    const q = (name: string): string | undefined => (typeof query[name] === 'string' && query[name] !== '' ? query[name] : undefined);
+    const q = (name: string): string | undefined => {
+      const v = query[name];
+      if (typeof v !== 'string' || v === '') return undefined;
+      if (hasControlCharacters(v)) throw Open311Errors.controlCharacter(name);
+      return v;
+    };
     this.checkJurisdiction(q('jurisdiction_id'));
     const params: unknown[] = [];
     const where = [readCondition(principal, params)];

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { All, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { assertRole, TokenVerifier } from '@civgrid/auth';
 import { INCIDENT_REPORTERS } from '../incident/incident.service';
@@ -30,7 +30,7 @@ export class PhotoController {
   /** A signed link (from Incident.photos) opens the picture without a header, as an <img> needs. */
   @Get(':id')
   async view(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => PhotoErrors.malformedId() })) id: string,
     @Query('expires') expires: string | undefined,
     @Query('signature') signature: string | undefined,
     @Res() res: Response,
@@ -41,6 +41,17 @@ export class PhotoController {
     res.setHeader('Cache-Control', 'private, max-age=3600, immutable');
     res.setHeader('ETag', `"${photo.sha256}"`);
     res.end(photo.bytes);
+  }
+
+  /** Any other method or path under /photos: a clear error in this endpoint's format, not the framework's page. */
+  @All()
+  root(@Req() req: Request): never {
+    throw PhotoErrors.noSuchEndpoint(req.method, req.path);
+  }
+
+  @All('*path')
+  other(@Req() req: Request): never {
+    throw PhotoErrors.noSuchEndpoint(req.method, req.path);
   }
 }
 

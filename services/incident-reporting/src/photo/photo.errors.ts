@@ -7,6 +7,9 @@ export const PhotoErrors = {
   unsupportedType: () =>
     badInput('PHOTO_TYPE_UNSUPPORTED', 'Only JPEG, PNG and WebP photos are accepted (judged by the file content, not its name).'),
   malformed: () => badInput('PHOTO_MALFORMED', 'The photo is damaged: take or upload it again.'),
+  malformedId: () => badInput('PHOTO_ID_MALFORMED', 'A photo id is a UUID: use the link from Incident.photos.'),
+  noSuchEndpoint: (method: string, path: string) =>
+    notFound('PHOTO_ENDPOINT_NOT_FOUND', `No ${method} ${path}: upload with POST /photos, view with the signed link from Incident.photos.`),
   notFound: (id: string) => notFound('PHOTO_NOT_FOUND', `No photo ${id}.`),
   notYours: (id: string) => forbidden('PHOTO_NOT_YOURS', `Photo ${id} was uploaded by someone else: attach only photos you uploaded.`),
   linkInvalid: () =>
