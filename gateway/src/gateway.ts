@@ -93,6 +93,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.GRAPHQL_INTROSPECTION ?? !production,
+    // With introspection off, "did you mean …?" hints would spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: !(config.GRAPHQL_INTROSPECTION ?? !production),
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

@@ -69,6 +69,14 @@ describe('deploy/k8s', () => {
       expect(container.livenessProbe.httpGet.path).toBe('/health/live');
     }
   });
+
+  it('builds from a context without the local data (dev private key included), .env files or installed modules', () => {
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    expect(ignored).toEqual(expect.arrayContaining(['.local', '**/node_modules', '**/.env', '**/dist']));
+  });
 });
 
 interface K8sObject {

@@ -24,6 +24,23 @@ export interface ConsumerOptions {
   retryDelayMs?: number;
 }
 
+// Failures of the database rather than of the event: connection lost or refused, the server shutting
+// down or out of connections, a serialisation failure or deadlock. Those are retried, never parked.
+const TRANSIENT_SQLSTATE = /^(08|57P0|53300|40001|40P01)/;
+const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isTransient(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as { code?: unknown; driverError?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && (TRANSIENT_SQLSTATE.test(e.code) || TRANSIENT_ERRNO.has(e.code))) return true;
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)
+  )
+    return true;
+  return e.driverError !== undefined && e.driverError !== error && isTransient(e.driverError);
+}
+
 /**
  * Applies each event once: its id is recorded in `inbox` in the same transaction as its effect,
  * so a redelivered event changes nothing. A failing event is retried a bounded number of times,
@@ -85,7 +102,7 @@ export class EventConsumer {
     }
     const attempts = this.options.maxAttempts ?? 5;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; attempt <= attempts || (isTransient(lastError) && this.consumer); attempt++) {
       try {
         await this.options.dataSource.transaction(async (manager) => {
           const inserted: unknown[] = await manager.query(
@@ -101,9 +118,12 @@ export class EventConsumer {
       } catch (error) {
         lastError = error;
         logger.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'event handler failed');
-        await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 200) * attempt));
+        await new Promise((r) => setTimeout(r, Math.min(5_000, (this.options.retryDelayMs ?? 200) * attempt)));
       }
     }
+    // The database went away (or the consumer is stopping mid-outage): the event is not at fault.
+    // Throwing leaves its offset uncommitted, so it comes again rather than being parked for good.
+    if (isTransient(lastError)) throw lastError;
     await this.deadLetter(topic, message, `handler failed ${attempts} times: ${String((lastError as Error)?.message ?? lastError)}`);
   }
 

@@ -71,6 +71,8 @@ export class ServiceKitModule {
       sortSchema: true,
       playground: false,
       introspection: config.GRAPHQL_INTROSPECTION ?? !production,
+      // With introspection off, "did you mean …?" hints would spell the schema out field by field.
+      hideSchemaDetailsFromClientErrors: !(config.GRAPHQL_INTROSPECTION ?? !production),
       csrfPrevention: true,
       allowBatchedHttpRequests: false,
       includeStacktraceInErrorResponses: false,
