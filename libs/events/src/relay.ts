@@ -70,6 +70,13 @@ export class OutboxRelay {
   async drainOnce(): Promise<number> {
     const { dataSource, producer, topic } = this.options;
     return dataSource.transaction(async (manager) => {
+      // The leader lock lives on the listening connection; should that connection drop while a batch
+      // is in flight, a new leader could drain beside the old one and interleave one aggregate's
+      // events. This per-batch lock (another key space: two keys) lets one batch run at a time.
+      const [{ mine }]: { mine: boolean }[] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1), 1) AS mine', [
+        this.options.lockName,
+      ]);
+      if (!mine) return 0;
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, aggregateid, type, payload::text AS payload FROM outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
