@@ -143,6 +143,60 @@ describe('disputes', () => {
     expect(malformedId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('registers a walk-in at the district centre at DISTRICT level, where the caller reaches and a committee serves', async () => {
+    const grid = await make.grid();
+    const district = grid.path.split('.')[0];
+    const admin = await make.adminToken();
+    await gql(
+      svc.url,
+      `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
+      { input: { name: '岱岳区为民协商委员会', level: 'DISTRICT', areaPath: district } },
+      admin,
+    );
+    const districtOfficer = await tokenFor(svc.keys, { roles: [Role.DISTRICT_OFFICER], areas: [district], sub: 'district-officer' });
+    const villageOfficer = await tokenFor(svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
+    const walkIn = { gridId: grid.id, kind: 'PROPERTY_MANAGEMENT', origin: 'WALK_IN', summary: '业主与物业公司纠纷' };
+
+    const dispute = await make.dispute(grid, { ...walkIn, level: 'DISTRICT' }, districtOfficer);
+    expect(dispute).toMatchObject({ level: 'DISTRICT', status: 'REGISTERED' });
+    const [step] = await query(svc.db.url, `SELECT action, to_level AS "toLevel" FROM dispute_timeline WHERE dispute_id = $1`, [
+      dispute.id,
+    ]);
+    expect(step).toEqual({ action: 'REGISTER', toLevel: 'DISTRICT' });
+    const messages = await readTopic(svc.topic('mediation'), (m) => m.some((x) => x.key === dispute.id));
+    expect(messages.find((m) => m.key === dispute.id)!.value['data']).toMatchObject({ level: 'DISTRICT' });
+
+    const before = await counts();
+    const refused: [Record<string, unknown>, string, string, string][] = [
+      // the district lies above a community officer's areas
+      [{ ...walkIn, level: 'DISTRICT' }, villageOfficer, 'FORBIDDEN', 'LEVEL_OUT_OF_SCOPE'],
+      // no town committee serves this town
+      [{ ...walkIn, level: 'TOWN' }, districtOfficer, 'BAD_USER_INPUT', 'NO_COMMITTEE_AT_LEVEL'],
+      [{ ...walkIn, level: 'VILLAGE' }, districtOfficer, 'BAD_USER_INPUT', 'NO_COMMITTEE_AT_LEVEL'],
+      [{ ...walkIn, origin: 'REFERRAL' }, districtOfficer, 'BAD_USER_INPUT', 'DISPUTE_REFERRED_BY_REQUIRED'],
+      [{ ...walkIn, referredBy: 'COURT' }, districtOfficer, 'BAD_USER_INPUT', 'DISPUTE_REFERRED_BY_UNEXPECTED'],
+    ];
+    for (const [input, token, code, reason] of refused) {
+      const res = await gql(svc.url, REGISTER, { input }, token);
+      expect({ input, ...res.errors?.[0]?.extensions }).toMatchObject({ input, code, reason });
+    }
+    expect(await counts()).toEqual(before);
+
+    // A court referral names the court; the database refuses a referral without a source, too.
+    expect(await make.dispute(grid, { ...walkIn, origin: 'REFERRAL', referredBy: 'COURT' }, districtOfficer)).toMatchObject({
+      origin: 'REFERRAL',
+      level: 'VILLAGE',
+    });
+    await expect(
+      query(
+        svc.db.url,
+        `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by)
+         VALUES (gen_random_uuid(), 'TJ-2026-999999', 'FAMILY', '转介', 'REFERRAL', $1, $2::ltree, 't')`,
+        [grid.id, grid.path],
+      ),
+    ).rejects.toThrow(/ck_dispute_referral_source/);
+  });
+
   it('keeps lists to the principal’s areas and pages with a cursor', async () => {
     const [mine, theirs] = await make.grids(2);
     const registered = [];

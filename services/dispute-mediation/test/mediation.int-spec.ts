@@ -323,8 +323,43 @@ describe('the mediation platform', () => {
   });
 });
 
-describe('the mediation-platform migration', () => {
-  it('goes down and up again on a database with data', async () => {
+describe('the migrations', () => {
+  /** A fresh database with every migration run, for `work`; dropped afterwards. */
+  async function withMigratedDatabase(work: (ds: DataSource) => Promise<void>): Promise<void> {
+    const db = await createTestDatabase('dispute_mediation_migration');
+    const ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      migrations: disputeMediation.migrations,
+      migrationsTableName: 'migrations',
+    });
+    try {
+      await ds.initialize();
+      await ds.runMigrations();
+      await work(ds);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  }
+
+  it('names OTHER as the source of referrals registered without one, then requires a source', () =>
+    withMigratedDatabase(async (ds) => {
+      const last = disputeMediation.migrations.findIndex((m) => m.name === 'ReferralNamesItsSource1764300000000');
+      for (let i = last; i < disputeMediation.migrations.length; i++) await ds.undoLastMigration();
+      const insert = (number: string) =>
+        ds.query(
+          `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by)
+           VALUES (gen_random_uuid(), $1, 'FAMILY', '转介', 'REFERRAL', gen_random_uuid(), 'a.b.c.g', 't')`,
+          [number],
+        );
+      await insert('TJ-2026-000002');
+      await ds.runMigrations();
+      expect(await ds.query(`SELECT referred_by AS "referredBy" FROM dispute`)).toEqual([{ referredBy: 'OTHER' }]);
+      await expect(insert('TJ-2026-000003')).rejects.toThrow(/ck_dispute_referral_source/);
+    }));
+
+  it('go down past the mediation platform and up again on a database with data', async () => {
     const db = await createTestDatabase('dispute_mediation_migration');
     const ds = new DataSource({
       type: 'postgres',
@@ -339,7 +374,8 @@ describe('the mediation-platform migration', () => {
         `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by, status)
          VALUES (gen_random_uuid(), 'TJ-2026-000001', 'FAMILY', '家庭纠纷', 'WALK_IN', gen_random_uuid(), 'a.b.c.g', 't', 'ACCEPTED')`,
       );
-      await ds.undoLastMigration();
+      // Down to the initial schema: every migration after it, newest first.
+      for (let i = 1; i < disputeMediation.migrations.length; i++) await ds.undoLastMigration();
       expect(await ds.query(`SELECT status::text AS status FROM dispute`)).toEqual([{ status: 'REGISTERED' }]);
       await ds.runMigrations();
       expect(await ds.query(`SELECT status FROM dispute`)).toEqual([{ status: 'REGISTERED' }]);

@@ -10,6 +10,18 @@ export const DisputeErrors = {
     badInput('DISPUTE_ORIGIN_INCIDENT_UNEXPECTED', 'Only a dispute whose origin is INCIDENT names an incident (originIncidentId).'),
   referredByUnexpected: () =>
     badInput('DISPUTE_REFERRED_BY_UNEXPECTED', 'Only a dispute whose origin is REFERRAL names who referred it (referredBy).'),
+  referredByRequired: () =>
+    badInput('DISPUTE_REFERRED_BY_REQUIRED', 'A referred dispute names who referred it (referredBy: COURT, LETTERS_AND_CALLS, …).'),
+  levelOutOfScope: (level: string, area: string) =>
+    forbidden('LEVEL_OUT_OF_SCOPE', `You may not register a dispute at ${level} level: its area ${area} lies outside your areas.`, {
+      level,
+      area,
+    }),
+  noCommitteeAtLevel: (level: string, area: string) =>
+    badInput('NO_COMMITTEE_AT_LEVEL', `No ${level} committee serves ${area}: register the dispute at a level that has one.`, {
+      level,
+      area,
+    }),
   incidentAlreadyHasDispute: (incidentId: string) =>
     conflict('INCIDENT_ALREADY_HAS_DISPUTE', `The incident ${incidentId} already has a dispute; open that one.`),
   partyIdentity: (index: number) =>

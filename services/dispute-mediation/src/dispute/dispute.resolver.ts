@@ -41,7 +41,9 @@ export class DisputeResolver {
     return this.service.list(principal, args);
   }
 
-  @Mutation(() => DisputeType, { description: 'Registers a dispute in a grid, at village or community level.' })
+  @Mutation(() => DisputeType, {
+    description: 'Registers a dispute in a grid, at village or community level unless `level` says otherwise.',
+  })
   @Roles(...DISPUTE_REGISTRARS)
   registerDispute(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterDisputeInput): Promise<DisputeType> {
     return this.service.register(principal, input);

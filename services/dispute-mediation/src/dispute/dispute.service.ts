@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertGridRowInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
+import { assertGridRowInScope, assertRole, canSeeGridRow, gridRowCondition, isInScope, Principal, Role } from '@civgrid/auth';
 import { DisputeLevel, DisputeRegisteredData, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
 import {
@@ -15,6 +15,7 @@ import {
   toConnection,
 } from '@civgrid/service-kit';
 import { disputeNumber } from './dispute-number';
+import { areaAtLevel } from './dispute-workflow';
 import { DisputeErrors } from './dispute.errors';
 import {
   DISPUTE_COLUMNS,
@@ -118,12 +119,15 @@ export class DisputeService implements OnModuleInit {
     if (input.origin === DisputeOriginEnum.INCIDENT && !input.originIncidentId) throw DisputeErrors.originIncidentRequired();
     if (input.origin !== DisputeOriginEnum.INCIDENT && input.originIncidentId) throw DisputeErrors.originIncidentUnexpected();
     if (input.origin !== DisputeOriginEnum.REFERRAL && input.referredBy) throw DisputeErrors.referredByUnexpected();
+    if (input.origin === DisputeOriginEnum.REFERRAL && !input.referredBy) throw DisputeErrors.referredByRequired();
+    const level: DisputeLevel = input.level ?? 'VILLAGE';
     const parties = input.parties ?? [];
     checkParties(parties);
     return this.dataSource.transaction(async (manager) => {
       const grid = await this.grids.get(input.gridId, manager);
       assertGridRowInScope(principal, { gridId: grid.id, gridPath: grid.path }, 'this grid');
       if (grid.status !== 'ACTIVE') throw DisputeErrors.gridRetired(grid.id);
+      if (input.level) await this.assertLevelOpen(manager, principal, grid.path, input.level);
       if (input.originIncidentId) {
         const [taken] = await manager.query<unknown[]>(`SELECT 1 FROM dispute WHERE origin_incident_id = $1`, [input.originIncidentId]);
         if (taken) throw DisputeErrors.incidentAlreadyHasDispute(input.originIncidentId);
@@ -134,7 +138,7 @@ export class DisputeService implements OnModuleInit {
         origin: input.origin,
         originIncidentId: input.originIncidentId ?? null,
         referredBy: input.referredBy ?? null,
-        level: 'VILLAGE',
+        level,
         gridId: grid.id,
         gridPath: grid.path,
         registeredBy: principal.userId,
@@ -143,6 +147,17 @@ export class DisputeService implements OnModuleInit {
       if (!dispute) throw DisputeErrors.incidentAlreadyHasDispute(input.originIncidentId ?? '');
       return toDisputeType(dispute);
     });
+  }
+
+  /** A dispute starts above the village only where the caller reaches that level's area and a committee serves it. */
+  private async assertLevelOpen(manager: EntityManager, principal: Principal, gridPath: string, level: DisputeLevel): Promise<void> {
+    const area = areaAtLevel(gridPath, level);
+    if (!isInScope(principal, area)) throw DisputeErrors.levelOutOfScope(level, area);
+    const [committee] = await manager.query<unknown[]>(
+      `SELECT 1 FROM mediation_committee WHERE level = $1::dispute_level AND area_path = $2::ltree`,
+      [level, area],
+    );
+    if (!committee) throw DisputeErrors.noCommitteeAtLevel(level, area);
   }
 
   /**

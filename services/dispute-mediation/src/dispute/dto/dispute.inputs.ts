@@ -62,10 +62,20 @@ export class RegisterDisputeInput {
   @IsUUID()
   originIncidentId?: string;
 
-  @Field(() => ReferralSourceEnum, { nullable: true, description: 'Who referred it; only when origin is REFERRAL.' })
+  @Field(() => ReferralSourceEnum, { nullable: true, description: 'Who referred it: required when origin is REFERRAL, refused otherwise.' })
   @IsOptional()
   @IsEnum(ReferralSourceEnum)
   referredBy?: ReferralSourceEnum;
+
+  @Field(() => DisputeLevelEnum, {
+    nullable: true,
+    description:
+      'Where mediation starts (default VILLAGE), e.g. DISTRICT for a walk-in at the district centre. ' +
+      "The level's area must lie in your areas (a mediator: on your committee's), and a committee must serve it.",
+  })
+  @IsOptional()
+  @IsEnum(DisputeLevelEnum)
+  level?: DisputeLevelEnum;
 
   @Field(() => [DisputePartyInput], { nullable: true, description: 'At most 50.' })
   @IsOptional()
