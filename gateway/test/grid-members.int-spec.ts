@@ -130,6 +130,62 @@ describe("members' phones", () => {
     expect(reasonOf(await make.call(PHONE, { id: stranger.id }, token))).toEqual({ code: 'NOT_FOUND', reason: 'MEMBER_NOT_FOUND' });
   });
 
+  it('a grid member cannot reach a colleague’s other grids, or the people on them, through assignments', async () => {
+    const { village, total } = await make.tree();
+    const mine = await make.basic(village, total, ['1号楼']);
+    const other = await make.basic(village, total, ['2号楼']);
+    const me = await make.member(village, { userId: `me-${mine.id}` });
+    const colleague = await make.member(village);
+    const stranger = await make.member(village);
+    const former = await make.member(village);
+    await make.assign(me.id, mine.id, 'GRID_MEMBER');
+    await make.assign(colleague.id, mine.id, 'GRID_LEADER');
+    await make.assign(colleague.id, other.id, 'GRID_MEMBER');
+    await make.assign(stranger.id, other.id, 'GRID_LEADER');
+    await make.assign(former.id, other.id, 'BUILDING_LEADER');
+    const left = await make.assign(former.id, mine.id, 'BUILDING_LEADER');
+    await make.ok(`mutation($input: EndGridAssignmentInput!) { endGridAssignment(input: $input) { id } }`, {
+      input: { assignmentId: left.data!.assignGridMember.id },
+    });
+    const token = await stack.token({ roles: [Role.GRID_MEMBER], areas: [village.path], grids: [mine.id], sub: `me-${mine.id}` });
+    const res = await make.ok<{
+      grid: {
+        parentGrid: unknown;
+        assignments: { role: string; member: { id: string; assignments: { grid: { id: string } }[] } }[];
+        history: { role: string; member: { id: string } | null }[];
+      };
+      gridMember: { assignments: { grid: { id: string } }[] };
+    }>(
+      `query($grid: ID!, $colleague: ID!) {
+         grid(id: $grid) {
+           parentGrid { id }
+           assignments { role member { id assignments { grid { id } } } }
+           history: assignments(current: false) { role member { id } }
+         }
+         gridMember(id: $colleague) { assignments { grid { id } } }
+       }`,
+      { grid: mine.id, colleague: colleague.id },
+      token,
+    );
+    expect(res.grid.parentGrid).toBeNull();
+    expect(res.grid.assignments.map((a) => [a.role, a.member.id, a.member.assignments.map((x) => x.grid.id)]).sort()).toEqual(
+      [
+        ['GRID_LEADER', colleague.id, [mine.id]],
+        ['GRID_MEMBER', me.id, [mine.id]],
+      ].sort(),
+    );
+    // Someone who left my grid but still works on another: the assignment shows, the person does not.
+    expect(res.grid.history.find((a) => a.role === 'BUILDING_LEADER')).toEqual({ role: 'BUILDING_LEADER', member: null });
+    expect(res.gridMember.assignments).toEqual([{ grid: { id: mine.id } }]);
+    const text = JSON.stringify(res);
+    for (const hidden of [other.id, total.id, stranger.id, former.id]) expect(text).not.toContain(hidden);
+    // The other grid itself is not found, by id or by reference.
+    expect(reasonOf(await make.call(`query($id: ID!) { grid(id: $id) { id } }`, { id: other.id }, token))).toEqual({
+      code: 'NOT_FOUND',
+      reason: 'GRID_NOT_FOUND',
+    });
+  });
+
   it('are found by exact number through the keyed hash (officers only), and refused twice', async () => {
     const { district, village } = await make.tree();
     const member = await make.member(village);

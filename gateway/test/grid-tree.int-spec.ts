@@ -338,6 +338,32 @@ describe('the administrative tree through the gateway', () => {
     expect(own.createGrid.path.startsWith(`${villageA.path}.`)).toBe(true);
   });
 
+  it('shows a town officer only their own town among the district’s children, and only their grids below', async () => {
+    const district = await make.district();
+    const townA = await make.town(district, '天平街道');
+    const townB = await make.town(district, '粥店街道');
+    const villageA = await make.village(townA);
+    const villageB = await make.village(townB);
+    const totalA = await make.grid(villageA);
+    await make.grid(villageB);
+    const officerA = await stack.token({ roles: [Role.TOWN_OFFICER], areas: [townA.path] });
+    const seen = await make.ok<{
+      area: { children: { code: string; children: { code: string; grids: { code: string; parentGrid: unknown }[] }[] }[] };
+    }>(
+      `query($id: ID!) { area(id: $id) { children { code children { code grids { code parentGrid { code } } } } } }`,
+      { id: district.id },
+      officerA,
+    );
+    expect(seen.area.children).toEqual([
+      { code: townA.code, children: [{ code: villageA.code, grids: [{ code: totalA.code, parentGrid: null }] }] },
+    ]);
+    // The district officer still sees both towns.
+    const all = await make.ok<{ area: { children: { code: string }[] } }>(`query($id: ID!) { area(id: $id) { children { code } } }`, {
+      id: district.id,
+    });
+    expect(all.area.children.map((c) => c.code)).toEqual([townA.code, townB.code]);
+  });
+
   it('lists departments for whistles and mediation, and refuses a district bureau from a town officer', async () => {
     const { district, town } = await make.tree();
     const created = await make.ok<{ createDepartment: { id: string; kind: string; areaPath: string } }>(

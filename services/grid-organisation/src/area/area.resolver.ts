@@ -42,9 +42,10 @@ export class AreaResolver {
     return area.parentId ? this.loader(ctx).load(area.parentId) : null;
   }
 
-  @ResolveField(() => [AreaType], { description: 'The areas directly below.' })
+  @ResolveField(() => [AreaType], { description: 'The areas directly below that you may see.' })
   children(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<AreaType[]> {
-    return ctx.loaders.get<string, AreaType[]>('area.children', (ids) => this.service.loadChildren(ids)).load(area.id);
+    const principal = principalOf(ctx);
+    return ctx.loaders.get<string, AreaType[]>('area.children', (ids) => this.service.loadChildren(principal, ids)).load(area.id);
   }
 
   @ResolveField(() => [AreaType], { description: 'From the district down to the parent: the breadcrumb.' })

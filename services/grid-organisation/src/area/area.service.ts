@@ -145,10 +145,12 @@ export class AreaService {
     );
   }
 
-  async loadChildren(parentIds: readonly string[]): Promise<AreaType[][]> {
+  /** The children each reader may see (the same rule as `areas`), one statement for a batch of parents. */
+  async loadChildren(principal: Principal, parentIds: readonly string[]): Promise<AreaType[][]> {
+    const params: unknown[] = [parentIds];
     const rows: AreaEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM administrative_area WHERE parent_id = ANY($1::uuid[]) ORDER BY path`,
-      [parentIds],
+      `SELECT ${COLUMNS} FROM administrative_area WHERE parent_id = ANY($1::uuid[]) AND ${readScope(principal, params)} ORDER BY path`,
+      params,
     );
     return groupByKeys(parentIds, rows.map(toAreaType), (a) => a.parentId ?? '');
   }

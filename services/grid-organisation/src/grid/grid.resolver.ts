@@ -59,9 +59,11 @@ export class GridResolver {
     return ctx.loaders.get<string, AreaType>('area.byId', (ids) => this.areaService.loadByIds(ids)).load(grid.areaId);
   }
 
-  @ResolveField(() => GridType, { nullable: true })
-  parentGrid(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridType> | null {
-    return grid.parentGridId ? this.loader(ctx).load(grid.parentGridId) : null;
+  @ResolveField(() => GridType, { nullable: true, description: 'The grid above, when there is one and you may see it.' })
+  async parentGrid(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridType | null> {
+    if (!grid.parentGridId) return null;
+    const parent = await this.loader(ctx).load(grid.parentGridId);
+    return canReadGrid(principalOf(ctx), parent) ? parent : null;
   }
 
   @ResolveReference()
@@ -80,10 +82,9 @@ export class GridResolver {
 export class AreaGridsResolver {
   constructor(private readonly service: GridService) {}
 
-  @ResolveField(() => [GridType], { description: 'Active grids of a village or community.' })
-  async grids(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<GridType[]> {
+  @ResolveField(() => [GridType], { description: 'Active grids of a village or community that you may see.' })
+  grids(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<GridType[]> {
     const principal = principalOf(ctx);
-    const all = await ctx.loaders.get<string, GridType[]>('grid.byArea', (ids) => this.service.loadByArea(ids)).load(area.id);
-    return all.filter((g) => canReadGrid(principal, g));
+    return ctx.loaders.get<string, GridType[]>('grid.byArea', (ids) => this.service.loadByArea(principal, ids)).load(area.id);
   }
 }

@@ -289,10 +289,12 @@ export class GridService {
     );
   }
 
-  async loadByArea(areaIds: readonly string[]): Promise<GridType[][]> {
+  /** Active grids of a batch of areas that the reader may see, in one statement. */
+  async loadByArea(principal: Principal, areaIds: readonly string[]): Promise<GridType[][]> {
+    const params: unknown[] = [areaIds];
     const rows: GridEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM grid WHERE area_id = ANY($1::uuid[]) AND status = 'ACTIVE' ORDER BY path`,
-      [areaIds],
+      `SELECT ${COLUMNS} FROM grid WHERE area_id = ANY($1::uuid[]) AND status = 'ACTIVE' AND ${gridReadCondition(principal, params)} ORDER BY path`,
+      params,
     );
     return groupByKeys(areaIds, rows.map(toGridType), (g) => g.areaId);
   }

@@ -1,9 +1,10 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@civgrid/auth';
+import { CurrentPrincipal, Principal, principalOf } from '@civgrid/auth';
 import { RequestContext } from '@civgrid/service-kit';
 import { GridType } from '../grid/dto/grid.type';
-import { GridService } from '../grid/grid.service';
+import { canReadGrid, GridService } from '../grid/grid.service';
 import { GridMemberType } from '../member/dto/member.type';
+import { readableMember } from '../member/member.loader';
 import { MemberService } from '../member/member.service';
 import { GridHealthArgs } from './dto/health.args';
 import { GridHealthType, GridPopulationCountsType, GridProblemType } from './dto/health.type';
@@ -28,16 +29,16 @@ export class GridProblemResolver {
     private readonly memberService: MemberService,
   ) {}
 
-  @ResolveField(() => [GridType], { description: 'The grids concerned.' })
-  grids(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<(GridType | Error)[]> {
-    return ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.gridService.loadByIds(ids)).loadMany(p.gridIds);
+  @ResolveField(() => [GridType], { description: 'The grids concerned (those you may see).' })
+  async grids(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridType[]> {
+    const principal = principalOf(ctx);
+    const grids = await ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.gridService.loadByIds(ids)).loadMany(p.gridIds);
+    return grids.filter((g): g is GridType => !(g instanceof Error) && canReadGrid(principal, g));
   }
 
-  @ResolveField(() => GridMemberType, { nullable: true, description: 'Member overloaded: who.' })
-  member(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridMemberType> | null {
-    return p.memberId
-      ? ctx.loaders.get<string, GridMemberType>('member.byId', (ids) => this.memberService.loadByIds(ids)).load(p.memberId)
-      : null;
+  @ResolveField(() => GridMemberType, { nullable: true, description: 'Member overloaded: who, when you may see them.' })
+  member(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridMemberType | null> | null {
+    return p.memberId ? readableMember(ctx, this.memberService).load(p.memberId) : null;
   }
 }
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, Principal, Role } from '@civgrid/auth';
+import { assertInScope, assertRole, gridRowCondition, Principal, Role } from '@civgrid/auth';
 import { GridHouseholdCountChangedData, PopulationCountEvents } from '@civgrid/contracts';
 import { CloudEvent } from '@civgrid/events';
 import { CONFIG, EventHandlers, groupByKeys } from '@civgrid/service-kit';
+import { checkedPath } from '../common/paths';
 import { GridOrganisationConfig } from '../config/config';
 import { GeoJsonPolygon } from '../geometry/polygon';
 import { GRID_MANAGERS } from '../grid/grid.service';
@@ -43,32 +44,39 @@ export class HealthService implements OnModuleInit {
 
   async report(principal: Principal, args: GridHealthArgs): Promise<GridHealthType> {
     assertRole(principal, HEALTH_READERS, 'see grid health');
-    assertInScope(principal, args.areaPath, 'this area');
+    assertInScope(principal, checkedPath(args.areaPath, 'areaPath'), 'this area');
     const wanted = new Set(args.kinds?.length ? args.kinds : Object.values(GridProblemKindEnum));
     const {
       GRID_HEALTH_MAX_HOUSEHOLDS: maxHouseholds,
       GRID_HEALTH_MAX_GRIDS_PER_MEMBER: maxGrids,
       GRID_HEALTH_MAX_HOUSEHOLDS_PER_MEMBER: maxMemberHouseholds,
     } = this.config;
-    const q = <T>(sql: string, params: unknown[]): Promise<T[]> => this.dataSource.query<T[]>(sql, params);
-    const area = args.areaPath;
+    // Every statement keeps to the grids under the area that the reader may see (the one grid-row rule).
+    const q = <T>(sql: (visible: (alias: string) => string) => string, params: unknown[]): Promise<T[]> => {
+      const all = [...params];
+      const text = sql((alias) => gridRowCondition(principal, `${alias}.path`, `${alias}.id`, all));
+      return this.dataSource.query<T[]>(text, all);
+    };
+    const area = checkedPath(args.areaPath, 'areaPath');
     const [[summary], tooLarge, unstaffed, itemOverlaps, outlines, overloaded] = await Promise.all([
       q<{ activeGrids: number; countsAsOf: Date | null }>(
-        `SELECT count(*)::int AS "activeGrids", max(c.as_of) AS "countsAsOf"
-           FROM grid g LEFT JOIN grid_household_count c ON c.grid_id = g.id WHERE g.status = 'ACTIVE' AND g.path <@ $1::ltree`,
+        (visible) => `SELECT count(*)::int AS "activeGrids", max(c.as_of) AS "countsAsOf"
+           FROM grid g LEFT JOIN grid_household_count c ON c.grid_id = g.id
+          WHERE g.status = 'ACTIVE' AND g.path <@ $1::ltree AND ${visible('g')}`,
         [area],
       ),
       wanted.has(GridProblemKindEnum.TOO_LARGE)
         ? q<{ id: string; code: string; households: number }>(
-            `SELECT g.id, g.code, c.households FROM grid g JOIN grid_household_count c ON c.grid_id = g.id
-              WHERE g.status = 'ACTIVE' AND g.path <@ $1::ltree AND c.households > $2 ORDER BY c.households DESC, g.path`,
+            (visible) => `SELECT g.id, g.code, c.households FROM grid g JOIN grid_household_count c ON c.grid_id = g.id
+              WHERE g.status = 'ACTIVE' AND g.path <@ $1::ltree AND c.households > $2 AND ${visible('g')}
+              ORDER BY c.households DESC, g.path`,
             [area, maxHouseholds],
           )
         : [],
       wanted.has(GridProblemKindEnum.UNSTAFFED)
         ? q<{ id: string; code: string }>(
-            `SELECT g.id, g.code FROM grid g
-              WHERE g.status = 'ACTIVE' AND g.path <@ $1::ltree
+            (visible) => `SELECT g.id, g.code FROM grid g
+              WHERE g.status = 'ACTIVE' AND g.path <@ $1::ltree AND ${visible('g')}
                 AND NOT EXISTS (SELECT 1 FROM grid_assignment a WHERE a.grid_id = g.id AND a.active_from <= now() AND (a.active_to IS NULL OR a.active_to > now()))
               ORDER BY g.path`,
             [area],
@@ -76,32 +84,36 @@ export class HealthService implements OnModuleInit {
         : [],
       wanted.has(GridProblemKindEnum.OVERLAPPING)
         ? q<{ a: string; b: string; aCode: string; bCode: string; keys: string[] }>(
-            `SELECT ga.id AS a, gb.id AS b, ga.code AS "aCode", gb.code AS "bCode", array_agg(x.item_key ORDER BY x.item_key) AS keys
+            (
+              visible,
+            ) => `SELECT ga.id AS a, gb.id AS b, ga.code AS "aCode", gb.code AS "bCode", array_agg(x.item_key ORDER BY x.item_key) AS keys
                FROM grid_coverage_item x
                JOIN grid_coverage_item y ON y.area_id = x.area_id AND y.item_key = x.item_key AND y.grid_id > x.grid_id
                JOIN grid ga ON ga.id = x.grid_id AND ga.status = 'ACTIVE'
                JOIN grid gb ON gb.id = y.grid_id AND gb.status = 'ACTIVE'
               WHERE ga.path <@ $1::ltree AND gb.path <@ $1::ltree AND NOT (ga.path <@ gb.path OR gb.path <@ ga.path)
+                AND ${visible('ga')} AND ${visible('gb')}
               GROUP BY ga.id, gb.id, ga.code, gb.code`,
             [area],
           )
         : [],
       wanted.has(GridProblemKindEnum.OVERLAPPING)
         ? q<{ id: string; code: string; path: string; boundary: GeoJsonPolygon }>(
-            `SELECT id, code, path::text AS path, boundary FROM grid WHERE status = 'ACTIVE' AND boundary IS NOT NULL AND path <@ $1::ltree`,
+            (visible) => `SELECT g.id, g.code, g.path::text AS path, g.boundary FROM grid g
+              WHERE g.status = 'ACTIVE' AND g.boundary IS NOT NULL AND g.path <@ $1::ltree AND ${visible('g')}`,
             [area],
           )
         : [],
+      // A member's load counts the grids under this area that the reader may see, no others: the
+      // report never reveals (or counts) a grid outside what was asked and what the reader may see.
       wanted.has(GridProblemKindEnum.MEMBER_OVERLOADED)
         ? q<{ memberId: string; gridIds: string[]; grids: number; households: number }>(
-            `SELECT s.member_id AS "memberId", array_agg(s.grid_id ORDER BY s.path) AS "gridIds", count(*)::int AS grids,
+            (visible) => `SELECT s.member_id AS "memberId", array_agg(g.id ORDER BY g.path) AS "gridIds", count(*)::int AS grids,
                     COALESCE(sum(c.households), 0)::int AS households
-               FROM (SELECT DISTINCT a.member_id, a.grid_id, g.path FROM grid_assignment a
-                       JOIN grid g ON g.id = a.grid_id AND g.status = 'ACTIVE'
-                      WHERE a.active_from <= now() AND (a.active_to IS NULL OR a.active_to > now())
-                        AND a.member_id IN (SELECT a2.member_id FROM grid_assignment a2 JOIN grid g2 ON g2.id = a2.grid_id
-                                             WHERE g2.path <@ $1::ltree AND a2.active_from <= now() AND (a2.active_to IS NULL OR a2.active_to > now()))) s
-               LEFT JOIN grid_household_count c ON c.grid_id = s.grid_id
+               FROM (SELECT DISTINCT a.member_id, a.grid_id FROM grid_assignment a
+                      WHERE a.active_from <= now() AND (a.active_to IS NULL OR a.active_to > now())) s
+               JOIN grid g ON g.id = s.grid_id AND g.status = 'ACTIVE' AND g.path <@ $1::ltree AND ${visible('g')}
+               LEFT JOIN grid_household_count c ON c.grid_id = g.id
               GROUP BY s.member_id
              HAVING count(*) > $2 OR COALESCE(sum(c.households), 0) > $3
               ORDER BY count(*) DESC, s.member_id`,
@@ -158,7 +170,7 @@ export class HealthService implements OnModuleInit {
       [GridProblemKindEnum.MEMBER_OVERLOADED]: overloaded.map((m) =>
         problem(
           GridProblemKindEnum.MEMBER_OVERLOADED,
-          `A member looks after ${m.grids} grids with ${m.households} households (limits: ${maxGrids} grids, ${maxMemberHouseholds} households).`,
+          `A member looks after ${m.grids} grids with ${m.households} households here (limits: ${maxGrids} grids, ${maxMemberHouseholds} households).`,
           m.gridIds,
           { memberId: m.memberId, households: m.households },
         ),

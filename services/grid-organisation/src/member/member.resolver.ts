@@ -4,7 +4,9 @@ import { Connection, RequestContext } from '@civgrid/service-kit';
 import { AreaService } from '../area/area.service';
 import { AreaType } from '../area/dto/area.type';
 import { GridType } from '../grid/dto/grid.type';
+import { GridErrors } from '../grid/grid.errors';
 import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
+import { readableMember } from './member.loader';
 import { MemberErrors } from './member.errors';
 import { MemberService } from './member.service';
 import {
@@ -14,13 +16,14 @@ import {
   GridMembersArgs,
   RegisterGridMemberInput,
 } from './dto/member.inputs';
-import { AssignmentRoleEnum, GridAssignmentType, GridMemberConnection, GridMemberType } from './dto/member.type';
+import { GridAssignmentType, GridMemberConnection, GridMemberType } from './dto/member.type';
 
-const assignmentsLoader = (ctx: RequestContext, service: MemberService, by: 'grid' | 'member', currentOnly: boolean) =>
-  ctx.loaders.get<string, GridAssignmentType[]>(`assignments.${by}.${currentOnly}`, (ids) => service.loadAssignments(by, ids, currentOnly));
-
-const memberLoader = (ctx: RequestContext, service: MemberService) =>
-  ctx.loaders.get<string, GridMemberType>('member.byId', (ids) => service.loadByIds(ids));
+const assignmentsLoader = (ctx: RequestContext, service: MemberService, by: 'grid' | 'member', currentOnly: boolean) => {
+  const principal = principalOf(ctx);
+  return ctx.loaders.get<string, GridAssignmentType[]>(`assignments.${by}.${currentOnly}`, (ids) =>
+    service.loadAssignments(principal, by, ids, currentOnly),
+  );
+};
 
 @Resolver(() => GridMemberType)
 export class GridMemberResolver {
@@ -88,15 +91,8 @@ export class GridMemberResolver {
 
   @ResolveReference()
   async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<GridMemberType> {
-    const principal = principalOf(ctx);
-    const member = await memberLoader(ctx, this.service).load(ref.id);
-    const sharing = await ctx.loaders
-      .get<string, boolean>('member.sharing', async (ids) => {
-        const set = await this.service.sharingGrid(principal, ids);
-        return ids.map((id) => set.has(id));
-      })
-      .load(ref.id);
-    if (!this.service.canRead(principal, member, sharing)) throw MemberErrors.notFound(ref.id);
+    const member = await readableMember(ctx, this.service).load(ref.id);
+    if (!member) throw MemberErrors.notFound(ref.id);
     return member;
   }
 }
@@ -108,14 +104,19 @@ export class GridAssignmentResolver {
     private readonly grids: GridService,
   ) {}
 
-  @ResolveField(() => GridMemberType)
-  member(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridMemberType> {
-    return memberLoader(ctx, this.service).load(a.memberId);
+  @ResolveField(() => GridMemberType, {
+    nullable: true,
+    description: 'Who; empty when you may not see them (someone who has left your grids, or works outside your areas).',
+  })
+  member(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridMemberType | null> {
+    return readableMember(ctx, this.service).load(a.memberId);
   }
 
   @ResolveField(() => GridType)
-  grid(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridType> {
-    return ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.grids.loadByIds(ids)).load(a.gridId);
+  async grid(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridType> {
+    const grid = await ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.grids.loadByIds(ids)).load(a.gridId);
+    if (!canReadGrid(principalOf(ctx), grid)) throw GridErrors.notFound(a.gridId);
+    return grid;
   }
 }
 
@@ -132,11 +133,10 @@ export class GridStaffResolver {
     return assignmentsLoader(ctx, this.service, 'grid', current).load(grid.id);
   }
 
-  @ResolveField(() => GridMemberType, { nullable: true, description: 'The grid leader (网格长) now.' })
+  @ResolveField(() => GridMemberType, { nullable: true, description: 'The grid leader (网格长) now, when you may see them.' })
   async leader(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridMemberType | null> {
     if (!canReadGrid(principalOf(ctx), grid)) return null;
-    const current = await assignmentsLoader(ctx, this.service, 'grid', true).load(grid.id);
-    const lead = current.find((a) => a.role === AssignmentRoleEnum.GRID_LEADER);
-    return lead ? memberLoader(ctx, this.service).load(lead.memberId) : null;
+    const memberId = await ctx.loaders.get<string, string | null>('grid.leader', (ids) => this.service.loadLeaders(ids)).load(grid.id);
+    return memberId ? readableMember(ctx, this.service).load(memberId) : null;
   }
 }

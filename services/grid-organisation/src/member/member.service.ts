@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, hasRole, isInScope, isLimitedToOwnGrids, Principal, Role } from '@civgrid/auth';
+import { assertInScope, assertRole, gridRowCondition, hasRole, isInScope, isLimitedToOwnGrids, Principal, Role } from '@civgrid/auth';
 import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, decodeCursor, groupByKeys, toConnection } from '@civgrid/service-kit';
 import { AreaEntity } from '../area/area.entity';
 import { GRID_MANAGERS, lockGrid } from '../grid/grid.service';
 import { ASSIGNMENT_COLUMNS, assignmentEvent, AssignmentRow } from './assignment-sql';
@@ -46,11 +46,13 @@ const onlyOwnGrids = isLimitedToOwnGrids;
 
 function memberReadCondition(principal: Principal, params: unknown[]): string {
   if (hasRole(principal, Role.ADMIN)) return 'TRUE';
+  params.push(principal.userId);
+  const self = `m.user_id = $${params.length}`;
   params.push(principal.areas);
   const inAreas = `m.area_path <@ $${params.length}::ltree[]`;
-  if (!onlyOwnGrids(principal)) return inAreas;
-  params.push(principal.grids, principal.userId);
-  return `(${inAreas} AND (m.user_id = $${params.length} OR EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = ANY($${params.length - 1}::uuid[]) AND ${CURRENT})))`;
+  if (!onlyOwnGrids(principal)) return `(${inAreas} OR ${self})`;
+  params.push(principal.grids);
+  return `(${self} OR (${inAreas} AND EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = ANY($${params.length}::uuid[]) AND ${CURRENT})))`;
 }
 
 /** One spelling per number, so the lookup hash finds `138 1234 5678` and `138-1234-5678` alike. */
@@ -148,22 +150,18 @@ export class MemberService {
     return toConnection(rows, args.first, count[0]?.n ?? 0, toMemberType, (r) => [r.areaPath, r.id]);
   }
 
-  async loadByIds(ids: readonly string[]): Promise<(GridMemberType | Error)[]> {
-    const rows = await this.dataSource.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = ANY($1::uuid[])`, [
-      ids,
-    ]);
-    return orderByKeys(
-      ids,
-      rows.map(toMemberType),
-      (m) => m.id,
-      (id) => MemberErrors.notFound(id),
+  /**
+   * The members of a batch that the reader may see — the rule of `gridMembers` — and null for the
+   * others, in one statement: references, assignments' members, leaders and health problems.
+   */
+  async loadReadable(principal: Principal, ids: readonly string[]): Promise<(GridMemberType | null)[]> {
+    const params: unknown[] = [ids];
+    const rows = await this.dataSource.query<MemberRow[]>(
+      `SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = ANY($1::uuid[]) AND ${memberReadCondition(principal, params)}`,
+      params,
     );
-  }
-
-  canRead(principal: Principal, member: GridMemberType, sharedGrid: boolean): boolean {
-    if (member.userId !== null && member.userId === principal.userId) return true;
-    if (!isInScope(principal, member.areaPath)) return false;
-    return !onlyOwnGrids(principal) || sharedGrid;
+    const byId = new Map(rows.map((r) => [r.id, toMemberType(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /**
@@ -278,13 +276,23 @@ export class MemberService {
     });
   }
 
-  /** Assignments of a batch of grids (or members), current ones only unless asked, one statement. */
-  async loadAssignments(by: 'grid' | 'member', ids: readonly string[], currentOnly: boolean): Promise<GridAssignmentType[][]> {
+  /**
+   * Assignments of a batch of grids (or members), current ones only unless asked, one statement;
+   * only those on grids the reader may see (the one grid-row rule), so a member's other grids stay hidden.
+   */
+  async loadAssignments(
+    principal: Principal,
+    by: 'grid' | 'member',
+    ids: readonly string[],
+    currentOnly: boolean,
+  ): Promise<GridAssignmentType[][]> {
     const column = by === 'grid' ? 'a.grid_id' : 'a.member_id';
+    const params: unknown[] = [ids];
+    const visible = gridRowCondition(principal, 'g.path', 'g.id', params);
     const rows = await this.dataSource.query<AssignmentRow[]>(
       `SELECT ${ASSIGNMENT_COLUMNS} FROM grid_assignment a JOIN grid g ON g.id = a.grid_id
-        WHERE ${column} = ANY($1::uuid[]) ${currentOnly ? `AND ${CURRENT}` : ''} ORDER BY a.active_from, a.id`,
-      [ids],
+        WHERE ${column} = ANY($1::uuid[]) AND ${visible} ${currentOnly ? `AND ${CURRENT}` : ''} ORDER BY a.active_from, a.id`,
+      params,
     );
     return groupByKeys(
       ids,
@@ -293,13 +301,14 @@ export class MemberService {
     );
   }
 
-  /** Which of these members share a current grid with a grid-member-only reader, in one statement. */
-  async sharingGrid(principal: Principal, memberIds: readonly string[]): Promise<Set<string>> {
-    if (!onlyOwnGrids(principal)) return new Set(memberIds);
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT DISTINCT a.member_id AS id FROM grid_assignment a WHERE a.member_id = ANY($1::uuid[]) AND a.grid_id = ANY($2::uuid[]) AND ${CURRENT}`,
-      [memberIds, principal.grids],
+  /** The grid leader (网格长) of each grid now, or null, in one statement. */
+  async loadLeaders(gridIds: readonly string[]): Promise<(string | null)[]> {
+    const rows = await this.dataSource.query<{ gridId: string; memberId: string }[]>(
+      `SELECT a.grid_id AS "gridId", a.member_id AS "memberId" FROM grid_assignment a
+        WHERE a.grid_id = ANY($1::uuid[]) AND a.role = 'GRID_LEADER' AND ${CURRENT}`,
+      [gridIds],
     );
-    return new Set(rows.map((r) => r.id));
+    const byGrid = new Map(rows.map((r) => [r.gridId, r.memberId]));
+    return gridIds.map((id) => byGrid.get(id) ?? null);
   }
 }

@@ -1,14 +1,21 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, Roles } from '@civgrid/auth';
+import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { GridType } from '../grid/dto/grid.type';
-import { GRID_MANAGERS, GridService } from '../grid/grid.service';
+import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
 import { ReshapeService } from './reshape.service';
 import { GridReshapesArgs, MergeGridsInput, MoveCoverageInput, SplitGridInput } from './reshape.inputs';
 import { CoverageMoveType, GridReshapeConnection, GridReshapeType } from './reshape.type';
 
 const gridLoader = (ctx: RequestContext, grids: GridService) =>
   ctx.loaders.get<string, GridType>('grid.byId', (ids) => grids.loadByIds(ids));
+
+/** Those of the grids the reader may see (the one grid-row rule), in order. */
+async function readableGrids(ctx: RequestContext, grids: GridService, ids: readonly string[]): Promise<GridType[]> {
+  const principal = principalOf(ctx);
+  const found = await gridLoader(ctx, grids).loadMany(ids);
+  return found.filter((g): g is GridType => !(g instanceof Error) && canReadGrid(principal, g));
+}
 
 @Resolver(() => GridReshapeType)
 export class ReshapeResolver {
@@ -44,19 +51,20 @@ export class ReshapeResolver {
     return this.service.list(principal, args);
   }
 
-  @ResolveField(() => [GridType], { description: 'Grids retired by it (or, for a move, the grid the items left).' })
-  fromGrids(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<(GridType | Error)[]> {
-    return gridLoader(ctx, this.grids).loadMany(r.fromGridIds);
+  @ResolveField(() => [GridType], { description: 'Grids retired by it (or, for a move, the grid the items left), those you may see.' })
+  fromGrids(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<GridType[]> {
+    return readableGrids(ctx, this.grids, r.fromGridIds);
   }
 
-  @ResolveField(() => [GridType], { description: 'Grids created by it (or, for a move, the grid the items joined).' })
-  toGrids(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<(GridType | Error)[]> {
-    return gridLoader(ctx, this.grids).loadMany(r.toGridIds);
+  @ResolveField(() => [GridType], { description: 'Grids created by it (or, for a move, the grid the items joined), those you may see.' })
+  toGrids(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<GridType[]> {
+    return readableGrids(ctx, this.grids, r.toGridIds);
   }
 
-  @ResolveField(() => [CoverageMoveType], { description: 'Where every coverage item went.' })
+  @ResolveField(() => [CoverageMoveType], { description: 'Where every coverage item went (that left or joined a grid you may see).' })
   items(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<CoverageMoveType[]> {
-    return ctx.loaders.get<string, CoverageMoveType[]>('reshape.items', (ids) => this.service.loadItems(ids)).load(r.id);
+    const principal = principalOf(ctx);
+    return ctx.loaders.get<string, CoverageMoveType[]>('reshape.items', (ids) => this.service.loadItems(principal, ids)).load(r.id);
   }
 }
 
@@ -64,14 +72,14 @@ export class ReshapeResolver {
 export class CoverageMoveResolver {
   constructor(private readonly grids: GridService) {}
 
-  @ResolveField(() => GridType)
-  fromGrid(@Parent() m: CoverageMoveType, @Context() ctx: RequestContext): Promise<GridType> {
-    return gridLoader(ctx, this.grids).load(m.fromGridId);
+  @ResolveField(() => GridType, { nullable: true, description: 'The grid it left; empty when you may not see that grid.' })
+  async fromGrid(@Parent() m: CoverageMoveType, @Context() ctx: RequestContext): Promise<GridType | null> {
+    return (await readableGrids(ctx, this.grids, [m.fromGridId]))[0] ?? null;
   }
 
-  @ResolveField(() => GridType)
-  toGrid(@Parent() m: CoverageMoveType, @Context() ctx: RequestContext): Promise<GridType> {
-    return gridLoader(ctx, this.grids).load(m.toGridId);
+  @ResolveField(() => GridType, { nullable: true, description: 'The grid it joined; empty when you may not see that grid.' })
+  async toGrid(@Parent() m: CoverageMoveType, @Context() ctx: RequestContext): Promise<GridType | null> {
+    return (await readableGrids(ctx, this.grids, [m.toGridId]))[0] ?? null;
   }
 }
 

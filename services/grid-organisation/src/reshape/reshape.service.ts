@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
+import { assertInScope, assertRole, gridRowCondition, Principal } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
 import { Connection, decodeCursor, groupByKeys, returning, toConnection } from '@civgrid/service-kit';
@@ -27,6 +27,15 @@ interface NewGridExtras {
 const RESHAPE_COLUMNS = `r.id, r.kind, r.reason, r.actor, r.at, r.area_path::text AS "areaPath", r.from_grid_ids AS "fromGridIds", r.to_grid_ids AS "toGridIds"`;
 
 const parentPathOf = (path: string): string => path.split('.').slice(0, -1).join('.');
+
+/**
+ * A reshape is seen by whoever may see one of the grids it retired, created or moved items between:
+ * the one grid-row rule of libs/auth, applied to those grids.
+ */
+function reshapeReadCondition(principal: Principal, params: unknown[]): string {
+  const visible = gridRowCondition(principal, 'g.path', 'g.id', params);
+  return visible === 'TRUE' ? 'TRUE' : `EXISTS (SELECT 1 FROM grid g WHERE g.id = ANY(r.from_grid_ids || r.to_grid_ids) AND ${visible})`;
+}
 
 /**
  * Split, merge and move coverage: old grids are retired (never deleted), new ones created under
@@ -280,11 +289,7 @@ export class ReshapeService {
 
   async list(principal: Principal, args: GridReshapesArgs): Promise<Connection<GridReshapeType>> {
     const params: unknown[] = [];
-    const where: string[] = [];
-    if (!hasRole(principal, Role.ADMIN)) {
-      params.push(principal.areas);
-      where.push(`r.area_path <@ $${params.length}::ltree[]`);
-    }
+    const where: string[] = [reshapeReadCondition(principal, params)];
     if (args.underPath) {
       params.push(args.underPath);
       where.push(`r.area_path <@ $${params.length}::ltree`);
@@ -294,7 +299,7 @@ export class ReshapeService {
       where.push(`(r.from_grid_ids || r.to_grid_ids) && $${params.length}::uuid[]`);
     }
     const countParams = [...params];
-    const filter = where.length ? where.join(' AND ') : 'TRUE';
+    const filter = where.join(' AND ');
     const after = decodeCursor(args.after, 2);
     if (after) {
       params.push(after[0], after[1]);
@@ -303,7 +308,7 @@ export class ReshapeService {
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<GridReshapeType[]>(
-        `SELECT ${RESHAPE_COLUMNS} FROM grid_reshape r WHERE ${where.length ? where.join(' AND ') : 'TRUE'} ORDER BY r.at DESC, r.id DESC LIMIT $${params.length}`,
+        `SELECT ${RESHAPE_COLUMNS} FROM grid_reshape r WHERE ${where.join(' AND ')} ORDER BY r.at DESC, r.id DESC LIMIT $${params.length}`,
         params,
       ),
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid_reshape r WHERE ${filter}`, countParams),
@@ -326,11 +331,15 @@ export class ReshapeService {
     return gridIds.map((id) => rows.filter((r) => r.fromGridIds.includes(id) || r.toGridIds.includes(id)));
   }
 
-  async loadItems(reshapeIds: readonly string[]): Promise<CoverageMoveType[][]> {
+  /** Where items went, for a batch of reshapes: only items that left or joined a grid the reader may see. */
+  async loadItems(principal: Principal, reshapeIds: readonly string[]): Promise<CoverageMoveType[][]> {
+    const params: unknown[] = [reshapeIds];
+    const visible = `(${gridRowCondition(principal, 'gf.path', 'gf.id', params)} OR ${gridRowCondition(principal, 'gt.path', 'gt.id', params)})`;
     const rows = await this.dataSource.query<(CoverageMoveType & { reshapeId: string })[]>(
-      `SELECT reshape_id AS "reshapeId", item_key AS key, kind, name, from_grid_id AS "fromGridId", to_grid_id AS "toGridId"
-         FROM grid_reshape_item WHERE reshape_id = ANY($1::uuid[]) ORDER BY from_grid_id, item_key`,
-      [reshapeIds],
+      `SELECT i.reshape_id AS "reshapeId", i.item_key AS key, i.kind, i.name, i.from_grid_id AS "fromGridId", i.to_grid_id AS "toGridId"
+         FROM grid_reshape_item i JOIN grid gf ON gf.id = i.from_grid_id JOIN grid gt ON gt.id = i.to_grid_id
+        WHERE i.reshape_id = ANY($1::uuid[]) AND ${visible} ORDER BY i.from_grid_id, i.item_key`,
+      params,
     );
     return groupByKeys(
       reshapeIds,
