@@ -7,5 +7,11 @@ export const configSchema = baseConfigSchema.safeExtend({
   ...piiConfigShape,
   /** How often the wellbeing-check job looks for missed checks. */
   WELLBEING_CHECK_JOB_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** The largest ledger `POST /ledger-imports` takes (bytes of CSV); 500 MiB holds a district of a few million residents. */
+  LEDGER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(500 * 1024 * 1024),
 });
 export type PopulationRegistryConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { crossCheck, LedgerFormatError, readLedger } from './ledger-rows';
+import { LedgerFormatError, readLedger } from './ledger-rows';
 import { checkDigitOf } from '../resident/national-id';
 
 const today = new Date('2026-11-24T00:00:00Z');
@@ -32,20 +32,6 @@ describe('ledger rows', () => {
 
     const chinese = readLedger(`户号,户籍类型,地址,姓名,身份证号,与户主关系\nH9,常住,东湖社区3号楼,赵六,${good},户主`, today);
     expect(chinese.rows[0]).toMatchObject({ householdNumber: 'H9', registrationType: 'RESIDENT_NOT_REGISTERED', building: null });
-  });
-
-  it('refuses the same person twice and a household with two addresses', () => {
-    const a = id('37091119900101123');
-    const { rows } = readLedger(
-      [HEADER, `H1,户籍,甲,,,,一,${a},,户主`, `H2,户籍,乙,,,,二,${a},,户主`, `H1,户籍,丙,,,,三,${id('37091119900101145')},,子`].join('\n'),
-      today,
-    );
-    const checked = crossCheck(rows);
-    expect(checked.rows.map((r) => r.line)).toEqual([2]);
-    expect(checked.rejected).toEqual([
-      { line: 3, reason: 'national_id: the same person as on line 2' },
-      { line: 4, reason: 'household_number: line 2 gives this household another address or registration type' },
-    ]);
   });
 
   it('refuses a file without the needed columns or with broken quoting', () => {

@@ -1,21 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { once } from 'node:events';
+import { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertRole, hasRole, Principal } from '@civgrid/auth';
-import { badInput } from '@civgrid/errors';
-import { DwellingRegisteredData, HouseholdRegisteredData, ImportCompletedData, PopulationEvents } from '@civgrid/contracts';
+import {
+  DwellingKind,
+  DwellingRegisteredData,
+  HouseholdMembershipData,
+  HouseholdRegisteredData,
+  ImportCompletedData,
+  PopulationEvents,
+  RegistrationType,
+  ResidentEventData,
+} from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Clock, GridReplicaService } from '@civgrid/service-kit';
+import { Clock, CONFIG, GridReplicaService } from '@civgrid/service-kit';
+import { PopulationRegistryConfig } from '../config/config';
 import { assertCanWrite, EXPORTERS, NATIONAL_ID_READERS, purposeOf, registryCondition } from '../registry/access';
 import { raiseGridCounts } from '../registry/grid-counts';
-import { crossCheck, LEDGER_COLUMNS, LedgerFormatError, LedgerRow, readLedger, Rejection } from './ledger-rows';
+import { GridErrors } from '../registry/grid-errors';
+import { isRejection, LEDGER_COLUMNS, LedgerFormatError, ledgerRecords, LedgerRow, LedgerRowReader, Rejection } from './ledger-rows';
+import { LedgerErrors } from './ledger.errors';
 import { LedgerImportReportType } from './dto/ledger.type';
 
-// Rows per statement: arrays through unnest keep each statement at a handful of parameters.
-const CHUNK = 10_000;
-// The outbox takes five parameters per event: stay under PostgreSQL's 65,535.
-const EVENT_CHUNK = 5_000;
+// Rows read back per page when the import's events are written: 5,000 residents make 10,000
+// events, one outbox statement of 50,000 parameters (PostgreSQL takes 65,535).
+const EVENT_PAGE = 5_000;
+// The PII audit takes several parameters per row.
+const AUDIT_CHUNK = 5_000;
+// Staged rows are sent to COPY in pieces of about this many characters.
+const COPY_PIECE = 256 * 1024;
+
+const HEAD = '户主';
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -25,6 +46,15 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 
 const csvField = (v: string | null): string => (v === null ? '' : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
+// COPY's text format: tab-separated, \N for null, backslash escapes, bytea as \x… (its backslash escaped).
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const copyText = (v: string | null): string => (v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]));
+const copyBytes = (v: Buffer | null): string => (v === null ? '\\N' : `\\\\x${v.toString('hex')}`);
+
+/** Microseconds after `$2` (the import's instant) by rank: the grid's lists keep the ledger's order. */
+const stamped = (orderBy: string) =>
+  `$2::timestamptz + make_interval(secs => (row_number() OVER (ORDER BY ${orderBy}))::double precision / 1e6)`;
+
 @Injectable()
 export class LedgerService {
   constructor(
@@ -33,191 +63,320 @@ export class LedgerService {
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
     private readonly grids: GridReplicaService,
+    @Inject(CONFIG) private readonly config: PopulationRegistryConfig,
   ) {}
 
+  get maxBytes(): number {
+    return this.config.LEDGER_MAX_BYTES;
+  }
+
+  /** A small ledger given whole (the GraphQL mutation): the same path as a streamed one. */
+  import(principal: Principal, gridId: string, csv: string): Promise<LedgerImportReportType> {
+    return this.importStream(principal, gridId, Readable.from([csv]));
+  }
+
   /**
-   * A village ledger in one transaction: every row checked, refused rows reported by line, the rest
-   * loaded with a few multi-row statements (unnest of arrays) whatever the number of rows.
+   * A village ledger of any size, in one transaction: nothing of it is visible until every row is
+   * in, and a failure (a broken file, a dropped upload) leaves nothing behind. Rows stream through
+   * the per-row checks into a staging table by COPY; the rules across rows and against the
+   * registry, the dwellings, households, residents, memberships and their events are then a fixed
+   * handful of set-based statements, whatever the number of rows. The source is not read before
+   * the caller's right to write in the grid is checked.
    */
-  async import(principal: Principal, gridId: string, csv: string): Promise<LedgerImportReportType> {
+  async importStream(principal: Principal, gridId: string, source: Readable): Promise<LedgerImportReportType> {
     const now = this.clock.now();
-    let parsed: { rows: LedgerRow[]; rejected: Rejection[] };
-    try {
-      parsed = readLedger(csv, now);
-    } catch (error) {
-      if (error instanceof LedgerFormatError) throw badInput(error.reason, error.message);
-      throw error;
-    }
-    const checked = crossCheck(parsed.rows);
-    const rejected = [...parsed.rejected, ...checked.rejected];
     return this.dataSource.transaction(async (manager) => {
       const grid = await this.grids.get(gridId, manager);
       assertCanWrite(principal, grid, 'import ledgers');
-      if (grid.status !== 'ACTIVE') throw badInput('GRID_NOT_ACTIVE', `The grid ${grid.id} is retired.`);
+      if (grid.status !== 'ACTIVE') throw GridErrors.notActive(grid.id);
+      // One import per grid at a time: two would race for the same household numbers.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('ledger-import:' || $1, 0))`, [grid.id]);
       const importId = randomUUID();
-      let rows = checked.rows;
-      const hashes = rows.map((r) => this.cipher.hash(r.nationalId));
-
-      // People already registered, anywhere: refused by line (never named).
-      const taken = new Set(
-        (
-          await manager.query<{ h: Buffer }[]>(`SELECT national_id_hash AS h FROM resident WHERE national_id_hash = ANY($1::bytea[])`, [
-            hashes,
-          ])
-        ).map((r) => r.h.toString('hex')),
-      );
-      // Households already registered: joined when in this grid, refused when elsewhere.
-      const numbers = [...new Set(rows.map((r) => r.householdNumber))];
-      const existing = new Map(
-        (
-          await manager.query<{ id: string; number: string; gridId: string }[]>(
-            `SELECT id, number, grid_id AS "gridId" FROM household WHERE number = ANY($1::text[])`,
-            [numbers],
-          )
-        ).map((h) => [h.number, h]),
-      );
-      const keep: { row: LedgerRow; hash: Buffer }[] = [];
-      rows.forEach((row, i) => {
-        const other = existing.get(row.householdNumber);
-        if (taken.has(hashes[i].toString('hex')))
-          rejected.push({ line: row.line, reason: 'national_id: this person is already registered' });
-        else if (other && other.gridId !== grid.id)
-          rejected.push({ line: row.line, reason: 'household_number: registered in another grid' });
-        else keep.push({ row, hash: hashes[i] });
-      });
-      rows = keep.map((k) => k.row);
-
-      // Dwellings by address in this grid: found, or made.
-      const addresses = [...new Map(rows.filter((r) => !existing.has(r.householdNumber)).map((r) => [r.address, r])).values()];
-      const known = new Map(
-        (
-          await manager.query<{ id: string; address: string }[]>(
-            `SELECT id, address_text AS address FROM dwelling WHERE grid_id = $1 AND address_text = ANY($2::text[])`,
-            [grid.id, addresses.map((a) => a.address)],
-          )
-        ).map((d) => [d.address, d.id] as [string, string]),
-      );
-      const newDwellings = addresses.filter((a) => !known.has(a.address)).map((a) => ({ id: randomUUID(), row: a }));
-      for (const part of chunks(newDwellings, CHUNK)) {
-        await manager.query(
-          `INSERT INTO dwelling (id, grid_id, kind, occupancy, road, building, house_number, address_text, created_at)
-           SELECT u.id, $1, CASE WHEN u.building IS NULL AND u.house_number IS NOT NULL THEN 'RURAL_HOUSE' ELSE 'APARTMENT' END::dwelling_kind,
-                  'OWNER_OCCUPIED', u.road, u.building, u.house_number, u.address, $7
-             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, road, building, house_number, address)`,
-          [
-            grid.id,
-            part.map((d) => d.id),
-            part.map((d) => d.row.road),
-            part.map((d) => d.row.building),
-            part.map((d) => d.row.houseNumber),
-            part.map((d) => d.row.address),
-            now,
-          ],
-        );
-      }
-      const dwellingOf = new Map<string, string>(known);
-      for (const d of newDwellings) dwellingOf.set(d.row.address, d.id);
-
-      // Households new to the registry.
-      const newHouseholds = [
-        ...new Map(rows.filter((r) => !existing.has(r.householdNumber)).map((r) => [r.householdNumber, r])).values(),
-      ].map((r) => ({
-        id: randomUUID(),
-        row: r,
-        dwellingId: dwellingOf.get(r.address)!,
-      }));
-      let householdOffset = 0;
-      for (const part of chunks(newHouseholds, CHUNK)) {
-        await manager.query(
-          `INSERT INTO household (id, number, dwelling_id, grid_id, registration_type, created_at)
-           SELECT u.id, u.number, u.dwelling_id, $1, u.registration_type::registration_type, $5::timestamptz + make_interval(secs => ($7::int + u.n) / 1e6)
-             FROM unnest($2::uuid[], $3::text[], $4::uuid[], $6::text[]) WITH ORDINALITY AS u(id, number, dwelling_id, registration_type, n)`,
-          [
-            grid.id,
-            part.map((h) => h.id),
-            part.map((h) => h.row.householdNumber),
-            part.map((h) => h.dwellingId),
-            now,
-            part.map((h) => h.row.registrationType),
-            householdOffset,
-          ],
-        );
-        householdOffset += part.length;
-      }
-      const householdOf = new Map<string, string>([...existing.values()].map((h) => [h.number, h.id]));
-      for (const h of newHouseholds) householdOf.set(h.row.householdNumber, h.id);
-
-      // Residents, their memberships and heads: one statement per 10,000 rows. Each row is stamped a
-      // microsecond after the one before, so the grid's lists keep the ledger's order.
-      let offset = 0;
-      for (const part of chunks(keep, CHUNK)) {
-        const ids = part.map(() => randomUUID());
-        await manager.query(
-          `WITH r AS (
-             INSERT INTO resident (id, household_id, grid_id, name, relation, national_id_cipher, national_id_hash, birth_date, sex, phone_cipher, phone_hash, created_at)
-             SELECT u.id, u.household_id, $1, u.name, u.relation, u.id_cipher, u.id_hash, u.birth_date, u.sex::resident_sex, u.phone_cipher, u.phone_hash,
-                    $2::timestamptz + make_interval(secs => ($14::int + u.n) / 1e6)
-               FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bytea[], $8::bytea[], $9::date[], $10::text[], $11::bytea[], $12::bytea[])
-                    WITH ORDINALITY AS u(id, household_id, name, relation, id_cipher, id_hash, birth_date, sex, phone_cipher, phone_hash, n)
-             RETURNING id, household_id, relation
-           ), m AS (
-             INSERT INTO household_membership (household_id, resident_id, relation, joined_at, joined_reason)
-             SELECT household_id, id, relation, $2, 'ledger import ' || $13 FROM r
-           )
-           UPDATE household h SET head_resident_id = r.id FROM r WHERE r.household_id = h.id AND r.relation = '户主'`,
-          [
-            grid.id,
-            now,
-            ids,
-            part.map((k) => householdOf.get(k.row.householdNumber)),
-            part.map((k) => k.row.name),
-            part.map((k) => k.row.relation),
-            part.map((k) => this.cipher.encrypt(k.row.nationalId)),
-            part.map((k) => k.hash),
-            part.map((k) => k.row.birthDate),
-            part.map((k) => k.row.sex),
-            part.map((k) => (k.row.phone === null ? null : this.cipher.encrypt(k.row.phone))),
-            part.map((k) => (k.row.phone === null ? null : this.cipher.hash(k.row.phone))),
-            importId,
-            offset,
-          ],
-        );
-        offset += part.length;
-      }
-
-      // Dwellings and households are announced one by one; residents of an import by the import's id and the grid's counts.
-      const events: DomainEvent[] = [
-        ...newDwellings.map((d) => {
-          const data: DwellingRegisteredData = {
-            dwellingId: d.id,
-            gridId: grid.id,
-            kind: d.row.building === null && d.row.houseNumber !== null ? 'RURAL_HOUSE' : 'APARTMENT',
-            occupancy: 'OWNER_OCCUPIED',
-          };
-          return { type: PopulationEvents.dwellingRegistered, aggregateType: 'Dwelling', aggregateId: d.id, data };
-        }),
-        ...newHouseholds.map((h) => {
-          const data: HouseholdRegisteredData = {
-            householdId: h.id,
-            dwellingId: h.dwellingId,
-            gridId: grid.id,
-            registrationType: h.row.registrationType,
-          };
-          return { type: PopulationEvents.householdRegistered, aggregateType: 'Household', aggregateId: h.id, data };
-        }),
-      ];
-      for (const part of chunks(events, EVENT_CHUNK)) await this.outbox.add(manager, ...part);
+      const rejected = await this.stage(manager, source, now);
+      rejected.push(...(await this.crossCheck(manager, grid.id)));
       rejected.sort((a, b) => a.line - b.line);
-      const completed: ImportCompletedData = { importId, gridId: grid.id, accepted: keep.length, rejected: rejected.length };
+
+      const created = await this.load(manager, grid.id, now, importId);
+      await this.announce(manager, grid.id);
+      const completed: ImportCompletedData = { importId, gridId: grid.id, accepted: created.accepted, rejected: rejected.length };
       await this.outbox.add(manager, {
         type: PopulationEvents.importCompleted,
         aggregateType: 'Grid',
         aggregateId: grid.id,
         data: completed,
       });
-      if (keep.length > 0) await raiseGridCounts(manager, this.outbox, [grid.id], now);
-      return { importId, accepted: keep.length, householdsCreated: newHouseholds.length, dwellingsCreated: newDwellings.length, rejected };
+      if (created.accepted > 0) await raiseGridCounts(manager, this.outbox, [grid.id], now);
+      return { importId, ...created, rejected };
     });
+  }
+
+  /** Streams the file through the per-row checks into `ledger_stage` with COPY; returns the refused rows. */
+  private async stage(manager: EntityManager, source: Readable, now: Date): Promise<Rejection[]> {
+    await manager.query(`
+      CREATE TEMP TABLE ledger_stage (
+        line int NOT NULL, resident_id uuid NOT NULL, household_number text NOT NULL, registration_type text NOT NULL,
+        address text NOT NULL, house_number text, building text, road text, name text NOT NULL, relation text NOT NULL,
+        id_cipher bytea NOT NULL, id_hash bytea NOT NULL, birth_date date NOT NULL, sex text NOT NULL,
+        phone_cipher bytea, phone_hash bytea, reason text
+      ) ON COMMIT DROP`);
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    const copy: Writable = client.query(
+      copyFrom(
+        `COPY ledger_stage (line, resident_id, household_number, registration_type, address, house_number, building, road, name, relation,
+                            id_cipher, id_hash, birth_date, sex, phone_cipher, phone_hash) FROM STDIN`,
+      ),
+    );
+    const copied = finished(copy);
+    // Keep the rejection handled while rows are still being read; it is awaited below.
+    copied.catch(() => undefined);
+    const reader = new LedgerRowReader(now);
+    const rejected: Rejection[] = [];
+    let piece: string[] = [];
+    let size = 0;
+    const flush = async () => {
+      if (piece.length === 0) return;
+      const text = piece.join('');
+      piece = [];
+      size = 0;
+      if (!copy.write(text)) await Promise.race([once(copy, 'drain'), copied]);
+    };
+    try {
+      for await (const { record, line } of ledgerRecords(source)) {
+        if (!reader.hasHeader) {
+          reader.header(record);
+          continue;
+        }
+        const row = reader.row(record, line);
+        if (isRejection(row)) {
+          rejected.push(row);
+          continue;
+        }
+        const text = this.stageLine(row);
+        piece.push(text);
+        size += text.length;
+        if (size >= COPY_PIECE) await flush();
+      }
+      if (!reader.hasHeader) throw new LedgerFormatError('CSV_EMPTY', 'The file has no header row.');
+      await flush();
+      copy.end();
+      await copied;
+    } catch (error) {
+      // CopyFail: the server drops what was sent; the transaction then rolls back.
+      copy.destroy();
+      await copied.catch(() => undefined);
+      if (error instanceof LedgerFormatError) throw LedgerErrors.format(error.reason, error.message);
+      throw error;
+    }
+    // Temporary tables are never analysed on their own: without statistics the joins below plan badly.
+    await manager.query(`ANALYZE ledger_stage`);
+    return rejected;
+  }
+
+  private stageLine(row: LedgerRow): string {
+    return (
+      [
+        String(row.line),
+        randomUUID(),
+        copyText(row.householdNumber),
+        row.registrationType,
+        copyText(row.address),
+        copyText(row.houseNumber),
+        copyText(row.building),
+        copyText(row.road),
+        copyText(row.name),
+        copyText(row.relation),
+        copyBytes(this.cipher.encrypt(row.nationalId)),
+        copyBytes(this.cipher.hash(row.nationalId)),
+        row.birthDate,
+        row.sex,
+        copyBytes(row.phone === null ? null : this.cipher.encrypt(row.phone)),
+        copyBytes(row.phone === null ? null : this.cipher.hash(row.phone)),
+      ].join('\t') + '\n'
+    );
+  }
+
+  /**
+   * The rules across rows and against the registry, over every staged row at once; a refused row
+   * gets its reason (never its values). In file order: the same person twice keeps the first line;
+   * a household's first line fixes its address and registration type; then people already
+   * registered, households of another grid, and one head (户主) per household.
+   */
+  private async crossCheck(manager: EntityManager, gridId: string): Promise<Rejection[]> {
+    const [first] = await manager.query<[Rejection[], number]>(
+      `WITH person AS (
+         SELECT line, first_value(line) OVER (PARTITION BY id_hash ORDER BY line) AS same_as FROM ledger_stage
+       ), household_first AS (
+         SELECT s.line, first_value(s.line) OVER w AS first_line, first_value(s.address) OVER w AS address,
+                first_value(s.registration_type) OVER w AS registration_type
+           FROM ledger_stage s JOIN person p ON p.line = s.line AND p.same_as = s.line
+         WINDOW w AS (PARTITION BY s.household_number ORDER BY s.line)
+       ), verdict AS (
+         SELECT s.line, CASE
+             WHEN p.same_as <> s.line THEN 'national_id: the same person as on line ' || p.same_as
+             WHEN f.address <> s.address OR f.registration_type <> s.registration_type
+               THEN 'household_number: line ' || f.first_line || ' gives this household another address or registration type'
+             WHEN EXISTS (SELECT 1 FROM resident r WHERE r.national_id_hash = s.id_hash) THEN 'national_id: this person is already registered'
+             WHEN EXISTS (SELECT 1 FROM household h WHERE h.number = s.household_number AND h.grid_id <> $1)
+               THEN 'household_number: registered in another grid'
+           END AS reason
+           FROM ledger_stage s JOIN person p ON p.line = s.line LEFT JOIN household_first f ON f.line = s.line
+       )
+       UPDATE ledger_stage s SET reason = v.reason FROM verdict v WHERE v.line = s.line AND v.reason IS NOT NULL
+       RETURNING s.line, s.reason`,
+      [gridId],
+    );
+    const [heads] = await manager.query<[Rejection[], number]>(
+      `WITH head AS (
+         SELECT s.line, s.household_number, first_value(s.line) OVER (PARTITION BY s.household_number ORDER BY s.line) AS first_line
+           FROM ledger_stage s WHERE s.reason IS NULL AND s.relation = $1
+       )
+       UPDATE ledger_stage s
+          SET reason = CASE WHEN x.id IS NOT NULL THEN 'relation: the household already has a head (户主)'
+                            ELSE 'relation: line ' || h.first_line || ' is already the head (户主) of this household' END
+         FROM head h LEFT JOIN household x ON x.number = h.household_number AND x.head_resident_id IS NOT NULL
+        WHERE s.line = h.line AND (x.id IS NOT NULL OR h.first_line <> h.line)
+       RETURNING s.line, s.reason`,
+      [HEAD],
+    );
+    return [...first, ...heads];
+  }
+
+  /** Dwellings, households, residents, memberships and heads from the accepted rows: set-based, one statement each. */
+  private async load(
+    manager: EntityManager,
+    gridId: string,
+    now: Date,
+    importId: string,
+  ): Promise<{ accepted: number; householdsCreated: number; dwellingsCreated: number }> {
+    // Households new to the registry, each from its first accepted line; an address already known in the grid is its dwelling.
+    await manager.query(
+      `CREATE TEMP TABLE ledger_household ON COMMIT DROP AS
+       SELECT gen_random_uuid() AS id, f.*,
+              (SELECT d.id FROM dwelling d WHERE d.grid_id = $1 AND d.address_text = f.address ORDER BY d.created_at, d.id LIMIT 1) AS dwelling_id
+         FROM (SELECT DISTINCT ON (s.household_number) s.household_number AS number, s.line AS first_line, s.registration_type,
+                      s.address, s.road, s.building, s.house_number
+                 FROM ledger_stage s
+                WHERE s.reason IS NULL AND NOT EXISTS (SELECT 1 FROM household h WHERE h.number = s.household_number)
+                ORDER BY s.household_number, s.line) f`,
+      [gridId],
+    );
+    // Addresses new to the grid become dwellings, stamped in ledger order (the order their events go out in).
+    await manager.query(
+      `CREATE TEMP TABLE ledger_dwelling (id uuid NOT NULL, kind text NOT NULL, created_at timestamptz NOT NULL) ON COMMIT DROP`,
+    );
+    await manager.query(
+      `WITH made AS (
+         INSERT INTO dwelling (id, grid_id, kind, occupancy, road, building, house_number, address_text, created_at)
+         SELECT gen_random_uuid(), $1, CASE WHEN a.building IS NULL AND a.house_number IS NOT NULL THEN 'RURAL_HOUSE' ELSE 'APARTMENT' END::dwelling_kind,
+                'OWNER_OCCUPIED', a.road, a.building, a.house_number, a.address, ${stamped('a.first_line')}
+           FROM (SELECT DISTINCT ON (address) address, road, building, house_number, first_line
+                   FROM ledger_household WHERE dwelling_id IS NULL ORDER BY address, first_line) a
+         RETURNING id, kind, address_text, created_at
+       ), linked AS (
+         UPDATE ledger_household h SET dwelling_id = m.id FROM made m WHERE h.dwelling_id IS NULL AND h.address = m.address_text
+       )
+       INSERT INTO ledger_dwelling (id, kind, created_at) SELECT id, kind, created_at FROM made`,
+      [gridId, now],
+    );
+    await manager.query(
+      `INSERT INTO household (id, number, dwelling_id, grid_id, registration_type, created_at)
+       SELECT id, number, dwelling_id, $1, registration_type::registration_type, ${stamped('first_line')} FROM ledger_household`,
+      [gridId, now],
+    );
+    await manager.query(
+      `INSERT INTO resident (id, household_id, grid_id, name, relation, national_id_cipher, national_id_hash, birth_date, sex, phone_cipher, phone_hash, created_at)
+       SELECT s.resident_id, h.id, $1, s.name, s.relation, s.id_cipher, s.id_hash, s.birth_date, s.sex::resident_sex, s.phone_cipher, s.phone_hash,
+              ${stamped('s.line')}
+         FROM ledger_stage s JOIN household h ON h.number = s.household_number
+        WHERE s.reason IS NULL`,
+      [gridId, now],
+    );
+    await manager.query(
+      `INSERT INTO household_membership (household_id, resident_id, relation, joined_at, joined_reason)
+       SELECT h.id, s.resident_id, s.relation, $1, 'ledger import ' || $2
+         FROM ledger_stage s JOIN household h ON h.number = s.household_number
+        WHERE s.reason IS NULL ORDER BY s.line`,
+      [now, importId],
+    );
+    await manager.query(
+      `UPDATE household h SET head_resident_id = s.resident_id FROM ledger_stage s
+        WHERE s.reason IS NULL AND s.relation = $1 AND h.number = s.household_number`,
+      [HEAD],
+    );
+    const [counts] = await manager.query<{ accepted: number; householdsCreated: number; dwellingsCreated: number }[]>(
+      `SELECT (SELECT count(*)::int FROM ledger_stage WHERE reason IS NULL) AS accepted,
+              (SELECT count(*)::int FROM ledger_household) AS "householdsCreated",
+              (SELECT count(*)::int FROM ledger_dwelling) AS "dwellingsCreated"`,
+    );
+    return counts;
+  }
+
+  /**
+   * Every new dwelling and household and every resident of the import, as the one-by-one paths
+   * announce them (ids only), written in this transaction: read back through a cursor a page at a
+   * time, each page one multi-row outbox insert.
+   */
+  private async announce(manager: EntityManager, gridId: string): Promise<void> {
+    await this.pages<{ id: string; kind: DwellingKind }>(manager, `SELECT id, kind FROM ledger_dwelling ORDER BY created_at`, (rows) =>
+      rows.map((d) => {
+        const data: DwellingRegisteredData = { dwellingId: d.id, gridId, kind: d.kind, occupancy: 'OWNER_OCCUPIED' };
+        return { type: PopulationEvents.dwellingRegistered, aggregateType: 'Dwelling', aggregateId: d.id, data };
+      }),
+    );
+    await this.pages<{ id: string; dwellingId: string; registrationType: RegistrationType }>(
+      manager,
+      `SELECT id, dwelling_id AS "dwellingId", registration_type AS "registrationType" FROM ledger_household ORDER BY first_line`,
+      (rows) =>
+        rows.map((h) => {
+          const data: HouseholdRegisteredData = {
+            householdId: h.id,
+            dwellingId: h.dwellingId,
+            gridId,
+            registrationType: h.registrationType,
+          };
+          return { type: PopulationEvents.householdRegistered, aggregateType: 'Household', aggregateId: h.id, data };
+        }),
+    );
+    await this.pages<{ residentId: string; householdId: string }>(
+      manager,
+      `SELECT s.resident_id AS "residentId", h.id AS "householdId"
+         FROM ledger_stage s JOIN household h ON h.number = s.household_number WHERE s.reason IS NULL ORDER BY s.line`,
+      (rows) =>
+        rows.flatMap((r) => {
+          const registered: ResidentEventData = { residentId: r.residentId, householdId: r.householdId, gridId };
+          const joined: HouseholdMembershipData = { householdId: r.householdId, residentId: r.residentId, gridId };
+          return [
+            { type: PopulationEvents.residentRegistered, aggregateType: 'Resident', aggregateId: r.residentId, data: registered },
+            { type: PopulationEvents.householdMemberJoined, aggregateType: 'Household', aggregateId: r.householdId, data: joined },
+          ];
+        }),
+    );
+  }
+
+  /**
+   * Pages of a query through a cursor, each page's events one outbox insert. One connection runs
+   * one statement at a time, so the next page is asked for before this page's insert: while the
+   * database writes one page, this process builds the events of the next.
+   */
+  private async pages<T>(manager: EntityManager, sql: string, events: (rows: T[]) => DomainEvent[]): Promise<void> {
+    await manager.query(`DECLARE ledger_page NO SCROLL CURSOR FOR ${sql}`);
+    const fetch = () => manager.query<T[]>(`FETCH ${EVENT_PAGE} FROM ledger_page`);
+    let inserting: Promise<void> = Promise.resolve();
+    try {
+      let rows = await fetch();
+      while (rows.length > 0) {
+        const nextRows = rows.length < EVENT_PAGE ? Promise.resolve([] as T[]) : fetch();
+        nextRows.catch(() => undefined);
+        const batch = events(rows);
+        await inserting;
+        inserting = this.outbox.add(manager, ...batch);
+        inserting.catch(() => undefined);
+        rows = await nextRows;
+      }
+    } finally {
+      await inserting;
+    }
+    await manager.query(`CLOSE ledger_page`);
   }
 
   /**
@@ -253,7 +412,7 @@ export class LedgerService {
         params,
       );
       if (unmasked) {
-        for (const part of chunks(rows, EVENT_CHUNK)) {
+        for (const part of chunks(rows, AUDIT_CHUNK)) {
           await recordPiiReads(
             manager,
             part.map((r) => ({
