@@ -107,6 +107,15 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
     ).toEqual([{ resident_id: quiet.id, day: dayOf(shanghai(1, '08:01')) }]);
     expect(await due()).toEqual(expect.arrayContaining([[quiet.id, 'PENDING']]));
 
+    // Exactly one: every event ever written is an outbox row, so a second alarm (another round,
+    // another instance, a retry) would show here whatever the job's own memory says.
+    expect(
+      await query(
+        db(),
+        `SELECT aggregateid AS resident, count(*)::int AS n FROM outbox WHERE type = $1 AND aggregateid = ANY($2::text[]) GROUP BY aggregateid`,
+        [ReactionEvents.wellbeingCheckMissed, [quiet.id, fine.id]],
+      ),
+    ).toEqual([{ resident: quiet.id, n: 1 }]);
     const messages = await readTopic(
       population().topic('population'),
       (m) => m.some((x) => x.value['type'] === ReactionEvents.wellbeingCheckMissed && x.key === quiet.id),

@@ -1,9 +1,9 @@
-import { randomInt } from 'node:crypto';
+import fc from 'fast-check';
 import { Role } from '@civgrid/auth';
 import { catalogue, PopulationCountEvents, PopulationEvents } from '@civgrid/contracts';
 import { dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
 import { Stack, startStack } from '../src/stack';
-import { checkDigit, codeOf, nationalId, phoneNumber, populationFixtures } from './population-fixtures';
+import { codeOf, nationalId, phoneNumber, populationFixtures } from './population-fixtures';
 
 let stack: Stack;
 let make: ReturnType<typeof populationFixtures>;
@@ -21,37 +21,90 @@ describe('residents through the gateway', () => {
   it('accepts generated valid IDs (deriving birth date and sex), refuses one-digit changes, swaps and the same person twice', async () => {
     const { basic } = await make.place();
     const household = await make.household(basic.id);
-    // A few random draws here; the validator's property tests (fast-check, thousands of runs) sit beside it.
-    const ids = Array.from(
-      { length: 6 },
-      () => [new Date(Date.UTC(1930, 0, 1) + randomInt(0, 32_000) * 86_400_000), randomInt(100, 1000)] as const,
+    // The oracle, written from the standard and not from the service: GB 11643 / ISO 7064 MOD 11-2,
+    // weight of position i (0-based, left to right) 2^(17-i) mod 11, check value (12 - sum mod 11) mod 11, 10 written X.
+    const oracleCheck = (first17: string): string => {
+      let sum = 0;
+      for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (2 ** (17 - i) % 11);
+      const value = (12 - (sum % 11)) % 11;
+      return value === 10 ? 'X' : String(value);
+    };
+    const oracleValid = (id: string): boolean => /^\d{17}[\dX]$/.test(id) && oracleCheck(id.slice(0, 17)) === id[17];
+    const DAY = 86_400_000;
+    const person = fc.record({
+      region: fc.integer({ min: 110000, max: 659999 }),
+      birth: fc
+        .integer({ min: 0, max: Math.floor((Date.UTC(2020, 11, 31) - Date.UTC(1900, 0, 1)) / DAY) })
+        .map((d) => new Date(Date.UTC(1900, 0, 1) + d * DAY)),
+      seq: fc.integer({ min: 0, max: 999 }),
+      lower: fc.boolean(),
+      // One changed character per position: the replacement is the original plus 1..9 (1..10 at the check position, which may be X).
+      shifts: fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 18, maxLength: 18 }),
+    });
+    const registered = new Set<string>();
+    // The refusal of each variant (the lookup checks the number before it looks for anyone), a few at a time.
+    const refusals = async (variants: string[]): Promise<string[]> => {
+      const reasons: string[] = [];
+      for (let i = 0; i < variants.length; i += 6) {
+        const part = await Promise.all(
+          variants
+            .slice(i, i + 6)
+            .map((v) => make.call(`query($n: String!) { residentByNationalId(nationalId: $n, purpose: "核对身份") { id } }`, { n: v })),
+        );
+        reasons.push(...part.map((res) => String(codeOf(res).reason)));
+      }
+      return reasons;
+    };
+    await fc.assert(
+      fc.asyncProperty(person, async ({ region, birth, seq, lower, shifts }) => {
+        const ymd = birth.toISOString().slice(0, 10);
+        const first17 = `${region}${ymd.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+        const id = first17 + oracleCheck(first17);
+        const res = await make.registerResident({
+          householdId: household.id,
+          name: '村民',
+          nationalId: lower ? id.toLowerCase() : id,
+          relation: '子',
+        });
+        if (registered.has(id)) {
+          expect(codeOf(res)).toEqual({ code: 'CONFLICT', reason: 'RESIDENT_ALREADY_REGISTERED' });
+        } else {
+          registered.add(id);
+          expect(dataOf(res).registerResident).toMatchObject({
+            birthDate: ymd,
+            sex: seq % 2 === 1 ? 'MALE' : 'FEMALE',
+            status: 'ACTIVE',
+            nationalId: `${id.slice(0, 4)}**********${id.slice(-4)}`,
+          });
+        }
+        // A changed character at every position (the check position may also become X), and every swap of two different neighbours.
+        const ALPHABET = '0123456789X';
+        const changes = shifts.map((shift, i) => {
+          const size = i === 17 ? 11 : 10;
+          const c = ALPHABET[(ALPHABET.indexOf(id[i]) + 1 + ((shift - 1) % (size - 1))) % size];
+          return id.slice(0, i) + c + id.slice(i + 1);
+        });
+        const swaps: string[] = [];
+        for (let i = 0; i < 17; i++) if (id[i] !== id[i + 1]) swaps.push(id.slice(0, i) + id[i + 1] + id[i] + id.slice(i + 2));
+        expect(swaps.length).toBeGreaterThan(0);
+        const variants = [...changes, ...swaps];
+        for (const v of variants) expect(oracleValid(v)).toBe(false);
+        const expected = variants.map((v) => (/^\d{17}[\dX]$/.test(v) ? 'NATIONAL_ID_CHECK_DIGIT' : 'NATIONAL_ID_FORMAT'));
+        expect(await refusals(variants)).toEqual(expected);
+      }),
+      { numRuns: 25 },
     );
-    for (const [birth, seq] of ids) {
-      const first17 = `370911${birth.toISOString().slice(0, 10).replace(/-/g, '')}${seq}`;
-      const id = first17 + checkDigit(first17);
-      const res = await make.registerResident({ householdId: household.id, name: '村民', nationalId: id.toLowerCase(), relation: '子' });
-      const resident = dataOf(res).registerResident;
-      expect(resident).toMatchObject({
-        birthDate: birth.toISOString().slice(0, 10),
-        sex: seq % 2 === 1 ? 'MALE' : 'FEMALE',
-        status: 'ACTIVE',
-      });
-      expect(resident['nationalId']).toBe(`3709**********${id.slice(-4)}`);
-    }
 
+    // Well-formed numbers refused for what they say: a birth date to come, a wrong length.
     const valid = nationalId('19800315');
-    const changed = valid.slice(0, 8) + String((Number(valid[8]) + 1) % 10) + valid.slice(9);
-    const swapped = valid.slice(0, 14) + valid[15] + valid[14] + valid.slice(16);
     const future = '37091120991231001';
     const cases: [string, string, string][] = [
-      ['one digit changed', changed, 'NATIONAL_ID_CHECK_DIGIT'],
-      ['two digits swapped', swapped, valid[14] === valid[15] ? 'RESIDENT_ALREADY_REGISTERED' : 'NATIONAL_ID_CHECK_DIGIT'],
-      ['future birth date', future + checkDigit(future), 'NATIONAL_ID_BIRTH_DATE'],
+      ['future birth date', future + oracleCheck(future), 'NATIONAL_ID_BIRTH_DATE'],
       ['seventeen digits', valid.slice(0, 17), 'NATIONAL_ID_FORMAT'],
     ];
     await make.resident(household.id, { nationalId: valid });
     const before = await query(db(), 'SELECT count(*)::int AS n FROM resident');
-    for (const [name, id, reason] of cases.filter((c) => c[2] !== 'RESIDENT_ALREADY_REGISTERED')) {
+    for (const [name, id, reason] of cases) {
       const res = await make.registerResident({ householdId: household.id, name: '村民', nationalId: id, relation: '子' });
       expect({ name, ...codeOf(res) }).toEqual({ name, code: 'BAD_USER_INPUT', reason });
       expect(JSON.stringify(res.errors)).not.toContain(id.slice(6, 14));
@@ -218,8 +271,8 @@ describe('residents through the gateway', () => {
       await make.resident(household.id, { relation: '配偶', nationalId: nationalId('19620202', 'FEMALE'), phone: phoneNumber() }),
     ];
     const csvPerson = { nationalId: nationalId('19551111'), phone: phoneNumber() };
-    const report = await make.ok<{ importLedger: { accepted: number } }>(
-      `mutation($input: ImportLedgerInput!) { importLedger(input: $input) { accepted } }`,
+    const report = await make.ok<{ importLedger: { importId: string; accepted: number } }>(
+      `mutation($input: ImportLedgerInput!) { importLedger(input: $input) { importId accepted } }`,
       {
         input: {
           gridId: basic.id,
@@ -234,28 +287,57 @@ describe('residents through the gateway', () => {
     });
     const secrets = [...people, csvPerson].flatMap((p) => [p.nationalId, p.phone]);
 
-    const columns = await query<{ table: string; column: string; type: string }>(
+    // As pg_dump would read it: every row of every table as text, and every bytea column as its bytes.
+    const tables = await query<{ table: string }>(
       db(),
-      `SELECT c.table_name AS table, c.column_name AS column, c.data_type AS type FROM information_schema.columns c
-         JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema AND t.table_type = 'BASE TABLE'
-        WHERE c.table_schema = 'public' AND c.data_type IN ('text', 'character varying', 'bytea', 'jsonb', 'json', 'ARRAY', 'USER-DEFINED')`,
+      `SELECT table_name AS table FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
     );
-    expect(columns.map((c) => `${c.table}.${c.column}`)).toEqual(
-      expect.arrayContaining(['resident.national_id_cipher', 'outbox.payload', 'pii_audit.purpose']),
+    expect(tables.map((t) => t.table)).toEqual(expect.arrayContaining(['resident', 'outbox', 'pii_audit', 'household_membership']));
+    const bytea = await query<{ table: string; column: string }>(
+      db(),
+      `SELECT table_name AS table, column_name AS column FROM information_schema.columns WHERE table_schema = 'public' AND data_type = 'bytea'`,
     );
-    for (const { table, column, type } of columns) {
-      const asText = type === 'bytea' ? `encode("${column}", 'escape')` : `"${column}"::text`;
+    expect(bytea.map((c) => `${c.table}.${c.column}`)).toEqual(
+      expect.arrayContaining(['resident.national_id_cipher', 'resident.phone_cipher']),
+    );
+    const any = (text: string) => secrets.map((_, i) => `position($${i + 1} in ${text}) > 0`).join(' OR ');
+    for (const { table } of tables) {
       const [hit] = await query<{ n: number }>(
         db(),
-        `SELECT count(*)::int AS n FROM "${table}" WHERE ${secrets.map((_, i) => `position($${i + 1} in ${asText}) > 0`).join(' OR ')}`,
+        `SELECT count(*) FILTER (WHERE ${any('t::text')})::int AS n FROM "${table}" t`,
+        secrets,
+      );
+      expect({ at: table, n: hit.n }).toEqual({ at: table, n: 0 });
+    }
+    for (const { table, column } of bytea) {
+      const [hit] = await query<{ n: number }>(
+        db(),
+        `SELECT count(*)::int AS n FROM "${table}" WHERE ${any(`encode("${column}", 'escape')`)}`,
         secrets,
       );
       expect({ at: `${table}.${column}`, n: hit.n }).toEqual({ at: `${table}.${column}`, n: 0 });
     }
 
-    const messages = await readTopic(population().topic('population'), (m) =>
-      people.every((p) => m.some((x) => (x.value['data'] as { residentId?: string })?.residentId === p.id)),
+    // The topic, once everything these residents and the import raised is on it: the import's end
+    // and its resident's own events included.
+    const [imported] = await query<{ id: string; household_id: string }>(
+      db(),
+      `SELECT r.id, r.household_id FROM resident r JOIN household_membership m ON m.resident_id = r.id WHERE m.joined_reason = $1`,
+      [`ledger import ${report.importLedger.importId}`],
     );
+    const payloadOf = (x: { value: Record<string, unknown> }) => (x.value['data'] ?? {}) as { residentId?: string; importId?: string };
+    const messages = await readTopic(
+      population().topic('population'),
+      (m) =>
+        people.every((p) => m.some((x) => payloadOf(x).residentId === p.id)) &&
+        m.some((x) => x.value['type'] === PopulationEvents.importCompleted && payloadOf(x).importId === report.importLedger.importId) &&
+        m.some((x) => x.value['type'] === PopulationEvents.residentRegistered && payloadOf(x).residentId === imported.id) &&
+        m.some((x) => x.value['type'] === PopulationEvents.householdMemberJoined && payloadOf(x).residentId === imported.id),
+    );
+    expect(messages.filter((x) => payloadOf(x).residentId === imported.id).map((x) => x.value['type'])).toEqual(
+      expect.arrayContaining([PopulationEvents.residentRegistered, PopulationEvents.householdMemberJoined]),
+    );
+    expect(messages.some((x) => payloadOf(x).importId === report.importLedger.importId)).toBe(true);
     expect(messages.length).toBeGreaterThan(0);
     const text = JSON.stringify(messages);
     for (const secret of secrets) expect(text).not.toContain(secret);
