@@ -87,6 +87,61 @@ describe('the administrative tree through the gateway', () => {
     expect(new Set(seen).size).toBe(7);
   });
 
+  it('refuses forged cursors and malformed path arguments with a clear reason, never a 500', async () => {
+    const { district } = await make.tree();
+    const forged = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    const longLabel = `${district.path}.${'9'.repeat(1001)}`;
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      [
+        'areas, a cursor that is no path',
+        `query($a: String) { areas(after: $a) { totalCount } }`,
+        { a: forged(['not a path!']) },
+        'INVALID_CURSOR',
+      ],
+      [
+        'grids, a cursor with a huge label',
+        `query($a: String) { grids(after: $a) { totalCount } }`,
+        { a: forged(['9'.repeat(1001)]) },
+        'INVALID_CURSOR',
+      ],
+      [
+        'members, a cursor with a forged id',
+        `query($a: String) { gridMembers(after: $a) { totalCount } }`,
+        { a: forged([district.path, 'not-a-uuid']) },
+        'INVALID_CURSOR',
+      ],
+      [
+        'reshapes, a cursor with no moment',
+        `query($a: String) { gridReshapes(after: $a) { totalCount } }`,
+        { a: forged(['yesterday', '7d5c3c1e-0000-4000-8000-000000000000']) },
+        'INVALID_CURSOR',
+      ],
+      ['areas under a huge label', `query($p: String) { areas(underPath: $p) { totalCount } }`, { p: longLabel }, 'MALFORMED_PATH'],
+      ['grids under a huge label', `query($p: String) { grids(underPath: $p) { totalCount } }`, { p: longLabel }, 'MALFORMED_PATH'],
+      [
+        'members under two dots',
+        `query($p: String) { gridMembers(underPath: $p) { totalCount } }`,
+        { p: `${district.path}..1` },
+        'MALFORMED_PATH',
+      ],
+      [
+        'reshapes under a huge label',
+        `query($p: String) { gridReshapes(underPath: $p) { totalCount } }`,
+        { p: longLabel },
+        'MALFORMED_PATH',
+      ],
+      ['departments under a name', `query($p: String) { departments(underPath: $p) { totalCount } }`, { p: '岱岳区' }, 'MALFORMED_PATH'],
+      ['health of a huge label', `query($p: String!) { gridHealth(areaPath: $p) { checkedAt } }`, { p: longLabel }, 'MALFORMED_PATH'],
+    ];
+    for (const [label, operation, variables, reason] of cases) {
+      const res = await make.call(operation, variables);
+      expect({ label, ...reasonOf(res) }).toEqual({ label, code: 'BAD_USER_INPUT', reason });
+      expect(res.status).toBeLessThan(500);
+    }
+    const refused = await make.call(`query($p: String) { grids(underPath: $p) { totalCount } }`, { p: longLabel });
+    expect(refused.errors?.[0]?.message).toMatch(/underPath is not an area path.*longer than 1000/);
+  });
+
   it('refuses areas and grids with invalid parents, levels and codes, with clear codes and nothing written', async () => {
     const { district, town, village, total } = await make.tree();
     const micro = await make.grid(village, { kind: 'MICRO', parentGridId: (await make.basic(village, total)).id });
@@ -242,6 +297,39 @@ describe('the administrative tree through the gateway', () => {
       input: { id: grid.id, name: 'x' },
     });
     expect(reasonOf(again)).toEqual({ code: 'CONFLICT', reason: 'GRID_RETIRED' });
+  });
+
+  it('lets updateGrid only add coverage nobody else has: moving or dropping a building goes through the reshape operations', async () => {
+    const { village, total } = await make.tree();
+    const a = await make.basic(village, total, ['1号楼', '2号楼']);
+    const b = await make.basic(village, total, ['3号楼']);
+    const micro = await make.grid(village, { kind: 'MICRO', parentGridId: a.id });
+    const update = (id: string, buildings: string[]) =>
+      make.call<{ updateGrid: { coverage: { key: string }[] } }>(
+        `mutation($input: UpdateGridInput!) { updateGrid(input: $input) { coverage { key } } }`,
+        { input: { id, coverage: buildings.map((name) => ({ kind: 'BUILDING', name })) } },
+      );
+    const before = await counts();
+
+    const taken = await update(b.id, ['3号楼', '2号楼']);
+    expect(reasonOf(taken)).toEqual({ code: 'CONFLICT', reason: 'GRID_COVERAGE_TAKEN' });
+    expect(taken.errors?.[0]?.message).toContain(`BUILDING:2号楼 (covered by grid ${a.code})`);
+    expect(taken.errors?.[0]?.message).toContain('moveCoverage');
+    const dropped = await update(a.id, ['1号楼']);
+    expect(reasonOf(dropped)).toEqual({ code: 'CONFLICT', reason: 'GRID_COVERAGE_REMOVAL' });
+    expect(dropped.errors?.[0]?.message).toMatch(/lose BUILDING:2号楼.*moveCoverage.*splitGrid or mergeGrids/);
+    expect(await counts()).toEqual(before);
+
+    // New buildings are fine, and so is a micro grid taking a building of its own basic grid.
+    expect((await update(b.id, ['3号楼', '4号楼'])).data?.updateGrid.coverage).toEqual([
+      { key: 'BUILDING:3号楼' },
+      { key: 'BUILDING:4号楼' },
+    ]);
+    expect((await update(micro.id, ['2号楼'])).data?.updateGrid.coverage).toEqual([{ key: 'BUILDING:2号楼' }]);
+    const now = await make.ok<{ a: { coverage: { key: string }[] } }>(`query($id: ID!) { a: grid(id: $id) { coverage { key } } }`, {
+      id: a.id,
+    });
+    expect(now.a.coverage).toEqual([{ key: 'BUILDING:1号楼' }, { key: 'BUILDING:2号楼' }]);
   });
 
   it('renames an area, keeps its code and path, and tells other services', async () => {

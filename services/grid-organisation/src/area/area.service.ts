@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, isInScope, isWithin, Principal, Role } from '@civgrid/auth';
 import { AreaCreatedData, AreaRenamedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { decodeKeyset } from '../common/cursor';
+import { checkedPath } from '../common/paths';
 import { areaCodeProblem, childLevel } from './area-code';
 import { AreaEntity } from './area.entity';
 import { AreaErrors } from './area.errors';
@@ -107,7 +109,7 @@ export class AreaService {
     const params: unknown[] = [];
     const where = [readScope(principal, params)];
     if (args.underPath) {
-      params.push(args.underPath);
+      params.push(checkedPath(args.underPath, 'underPath'));
       where.push(`path <@ $${params.length}::ltree`);
     }
     if (args.level) {
@@ -115,7 +117,7 @@ export class AreaService {
       where.push(`level = $${params.length}`);
     }
     const countParams = [...params];
-    const after = decodeCursor(args.after, 1);
+    const after = decodeKeyset(args.after, ['path']);
     if (after) {
       params.push(after[0]);
       where.push(`path > $${params.length}::ltree`);

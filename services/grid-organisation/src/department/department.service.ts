@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, Principal, Role } from '@civgrid/auth';
 import { DepartmentCreatedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { decodeKeyset } from '../common/cursor';
+import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { DepartmentErrors } from './department.errors';
 import { CreateDepartmentInput, DepartmentsArgs } from './dto/department.inputs';
@@ -88,7 +90,7 @@ export class DepartmentService {
     const params: unknown[] = [];
     const where = ['TRUE'];
     if (args.underPath) {
-      params.push(args.underPath);
+      params.push(checkedPath(args.underPath, 'underPath'));
       where.push(`area_path <@ $${params.length}::ltree`);
     }
     if (args.kind) {
@@ -101,7 +103,7 @@ export class DepartmentService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeCursor(args.after, 1);
+    const after = decodeKeyset(args.after, ['key']);
     if (after) {
       params.push(after[0]);
       where.push(`code > $${params.length}`);

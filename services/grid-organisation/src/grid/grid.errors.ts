@@ -1,5 +1,8 @@
 import { badInput, conflict, notFound } from '@civgrid/errors';
 
+const list = (items: readonly string[]): string =>
+  items.slice(0, 20).join(', ') + (items.length > 20 ? ` and ${items.length - 20} more` : '');
+
 export const GridErrors = {
   notFound: (id: string) => notFound('GRID_NOT_FOUND', `No grid ${id}.`),
   areaNotFound: (id: string) => notFound('AREA_NOT_FOUND', `No administrative area ${id}.`),
@@ -16,6 +19,18 @@ export const GridErrors = {
   retired: (code: string) => conflict('GRID_RETIRED', `Grid ${code} is retired and can no longer change.`),
   hasActiveChildren: (code: string, n: number) =>
     conflict('GRID_HAS_ACTIVE_CHILDREN', `Grid ${code} still has ${n} active grid(s) below it: retire, merge or move them first.`),
+  coverageRemoved: (code: string, keys: string[]) =>
+    conflict(
+      'GRID_COVERAGE_REMOVAL',
+      `updateGrid only adds coverage; grid ${code} would lose ${list(keys)}. To hand items to another grid use moveCoverage; to redraw grids use splitGrid or mergeGrids: they keep the history and tell other services where each item went.`,
+      { items: keys },
+    ),
+  coverageTaken: (code: string, taken: { key: string; code: string }[]) =>
+    conflict(
+      'GRID_COVERAGE_TAKEN',
+      `Grid ${code} cannot take ${list(taken.map((t) => `${t.key} (covered by grid ${t.code})`))}: an item of the village belongs to one grid. Move it with moveCoverage from the grid that covers it.`,
+      { items: taken.map((t) => ({ key: t.key, gridCode: t.code })) },
+    ),
   coverageRepeated: (keys: string[]) =>
     badInput('GRID_COVERAGE_REPEATED', `A coverage item is listed twice: ${keys.join(', ')}.`, { items: keys }),
   boundaryInvalid: (problem: string) => badInput('GRID_BOUNDARY_INVALID', `The boundary is not a valid GeoJSON polygon: ${problem}.`),

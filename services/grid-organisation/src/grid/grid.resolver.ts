@@ -37,7 +37,7 @@ export class GridResolver {
     return this.service.create(principal, input);
   }
 
-  @Mutation(() => GridType, { description: 'Renames a grid, replaces its coverage or outline.' })
+  @Mutation(() => GridType, { description: 'Renames a grid, adds coverage nobody else has, or changes its outline.' })
   @Roles(...GRID_MANAGERS)
   updateGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateGridInput): Promise<GridType> {
     return this.service.update(principal, input);

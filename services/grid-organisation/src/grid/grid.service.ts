@@ -4,7 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { decodeKeyset } from '../common/cursor';
+import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { GeoJsonPolygon, polygonProblem } from '../geometry/polygon';
 import { endAssignmentsOfGrids } from '../member/assignment-sql';
@@ -166,10 +168,7 @@ export class GridService {
         next.name,
         next.boundary ? JSON.stringify(next.boundary) : null,
       ]);
-      if (items) {
-        await manager.query(`DELETE FROM grid_coverage_item WHERE grid_id = $1`, [grid.id]);
-        await insertCoverage(manager, grid.id, grid.areaId, items);
-      }
+      if (items) await this.addCoverage(manager, grid, items);
       await this.outbox.add(manager, {
         type: GridEvents.updated,
         aggregateType: 'Grid',
@@ -178,6 +177,34 @@ export class GridService {
       });
       return toGridType(next);
     });
+  }
+
+  /**
+   * updateGrid may only add coverage nobody else has: a building or street leaving a grid, or one
+   * another active grid of the village looks after, goes through moveCoverage, splitGrid or
+   * mergeGrids, which keep the history and tell other services where it went (grid-reshaped).
+   * A grid's own parent and the grids below it share ground by design and do not count.
+   */
+  private async addCoverage(manager: EntityManager, grid: GridEntity, items: CoverageItem[]): Promise<void> {
+    const current = await manager.query<{ key: string; position: number }[]>(
+      `SELECT item_key AS key, position FROM grid_coverage_item WHERE grid_id = $1 ORDER BY position`,
+      [grid.id],
+    );
+    const wanted = new Set(items.map((i) => i.key));
+    const removed = current.filter((c) => !wanted.has(c.key)).map((c) => c.key);
+    if (removed.length > 0) throw GridErrors.coverageRemoved(grid.code, removed);
+    const have = new Set(current.map((c) => c.key));
+    const added = items.filter((i) => !have.has(i.key));
+    if (added.length === 0) return;
+    const taken = await manager.query<{ key: string; code: string }[]>(
+      `SELECT x.item_key AS key, g.code FROM grid_coverage_item x JOIN grid g ON g.id = x.grid_id
+        WHERE x.area_id = $1 AND x.item_key = ANY($2::text[]) AND g.status = 'ACTIVE' AND g.id <> $3
+          AND NOT (g.path <@ $4::ltree OR g.path @> $4::ltree)
+        ORDER BY x.item_key, g.code`,
+      [grid.areaId, added.map((i) => i.key), grid.id, grid.path],
+    );
+    if (taken.length > 0) throw GridErrors.coverageTaken(grid.code, taken);
+    await insertCoverage(manager, grid.id, grid.areaId, added, (current.at(-1)?.position ?? -1) + 1);
   }
 
   /** Retires a grid that is no longer needed; its assignments end. Reshaping retires grids too. */
@@ -248,7 +275,7 @@ export class GridService {
     const params: unknown[] = [];
     const where = [gridReadCondition(principal, params)];
     if (args.underPath) {
-      params.push(args.underPath);
+      params.push(checkedPath(args.underPath, 'underPath'));
       where.push(`path <@ $${params.length}::ltree`);
     }
     if (args.kind) {
@@ -261,7 +288,7 @@ export class GridService {
     }
     const filter = where.join(' AND ');
     const countParams = [...params];
-    const after = decodeCursor(args.after, 1);
+    const after = decodeKeyset(args.after, ['path']);
     const page = [...where];
     if (after) {
       params.push(after[0]);

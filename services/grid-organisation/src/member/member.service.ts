@@ -5,7 +5,9 @@ import { assertInScope, assertRole, gridRowCondition, hasRole, isInScope, isLimi
 import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Connection, decodeCursor, groupByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, toConnection } from '@civgrid/service-kit';
+import { decodeKeyset } from '../common/cursor';
+import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { GRID_MANAGERS, lockGrid } from '../grid/grid.service';
 import { ASSIGNMENT_COLUMNS, assignmentEvent, AssignmentRow } from './assignment-sql';
@@ -119,7 +121,7 @@ export class MemberService {
     const params: unknown[] = [];
     const where = [memberReadCondition(principal, params)];
     if (args.underPath) {
-      params.push(args.underPath);
+      params.push(checkedPath(args.underPath, 'underPath'));
       where.push(`m.area_path <@ $${params.length}::ltree`);
     }
     if (args.gridId) {
@@ -133,7 +135,7 @@ export class MemberService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeCursor(args.after, 2);
+    const after = decodeKeyset(args.after, ['path', 'uuid']);
     const page = [...where];
     if (after) {
       params.push(after[0], after[1]);

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
 import { GeoJsonPolygonInput } from '../grid/dto/coverage.type';
 
@@ -118,8 +118,8 @@ export class MoveCoverageInput {
 export class GridReshapesArgs extends PageArgs {
   @Field({ nullable: true, description: 'Reshapes of villages at or below this path.' })
   @IsOptional()
-  @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'underPath must be an ltree path' })
+  // Checked by the service (MALFORMED_PATH, naming what is wrong): codes separated by dots.
+  @IsString()
   underPath?: string;
 
   @Field(() => ID, { nullable: true, description: 'Reshapes that retired, created or moved coverage of this grid.' })

@@ -4,7 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, gridRowCondition, Principal } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, groupByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { cursorTimestamp, decodeKeyset } from '../common/cursor';
+import { checkedPath } from '../common/paths';
 import { GeoJsonPolygon } from '../geometry/polygon';
 import { CoverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
@@ -24,7 +26,8 @@ interface NewGridExtras {
   leaderMemberId?: string;
 }
 
-const RESHAPE_COLUMNS = `r.id, r.kind, r.reason, r.actor, r.at, r.area_path::text AS "areaPath", r.from_grid_ids AS "fromGridIds", r.to_grid_ids AS "toGridIds"`;
+const RESHAPE_COLUMNS = `r.id, r.kind, r.reason, r.actor, r.at, ${cursorTimestamp('r.at')} AS "atCursor", r.area_path::text AS "areaPath",
+  r.from_grid_ids AS "fromGridIds", r.to_grid_ids AS "toGridIds"`;
 
 const parentPathOf = (path: string): string => path.split('.').slice(0, -1).join('.');
 
@@ -291,7 +294,7 @@ export class ReshapeService {
     const params: unknown[] = [];
     const where: string[] = [reshapeReadCondition(principal, params)];
     if (args.underPath) {
-      params.push(args.underPath);
+      params.push(checkedPath(args.underPath, 'underPath'));
       where.push(`r.area_path <@ $${params.length}::ltree`);
     }
     if (args.gridId) {
@@ -300,7 +303,7 @@ export class ReshapeService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeCursor(args.after, 2);
+    const after = decodeKeyset(args.after, ['timestamp', 'uuid']);
     if (after) {
       params.push(after[0], after[1]);
       where.push(`(r.at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
@@ -318,7 +321,7 @@ export class ReshapeService {
       args.first,
       count[0]?.n ?? 0,
       (r) => r,
-      (r) => [new Date(r.at).toISOString(), r.id],
+      (r) => [r.atCursor ?? new Date(r.at).toISOString(), r.id],
     );
   }
 

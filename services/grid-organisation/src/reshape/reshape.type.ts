@@ -49,6 +49,8 @@ export class GridReshapeType {
 
   fromGridIds!: string[];
   toGridIds!: string[];
+  /** `at` as its cursor keeps it (microseconds). */
+  atCursor?: string;
 }
 
 export const GridReshapeConnection = ConnectionType(GridReshapeType, 'GridReshape');

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
 import { AreaLevelEnum } from './area.type';
 
@@ -42,8 +42,8 @@ export class AreaByCodeArgs {
 export class AreasArgs extends PageArgs {
   @Field({ nullable: true, description: 'Only areas at or below this path.' })
   @IsOptional()
-  @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'underPath must be an ltree path' })
+  // Checked by the service (MALFORMED_PATH, naming what is wrong): codes separated by dots.
+  @IsString()
   underPath?: string;
 
   @Field(() => AreaLevelEnum, { nullable: true })

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
 import { CoverageItemInput, GeoJsonPolygonInput } from './coverage.type';
 import { GridKindEnum, GridStatusEnum } from './grid.type';
@@ -57,7 +57,8 @@ export class UpdateGridInput {
 
   @Field(() => [CoverageItemInput], {
     nullable: true,
-    description: 'Replaces the coverage. To hand items to another grid, use moveCoverage.',
+    description:
+      'The whole coverage, with items added. Items can only be added, and only ones no other active grid of the village covers: to remove or hand items to another grid use moveCoverage, splitGrid or mergeGrids (they keep the history).',
   })
   @IsOptional()
   @ArrayMaxSize(500)
@@ -107,8 +108,8 @@ export class GridByCodeArgs {
 export class GridsArgs extends PageArgs {
   @Field({ nullable: true, description: 'Only grids at or below this path (an area or a grid).' })
   @IsOptional()
-  @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'underPath must be an ltree path' })
+  // Checked by the service (MALFORMED_PATH, naming what is wrong): codes separated by dots.
+  @IsString()
   underPath?: string;
 
   @Field(() => GridKindEnum, { nullable: true })

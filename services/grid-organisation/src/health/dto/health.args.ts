@@ -1,12 +1,12 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
-import { IsEnum, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { GridProblemKindEnum } from './health.type';
 
 @ArgsType()
 export class GridHealthArgs {
   @Field({ description: 'The district, town, village or grid to check.' })
-  @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'areaPath must be an ltree path' })
+  // Checked by the service (MALFORMED_PATH, naming what is wrong): codes separated by dots.
+  @IsString()
   areaPath!: string;
 
   @Field(() => [GridProblemKindEnum], { nullable: true, description: 'Only these kinds (default: all).' })

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsDate, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
 import { AssignmentRoleEnum, EmploymentEnum } from './member.type';
 
@@ -73,8 +73,8 @@ export class GridMemberArgs {
 export class GridMembersArgs extends PageArgs {
   @Field({ nullable: true, description: 'Members registered at or below this area path.' })
   @IsOptional()
-  @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'underPath must be an ltree path' })
+  // Checked by the service (MALFORMED_PATH, naming what is wrong): codes separated by dots.
+  @IsString()
   underPath?: string;
 
   @Field(() => ID, { nullable: true, description: 'Members currently assigned to this grid.' })
