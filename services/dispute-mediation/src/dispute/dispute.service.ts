@@ -14,6 +14,7 @@ import {
   orderByKeys,
   toConnection,
 } from '@civgrid/service-kit';
+import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { disputeNumber } from './dispute-number';
 import { areaAtLevel } from './dispute-workflow';
 import { DisputeErrors } from './dispute.errors';
@@ -319,7 +320,7 @@ export class DisputeService implements OnModuleInit {
     const where = [match, ...listFilter(principal, args, params, 'd.')];
     const after = afterCondition(args, params, 'd.');
     params.push(args.first + 1);
-    const rows = await this.dataSource.query<(DisputeRow & { key: string; total: number })[]>(
+    const rows = await this.dataSource.query<KeyedRow<DisputeRow>[]>(
       `SELECT k.id AS "key", c.total, p.*
        FROM unnest($1::uuid[]) AS k (id)
        CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM dispute d WHERE ${where.join(' AND ')}) c
@@ -330,16 +331,7 @@ export class DisputeService implements OnModuleInit {
        ORDER BY k.id, p."registeredAt" DESC, p.id DESC`,
       params,
     );
-    const byKey = new Map<string, { total: number; rows: DisputeRow[] }>();
-    for (const row of rows) {
-      const entry = byKey.get(row.key) ?? { total: row.total, rows: [] };
-      if (row.id) entry.rows.push(row);
-      byKey.set(row.key, entry);
-    }
-    return keys.map((id) => {
-      const entry = byKey.get(id) ?? { total: 0, rows: [] };
-      return toConnection(entry.rows, args.first, entry.total, toDisputeType, cursorOf);
-    });
+    return keyedConnections(keys, rows, args.first, toDisputeType, cursorOf);
   }
 
   /** `Grid.disputes` for a batch of grids in one statement. */

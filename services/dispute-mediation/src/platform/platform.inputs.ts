@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PageArgs } from '@civgrid/service-kit';
 import { DisputeLevelEnum } from '../dispute/dto/dispute.type';
 import { RoomKindEnum } from './platform.type';
 
@@ -99,16 +100,24 @@ export class AddRoomInput {
 }
 
 @ArgsType()
-export class CommitteesArgs {
+export class CentresArgs extends PageArgs {
+  @Field({ nullable: true, description: 'Only those serving areas under this path (the path itself included).' })
+  @IsOptional()
+  @Matches(PATH, { message: 'underPath must be an area path' })
+  underPath?: string;
+
+  @Field({ nullable: true, description: 'Only those whose area contains this path, e.g. a grid path: the ones a dispute there can go to.' })
+  @IsOptional()
+  @Matches(PATH, { message: 'covering must be an area path' })
+  covering?: string;
+}
+
+@ArgsType()
+export class CommitteesArgs extends CentresArgs {
   @Field(() => DisputeLevelEnum, { nullable: true })
   @IsOptional()
   @IsEnum(DisputeLevelEnum)
   level?: DisputeLevelEnum;
-
-  @Field({ nullable: true, description: 'Only committees serving areas under this path.' })
-  @IsOptional()
-  @Matches(PATH, { message: 'underPath must be an area path' })
-  underPath?: string;
 }
 
 @ArgsType()

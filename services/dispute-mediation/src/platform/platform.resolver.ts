@@ -1,15 +1,25 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal, Roles } from '@civgrid/auth';
-import { RequestContext } from '@civgrid/service-kit';
+import { Connection, PageArgs, RequestContext } from '@civgrid/service-kit';
 import {
   AddMediatorInput,
   AddRoomInput,
+  CentresArgs,
   CommitteesArgs,
   CreateCentreInput,
   CreateCommitteeInput,
   SeatDepartmentsInput,
 } from './platform.inputs';
-import { CentreType, CommitteeType, DepartmentRef, MediatorType, RoomType } from './platform.type';
+import {
+  CentreConnection,
+  CentreType,
+  CommitteeConnection,
+  CommitteeType,
+  DepartmentRef,
+  MediatorConnection,
+  MediatorType,
+  RoomType,
+} from './platform.type';
 import { PLATFORM_ADMINS, PlatformService } from './platform.service';
 
 const byId = <T>(ctx: RequestContext, name: string, batch: (ids: readonly string[]) => Promise<(T | Error)[]>, id: string): Promise<T> =>
@@ -19,8 +29,8 @@ const byId = <T>(ctx: RequestContext, name: string, batch: (ids: readonly string
 export class CommitteeResolver {
   constructor(private readonly service: PlatformService) {}
 
-  @Query(() => [CommitteeType], { description: 'Committees of your areas and those above them, district first.' })
-  mediationCommittees(@CurrentPrincipal() principal: Principal, @Args() args: CommitteesArgs): Promise<CommitteeType[]> {
+  @Query(() => CommitteeConnection, { description: 'Committees of your areas and those above them, district first, then by area.' })
+  mediationCommittees(@CurrentPrincipal() principal: Principal, @Args() args: CommitteesArgs): Promise<Connection<CommitteeType>> {
     return this.service.committees(principal, args);
   }
 
@@ -36,10 +46,12 @@ export class CommitteeResolver {
     return this.service.addMediator(principal, input);
   }
 
-  @ResolveField(() => [MediatorType])
-  mediators(@Parent() committee: CommitteeType, @Context() ctx: RequestContext): Promise<MediatorType[]> {
+  @ResolveField(() => MediatorConnection, { description: 'Its mediators, by name.' })
+  mediators(@Parent() committee: CommitteeType, @Args() args: PageArgs, @Context() ctx: RequestContext): Promise<Connection<MediatorType>> {
     return ctx.loaders
-      .get<string, MediatorType[]>('committee.mediators', (ids) => this.service.loadMediatorsOfCommittees(ids))
+      .get<string, Connection<MediatorType>>(`committee.mediators:${JSON.stringify([args.first, args.after ?? null])}`, (ids) =>
+        this.service.loadMediatorsOfCommittees(ids, args),
+      )
       .load(committee.id);
   }
 
@@ -78,9 +90,9 @@ export class MediatorResolver {
 export class CentreResolver {
   constructor(private readonly service: PlatformService) {}
 
-  @Query(() => [CentreType], { description: 'Mediation centres of your areas and those above them.' })
-  mediationCentres(@CurrentPrincipal() principal: Principal): Promise<CentreType[]> {
-    return this.service.centres(principal);
+  @Query(() => CentreConnection, { description: 'Mediation centres of your areas and those above them, by area and name.' })
+  mediationCentres(@CurrentPrincipal() principal: Principal, @Args() args: CentresArgs): Promise<Connection<CentreType>> {
+    return this.service.centres(principal, args);
   }
 
   @Mutation(() => CentreType)

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
-import { groupByKeys, orderByKeys } from '@civgrid/service-kit';
+import { Connection, decodeCursor, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { levelDepth } from '../dispute/dispute-workflow';
 import { isUuid, uuidKey } from '../dispute/dispute.service';
 import {
   AddMediatorInput,
   AddRoomInput,
+  CentresArgs,
   CommitteesArgs,
   CreateCentreInput,
   CreateCommitteeInput,
@@ -126,39 +128,86 @@ export class PlatformService {
     return row;
   }
 
-  /** Committees of your areas and the ones above them (the town and district you escalate to). */
-  async committees(principal: Principal, args: CommitteesArgs): Promise<CommitteeType[]> {
-    const params: unknown[] = [];
+  /** The area filters shared by committees and centres, over an `area_path` column. */
+  private areaTerms(principal: Principal, args: CentresArgs, params: unknown[], column: string): string[] {
     const where: string[] = [];
     if (!hasRole(principal, Role.ADMIN)) {
+      // Your areas and those above them: the town and district a dispute escalates to.
       params.push(principal.areas);
-      where.push(`(area_path <@ $${params.length}::ltree[] OR $${params.length}::ltree[] <@ area_path)`);
+      where.push(`(${column} <@ $${params.length}::ltree[] OR $${params.length}::ltree[] <@ ${column})`);
     }
+    if (args.underPath) {
+      params.push(args.underPath);
+      where.push(`${column} <@ $${params.length}::ltree`);
+    }
+    if (args.covering) {
+      params.push(args.covering);
+      where.push(`${column} @> $${params.length}::ltree`);
+    }
+    return where;
+  }
+
+  /** Committees of your areas and the ones above them, district first, then by area; keyset-paged. */
+  async committees(principal: Principal, args: CommitteesArgs): Promise<Connection<CommitteeType>> {
+    const params: unknown[] = [];
+    const where = this.areaTerms(principal, args, params, 'area_path');
     if (args.level) {
       params.push(args.level);
       where.push(`level = $${params.length}::dispute_level`);
     }
-    if (args.underPath) {
-      params.push(args.underPath);
-      where.push(`area_path <@ $${params.length}::ltree`);
+    const countParams = [...params];
+    const page = [...where];
+    const after = decodeCursor(args.after, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      page.push(`(nlevel(area_path), area_path) > ($${params.length - 1}::int, $${params.length}::ltree)`);
     }
-    return this.dataSource.query<CommitteeType[]>(
-      `SELECT ${COMMITTEE} FROM mediation_committee WHERE ${where.length ? where.join(' AND ') : 'TRUE'}
-       ORDER BY array_position(ARRAY['DISTRICT','TOWN','VILLAGE']::dispute_level[], level), area_path LIMIT 500`,
-      params,
+    params.push(args.first + 1);
+    const sql = (terms: string[]) => (terms.length > 0 ? terms.join(' AND ') : 'TRUE');
+    // The depth of the area is the level (district 1, town 2, village 3): one order for both.
+    const [rows, [count]] = await Promise.all([
+      this.dataSource.query<(CommitteeType & { depth: number })[]>(
+        `SELECT ${COMMITTEE}, nlevel(area_path) AS depth FROM mediation_committee WHERE ${sql(page)}
+         ORDER BY nlevel(area_path), area_path LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM mediation_committee WHERE ${sql(where)}`, countParams),
+    ]);
+    return toConnection(
+      rows,
+      args.first,
+      count?.n ?? 0,
+      (r) => r,
+      (r) => [r.depth, r.areaPath],
     );
   }
 
-  async centres(principal: Principal): Promise<CentreType[]> {
+  /** Centres of your areas and those above them, by area and name; keyset-paged. */
+  async centres(principal: Principal, args: CentresArgs): Promise<Connection<CentreType>> {
     const params: unknown[] = [];
-    let where = 'TRUE';
-    if (!hasRole(principal, Role.ADMIN)) {
-      params.push(principal.areas);
-      where = `(c.area_path <@ $1::ltree[] OR $1::ltree[] <@ c.area_path)`;
+    const where = this.areaTerms(principal, args, params, 'c.area_path');
+    const countParams = [...params];
+    const page = [...where];
+    const after = decodeCursor(args.after, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      page.push(`(c.area_path, c.name) > ($${params.length - 1}::ltree, $${params.length}::text)`);
     }
-    return this.dataSource.query<CentreType[]>(
-      `SELECT ${CENTRE} FROM mediation_centre c WHERE ${where} ORDER BY c.area_path, c.name LIMIT 200`,
-      params,
+    params.push(args.first + 1);
+    const sql = (terms: string[]) => (terms.length > 0 ? terms.join(' AND ') : 'TRUE');
+    const [rows, [count]] = await Promise.all([
+      this.dataSource.query<CentreType[]>(
+        `SELECT ${CENTRE} FROM mediation_centre c WHERE ${sql(page)} ORDER BY c.area_path, c.name LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM mediation_centre c WHERE ${sql(where)}`, countParams),
+    ]);
+    return toConnection(
+      rows,
+      args.first,
+      count?.n ?? 0,
+      (r) => r,
+      (r) => [r.areaPath, r.name],
     );
   }
 
@@ -190,12 +239,34 @@ export class PlatformService {
     return orderByKeys(keys, rows, (r) => r.id, PlatformErrors.centreNotFound);
   }
 
-  async loadMediatorsOfCommittees(committeeIds: readonly string[]): Promise<MediatorType[][]> {
-    const rows = await this.dataSource.query<MediatorType[]>(
-      `SELECT ${MEDIATOR} FROM mediator WHERE committee_id = ANY($1::uuid[]) ORDER BY committee_id, name, id`,
-      [[...committeeIds]],
+  /** `MediationCommittee.mediators` for a batch of committees: per committee its total and page, one statement. */
+  async loadMediatorsOfCommittees(committeeIds: readonly string[], args: PageArgs): Promise<Connection<MediatorType>[]> {
+    const { keys, valid } = keysOf(committeeIds);
+    const params: unknown[] = [valid];
+    const after = decodeCursor(args.after, 2);
+    let afterTerm = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      afterTerm = ` AND (m.name, m.id) > ($${params.length - 1}::text, $${params.length}::uuid)`;
+    }
+    params.push(args.first + 1);
+    const rows = await this.dataSource.query<KeyedRow<MediatorType>[]>(
+      `SELECT k.id::text AS "key", c.total, p.*
+       FROM unnest($1::uuid[]) AS k (id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM mediator m WHERE m.committee_id = k.id) c
+       LEFT JOIN LATERAL (
+         SELECT ${MEDIATOR} FROM mediator m WHERE m.committee_id = k.id${afterTerm} ORDER BY m.name, m.id LIMIT $${params.length}
+       ) p ON TRUE
+       ORDER BY k.id, p.name, p.id`,
+      params,
     );
-    return groupByKeys(committeeIds, rows, (r) => r.committeeId);
+    return keyedConnections(
+      keys,
+      rows,
+      args.first,
+      (r) => r,
+      (r) => [r.name, r.id],
+    );
   }
 
   /** Rooms of centres or committees, keyed by owner id; one statement. */

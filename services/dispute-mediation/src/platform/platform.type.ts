@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '@civgrid/service-kit';
 import { DisputeLevelEnum } from '../dispute/dto/dispute.type';
 
 export enum RoomKindEnum {
@@ -31,6 +32,8 @@ export class CommitteeType {
   areaPath!: string;
 }
 
+export const CommitteeConnection = ConnectionType(CommitteeType, 'MediationCommittee');
+
 @ObjectType('Mediator', { description: 'A mediator of a committee, such as Lao Wang of "Lao Wang\'s mediation room".' })
 @Directive('@key(fields: "id")')
 export class MediatorType {
@@ -52,6 +55,8 @@ export class MediatorType {
   committeeId!: string;
   roomId!: string | null;
 }
+
+export const MediatorConnection = ConnectionType(MediatorType, 'Mediator');
 
 @ObjectType('Room', { description: "A room where sessions are held: in a centre, or a committee's own named room." })
 @Directive('@key(fields: "id")')
@@ -86,6 +91,8 @@ export class CentreType {
 
   departmentIds!: string[];
 }
+
+export const CentreConnection = ConnectionType(CentreType, 'MediationCentre');
 
 /** grid-organisation's Department, by key; this subgraph adds `mediationSessions`. */
 @ObjectType('Department')

@@ -10,6 +10,10 @@ import { SessionConnection, SessionType } from './dto/session.type';
 import { IdArgs } from '../platform/platform.inputs';
 import { SessionService } from './session.service';
 
+/** One loader per argument set: every key of a request asking the same page shares one statement. */
+const pageLoaderName = (prefix: string, args: SessionPageArgs): string =>
+  `${prefix}:${JSON.stringify([args.first, args.after ?? null, args.from ?? null, args.to ?? null])}`;
+
 @Resolver(() => SessionType)
 export class SessionResolver {
   constructor(
@@ -86,11 +90,17 @@ export class DisputeSessionsResolver {
     private readonly platform: PlatformService,
   ) {}
 
-  @ResolveField(() => [SessionType], { description: 'Its sessions, earliest first.' })
-  sessions(@Parent() dispute: DisputeType, @Context() ctx: RequestContext): Promise<SessionType[]> {
+  @ResolveField(() => SessionConnection, { description: 'Its sessions you may see, earliest first.' })
+  sessions(
+    @Parent() dispute: DisputeType,
+    @Args() args: SessionPageArgs,
+    @Context() ctx: RequestContext,
+  ): Promise<Connection<SessionType>> {
     const principal = principalOf(ctx);
     return ctx.loaders
-      .get<string, SessionType[]>('dispute.sessions', (ids) => this.service.loadByDisputes(principal, ids))
+      .get<string, Connection<SessionType>>(pageLoaderName('dispute.sessions', args), (ids) =>
+        this.service.loadByDisputes(principal, ids, args),
+      )
       .load(dispute.id);
   }
 
@@ -113,9 +123,10 @@ export class DepartmentSessionsResolver {
     @Context() ctx: RequestContext,
   ): Promise<Connection<SessionType>> {
     const principal = principalOf(ctx);
-    const name = `department.sessions:${JSON.stringify([args.first, args.after ?? null, args.from ?? null, args.to ?? null])}`;
     return ctx.loaders
-      .get<string, Connection<SessionType>>(name, (ids) => this.service.loadByDepartments(principal, ids, args))
+      .get<string, Connection<SessionType>>(pageLoaderName('department.sessions', args), (ids) =>
+        this.service.loadByDepartments(principal, ids, args),
+      )
       .load(department.id);
   }
 

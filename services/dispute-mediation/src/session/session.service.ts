@@ -4,7 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { hasRole, Principal, Role } from '@civgrid/auth';
 import { MediationEvents, SessionData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, decodeCursor, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { areaAtLevel } from '../dispute/dispute-workflow';
 import { DisputeStepsService } from '../dispute/dispute-steps.service';
 import { DisputeRow } from '../dispute/dispute.rows';
@@ -281,14 +282,9 @@ export class SessionService {
     return toConnection(rows, args.first, total?.n ?? 0, (r) => r, cursorOf);
   }
 
-  /** `Dispute.sessions` for a batch of disputes: one statement. */
-  async loadByDisputes(principal: Principal, disputeIds: readonly string[]): Promise<SessionType[][]> {
-    const params: unknown[] = [disputeIds.map(uuidKey).filter(isUuid)];
-    const rows = await this.dataSource.query<SessionType[]>(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE s.dispute_id = ANY($1::uuid[]) AND ${sessionVisibility(principal, params)} ORDER BY s.dispute_id, ${ORDER}`,
-      params,
-    );
-    return groupByKeys(disputeIds.map(uuidKey), rows, (r) => r.disputeId);
+  /** `Dispute.sessions` for a batch of disputes: per dispute its total and page, in one statement. */
+  loadByDisputes(principal: Principal, disputeIds: readonly string[], args: SessionPageArgs): Promise<Connection<SessionType>[]> {
+    return this.pagesByKeys(principal, disputeIds, args, `s.dispute_id = k.id`);
   }
 
   async loadByIds(principal: Principal, ids: readonly string[]): Promise<(SessionType | Error)[]> {
@@ -302,22 +298,29 @@ export class SessionService {
   }
 
   /** `Department.mediationSessions` for a batch of departments: per department its total and page, in one statement. */
-  async loadByDepartments(
-    principal: Principal,
-    departmentIds: readonly string[],
-    args: SessionPageArgs,
-  ): Promise<Connection<SessionType>[]> {
-    const keys = departmentIds.map(uuidKey);
-    const params: unknown[] = [keys.filter(isUuid)];
-    const where = [
+  loadByDepartments(principal: Principal, departmentIds: readonly string[], args: SessionPageArgs): Promise<Connection<SessionType>[]> {
+    return this.pagesByKeys(
+      principal,
+      departmentIds,
+      args,
       `EXISTS (SELECT 1 FROM mediation_session_department k2 WHERE k2.session_id = s.id AND k2.department_id = k.id)`,
-      sessionVisibility(principal, params),
-      ...rangeTerms(args, params),
-    ];
+    );
+  }
+
+  /** A connection per key in one statement; `match` ties a session `s` to the key `k.id`. */
+  private async pagesByKeys(
+    principal: Principal,
+    ids: readonly string[],
+    args: SessionPageArgs,
+    match: string,
+  ): Promise<Connection<SessionType>[]> {
+    const keys = ids.map(uuidKey);
+    const params: unknown[] = [keys.filter(isUuid)];
+    const where = [match, sessionVisibility(principal, params), ...rangeTerms(args, params)];
     const after = afterTerm(args, params);
     params.push(args.first + 1);
-    const rows = await this.dataSource.query<(SessionType & { key: string; total: number })[]>(
-      `SELECT k.id AS "key", c.total, p.*
+    const rows = await this.dataSource.query<KeyedRow<SessionType>[]>(
+      `SELECT k.id::text AS "key", c.total, p.*
        FROM unnest($1::uuid[]) AS k (id)
        CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM ${FROM} WHERE ${where.join(' AND ')}) c
        LEFT JOIN LATERAL (
@@ -326,15 +329,6 @@ export class SessionService {
        ORDER BY k.id, p."startsAt", p.id`,
       params,
     );
-    const byKey = new Map<string, { total: number; rows: SessionType[] }>();
-    for (const row of rows) {
-      const entry = byKey.get(row.key) ?? { total: row.total, rows: [] };
-      if (row.id) entry.rows.push(row);
-      byKey.set(row.key, entry);
-    }
-    return keys.map((k) => {
-      const entry = byKey.get(k) ?? { total: 0, rows: [] };
-      return toConnection(entry.rows, args.first, entry.total, (r) => r, cursorOf);
-    });
+    return keyedConnections(keys, rows, args.first, (r) => r, cursorOf);
   }
 }
