@@ -1,4 +1,4 @@
-import { ReactionEvents } from '@civgrid/contracts';
+import { PopulationEvents, ReactionEvents } from '@civgrid/contracts';
 import { dataOf, query, readTopic } from '@civgrid/testing';
 import { Stack, startStack } from '../src/stack';
 import { codeOf, nationalId, populationFixtures, secondRegistry } from './population-fixtures';
@@ -133,6 +133,83 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
         deadline: shanghai(1, '07:30').toISOString(),
       },
     ]);
+  });
+
+  it('lets the resident check in from their own phone with a token, once a day, until it is revoked', async () => {
+    const { village, basic } = await make.place();
+    const household = await make.household(basic.id);
+    const resident = await make.resident(household.id, { nationalId: nationalId('19410505') });
+    const member = await make.member(village, basic);
+    await population().setClock(shanghai(0, '05:00'));
+    const { agreeWellbeingCheck: agreement } = await make.ok<{ agreeWellbeingCheck: { id: string } }>(
+      AGREE,
+      { input: { residentId: resident.id, signal: 'APP_CHECK_IN', deadline: '08:00', graceMinutes: 15 } },
+      member,
+    );
+    const issue = async () =>
+      (
+        await make.ok<{ issueCheckInToken: { agreementId: string; token: string } }>(
+          `mutation($a: ID!) { issueCheckInToken(agreementId: $a) { agreementId token } }`,
+          { a: agreement.id },
+          member,
+        )
+      ).issueCheckInToken;
+    const first = await issue();
+    expect(first.agreementId).toBe(agreement.id);
+    // The phone has no staff account: the token is all it sends.
+    const base = population().url.replace(/\/graphql$/, '');
+    const checkIn = (body: unknown) =>
+      fetch(`${base}/wellbeing/check-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    await population().setClock(shanghai(0, '07:05'));
+    const done = await checkIn({ token: first.token });
+    expect(done).toEqual({
+      status: 200,
+      body: {
+        id: expect.any(String),
+        agreementId: agreement.id,
+        day: dayOf(shanghai(0, '07:05')),
+        at: shanghai(0, '07:05').toISOString(),
+        signal: 'APP_CHECK_IN',
+      },
+    });
+    // Pressed twice (or resent by a weak network): the same check-in, one event.
+    expect(await checkIn({ token: first.token })).toEqual(done);
+    expect(
+      await query(db(), `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND aggregateid = $2`, [
+        PopulationEvents.checkInRecorded,
+        resident.id,
+      ]),
+    ).toEqual([{ n: 1 }]);
+    const [row] = await query(db(), `SELECT recorded_by, signal::text FROM wellbeing_check_in WHERE agreement_id = $1`, [agreement.id]);
+    expect(row).toEqual({ recorded_by: 'resident-app', signal: 'APP_CHECK_IN' });
+    // Past the deadline and grace, nothing is missed for a resident who checked in.
+    await population().setClock(shanghai(0, '09:00'));
+    await population().runJob(JOB);
+    expect(await query(db(), 'SELECT count(*)::int AS n FROM wellbeing_miss WHERE resident_id = $1', [resident.id])).toEqual([{ n: 0 }]);
+
+    // A forged or tampered token, and the old one once a new token was issued, check nobody in.
+    const refused = (r: { status: number; body: Record<string, unknown> }) => [r.status, (r.body['error'] as { reason: string })?.reason];
+    expect(refused(await checkIn({ token: `${agreement.id}.${'A'.repeat(43)}` }))).toEqual([401, 'CHECK_IN_TOKEN_INVALID']);
+    expect(refused(await checkIn({ token: 'short' }))).toEqual([400, 'INVALID_INPUT']);
+    const second = await issue();
+    await population().setClock(shanghai(1, '07:00'));
+    expect(refused(await checkIn({ token: first.token }))).toEqual([401, 'CHECK_IN_TOKEN_INVALID']);
+    expect((await checkIn({ token: second.token })).status).toBe(200);
+    await make.ok(`mutation($a: ID!) { revokeCheckInTokens(agreementId: $a) { id } }`, { a: agreement.id }, member);
+    await population().setClock(shanghai(2, '07:00'));
+    expect(refused(await checkIn({ token: second.token }))).toEqual([401, 'CHECK_IN_TOKEN_INVALID']);
+    const third = await issue();
+    await make.ok(`mutation($a: ID!) { endWellbeingCheck(agreementId: $a) { id } }`, { a: agreement.id }, member);
+    expect(refused(await checkIn({ token: third.token }))).toEqual([409, 'AGREEMENT_ENDED']);
+    // Someone else's grid member cannot hand out tokens for this resident.
+    const { village: otherVillage, basic: otherGrid } = await make.place();
+    const stranger = await make.member(otherVillage, otherGrid);
+    const foreign = await make.call(`mutation($a: ID!) { issueCheckInToken(agreementId: $a) { token } }`, { a: agreement.id }, stranger);
+    expect(codeOf(foreign).code).toBe('FORBIDDEN');
   });
 
   it('keeps the contacts of an agreement encrypted, masked unless asked for with a purpose, and audits that read', async () => {

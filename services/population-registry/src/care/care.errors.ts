@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound } from '@civgrid/errors';
+import { badInput, conflict, notFound, unauthenticated } from '@civgrid/errors';
 
 export const CareErrors = {
   agreementNotFound: (id: string) => notFound('AGREEMENT_NOT_FOUND', `No wellbeing-check agreement ${id}.`),
@@ -7,4 +7,6 @@ export const CareErrors = {
   agreementExists: () => conflict('AGREEMENT_EXISTS', 'The resident already has an active wellbeing-check agreement: end it first.'),
   agreementEnded: () => conflict('AGREEMENT_ENDED', 'The agreement has ended.'),
   checkInInFuture: () => badInput('CHECK_IN_IN_FUTURE', 'A check-in cannot be recorded for a time still to come.'),
+  tokenInvalid: () =>
+    unauthenticated('CHECK_IN_TOKEN_INVALID', 'This check-in link is not valid or was replaced: ask your grid member for a new one.'),
 };

@@ -4,9 +4,11 @@ import { PopulationRegistryConfig } from '../config/config';
 import { ResidentModule } from '../resident/resident.module';
 import { AgreementContactsResolver, CareResolver, CheckDueResolver, GridCareResolver, ResidentCareResolver } from './care.resolver';
 import { CareService, WELLBEING_JOB } from './care.service';
+import { CheckInController } from './check-in.controller';
 
 @Module({
   imports: [ResidentModule],
+  controllers: [CheckInController],
   providers: [CareService, CareResolver, CheckDueResolver, ResidentCareResolver, GridCareResolver, AgreementContactsResolver],
 })
 export class CareModule implements OnModuleInit {

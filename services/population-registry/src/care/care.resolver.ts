@@ -8,7 +8,13 @@ import { ResidentService } from '../resident/resident.service';
 import { ResidentType } from '../resident/dto/resident.type';
 import { CareService } from './care.service';
 import { AgreeWellbeingCheckInput, RecordCheckInInput } from './dto/care.inputs';
-import { WellbeingAgreementType, WellbeingCheckDueType, WellbeingCheckInType, WellbeingContactType } from './dto/care.type';
+import {
+  CheckInTokenType,
+  WellbeingAgreementType,
+  WellbeingCheckDueType,
+  WellbeingCheckInType,
+  WellbeingContactType,
+} from './dto/care.type';
 import { PurposeArgs } from '../resident/dto/resident.inputs';
 
 @Resolver()
@@ -37,6 +43,26 @@ export class CareResolver {
   @Roles(...REGISTRY_USERS)
   recordCheckIn(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordCheckInInput): Promise<WellbeingCheckInType> {
     return this.service.checkIn(principal, input);
+  }
+
+  @Mutation(() => CheckInTokenType, {
+    description: "A token for the resident's own phone to check in (POST /wellbeing/check-in); revokes any token issued before.",
+  })
+  @Roles(...REGISTRY_USERS)
+  issueCheckInToken(
+    @CurrentPrincipal() principal: Principal,
+    @Args('agreementId', { type: () => ID }) agreementId: string,
+  ): Promise<CheckInTokenType> {
+    return this.service.issueCheckInToken(principal, agreementId);
+  }
+
+  @Mutation(() => WellbeingAgreementType, { description: 'Every check-in token issued for the agreement stops working.' })
+  @Roles(...REGISTRY_USERS)
+  revokeCheckInTokens(
+    @CurrentPrincipal() principal: Principal,
+    @Args('agreementId', { type: () => ID }) agreementId: string,
+  ): Promise<WellbeingAgreementType> {
+    return this.service.revokeCheckInTokens(principal, agreementId);
   }
 }
 

@@ -1,17 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { hasRole, Principal } from '@civgrid/auth';
 import { maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { CheckInRecordedData, PopulationEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, groupByKeys } from '@civgrid/service-kit';
+import { Clock, CONFIG, groupByKeys } from '@civgrid/service-kit';
+import { PopulationRegistryConfig } from '../config/config';
 import { assertCanWrite, PHONE_READERS, purposeOf, registryCondition } from '../registry/access';
 import { DISTRICT_TZ, localDay } from '../registry/grid-counts';
 import { ResidentErrors } from '../resident/resident.errors';
 import { CareErrors } from './care.errors';
 import { AgreeWellbeingCheckInput, RecordCheckInInput } from './dto/care.inputs';
 import {
+  CheckInTokenType,
   CheckSignalEnum,
   CheckStateEnum,
   WellbeingAgreementType,
@@ -30,11 +32,12 @@ interface AgreementRow {
   responsibleMemberId: string | null;
   active: boolean;
   contactsCipher: Buffer | null;
+  checkInNonce: string;
 }
 
 const AGREEMENT_COLUMNS = `a.id, a.resident_id AS "residentId", a.signal, a.deadline_minute AS "deadlineMinute", a.days::int[] AS days,
   a.grace_minutes AS "graceMinutes", a.responsible_member_id AS "responsibleMemberId", a.active,
-  a.contacts_cipher AS "contactsCipher"`;
+  a.contacts_cipher AS "contactsCipher", a.check_in_nonce AS "checkInNonce"`;
 
 const hhmm = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
@@ -55,14 +58,31 @@ export const deadlineAt = (day: string, minute: number): Date => new Date(Date.p
 
 export const WELLBEING_JOB = 'wellbeing-check-misses';
 
+const CHECK_IN_COLUMNS = `id, agreement_id AS "agreementId", to_char(day, 'YYYY-MM-DD') AS day, at, signal`;
+
+/** Who recorded a check-in the resident's phone sent: no staff user, the resident themselves. */
+export const RESIDENT_APP = 'resident-app';
+
 @Injectable()
 export class CareService {
+  private readonly tokenKey: Buffer;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
-  ) {}
+    @Inject(CONFIG) config: PopulationRegistryConfig,
+  ) {
+    // A key of its own: a leaked token key must not help with the ID-number hashes, and the other way round.
+    this.tokenKey = config.CHECK_IN_TOKEN_KEY
+      ? Buffer.from(config.CHECK_IN_TOKEN_KEY, 'base64')
+      : Buffer.from(hkdfSync('sha256', Buffer.from(config.PII_HASH_KEY, 'base64'), Buffer.alloc(0), 'civgrid check-in token v1', 32));
+  }
+
+  private sign(agreementId: string, nonce: string): string {
+    return createHmac('sha256', this.tokenKey).update(`${agreementId}:${nonce}`).digest('base64url');
+  }
 
   /**
    * An agreement's contacts: names and phones masked unless the role needs them and a purpose is
@@ -159,41 +179,91 @@ export class CareService {
 
   /** Idempotent per agreement and day: a phone retrying on a weak network gets the first check-in back. */
   async checkIn(principal: Principal, input: RecordCheckInInput): Promise<WellbeingCheckInType> {
-    const now = this.clock.now();
-    const at = input.at ?? now;
-    if (at.getTime() > now.getTime() + 60_000) throw CareErrors.checkInInFuture();
-    const day = localDay(at);
+    const at = this.checkInTime(input.at);
     return this.dataSource.transaction(async (manager) => {
       const agreement = await this.agreement(manager, input.agreementId);
       const resident = await this.writableResident(manager, principal, agreement.residentId, 'record check-ins');
       if (!agreement.active) throw CareErrors.agreementEnded();
-      const id = randomUUID();
-      const inserted = await manager.query<{ id: string }[]>(
-        `INSERT INTO wellbeing_check_in (id, agreement_id, day, at, recorded_by) VALUES ($1, $2, $3::date, $4, $5)
-         ON CONFLICT ON CONSTRAINT uq_wellbeing_check_in_day DO NOTHING RETURNING id`,
-        [id, agreement.id, day, at, principal.userId],
-      );
-      if (inserted[0]) {
-        const data: CheckInRecordedData = {
-          checkInId: id,
-          agreementId: agreement.id,
-          residentId: resident.id,
-          gridId: resident.gridId,
-          day,
-        };
-        await this.outbox.add(manager, {
-          type: PopulationEvents.checkInRecorded,
-          aggregateType: 'Resident',
-          aggregateId: resident.id,
-          data,
-        });
-      }
-      const [row] = await manager.query<WellbeingCheckInType[]>(
-        `SELECT id, agreement_id AS "agreementId", to_char(day, 'YYYY-MM-DD') AS day, at FROM wellbeing_check_in WHERE agreement_id = $1 AND day = $2::date`,
-        [agreement.id, day],
-      );
-      return row;
+      return this.record(manager, agreement, resident, at, principal.userId, agreement.signal as CheckSignalEnum);
     });
+  }
+
+  /**
+   * A token for the resident's own phone: whoever holds it can check this resident in, and nothing
+   * else. Issuing one revokes those issued before (a fresh nonce); ending the agreement ends them all.
+   */
+  async issueCheckInToken(principal: Principal, agreementId: string): Promise<CheckInTokenType> {
+    return this.dataSource.transaction(async (manager) => {
+      const agreement = await this.agreement(manager, agreementId);
+      await this.writableResident(manager, principal, agreement.residentId, 'issue check-in tokens');
+      if (!agreement.active) throw CareErrors.agreementEnded();
+      const [[row]] = await manager.query<[{ nonce: string }[], number]>(
+        `UPDATE wellbeing_agreement SET check_in_nonce = gen_random_uuid() WHERE id = $1 RETURNING check_in_nonce AS nonce`,
+        [agreement.id],
+      );
+      return { agreementId: agreement.id, token: `${agreement.id}.${this.sign(agreement.id, row.nonce)}` };
+    });
+  }
+
+  /** Every token issued for the agreement stops working. */
+  async revokeCheckInTokens(principal: Principal, agreementId: string): Promise<WellbeingAgreementType> {
+    return this.dataSource.transaction(async (manager) => {
+      const agreement = await this.agreement(manager, agreementId);
+      await this.writableResident(manager, principal, agreement.residentId, 'revoke check-in tokens');
+      await manager.query(`UPDATE wellbeing_agreement SET check_in_nonce = gen_random_uuid() WHERE id = $1`, [agreement.id]);
+      return toAgreementType(agreement);
+    });
+  }
+
+  /** The resident checks in from their phone with the token: no staff role, signal APP_CHECK_IN, once per day. */
+  async checkInWithToken(token: string, when?: Date): Promise<WellbeingCheckInType> {
+    const at = this.checkInTime(when);
+    const [agreementId, signature] = token.split('.');
+    if (!agreementId || !signature || !/^[0-9a-f-]{36}$/i.test(agreementId)) throw CareErrors.tokenInvalid();
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<(AgreementRow & { gridId: string })[]>(
+        `SELECT ${AGREEMENT_COLUMNS}, r.grid_id AS "gridId" FROM wellbeing_agreement a JOIN resident r ON r.id = a.resident_id WHERE a.id = $1`,
+        [agreementId],
+      );
+      const expected = row ? Buffer.from(this.sign(row.id, row.checkInNonce)) : Buffer.alloc(0);
+      const given = Buffer.from(signature);
+      if (!row || expected.length !== given.length || !timingSafeEqual(expected, given)) throw CareErrors.tokenInvalid();
+      if (!row.active) throw CareErrors.agreementEnded();
+      return this.record(manager, row, { id: row.residentId, gridId: row.gridId }, at, RESIDENT_APP, CheckSignalEnum.APP_CHECK_IN);
+    });
+  }
+
+  private checkInTime(at: Date | undefined): Date {
+    const now = this.clock.now();
+    const when = at ?? now;
+    if (when.getTime() > now.getTime() + 60_000) throw CareErrors.checkInInFuture();
+    return when;
+  }
+
+  private async record(
+    manager: EntityManager,
+    agreement: AgreementRow,
+    resident: { id: string; gridId: string },
+    at: Date,
+    recordedBy: string,
+    signal: CheckSignalEnum,
+  ): Promise<WellbeingCheckInType> {
+    const day = localDay(at);
+    const id = randomUUID();
+    const inserted = await manager.query<{ id: string }[]>(
+      `INSERT INTO wellbeing_check_in (id, agreement_id, day, at, recorded_by, signal) VALUES ($1, $2, $3::date, $4, $5, $6)
+       ON CONFLICT ON CONSTRAINT uq_wellbeing_check_in_day DO NOTHING RETURNING id`,
+      [id, agreement.id, day, at, recordedBy, signal],
+    );
+    if (inserted[0]) {
+      const data: CheckInRecordedData = { checkInId: id, agreementId: agreement.id, residentId: resident.id, gridId: resident.gridId, day };
+      await this.outbox.add(manager, { type: PopulationEvents.checkInRecorded, aggregateType: 'Resident', aggregateId: resident.id, data });
+    }
+    const [row] = await manager.query<WellbeingCheckInType[]>(
+      `SELECT ${CHECK_IN_COLUMNS} FROM wellbeing_check_in WHERE agreement_id = $1 AND day = $2::date`,
+      [agreement.id, day],
+    );
+    return row;
   }
 
   /**

@@ -13,5 +13,16 @@ export const configSchema = baseConfigSchema.safeExtend({
     .int()
     .min(1024)
     .default(500 * 1024 * 1024),
+  /**
+   * Signs residents' own check-in tokens (HMAC-SHA-256; at least 32 random bytes, base64). When unset,
+   * a key is derived from PII_HASH_KEY for this purpose alone (HKDF), so tokens survive restarts.
+   */
+  CHECK_IN_TOKEN_KEY: z
+    .string()
+    .refine(
+      (v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32,
+      'must be at least 32 random bytes, base64-encoded',
+    )
+    .optional(),
 });
 export type PopulationRegistryConfig = z.infer<typeof configSchema>;

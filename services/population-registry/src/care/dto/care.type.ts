@@ -73,6 +73,21 @@ export class WellbeingCheckInType {
 
   @Field()
   at!: Date;
+
+  @Field(() => CheckSignalEnum, { description: 'APP_CHECK_IN when the resident checked in from their phone.' })
+  signal!: CheckSignalEnum;
+}
+
+@ObjectType('CheckInToken', {
+  description:
+    "For the resident's own phone: POST /wellbeing/check-in with { token } records today's check-in. Issuing a new one revokes the old.",
+})
+export class CheckInTokenType {
+  @Field(() => ID)
+  agreementId!: string;
+
+  @Field()
+  token!: string;
 }
 
 @ObjectType('WellbeingCheckDue', { description: "Today's check of one resident, for the grid member's morning round." })
