@@ -34,20 +34,45 @@ const localDay = (days = 0) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(svc.clock.now().getTime() + days * 86_400_000));
 const today = () => localDay();
 
-/** A village committee with one mediator (and their room) over the grid's village; returns the mediator's token. */
-async function villageMediator(grid: Grid) {
+/** A committee of `level` over `areaPath` with one mediator and their own room; returns the mediator and their token. */
+async function committeeMediator(level: string, areaPath: string) {
   const committee = await ok<{ createMediationCommittee: { id: string } }>(
     `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
-    { input: { name: '人民调解委员会', level: 'VILLAGE', areaPath: grid.areaPath } },
+    { input: { name: '人民调解委员会', level, areaPath } },
   );
   const sub = `lao-wang-${randomUUID()}`;
   const mediator = await ok<{ addMediator: { id: string; room: { id: string; name: string } } }>(
     `mutation($input: AddMediatorInput!) { addMediator(input: $input) { id room { id name } } }`,
     { input: { committeeId: committee.createMediationCommittee.id, name: '王绪文', userId: sub, roomName: '老王调解室' } },
   );
-  const token = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.areaPath], sub });
-  return { id: mediator.addMediator.id, roomId: mediator.addMediator.room.id, token };
+  const token = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [areaPath], sub });
+  return {
+    id: mediator.addMediator.id,
+    roomId: mediator.addMediator.room.id,
+    token,
+    committeeId: committee.createMediationCommittee.id,
+    sub,
+  };
 }
+const villageMediator = (grid: Grid) => committeeMediator('VILLAGE', grid.areaPath);
+
+/** Books an hour from `start` in the mediator's own room. */
+const book = async (disputeId: string, m: { id: string; roomId: string; token: string }, start: Date): Promise<string> =>
+  (
+    await ok<{ scheduleMediationSession: { id: string } }>(
+      `mutation($input: ScheduleSessionInput!) { scheduleMediationSession(input: $input) { id } }`,
+      {
+        input: {
+          disputeId,
+          roomId: m.roomId,
+          startsAt: start.toISOString(),
+          endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+          mediatorIds: [m.id],
+        },
+      },
+      m.token,
+    )
+  ).scheduleMediationSession.id;
 
 const STEP = `id status agreement { terms signedOn judicialConfirmation }`;
 const step = (mutation: string, type: string, input: Record<string, unknown>, token: string) =>
@@ -59,20 +84,7 @@ async function inMediation(grid: Grid, parties: Record<string, unknown>[] = []) 
   dataOf(await step('acceptDispute', 'DisputeStepInput', { disputeId: dispute.id }, m.token));
   // Tomorrow, on the hour, in the mediator's own room.
   const start = new Date(Math.floor(svc.clock.now().getTime() / 3600_000) * 3600_000 + 86_400_000);
-  const session = await ok<{ scheduleMediationSession: { id: string } }>(
-    `mutation($input: ScheduleSessionInput!) { scheduleMediationSession(input: $input) { id } }`,
-    {
-      input: {
-        disputeId: dispute.id,
-        roomId: m.roomId,
-        startsAt: start.toISOString(),
-        endsAt: new Date(start.getTime() + 3600_000).toISOString(),
-        mediatorIds: [m.id],
-      },
-    },
-    m.token,
-  );
-  return { m, dispute, sessionId: session.scheduleMediationSession.id, start };
+  return { m, dispute, sessionId: await book(dispute.id, m, start), start };
 }
 
 const RECORD = `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id status heldAt } }`;
@@ -301,6 +313,52 @@ describe('the mediation platform', () => {
     expect(dataOf(await read(mine)).dispute.id).toBe(dispute.id);
   });
 
+  it('lets no session of a lower level count for an outcome after escalation, and forgets a referral made below', async () => {
+    const grid = await make.grid();
+    const { m: village, dispute, sessionId, start } = await inMediation(grid);
+    await hold(sessionId, start, village.token);
+    dataOf(await step('referDispute', 'ReferDisputeInput', { disputeId: dispute.id, to: 'ARBITRATION' }, village.token));
+    const escalated = await ok<{ escalateDispute: { level: string; status: string; referredTo: string | null } }>(
+      `mutation($input: EscalateDisputeInput!) { escalateDispute(input: $input) { level status referredTo } }`,
+      { input: { disputeId: dispute.id, reason: '村级调解不成' } },
+      village.token,
+    );
+    expect(escalated.escalateDispute).toEqual({ level: 'TOWN', status: 'REGISTERED', referredTo: null });
+
+    const town = await committeeMediator('TOWN', grid.townPath);
+    dataOf(await step('acceptDispute', 'DisputeStepInput', { disputeId: dispute.id }, town.token));
+    const later = new Date(start.getTime() + 86_400_000);
+    const townSession = await book(dispute.id, town, later);
+    // The village's session was held, but the town committee has not met the parties yet.
+    const agree = await step(
+      'recordAgreement',
+      'RecordAgreementInput',
+      { disputeId: dispute.id, terms: '一次性补偿 3000 元', signedOn: today() },
+      town.token,
+    );
+    expect(reasonOf(agree)).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_SESSION_HELD' });
+    const fail = await step('recordMediationFailure', 'DisputeStepInput', { disputeId: dispute.id }, town.token);
+    expect(reasonOf(fail)).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_SESSION_HELD' });
+
+    await hold(townSession, later, town.token);
+    dataOf(await step('recordMediationFailure', 'DisputeStepInput', { disputeId: dispute.id, note: '镇级调解不成' }, town.token));
+    const closed = await ok<{
+      closeDispute: { outcome: string; referredTo: string | null; sessions: { edges: { node: { level: string; status: string } }[] } };
+    }>(
+      `mutation($input: DisputeStepInput!) { closeDispute(input: $input) { outcome referredTo sessions { edges { node { level status } } } } }`,
+      { input: { disputeId: dispute.id } },
+      town.token,
+    );
+    // Failed at the town, not referred to arbitration by the village.
+    expect(closed.closeDispute).toEqual({
+      outcome: 'FAILED',
+      referredTo: null,
+      sessions: {
+        edges: [{ node: { level: 'VILLAGE', status: 'HELD' } }, { node: { level: 'TOWN', status: 'HELD' } }],
+      },
+    });
+  });
+
   it('refuses a committee whose area does not match its level, and a second committee for one area', async () => {
     const grid = await make.grid();
     const create = (level: string, areaPath: string) =>
@@ -357,6 +415,36 @@ describe('the migrations', () => {
       await ds.runMigrations();
       expect(await ds.query(`SELECT referred_by AS "referredBy" FROM dispute`)).toEqual([{ referredBy: 'OTHER' }]);
       await expect(insert('TJ-2026-000003')).rejects.toThrow(/ck_dispute_referral_source/);
+    }));
+
+  it('gives existing sessions the level their dispute was at when they were booked', () =>
+    withMigratedDatabase(async (ds) => {
+      const last = disputeMediation.migrations.findIndex((m) => m.name === 'SessionLevel1764400000000');
+      for (let i = last; i < disputeMediation.migrations.length; i++) await ds.undoLastMigration();
+      const [{ id: disputeId }] = await ds.query<{ id: string }[]>(
+        `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by, level)
+         VALUES (gen_random_uuid(), 'TJ-2026-000004', 'FAMILY', '家庭纠纷', 'WALK_IN', gen_random_uuid(), 'a.b.c.g', 't', 'TOWN') RETURNING id`,
+      );
+      await ds.query(
+        `INSERT INTO dispute_timeline (dispute_id, at, actor, action, to_status, to_level)
+         VALUES ($1, '2026-03-01T08:00Z', 't', 'REGISTER', 'REGISTERED', 'VILLAGE'), ($1, '2026-03-05T08:00Z', 't', 'ESCALATE', 'REGISTERED', 'TOWN')`,
+        [disputeId],
+      );
+      const [{ id: roomId }] = await ds.query<{ id: string }[]>(
+        `WITH c AS (INSERT INTO mediation_centre (id, name, area_path) VALUES (gen_random_uuid(), '中心', 'a') RETURNING id)
+         INSERT INTO room (id, name, kind, centre_id, area_path) SELECT gen_random_uuid(), '调解室', 'MEDIATION_ROOM', c.id, 'a' FROM c RETURNING id`,
+      );
+      await ds.query(
+        `INSERT INTO mediation_session (id, dispute_id, room_id, during, status, scheduled_by, scheduled_at) VALUES
+           (gen_random_uuid(), $1, $2, tstzrange('2026-03-03T08:00Z', '2026-03-03T09:00Z'), 'CANCELLED', 't', '2026-03-02T08:00Z'),
+           (gen_random_uuid(), $1, $2, tstzrange('2026-03-07T08:00Z', '2026-03-07T09:00Z'), 'SCHEDULED', 't', '2026-03-06T08:00Z')`,
+        [disputeId, roomId],
+      );
+      await ds.runMigrations();
+      expect(await ds.query(`SELECT level FROM mediation_session ORDER BY scheduled_at`)).toEqual([
+        { level: 'VILLAGE' },
+        { level: 'TOWN' },
+      ]);
     }));
 
   it('go down past the mediation platform and up again on a database with data', async () => {

@@ -181,12 +181,12 @@ export class DisputeStepsService {
     return this.run(principal, input.disputeId, async (manager, d) => {
       const above = levelAbove(d.level);
       if (!above && nextStatus(d.status, 'ESCALATE')) throw DisputeErrors.alreadyAtTopLevel(d.id);
-      // The next level's committee accepts it afresh.
+      // The next level's committee accepts it afresh; a referral decided below is that level's, not this one's.
       const updated = await this.apply(manager, principal, d, {
         action: 'ESCALATE',
         note: input.reason,
         level: above ?? d.level,
-        set: { committee_id: null },
+        set: { committee_id: null, referred_to: null },
       });
       // Sessions the lower level booked free their rooms: the next committee books its own.
       await this.cancelBookedSessions(manager, d.id);
@@ -206,10 +206,12 @@ export class DisputeStepsService {
     return d.status === 'ACCEPTED' ? this.apply(manager, principal, d, { action: 'START_MEDIATION' }) : d;
   }
 
+  /** An outcome at this level needs a session this level held: a lower level's sessions do not carry over. */
   private async assertSessionHeld(manager: EntityManager, d: DisputeRow): Promise<void> {
-    const [held] = await manager.query<unknown[]>(`SELECT 1 FROM mediation_session WHERE dispute_id = $1 AND status = 'HELD' LIMIT 1`, [
-      d.id,
-    ]);
+    const [held] = await manager.query<unknown[]>(
+      `SELECT 1 FROM mediation_session WHERE dispute_id = $1 AND status = 'HELD' AND level = $2::dispute_level LIMIT 1`,
+      [d.id, d.level],
+    );
     if (!held && nextStatus(d.status, 'RECORD_AGREEMENT')) throw DisputeErrors.noHeldSession(d.id);
   }
 

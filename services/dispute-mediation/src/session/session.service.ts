@@ -17,7 +17,7 @@ import { SessionErrors } from './session.errors';
 const MAX_SESSION_MS = 12 * 3600_000;
 const OVERLAP_CONSTRAINT = 'ex_mediation_session_room_overlap';
 
-const COLUMNS = `s.id, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.status, s.minutes, s.held_at AS "heldAt",
+const COLUMNS = `s.id, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.status, s.level, s.minutes, s.held_at AS "heldAt",
   s.dispute_id AS "disputeId", d.number AS "disputeNumber", d.grid_path::text AS "disputePath", d.grid_id AS "disputeGridId", s.room_id AS "roomId",
   coalesce((SELECT array_agg(mediator_id::text ORDER BY mediator_id) FROM mediation_session_mediator WHERE session_id = s.id), '{}') AS "mediatorIds",
   coalesce((SELECT array_agg(department_id::text ORDER BY department_id) FROM mediation_session_department WHERE session_id = s.id), '{}') AS "departmentIds",
@@ -100,9 +100,9 @@ export class SessionService {
         await this.checkRoomAndPeople(manager, dispute, input.roomId, mediatorIds, departmentIds);
         // The exclusion constraint, not this code, decides whether the room is free: two bookings racing both reach here.
         await manager.query(
-          `INSERT INTO mediation_session (id, dispute_id, room_id, during, scheduled_by, scheduled_at)
-           VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), $6, $7)`,
-          [id, dispute.id, input.roomId, input.startsAt, input.endsAt, principal.userId, this.clock.now()],
+          `INSERT INTO mediation_session (id, dispute_id, room_id, during, level, scheduled_by, scheduled_at)
+           VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), $6::dispute_level, $7, $8)`,
+          [id, dispute.id, input.roomId, input.startsAt, input.endsAt, dispute.level, principal.userId, this.clock.now()],
         );
         await manager.query(`INSERT INTO mediation_session_mediator (session_id, mediator_id) SELECT $1, m FROM unnest($2::uuid[]) AS m`, [
           id,

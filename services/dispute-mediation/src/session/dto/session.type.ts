@@ -1,5 +1,6 @@
 import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
+import { DisputeLevelEnum } from '../session-level';
 
 export enum SessionStatusEnum {
   SCHEDULED = 'SCHEDULED',
@@ -31,6 +32,11 @@ export class SessionType {
 
   @Field(() => SessionStatusEnum)
   status!: SessionStatusEnum;
+
+  @Field(() => DisputeLevelEnum, {
+    description: 'The level whose committee booked it; only sessions of the current level count for an outcome.',
+  })
+  level!: DisputeLevelEnum;
 
   @Field(() => String, { nullable: true, description: 'The minutes, once held.' })
   minutes!: string | null;
