@@ -166,6 +166,22 @@ export async function mavenCommand(cacheRoot, logFile) {
   return bin;
 }
 
+/** The pid in `pidFile` when that process is alive and a Kafka broker, else undefined. */
+function runningBroker(pidFile) {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka') ? pid : undefined;
+  } catch {
+    return pid; // no /proc: a live process of that pid is taken as the broker
+  }
+}
+
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what kafka-storage random-uuid prints). */
 function clusterId() {
   for (;;) {
@@ -278,6 +294,15 @@ export async function startKafka({ dataDir, cacheDir, port, onLog, removeOnStop 
   const failure = (message) =>
     new Error(`${message}\n--- ${logFile} (tail) ---\n${tail(logFile, 25)}\n--- ${outFile} (tail) ---\n${tail(outFile, 15)}`);
 
+  // Kafka locks its log folder only after its controller has written to the metadata log: a second
+  // broker on the same data (a second `npm start`) would damage the first one's before failing.
+  const pidFile = path.join(dataDir, 'broker.pid');
+  const owner = runningBroker(pidFile);
+  if (owner)
+    throw new Error(
+      `the Kafka data in ${dataDir} is in use by a running broker (pid ${owner}): is another npm start or civgrid-infra up running?`,
+    );
+
   // Ports: keep the previous ones when free (stable KAFKA_BROKERS for a persistent broker).
   let previous = {};
   try {
@@ -373,6 +398,7 @@ export async function startKafka({ dataDir, cacheDir, port, onLog, removeOnStop 
   });
   child.unref(); // the program decides how long it lives; 'exit' hooks and the watchdog stop the broker
   fs.writeFileSync(portsFile, JSON.stringify({ port, controllerPort }));
+  if (child.pid) fs.writeFileSync(pidFile, String(child.pid));
 
   const cancelWatchdog = child.pid
     ? watchdog(child.pid, { signal: 'SIGTERM', graceSeconds: 10, removeDir: removeOnStop ? dataDir : '' })
@@ -392,6 +418,7 @@ export async function startKafka({ dataDir, cacheDir, port, onLog, removeOnStop 
         }
         fs.rmSync(cdsTmp, { force: true });
       }
+      fs.rmSync(pidFile, { force: true });
       if (removeOnStop) fs.rmSync(dataDir, { recursive: true, force: true });
     })();
     return stopping;
