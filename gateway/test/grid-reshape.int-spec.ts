@@ -22,9 +22,15 @@ interface Reshape {
   reason: string;
   fromGrids: { id: string; code: string; status: string; effectiveTo: string | null }[];
   toGrids: { id: string; code: string; status: string; coverage: { key: string }[] }[];
-  items: { key: string; fromGrid: { code: string }; toGrid: { code: string } }[];
+  items: Page<{ key: string; fromGrid: { code: string }; toGrid: { code: string } }>;
 }
-const RESHAPE = `id kind reason fromGrids { id code status effectiveTo } toGrids { id code status coverage { key } } items { key fromGrid { code } toGrid { code } }`;
+interface Page<T> {
+  totalCount: number;
+  edges: { node: T }[];
+}
+const nodes = <T>(page: Page<T>): T[] => page.edges.map((e) => e.node);
+const RESHAPE = `id kind reason fromGrids { id code status effectiveTo } toGrids { id code status coverage { key } }
+  items { totalCount edges { node { key fromGrid { code } toGrid { code } } } }`;
 
 const ofType = (messages: ReceivedMessage[], type: string) => messages.filter((m) => m.value['type'] === type);
 const has = (messages: ReceivedMessage[], key: string, type: string) => messages.some((m) => m.key === key && m.value['type'] === type);
@@ -68,7 +74,12 @@ describe('reshaping grids through the gateway', () => {
       [a, 'ACTIVE', ['BUILDING:1号楼', 'BUILDING:2号楼']],
       [b, 'ACTIVE', ['BUILDING:3号楼', 'BUILDING:4号楼']],
     ]);
-    expect(splitGrid.items.map((i) => `${i.key}:${i.fromGrid.code}→${i.toGrid.code}`).sort()).toEqual(
+    expect(splitGrid.items.totalCount).toBe(4);
+    expect(
+      nodes(splitGrid.items)
+        .map((i) => `${i.key}:${i.fromGrid.code}→${i.toGrid.code}`)
+        .sort(),
+    ).toEqual(
       [
         `BUILDING:1号楼:${old.code}→${a}`,
         `BUILDING:2号楼:${old.code}→${a}`,
@@ -83,20 +94,25 @@ describe('reshaping grids through the gateway', () => {
       old: {
         status: string;
         coverage: { key: string }[];
-        assignments: unknown[];
-        history: { to: string | null; role: string }[];
-        reshapes: { id: string; toGrids: { code: string }[] }[];
+        assignments: Page<unknown>;
+        history: Page<{ to: string | null; role: string }>;
+        reshapes: Page<{ id: string; toGrids: { code: string }[] }>;
       };
       micro: { parentGrid: { code: string }; path: string };
-      a: { leader: { id: string }; reshapes: { id: string }[]; path: string };
+      a: { leader: { id: string }; reshapes: Page<{ id: string }>; path: string };
       active: { edges: { node: { code: string } }[] };
       retired: { edges: { node: { code: string } }[] };
       gridReshapes: { edges: { node: { id: string; reason: string } }[] };
     }>(
       `query($old: ID!, $micro: ID!, $a: ID!, $village: String!) {
-         old: grid(id: $old) { status coverage { key } assignments { id } history: assignments(current: false) { to role } reshapes { id toGrids { code } } }
+         old: grid(id: $old) {
+           status coverage { key }
+           assignments { totalCount edges { node { id } } }
+           history: assignments(current: false) { totalCount edges { node { to role } } }
+           reshapes { totalCount edges { node { id toGrids { code } } } }
+         }
          micro: grid(id: $micro) { parentGrid { code } path }
-         a: grid(id: $a) { leader { id } reshapes { id } path }
+         a: grid(id: $a) { leader { id } reshapes { totalCount edges { node { id } } } path }
          active: grids(underPath: $village, kind: BASIC) { edges { node { code } } }
          retired: grids(underPath: $village, status: RETIRED) { edges { node { code } } }
          gridReshapes(underPath: $village) { edges { node { id reason } } }
@@ -105,12 +121,12 @@ describe('reshaping grids through the gateway', () => {
     );
     expect(after.old.status).toBe('RETIRED');
     expect(after.old.coverage).toHaveLength(4);
-    expect(after.old.assignments).toEqual([]);
-    expect(after.old.history).toEqual([{ role: 'GRID_LEADER', to: expect.any(String) }]);
-    expect(after.old.reshapes).toEqual([{ id: splitGrid.id, toGrids: [{ code: a }, { code: b }] }]);
+    expect(after.old.assignments).toEqual({ totalCount: 0, edges: [] });
+    expect(nodes(after.old.history)).toEqual([{ role: 'GRID_LEADER', to: expect.any(String) }]);
+    expect(nodes(after.old.reshapes)).toEqual([{ id: splitGrid.id, toGrids: [{ code: a }, { code: b }] }]);
     expect(after.micro).toEqual({ parentGrid: { code: a }, path: `${after.a.path}.${micro.code}` });
     expect(after.a.leader).toEqual({ id: newLeader.id });
-    expect(after.a.reshapes.map((r) => r.id)).toEqual([splitGrid.id]);
+    expect(nodes(after.a.reshapes).map((r) => r.id)).toEqual([splitGrid.id]);
     expect(after.active.edges.map((e) => e.node.code).sort()).toEqual([a, b].sort());
     expect(after.retired.edges.map((e) => e.node.code)).toEqual([old.code]);
     expect(after.gridReshapes.edges).toEqual([{ node: { id: splitGrid.id, reason: '网格过大，一分为二' } }]);
@@ -220,6 +236,40 @@ describe('reshaping grids through the gateway', () => {
       { status: 'RETIRED', to: today() },
       { status: 'RETIRED', to: today() },
     ]);
+
+    // The history, as an officer reads it afterwards: from the village, from each old grid and from the new one.
+    type History = { id: string; kind: string; reason: string; fromGrids: { code: string }[]; toGrids: { code: string }[] };
+    const HISTORY = `totalCount edges { node { id kind reason fromGrids { code } toGrids { code } } }`;
+    const history = await make.ok<{
+      gridReshapes: Page<History>;
+      x: { reshapes: Page<History>; retiredReason: string | null };
+      y: { reshapes: Page<History> };
+      merged: { reshapes: Page<History> };
+    }>(
+      `query($village: String!, $x: ID!, $y: ID!, $m: ID!) {
+         gridReshapes(underPath: $village) { ${HISTORY} }
+         x: grid(id: $x) { retiredReason reshapes { ${HISTORY} } }
+         y: grid(id: $y) { reshapes { ${HISTORY} } }
+         merged: grid(id: $m) { reshapes { ${HISTORY} } }
+       }`,
+      { village: village.path, x: x.id, y: y.id, m: merged.id },
+    );
+    const entry = {
+      id: mergeGrids.id,
+      kind: 'MERGE',
+      reason: '两个小网格合而为一',
+      fromGrids: [{ code: x.code }, { code: y.code }],
+      toGrids: [{ code }],
+    };
+    expect(history.gridReshapes).toEqual({ totalCount: 1, edges: [{ node: entry }] });
+    for (const g of [history.x, history.y, history.merged]) expect(g.reshapes).toEqual({ totalCount: 1, edges: [{ node: entry }] });
+    expect(history.x.retiredReason).toBe('两个小网格合而为一');
+    // gridReshapes(gridId:) finds it from either side too.
+    const byGrid = await make.ok<{ gridReshapes: { edges: { node: { id: string } }[] } }>(
+      `query($g: ID!) { gridReshapes(gridId: $g) { edges { node { id } } } }`,
+      { g: y.id },
+    );
+    expect(byGrid.gridReshapes.edges).toEqual([{ node: { id: mergeGrids.id } }]);
   });
 
   it('moves a building between two grids of a village, keeping both grids', async () => {
@@ -232,7 +282,7 @@ describe('reshaping grids through the gateway', () => {
         input: { fromGridId: x.id, toGridId: y.id, coverageKeys: ['BUILDING:6号楼'], reason: '6号楼划入相邻网格' },
       },
     );
-    expect(moveCoverage.items.map((i) => [i.key, i.fromGrid.code, i.toGrid.code])).toEqual([['BUILDING:6号楼', x.code, y.code]]);
+    expect(nodes(moveCoverage.items).map((i) => [i.key, i.fromGrid.code, i.toGrid.code])).toEqual([['BUILDING:6号楼', x.code, y.code]]);
     const now = await make.ok<{ x: { status: string; coverage: { key: string }[] }; y: { status: string; coverage: { key: string }[] } }>(
       `query($x: ID!, $y: ID!) { x: grid(id: $x) { status coverage { key } } y: grid(id: $y) { status coverage { key } } }`,
       { x: x.id, y: y.id },

@@ -450,6 +450,16 @@ describe('the administrative tree through the gateway', () => {
       id: district.id,
     });
     expect(all.area.children.map((c) => c.code)).toEqual([townA.code, townB.code]);
+    // Short lists are capped, never unbounded; the whole list pages with areas(underPath:).
+    const capped = await make.ok<{ area: { children: { code: string }[] } }>(
+      `query($id: ID!) { area(id: $id) { children(limit: 1) { code } } }`,
+      { id: district.id },
+    );
+    expect(capped.area.children.map((c) => c.code)).toEqual([townA.code]);
+    expect(reasonOf(await make.call(`query($id: ID!) { area(id: $id) { children(limit: 501) { code } } }`, { id: district.id }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'INVALID_INPUT',
+    });
   });
 
   it('lists departments for whistles and mediation, and refuses a district bureau from a town officer', async () => {

@@ -1,6 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal, principalOf, Roles, Role } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
+import { LimitArgs } from '../common/limit.args';
 import { AreaService } from './area.service';
 import { AreaArgs, AreaByCodeArgs, AreasArgs, CreateAreaInput, RenameAreaInput } from './dto/area.inputs';
 import { AreaConnection, AreaType } from './dto/area.type';
@@ -42,10 +43,14 @@ export class AreaResolver {
     return area.parentId ? this.loader(ctx).load(area.parentId) : null;
   }
 
-  @ResolveField(() => [AreaType], { description: 'The areas directly below that you may see.' })
-  children(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<AreaType[]> {
+  @ResolveField(() => [AreaType], {
+    description: 'The areas directly below that you may see, in code order (at most `limit`; all of them with areas(underPath:)).',
+  })
+  children(@Parent() area: AreaType, @Args() { limit }: LimitArgs, @Context() ctx: RequestContext): Promise<AreaType[]> {
     const principal = principalOf(ctx);
-    return ctx.loaders.get<string, AreaType[]>('area.children', (ids) => this.service.loadChildren(principal, ids)).load(area.id);
+    return ctx.loaders
+      .get<string, AreaType[]>(`area.children:${limit}`, (ids) => this.service.loadChildren(principal, ids, limit))
+      .load(area.id);
   }
 
   @ResolveField(() => [AreaType], { description: 'From the district down to the parent: the breadcrumb.' })

@@ -148,10 +148,13 @@ export class AreaService {
   }
 
   /** The children each reader may see (the same rule as `areas`), one statement for a batch of parents. */
-  async loadChildren(principal: Principal, parentIds: readonly string[]): Promise<AreaType[][]> {
-    const params: unknown[] = [parentIds];
+  async loadChildren(principal: Principal, parentIds: readonly string[], limit: number): Promise<AreaType[][]> {
+    const params: unknown[] = [parentIds, limit];
     const rows: AreaEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM administrative_area WHERE parent_id = ANY($1::uuid[]) AND ${readScope(principal, params)} ORDER BY path`,
+      `SELECT c.* FROM unnest($1::uuid[]) AS k(id)
+         CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM administrative_area
+                              WHERE parent_id = k.id AND ${readScope(principal, params)} ORDER BY path LIMIT $2) c
+        ORDER BY c.path`,
       params,
     );
     return groupByKeys(parentIds, rows.map(toAreaType), (a) => a.parentId ?? '');

@@ -3,6 +3,7 @@ import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { AreaService } from '../area/area.service';
 import { AreaType } from '../area/dto/area.type';
+import { LimitArgs } from '../common/limit.args';
 import { GridErrors } from './grid.errors';
 import { canReadGrid, GRID_MANAGERS, GridService } from './grid.service';
 import { CoverageItemType } from './dto/coverage.type';
@@ -82,9 +83,13 @@ export class GridResolver {
 export class AreaGridsResolver {
   constructor(private readonly service: GridService) {}
 
-  @ResolveField(() => [GridType], { description: 'Active grids of a village or community that you may see.' })
-  grids(@Parent() area: AreaType, @Context() ctx: RequestContext): Promise<GridType[]> {
+  @ResolveField(() => [GridType], {
+    description: 'Active grids of a village or community that you may see, in tree order (at most `limit`; all with grids(underPath:)).',
+  })
+  grids(@Parent() area: AreaType, @Args() { limit }: LimitArgs, @Context() ctx: RequestContext): Promise<GridType[]> {
     const principal = principalOf(ctx);
-    return ctx.loaders.get<string, GridType[]>('grid.byArea', (ids) => this.service.loadByArea(principal, ids)).load(area.id);
+    return ctx.loaders
+      .get<string, GridType[]>(`grid.byArea:${limit}`, (ids) => this.service.loadByArea(principal, ids, limit))
+      .load(area.id);
   }
 }

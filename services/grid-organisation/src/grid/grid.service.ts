@@ -78,11 +78,20 @@ export async function insertCoverage(
   );
 }
 
-/** A grid locked for a change, with its area's path; refused when outside the principal's areas. */
-export async function lockGrid(manager: EntityManager, principal: Principal, id: string): Promise<GridEntity & { areaPath: string }> {
+/**
+ * A grid locked for a change, with its area's path; refused when outside the principal's areas.
+ * `share` keeps it from being retired or reshaped meanwhile but lets others do the same: two
+ * assignments to one grid then race to the database's own constraints instead of queueing.
+ */
+export async function lockGrid(
+  manager: EntityManager,
+  principal: Principal,
+  id: string,
+  mode: 'update' | 'share' = 'update',
+): Promise<GridEntity & { areaPath: string }> {
   const [grid] = await manager.query<(GridEntity & { areaPath: string })[]>(
     `SELECT ${gridColumns('g')}, a.path::text AS "areaPath"
-       FROM grid g JOIN administrative_area a ON a.id = g.area_id WHERE g.id = $1 FOR UPDATE OF g`,
+       FROM grid g JOIN administrative_area a ON a.id = g.area_id WHERE g.id = $1 ${mode === 'share' ? 'FOR SHARE OF g' : 'FOR UPDATE OF g'}`,
     [id],
   );
   if (!grid) throw GridErrors.notFound(id);
@@ -317,10 +326,13 @@ export class GridService {
   }
 
   /** Active grids of a batch of areas that the reader may see, in one statement. */
-  async loadByArea(principal: Principal, areaIds: readonly string[]): Promise<GridType[][]> {
-    const params: unknown[] = [areaIds];
+  async loadByArea(principal: Principal, areaIds: readonly string[], limit: number): Promise<GridType[][]> {
+    const params: unknown[] = [areaIds, limit];
     const rows: GridEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM grid WHERE area_id = ANY($1::uuid[]) AND status = 'ACTIVE' AND ${gridReadCondition(principal, params)} ORDER BY path`,
+      `SELECT c.* FROM unnest($1::uuid[]) AS k(id)
+         CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM grid
+                              WHERE area_id = k.id AND status = 'ACTIVE' AND ${gridReadCondition(principal, params)} ORDER BY path LIMIT $2) c
+        ORDER BY c.path`,
       params,
     );
     return groupByKeys(areaIds, rows.map(toGridType), (g) => g.areaId);

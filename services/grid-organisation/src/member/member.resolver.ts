@@ -11,17 +11,20 @@ import { MemberErrors } from './member.errors';
 import { MemberService } from './member.service';
 import {
   AssignGridMemberInput,
+  AssignmentsArgs,
   EndGridAssignmentInput,
   GridMemberArgs,
   GridMembersArgs,
   RegisterGridMemberInput,
 } from './dto/member.inputs';
-import { GridAssignmentType, GridMemberConnection, GridMemberType } from './dto/member.type';
+import { GridAssignmentConnection, GridAssignmentType, GridMemberConnection, GridMemberType } from './dto/member.type';
 
-const assignmentsLoader = (ctx: RequestContext, service: MemberService, by: 'grid' | 'member', currentOnly: boolean) => {
+// One loader per page shape: every grid (or member) of a batch asking for the same page costs one statement.
+const assignmentsLoader = (ctx: RequestContext, service: MemberService, by: 'grid' | 'member', args: AssignmentsArgs) => {
   const principal = principalOf(ctx);
-  return ctx.loaders.get<string, GridAssignmentType[]>(`assignments.${by}.${currentOnly}`, (ids) =>
-    service.loadAssignments(principal, by, ids, currentOnly),
+  return ctx.loaders.get<string, Connection<GridAssignmentType>>(
+    `assignments.${by}:${args.current}:${args.first}:${args.after ?? ''}`,
+    (ids) => service.loadAssignmentPages(principal, by, ids, args),
   );
 };
 
@@ -80,13 +83,13 @@ export class GridMemberResolver {
     return ctx.loaders.get<string, AreaType>('area.byId', (ids) => this.areaService.loadByIds(ids)).load(member.areaId);
   }
 
-  @ResolveField(() => [GridAssignmentType])
+  @ResolveField(() => GridAssignmentConnection, { description: 'Roles on the grids you may see, oldest first.' })
   assignments(
     @Parent() member: GridMemberType,
     @Context() ctx: RequestContext,
-    @Args('current', { defaultValue: true, description: 'Only those in force now.' }) current: boolean,
-  ): Promise<GridAssignmentType[]> {
-    return assignmentsLoader(ctx, this.service, 'member', current).load(member.id);
+    @Args() args: AssignmentsArgs,
+  ): Promise<Connection<GridAssignmentType>> {
+    return assignmentsLoader(ctx, this.service, 'member', args).load(member.id);
   }
 
   @ResolveReference()
@@ -124,13 +127,13 @@ export class GridAssignmentResolver {
 export class GridStaffResolver {
   constructor(private readonly service: MemberService) {}
 
-  @ResolveField(() => [GridAssignmentType], { description: 'Who looks after the grid.' })
+  @ResolveField(() => GridAssignmentConnection, { description: 'Who looks after the grid (or did), oldest first.' })
   assignments(
     @Parent() grid: GridType,
     @Context() ctx: RequestContext,
-    @Args('current', { defaultValue: true, description: 'Only those in force now; false for the whole history.' }) current: boolean,
-  ): Promise<GridAssignmentType[]> {
-    return assignmentsLoader(ctx, this.service, 'grid', current).load(grid.id);
+    @Args() args: AssignmentsArgs,
+  ): Promise<Connection<GridAssignmentType>> {
+    return assignmentsLoader(ctx, this.service, 'grid', args).load(grid.id);
   }
 
   @ResolveField(() => GridMemberType, { nullable: true, description: 'The grid leader (网格长) now, when you may see them.' })

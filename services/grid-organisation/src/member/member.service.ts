@@ -5,14 +5,21 @@ import { assertInScope, assertRole, gridRowCondition, hasRole, isInScope, isLimi
 import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Connection, groupByKeys, toConnection } from '@civgrid/service-kit';
-import { decodeKeyset } from '../common/cursor';
+import { Connection, toConnection } from '@civgrid/service-kit';
+import { cursorTimestamp, decodeKeyset } from '../common/cursor';
+import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { GRID_MANAGERS, lockGrid } from '../grid/grid.service';
 import { ASSIGNMENT_COLUMNS, assignmentEvent, AssignmentRow } from './assignment-sql';
 import { MemberErrors } from './member.errors';
-import { AssignGridMemberInput, EndGridAssignmentInput, GridMembersArgs, RegisterGridMemberInput } from './dto/member.inputs';
+import {
+  AssignGridMemberInput,
+  AssignmentsArgs,
+  EndGridAssignmentInput,
+  GridMembersArgs,
+  RegisterGridMemberInput,
+} from './dto/member.inputs';
 import { AssignmentRoleEnum, GridAssignmentType, GridMemberType } from './dto/member.type';
 
 /** Officers who look after people in an area see their phone numbers (with a stated purpose). */
@@ -222,7 +229,7 @@ export class MemberService {
   async assign(principal: Principal, input: AssignGridMemberInput): Promise<GridAssignmentType> {
     assertRole(principal, GRID_MANAGERS, 'assign grid members');
     return this.dataSource.transaction(async (manager) => {
-      const grid = await lockGrid(manager, principal, input.gridId);
+      const grid = await lockGrid(manager, principal, input.gridId, 'share');
       if (grid.status !== 'ACTIVE') throw MemberErrors.gridRetired(grid.code);
       const [member] = await manager.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1`, [input.memberId]);
       if (!member) throw MemberErrors.notFound(input.memberId);
@@ -247,7 +254,8 @@ export class MemberService {
           from,
         ]);
       } catch (error) {
-        // A concurrent assignment got there first: the database refused, the transaction rolls back.
+        // A concurrent assignment got there first (both passed the check above): the exclusion
+        // constraint refused this one, the transaction rolls back.
         const constraint = (error as { constraint?: string }).constraint;
         if (constraint === 'ex_assignment_one_leader') throw MemberErrors.leaderTaken(grid.code);
         if (constraint === 'ex_assignment_same_role') throw MemberErrors.assignmentExists();
@@ -279,27 +287,47 @@ export class MemberService {
   }
 
   /**
-   * Assignments of a batch of grids (or members), current ones only unless asked, one statement;
-   * only those on grids the reader may see (the one grid-row rule), so a member's other grids stay hidden.
+   * A page of assignments for each of a batch of grids (or members), current ones only unless
+   * asked, oldest first, in one statement; only those on grids the reader may see (the one grid-row
+   * rule), so a member's other grids stay hidden.
    */
-  async loadAssignments(
+  async loadAssignmentPages(
     principal: Principal,
     by: 'grid' | 'member',
     ids: readonly string[],
-    currentOnly: boolean,
-  ): Promise<GridAssignmentType[][]> {
-    const column = by === 'grid' ? 'a.grid_id' : 'a.member_id';
+    args: AssignmentsArgs,
+  ): Promise<Connection<GridAssignmentType>[]> {
     const params: unknown[] = [ids];
-    const visible = gridRowCondition(principal, 'g.path', 'g.id', params);
-    const rows = await this.dataSource.query<AssignmentRow[]>(
-      `SELECT ${ASSIGNMENT_COLUMNS} FROM grid_assignment a JOIN grid g ON g.id = a.grid_id
-        WHERE ${column} = ANY($1::uuid[]) AND ${visible} ${currentOnly ? `AND ${CURRENT}` : ''} ORDER BY a.active_from, a.id`,
+    const where = [
+      `${by === 'grid' ? 'a.grid_id' : 'a.member_id'} = k.id`,
+      gridRowCondition(principal, 'g.path', 'g.id', params),
+      ...(args.current ? [CURRENT] : []),
+    ].join(' AND ');
+    const after = decodeKeyset(args.after, ['timestamp', 'uuid']);
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = `(a.active_from, a.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(args.first + 1);
+    const rows = await this.dataSource.query<PageRow<AssignmentRow & { fromCursor: string }>[]>(
+      pageSql({
+        parentType: 'uuid',
+        from: 'grid_assignment a JOIN grid g ON g.id = a.grid_id',
+        where,
+        keyset,
+        columns: `${ASSIGNMENT_COLUMNS}, ${cursorTimestamp('a.active_from')} AS "fromCursor"`,
+        order: 'a.active_from, a.id',
+        limit: `$${params.length}`,
+      }),
       params,
     );
-    return groupByKeys(
+    return pagesOf(
       ids,
-      rows.map((r) => toAssignmentType(r)),
-      (a) => (by === 'grid' ? a.gridId : a.memberId),
+      rows,
+      args.first,
+      (r) => toAssignmentType(r),
+      (r) => [r.fromCursor, r.id],
     );
   }
 

@@ -1,11 +1,11 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
-import { Connection, RequestContext } from '@civgrid/service-kit';
+import { Connection, PageArgs, RequestContext } from '@civgrid/service-kit';
 import { GridType } from '../grid/dto/grid.type';
 import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
 import { ReshapeService } from './reshape.service';
 import { GridReshapesArgs, MergeGridsInput, MoveCoverageInput, SplitGridInput } from './reshape.inputs';
-import { CoverageMoveType, GridReshapeConnection, GridReshapeType } from './reshape.type';
+import { CoverageMoveConnection, CoverageMoveType, GridReshapeConnection, GridReshapeType } from './reshape.type';
 
 const gridLoader = (ctx: RequestContext, grids: GridService) =>
   ctx.loaders.get<string, GridType>('grid.byId', (ids) => grids.loadByIds(ids));
@@ -61,10 +61,16 @@ export class ReshapeResolver {
     return readableGrids(ctx, this.grids, r.toGridIds);
   }
 
-  @ResolveField(() => [CoverageMoveType], { description: 'Where every coverage item went (that left or joined a grid you may see).' })
-  items(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<CoverageMoveType[]> {
+  @ResolveField(() => CoverageMoveConnection, {
+    description: 'Where every coverage item went (that left or joined a grid you may see), by old grid and key.',
+  })
+  items(@Parent() r: GridReshapeType, @Args() page: PageArgs, @Context() ctx: RequestContext): Promise<Connection<CoverageMoveType>> {
     const principal = principalOf(ctx);
-    return ctx.loaders.get<string, CoverageMoveType[]>('reshape.items', (ids) => this.service.loadItems(principal, ids)).load(r.id);
+    return ctx.loaders
+      .get<string, Connection<CoverageMoveType>>(`reshape.items:${page.first}:${page.after ?? ''}`, (ids) =>
+        this.service.loadItemPages(principal, ids, page),
+      )
+      .load(r.id);
   }
 }
 
@@ -87,10 +93,14 @@ export class CoverageMoveResolver {
 export class GridHistoryResolver {
   constructor(private readonly service: ReshapeService) {}
 
-  @ResolveField(() => [GridReshapeType], {
+  @ResolveField(() => GridReshapeConnection, {
     description: 'Reshapes this grid took part in, oldest first: where it came from and where it went.',
   })
-  reshapes(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridReshapeType[]> {
-    return ctx.loaders.get<string, GridReshapeType[]>('reshape.byGrid', (ids) => this.service.loadByGrids(ids)).load(grid.id);
+  reshapes(@Parent() grid: GridType, @Args() page: PageArgs, @Context() ctx: RequestContext): Promise<Connection<GridReshapeType>> {
+    return ctx.loaders
+      .get<string, Connection<GridReshapeType>>(`reshape.byGrid:${page.first}:${page.after ?? ''}`, (ids) =>
+        this.service.loadPagesByGrid(ids, page),
+      )
+      .load(grid.id);
   }
 }

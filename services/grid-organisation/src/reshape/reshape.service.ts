@@ -4,8 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, gridRowCondition, Principal } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, groupByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
 import { cursorTimestamp, decodeKeyset } from '../common/cursor';
+import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { checkedPath } from '../common/paths';
 import { GeoJsonPolygon } from '../geometry/polygon';
 import { CoverageItem } from '../grid/coverage';
@@ -325,29 +326,70 @@ export class ReshapeService {
     );
   }
 
-  /** The reshapes each grid took part in, oldest first, in one statement for a batch of grids. */
-  async loadByGrids(gridIds: readonly string[]): Promise<GridReshapeType[][]> {
-    const rows = await this.dataSource.query<GridReshapeType[]>(
-      `SELECT ${RESHAPE_COLUMNS} FROM grid_reshape r WHERE (r.from_grid_ids || r.to_grid_ids) && $1::uuid[] ORDER BY r.at, r.id`,
-      [gridIds],
-    );
-    return gridIds.map((id) => rows.filter((r) => r.fromGridIds.includes(id) || r.toGridIds.includes(id)));
-  }
-
-  /** Where items went, for a batch of reshapes: only items that left or joined a grid the reader may see. */
-  async loadItems(principal: Principal, reshapeIds: readonly string[]): Promise<CoverageMoveType[][]> {
-    const params: unknown[] = [reshapeIds];
-    const visible = `(${gridRowCondition(principal, 'gf.path', 'gf.id', params)} OR ${gridRowCondition(principal, 'gt.path', 'gt.id', params)})`;
-    const rows = await this.dataSource.query<(CoverageMoveType & { reshapeId: string })[]>(
-      `SELECT i.reshape_id AS "reshapeId", i.item_key AS key, i.kind, i.name, i.from_grid_id AS "fromGridId", i.to_grid_id AS "toGridId"
-         FROM grid_reshape_item i JOIN grid gf ON gf.id = i.from_grid_id JOIN grid gt ON gt.id = i.to_grid_id
-        WHERE i.reshape_id = ANY($1::uuid[]) AND ${visible} ORDER BY i.from_grid_id, i.item_key`,
+  /** A page of the reshapes each grid took part in, oldest first, in one statement for a batch of grids. */
+  async loadPagesByGrid(gridIds: readonly string[], page: PageArgs): Promise<Connection<GridReshapeType>[]> {
+    const params: unknown[] = [gridIds];
+    const after = decodeKeyset(page.after, ['timestamp', 'uuid']);
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = `(r.at, r.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(page.first + 1);
+    const rows = await this.dataSource.query<PageRow<GridReshapeType & { atCursor: string }>[]>(
+      pageSql({
+        parentType: 'uuid',
+        from: 'grid_reshape r',
+        // The GIN index on the two arrays answers "reshapes of this grid".
+        where: '(r.from_grid_ids || r.to_grid_ids) @> ARRAY[k.id]',
+        keyset,
+        columns: RESHAPE_COLUMNS,
+        order: 'r.at, r.id',
+        limit: `$${params.length}`,
+      }),
       params,
     );
-    return groupByKeys(
+    return pagesOf(
+      gridIds,
+      rows,
+      page.first,
+      (r) => r,
+      (r) => [r.atCursor, r.id],
+    );
+  }
+
+  /**
+   * A page of where items went for each of a batch of reshapes, in one statement: only items that
+   * left or joined a grid the reader may see.
+   */
+  async loadItemPages(principal: Principal, reshapeIds: readonly string[], page: PageArgs): Promise<Connection<CoverageMoveType>[]> {
+    const params: unknown[] = [reshapeIds];
+    const visible = `(${gridRowCondition(principal, 'gf.path', 'gf.id', params)} OR ${gridRowCondition(principal, 'gt.path', 'gt.id', params)})`;
+    const after = decodeKeyset(page.after, ['uuid', 'key']);
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = `(i.from_grid_id, i.item_key) > ($${params.length - 1}::uuid, $${params.length}::text)`;
+    }
+    params.push(page.first + 1);
+    const rows = await this.dataSource.query<PageRow<CoverageMoveType & { id: string }>[]>(
+      pageSql({
+        parentType: 'uuid',
+        from: 'grid_reshape_item i JOIN grid gf ON gf.id = i.from_grid_id JOIN grid gt ON gt.id = i.to_grid_id',
+        where: `i.reshape_id = k.id AND ${visible}`,
+        keyset,
+        columns: `i.item_key AS id, i.item_key AS key, i.kind, i.name, i.from_grid_id AS "fromGridId", i.to_grid_id AS "toGridId"`,
+        order: 'i.from_grid_id, i.item_key',
+        limit: `$${params.length}`,
+      }),
+      params,
+    );
+    return pagesOf(
       reshapeIds,
-      rows.map((r) => ({ ...r, kind: r.kind })),
-      (r) => r.reshapeId,
+      rows,
+      page.first,
+      ({ key, kind, name, fromGridId, toGridId }) => ({ key, kind, name, fromGridId, toGridId }),
+      (r) => [r.fromGridId, r.key],
     );
   }
 }

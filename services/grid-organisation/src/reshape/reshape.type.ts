@@ -54,3 +54,4 @@ export class GridReshapeType {
 }
 
 export const GridReshapeConnection = ConnectionType(GridReshapeType, 'GridReshape');
+export const CoverageMoveConnection = ConnectionType(CoverageMoveType, 'CoverageMove');

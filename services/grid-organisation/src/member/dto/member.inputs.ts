@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsDate, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageArgs } from '@civgrid/service-kit';
 import { AssignmentRoleEnum, EmploymentEnum } from './member.type';
 
@@ -60,6 +60,13 @@ export class EndGridAssignmentInput {
   @IsOptional()
   @IsDate()
   at?: Date;
+}
+
+@ArgsType()
+export class AssignmentsArgs extends PageArgs {
+  @Field({ defaultValue: true, description: 'Only those in force now; false for the whole history.' })
+  @IsBoolean()
+  current: boolean = true;
 }
 
 @ArgsType()

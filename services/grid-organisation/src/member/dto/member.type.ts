@@ -59,3 +59,4 @@ export class GridAssignmentType {
 }
 
 export const GridMemberConnection = ConnectionType(GridMemberType, 'GridMember');
+export const GridAssignmentConnection = ConnectionType(GridAssignmentType, 'GridAssignment');
