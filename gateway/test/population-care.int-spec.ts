@@ -307,6 +307,63 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
         { gridId: total.id, share: 1 },
       ],
     });
+
+    // The area's households not yet visited, in pages, within the reader's reach.
+    const areaPage = async (token: string | undefined, after?: string) =>
+      (
+        await make.ok<{
+          areaVisitCoverage: {
+            notVisited: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { endCursor: string; hasNextPage: boolean } };
+          };
+        }>(
+          `query($p: String!, $a: String) { areaVisitCoverage(areaPath: $p) { notVisited(first: 1, after: $a) { totalCount edges { node { id } } pageInfo { endCursor hasNextPage } } } }`,
+          { p: village.path, a: after },
+          token,
+        )
+      ).areaVisitCoverage.notVisited;
+    const first = await areaPage(undefined);
+    const second = await areaPage(undefined, first.pageInfo.endCursor);
+    expect([first.totalCount, first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([2, true, false]);
+    expect([...first.edges, ...second.edges].map((e) => e.node.id)).toEqual([households[2].id, households[3].id]);
+    const totalOnly = await make.member(village, total);
+    expect((await areaPage(totalOnly)).totalCount).toBe(0);
+
+    // A page of households' visits come with their needs in one statement.
+    await population().sql.record();
+    const withVisits = await make.ok<{
+      grid: { households: { edges: { node: { id: string; visits: { needs: { kind: string; recordedAt: string }[] }[] } }[] } };
+    }>(
+      `query($g: ID!) { grid(id: $g) { households(first: 10) { edges { node { id visits { id needs { kind recordedAt } } } } } } }`,
+      { g: basic.id },
+      member,
+    );
+    const statements = (await population().sql.stop()).filter((q) => /household_visit|FROM need/.test(q));
+    expect(statements).toHaveLength(1);
+    const visitsOf = new Map(withVisits.grid.households.edges.map((e) => [e.node.id, e.node.visits]));
+    expect(visitsOf.get(households[0].id)!.map((v) => v.needs.map((n) => n.kind))).toEqual(expect.arrayContaining([['BUY_GROCERIES'], []]));
+    expect(Date.parse(visitsOf.get(households[0].id)!.flatMap((v) => v.needs)[0].recordedAt)).not.toBeNaN();
+    expect(households.map((h) => visitsOf.get(h.id)!.length)).toEqual([2, 1, 1, 0]);
+
+    // A household that moves to another grid takes its visits and needs along: that grid's coverage counts it.
+    await make.ok(
+      `mutation($input: MoveHouseholdInput!) { moveHousehold(input: $input) { id } }`,
+      { input: { householdId: households[0].id, dwellingId: await make.dwelling(total.id) } },
+      member,
+    );
+    expect(
+      await query(
+        db(),
+        `SELECT (SELECT array_agg(DISTINCT grid_id::text) FROM household_visit WHERE household_id = $1) AS visits,
+                (SELECT array_agg(DISTINCT grid_id::text) FROM need WHERE household_id = $1) AS needs`,
+        [households[0].id],
+      ),
+    ).toEqual([{ visits: [total.id], needs: [total.id] }]);
+    const moved = await make.ok<{ grid: { visitCoverage: { households: number; visited: number } } }>(
+      `query($g: ID!) { grid(id: $g) { visitCoverage { households visited } } }`,
+      { g: total.id },
+      member,
+    );
+    expect(moved.grid.visitCoverage).toEqual({ households: 2, visited: 2 });
   });
 
   it('imports a ledger: good rows registered, every bad row reported by line and reason', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Role } from '@civgrid/auth';
 import { catalogue, PopulationCountEvents, PopulationEvents } from '@civgrid/contracts';
@@ -156,7 +157,7 @@ describe('residents through the gateway', () => {
       { actor: 'member-hou', fields: ['phone'], purpose: '上门前电话联系' },
     ]);
     const noReason = await read(community, 'x');
-    expect(codeOf(noReason).reason).toBe('PII_PURPOSE_INVALID');
+    expect(codeOf(noReason)).toEqual({ code: 'BAD_USER_INPUT', reason: 'PII_PURPOSE_INVALID' });
 
     // Tags are for those who look after people, not for the town's overview.
     await make.ok(`mutation($input: AddResidentTagInput!) { addResidentTag(input: $input) { id } }`, {
@@ -213,6 +214,137 @@ describe('residents through the gateway', () => {
     expect(direct._entities.map((g) => g.residents.totalCount)).toEqual([1, 0]);
     const write = await make.registerResident({ householdId: theirs.id, name: '外人', nationalId: nationalId(), relation: '子' }, member);
     expect(codeOf(write).code).toBe('FORBIDDEN');
+  });
+
+  it('finds well-formed references in an _entities batch that also carries a malformed id', async () => {
+    const { basic } = await make.place();
+    const household = await make.household(basic.id);
+    const person = await make.resident(household.id);
+    const admin = await stack.token({ roles: [Role.ADMIN] });
+    const res = await gql<{ _entities: ({ id: string } | null)[] }>(
+      population().url,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Resident { id } ... on Household { id } ... on Dwelling { id } ... on Grid { residents { totalCount } } } }`,
+      {
+        reps: [
+          { __typename: 'Resident', id: 'not-a-uuid' },
+          { __typename: 'Resident', id: person.id },
+          { __typename: 'Household', id: "1'; --" },
+          { __typename: 'Household', id: household.id },
+          { __typename: 'Dwelling', id: 'x' },
+          { __typename: 'Grid', id: 'nope' },
+        ],
+      },
+      admin,
+    );
+    expect(res.data?._entities.slice(0, 5)).toEqual([null, { id: person.id }, null, { id: household.id }, null]);
+    expect(res.data?._entities[5]).toEqual({ residents: { totalCount: 0 } });
+    expect(res.errors?.map((e) => e.extensions?.['code'])).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+  });
+
+  it('lets a resident who moved out come back to a household, never one who died, and keeps one head per household', async () => {
+    const { basic, total } = await make.place();
+    const home = await make.household(basic.id);
+    const head = await make.resident(home.id, { relation: '户主' });
+    // A second head is refused, with nothing written.
+    const before = await query(db(), 'SELECT count(*)::int AS n FROM resident');
+    const second = await make.registerResident({
+      householdId: home.id,
+      name: '王二',
+      nationalId: nationalId('19700707'),
+      relation: '户主',
+    });
+    expect(codeOf(second)).toEqual({ code: 'CONFLICT', reason: 'HOUSEHOLD_HAS_HEAD' });
+    expect(await query(db(), 'SELECT count(*)::int AS n FROM resident')).toEqual(before);
+
+    const child = await make.resident(home.id, { relation: '子', nationalId: nationalId('19950909') });
+    const status = (residentId: string, to: string) =>
+      make.ok(`mutation($input: ChangeResidentStatusInput!) { changeResidentStatus(input: $input) { status } }`, {
+        input: { residentId, status: to, reason: to === 'DECEASED' ? '病故' : '外出务工' },
+      });
+    await status(child.id, 'MOVED_OUT');
+    // Registering the same person anew is refused: they are one person for good.
+    const again = await make.registerResident({ householdId: home.id, name: '王小', nationalId: child.nationalId, relation: '子' });
+    expect(codeOf(again)).toEqual({ code: 'CONFLICT', reason: 'RESIDENT_ALREADY_REGISTERED' });
+    expect(again.errors?.[0]?.message).toContain('recordResidentReturned');
+
+    const RETURNED = `mutation($input: RecordResidentReturnedInput!) { recordResidentReturned(input: $input) { id status relation household { id } grid { id } } }`;
+    const newHome = await make.household(total.id);
+    const back = await make.ok<{ recordResidentReturned: Record<string, unknown> }>(RETURNED, {
+      input: { residentId: child.id, householdId: newHome.id, relation: '户主', reason: '返乡创业' },
+    });
+    expect(back.recordResidentReturned).toEqual({
+      id: child.id,
+      status: 'ACTIVE',
+      relation: '户主',
+      household: { id: newHome.id },
+      grid: { id: total.id },
+    });
+    const history = await make.ok<{
+      household: { head: { id: string }; membershipHistory: { residentId: string; joinedReason: string }[] };
+    }>(`query($id: ID!) { household(id: $id) { head { id } membershipHistory { residentId joinedReason } } }`, { id: newHome.id });
+    expect(history.household).toEqual({ head: { id: child.id }, membershipHistory: [{ residentId: child.id, joinedReason: '返乡创业' }] });
+    const twice = await make.call(RETURNED, { input: { residentId: child.id, householdId: newHome.id, relation: '户主', reason: '再次' } });
+    expect(codeOf(twice)).toEqual({ code: 'CONFLICT', reason: 'RESIDENT_NOT_MOVED_OUT' });
+
+    await status(head.id, 'DECEASED');
+    const dead = await make.call(RETURNED, { input: { residentId: head.id, householdId: home.id, relation: '户主', reason: '误录' } });
+    expect(codeOf(dead)).toEqual({ code: 'CONFLICT', reason: 'RESIDENT_DECEASED' });
+    const messages = await readTopic(population().topic('population'), (m) =>
+      m.some((x) => x.value['type'] === PopulationEvents.residentReturned && x.key === child.id),
+    );
+    expect(
+      messages.filter((x) => x.value['type'] === PopulationEvents.residentReturned && x.key === child.id).map((x) => x.value['data']),
+    ).toEqual([{ residentId: child.id, householdId: newHome.id, gridId: total.id }]);
+  });
+
+  it('audits unmasked exports and ID-number lookups, and refuses exports to grid members', async () => {
+    const { village, basic } = await make.place();
+    const household = await make.household(basic.id);
+    const people = [
+      await make.resident(household.id),
+      await make.resident(household.id, { relation: '配偶', nationalId: nationalId('19660606', 'FEMALE') }),
+    ];
+    const community = await stack.token({ roles: [Role.COMMUNITY_OFFICER], sub: `officer-${randomUUID()}`, areas: [village.path] });
+    const audits = (actor: string) =>
+      query(db(), `SELECT subject_id, fields, purpose FROM pii_audit WHERE actor = $1 ORDER BY subject_id, fields`, [actor]);
+    const actor = JSON.parse(Buffer.from(community.split('.')[1], 'base64url').toString()).sub as string;
+
+    const masked = await make.ok<{ exportLedger: string }>(
+      `query($p: String!) { exportLedger(areaPath: $p) }`,
+      { p: basic.path },
+      community,
+    );
+    expect(masked.exportLedger).not.toContain(people[0].nationalId);
+    expect(await audits(actor)).toEqual([]);
+    const unmasked = await make.ok<{ exportLedger: string }>(
+      `query($p: String!) { exportLedger(areaPath: $p, purpose: "低保年审") }`,
+      { p: basic.path },
+      community,
+    );
+    for (const p of people) expect(unmasked.exportLedger).toContain(p.nationalId);
+    expect(await audits(actor)).toEqual(
+      [...people]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((p) => ({ subject_id: p.id, fields: ['nationalId', 'phone', 'export'], purpose: '低保年审' })),
+    );
+
+    const found = await make.ok<{ residentByNationalId: { id: string } }>(
+      `query($n: String!) { residentByNationalId(nationalId: $n, purpose: "核对身份证") { id } }`,
+      { n: people[1].nationalId.toLowerCase() },
+      community,
+    );
+    expect(found.residentByNationalId.id).toBe(people[1].id);
+    expect(
+      await query(db(), `SELECT fields, purpose FROM pii_audit WHERE actor = $1 AND subject_id = $2 AND purpose = $3`, [
+        actor,
+        people[1].id,
+        '核对身份证',
+      ]),
+    ).toEqual([{ fields: ['nationalId:lookup'], purpose: '核对身份证' }]);
+
+    const member = await make.member(village, basic);
+    const refused = await make.call(`query($p: String!) { exportLedger(areaPath: $p, purpose: "上门走访") }`, { p: basic.path }, member);
+    expect(codeOf(refused).code).toBe('FORBIDDEN');
   });
 
   it('filters a grid by tag, status and age range, in pages, with one SQL statement for several grids', async () => {
@@ -406,6 +538,9 @@ describe('residents through the gateway', () => {
     const stays = await make.household(from.id, '5号楼');
     const moves = await make.household(from.id, ' ６号楼 ');
     const person = await make.resident(moves.id);
+    await make.ok(`mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`, {
+      input: { householdId: moves.id, kind: 'ROUTINE_QUARTERLY', needs: [{ kind: 'MEDICAL_ESCORT', description: '陪同就医' }] },
+    });
     await make.ok(`mutation($input: MoveCoverageInput!) { moveCoverage(input: $input) { id } }`, {
       input: { fromGridId: from.id, toGridId: to.id, coverageKeys: ['BUILDING:6号楼'], reason: '6号楼划入相邻网格' },
     });
@@ -418,6 +553,15 @@ describe('residents through the gateway', () => {
       { a: stays.id, b: moves.id },
     );
     expect(homes).toEqual({ a: { grid: { id: from.id } }, b: { grid: { id: to.id } } });
+    // Its visits and needs are the new grid's now, in the same transaction as the household.
+    expect(
+      await query(
+        db(),
+        `SELECT (SELECT array_agg(grid_id::text) FROM household_visit WHERE household_id = $1) AS visits,
+                (SELECT array_agg(grid_id::text) FROM need WHERE household_id = $1) AS needs`,
+        [moves.id],
+      ),
+    ).toEqual([{ visits: [to.id], needs: [to.id] }]);
     const messages = await readTopic(population().topic('population'), (m) =>
       m.some((x) => x.value['type'] === PopulationEvents.dwellingRehomed && x.key === moves.dwellingId),
     );

@@ -11,6 +11,7 @@ export const PopulationEvents = {
   residentRegistered: 'civgrid.population.resident-registered.v1',
   residentMovedOut: 'civgrid.population.resident-moved-out.v1',
   residentDeceased: 'civgrid.population.resident-deceased.v1',
+  residentReturned: 'civgrid.population.resident-returned.v1',
   tagAdded: 'civgrid.population.tag-added.v1',
   tagRemoved: 'civgrid.population.tag-removed.v1',
   visitRecorded: 'civgrid.population.visit-recorded.v1',
@@ -69,7 +70,7 @@ export interface HouseholdMembershipData {
   gridId: string;
 }
 
-/** The same shape for registered, moved out and deceased: never a name, an ID number or a phone. */
+/** The same shape for registered, moved out, deceased and returned: never a name, an ID number or a phone. */
 export interface ResidentEventData {
   residentId: string;
   householdId: string;
@@ -150,6 +151,7 @@ export const populationSchemas: Record<string, JsonSchema> = {
   [PopulationEvents.residentRegistered]: eventSchema('A resident was registered', resident),
   [PopulationEvents.residentMovedOut]: eventSchema('A resident moved out', resident),
   [PopulationEvents.residentDeceased]: eventSchema('A resident died', resident),
+  [PopulationEvents.residentReturned]: eventSchema('A resident who had moved out came back, to the household named', resident),
   [PopulationEvents.tagAdded]: eventSchema('A key-population tag was added to a resident', tag),
   [PopulationEvents.tagRemoved]: eventSchema('A key-population tag of a resident ended', tag),
   [PopulationEvents.visitRecorded]: eventSchema('A household visit was recorded', {

@@ -8,6 +8,7 @@ import { Outbox } from '@civgrid/events';
 import { Clock, CONFIG, groupByKeys } from '@civgrid/service-kit';
 import { PopulationRegistryConfig } from '../config/config';
 import { assertCanWrite, PHONE_READERS, purposeOf, registryCondition } from '../registry/access';
+import { wellFormed } from '../registry/ids';
 import { DISTRICT_TZ, localDay } from '../registry/grid-counts';
 import { ResidentErrors } from '../resident/resident.errors';
 import { CareErrors } from './care.errors';
@@ -311,7 +312,7 @@ export class CareService {
   async loadDueToday(principal: Principal, gridIds: readonly string[]): Promise<WellbeingCheckDueType[][]> {
     const now = this.clock.now();
     const day = localDay(now);
-    const params: unknown[] = [gridIds, day];
+    const params: unknown[] = [wellFormed(gridIds), day];
     const rows = await this.dataSource.query<(AgreementRow & { gridId: string; checkedInAt: Date | null; missed: boolean })[]>(
       `SELECT ${AGREEMENT_COLUMNS}, r.grid_id AS "gridId", c.at AS "checkedInAt", (m.day IS NOT NULL) AS missed
          FROM wellbeing_agreement a

@@ -5,7 +5,9 @@ import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '
 import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, decodeCursor, GridReplicaService, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
-import { onlyOwnGrids, REGISTRY_USERS } from '../registry/access';
+import { onlyOwnGrids, REGISTRY_USERS, registryCondition } from '../registry/access';
+import { wellFormed } from '../registry/ids';
+import { GridErrors } from '../registry/grid-errors';
 import { DwellingEntity } from './dwelling.entity';
 import { DwellingErrors } from './dwelling.errors';
 import { DwellingsArgs, RegisterDwellingInput } from './dto/dwelling.inputs';
@@ -14,22 +16,11 @@ import { DwellingKindEnum, DwellingOccupancyEnum, DwellingType } from './dto/dwe
 /** Who registers dwellings, and who may read them (addresses are personal data): the registry's users. */
 export const DWELLING_REGISTRARS = REGISTRY_USERS;
 
+/** The registry's read rule (`registryCondition` is the same rule in SQL). */
 export const canReadGridDwellings = (principal: Principal, grid: { id: string; path: string | null }): boolean =>
   hasRole(principal, ...DWELLING_REGISTRARS) &&
   (hasRole(principal, Role.ADMIN) || (grid.path !== null && isInScope(principal, grid.path))) &&
   (!onlyOwnGrids(principal) || principal.grids.includes(grid.id));
-
-/** The same rule in SQL, over a `grid_replica` alias; parameters are appended to `params`. */
-function gridReadCondition(principal: Principal, alias: string, params: unknown[]): string {
-  if (!hasRole(principal, ...DWELLING_REGISTRARS)) return 'FALSE';
-  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
-  params.push(principal.areas);
-  const inAreas = `${alias}.path <@ $${params.length}::ltree[]`;
-  if (!onlyOwnGrids(principal)) return inAreas;
-  params.push(principal.grids);
-  // Compared as text: a token's grid list is not ours to trust as uuids.
-  return `(${inAreas} AND ${alias}.id::text = ANY($${params.length}::text[]))`;
-}
 
 /** A dwelling as read for a list or a reference: the cursor wants created_at to the microsecond. */
 interface DwellingRow {
@@ -85,7 +76,7 @@ export class DwellingService {
       const grid = await this.grids.get(input.gridId, manager);
       assertInScope(principal, grid.path, 'this grid');
       if (onlyOwnGrids(principal) && !principal.grids.includes(grid.id)) throw DwellingErrors.notYourGrid();
-      if (grid.status !== 'ACTIVE') throw DwellingErrors.gridNotActive(grid.id);
+      if (grid.status !== 'ACTIVE') throw GridErrors.notActive(grid.id);
       const dwelling = manager.create(DwellingEntity, {
         id: randomUUID(),
         gridId: grid.id,
@@ -125,10 +116,10 @@ export class DwellingService {
 
   /** One statement for a whole batch of references; a dwelling out of the caller's scope is not found. */
   async loadByIds(principal: Principal, ids: readonly string[]): Promise<(DwellingType | Error)[]> {
-    const params: unknown[] = [ids];
+    const params: unknown[] = [wellFormed(ids)];
     const rows: DwellingRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM dwelling d JOIN grid_replica g ON g.id = d.grid_id
-       WHERE d.id = ANY($1::uuid[]) AND ${gridReadCondition(principal, 'g', params)}`,
+       WHERE d.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}`,
       params,
     );
     return orderByKeys(
@@ -144,8 +135,8 @@ export class DwellingService {
    * read (or that is not known here) gets an empty page.
    */
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<DwellingType>[]> {
-    const params: unknown[] = [gridIds];
-    const visible = gridReadCondition(principal, 'g', params);
+    const params: unknown[] = [wellFormed(gridIds)];
+    const visible = registryCondition(principal, 'g', params);
     const after = decodeCursor(page.after, 2);
     let keyset = '';
     if (after) {

@@ -65,6 +65,12 @@ export class ReshapeHandler implements OnModuleInit {
       `UPDATE resident r SET grid_id = h.grid_id FROM household h WHERE h.id = r.household_id AND h.dwelling_id = ANY($1::uuid[])`,
       [ids],
     );
+    for (const table of ['household_visit', 'need']) {
+      await manager.query(
+        `UPDATE ${table} x SET grid_id = h.grid_id FROM household h WHERE h.id = x.household_id AND h.dwelling_id = ANY($1::uuid[]) AND x.grid_id <> h.grid_id`,
+        [ids],
+      );
+    }
     await this.outbox.add(
       manager,
       ...moved.map((m) => {

@@ -6,7 +6,9 @@ import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, Registra
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { assertCanWrite, registryCondition } from '../registry/access';
+import { wellFormed } from '../registry/ids';
 import { raiseGridCounts } from '../registry/grid-counts';
+import { GridErrors } from '../registry/grid-errors';
 import { HouseholdErrors } from './household.errors';
 import { MoveHouseholdInput, RegisterHouseholdInput } from './dto/household.inputs';
 import { HouseholdMembershipType, HouseholdType, RegistrationTypeEnum } from './dto/household.type';
@@ -47,7 +49,7 @@ export async function writableDwelling(
   );
   if (!dwelling) throw HouseholdErrors.dwellingNotFound(dwellingId);
   assertCanWrite(principal, { id: dwelling.gridId, path: dwelling.path }, action);
-  if (dwelling.status !== 'ACTIVE') throw HouseholdErrors.gridNotActive(dwelling.gridId);
+  if (dwelling.status !== 'ACTIVE') throw GridErrors.notActive(dwelling.gridId);
   return dwelling;
 }
 
@@ -92,6 +94,9 @@ export class HouseholdService {
         [household.id, to.id, to.gridId],
       );
       await manager.query(`UPDATE resident SET grid_id = $2 WHERE household_id = $1`, [household.id, to.gridId]);
+      // Visits and needs are listed and counted by grid: they follow the household.
+      await manager.query(`UPDATE household_visit SET grid_id = $2 WHERE household_id = $1`, [household.id, to.gridId]);
+      await manager.query(`UPDATE need SET grid_id = $2 WHERE household_id = $1`, [household.id, to.gridId]);
       const data: HouseholdMovedData = {
         householdId: household.id,
         fromDwellingId: household.dwellingId,
@@ -128,7 +133,7 @@ export class HouseholdService {
   }
 
   async loadByIds(principal: Principal, ids: readonly string[]): Promise<(HouseholdType | Error)[]> {
-    const params: unknown[] = [ids];
+    const params: unknown[] = [wellFormed(ids)];
     const rows = await this.dataSource.query<HouseholdRow[]>(
       `SELECT ${COLUMNS} FROM household h JOIN grid_replica g ON g.id = h.grid_id WHERE h.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}`,
       params,
@@ -154,7 +159,7 @@ export class HouseholdService {
 
   /** One page of households for each of a batch of grids, in one statement. */
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<HouseholdType>[]> {
-    const params: unknown[] = [gridIds];
+    const params: unknown[] = [wellFormed(gridIds)];
     const visible = registryCondition(principal, 'g', params);
     const after = decodeCursor(page.after, 2);
     let keyset = '';

@@ -1,4 +1,4 @@
-import { forbidden } from '@civgrid/errors';
+import { badInput } from '@civgrid/errors';
 import { assertGridRowInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
 
 export const OFFICERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
@@ -46,6 +46,6 @@ export const purposeOf = (purpose: string | undefined): string | undefined => {
   if (purpose === undefined) return undefined;
   const trimmed = purpose.trim();
   if (trimmed.length < 3 || trimmed.length > 500)
-    throw forbidden('PII_PURPOSE_INVALID', 'State why you need the unmasked value (3–500 characters).');
+    throw badInput('PII_PURPOSE_INVALID', 'State why you need the unmasked value (3–500 characters).');
   return trimmed;
 };

@@ -12,7 +12,14 @@ export const ResidentErrors = {
   notFound: (id: string) => notFound('RESIDENT_NOT_FOUND', `No resident ${id}.`),
   nationalIdInvalid: (problem: NationalIdProblem) => badInput(`NATIONAL_ID_${problem}`, `The national ID number ${ID_PROBLEMS[problem]}.`),
   phoneInvalid: () => badInput('PHONE_INVALID', 'The phone must be a mainland mobile number or a landline with its area code.'),
-  alreadyRegistered: () => conflict('RESIDENT_ALREADY_REGISTERED', 'A resident with this national ID number is already registered.'),
+  alreadyRegistered: () =>
+    conflict(
+      'RESIDENT_ALREADY_REGISTERED',
+      'A resident with this national ID number is already registered (someone who moved out and came back: record their return with recordResidentReturned).',
+    ),
+  deceased: (id: string) => conflict('RESIDENT_DECEASED', `Resident ${id} is recorded as deceased and cannot return.`),
+  notMovedOut: (id: string) =>
+    conflict('RESIDENT_NOT_MOVED_OUT', `Resident ${id} has not moved out: only a resident who moved out can return.`),
   notActive: (id: string) => conflict('RESIDENT_NOT_ACTIVE', `Resident ${id} has moved out or died.`),
   sameHousehold: () => conflict('RESIDENT_ALREADY_IN_HOUSEHOLD', 'The resident already belongs to that household.'),
   tagsForbidden: () =>

@@ -12,6 +12,7 @@ import {
   ChangeResidentStatusInput,
   EndResidentTagInput,
   PurposeArgs,
+  RecordResidentReturnedInput,
   RegisterResidentInput,
   ResidentArgs,
   ResidentByNationalIdArgs,
@@ -58,6 +59,17 @@ export class ResidentResolver {
   @Roles(...REGISTRY_USERS)
   transferResident(@CurrentPrincipal() principal: Principal, @Args('input') input: TransferResidentInput): Promise<ResidentType> {
     return this.service.transfer(principal, input);
+  }
+
+  @Mutation(() => ResidentType, {
+    description: 'A resident who moved out has come back: active again, in the household named. Refused for a deceased resident.',
+  })
+  @Roles(...REGISTRY_USERS)
+  recordResidentReturned(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: RecordResidentReturnedInput,
+  ): Promise<ResidentType> {
+    return this.service.returned(principal, input);
   }
 
   @Mutation(() => ResidentTagType)

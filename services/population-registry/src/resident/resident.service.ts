@@ -6,8 +6,10 @@ import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventD
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { HouseholdErrors } from '../household/household.errors';
 import { HouseholdService } from '../household/household.service';
 import { NATIONAL_ID_READERS, PHONE_READERS, purposeOf, REGISTRY_USERS, registryCondition, TAG_READERS } from '../registry/access';
+import { wellFormed } from '../registry/ids';
 import { localDay, raiseGridCounts } from '../registry/grid-counts';
 import { parseNationalId } from './national-id';
 import { ResidentErrors } from './resident.errors';
@@ -15,6 +17,7 @@ import {
   AddResidentTagInput,
   ChangeResidentStatusInput,
   EndResidentTagInput,
+  RecordResidentReturnedInput,
   RegisterResidentInput,
   ResidentsArgs,
   TransferResidentInput,
@@ -140,7 +143,14 @@ export class ResidentService {
       `INSERT INTO household_membership (household_id, resident_id, relation, joined_at, joined_reason) VALUES ($1, $2, $3, $4, $5)`,
       [householdId, residentId, relation, at, reason],
     );
-    if (relation === HEAD) await manager.query(`UPDATE household SET head_resident_id = $2 WHERE id = $1`, [householdId, residentId]);
+    if (relation === HEAD) {
+      // One head per household: a second one is refused, never silently put in the first one's place.
+      const [set] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE household SET head_resident_id = $2 WHERE id = $1 AND head_resident_id IS NULL RETURNING id`,
+        [householdId, residentId],
+      );
+      if (set.length === 0) throw HouseholdErrors.headTaken(householdId);
+    }
   }
 
   private async leave(manager: EntityManager, householdId: string, residentId: string, reason: string, at: Date): Promise<void> {
@@ -205,6 +215,39 @@ export class ResidentService {
         { type: PopulationEvents.householdMemberJoined, aggregateType: 'Household', aggregateId: to.id, data: joined },
       );
       if (resident.gridId !== to.gridId) await raiseGridCounts(manager, this.outbox, [resident.gridId, to.gridId], now);
+      return this.toType(rows[0]);
+    });
+  }
+
+  /**
+   * A resident who moved out comes back (their ID number keeps them one person for good): active
+   * again, in the household named, with a new membership. Someone recorded as deceased cannot.
+   */
+  async returned(principal: Principal, input: RecordResidentReturnedInput): Promise<ResidentType> {
+    return this.dataSource.transaction(async (manager) => {
+      // Reach is over the household they come back to: the one they left may lie in another town.
+      const [row] = await manager.query<ResidentRow[]>(`SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.id = $1 FOR UPDATE`, [
+        input.residentId,
+      ]);
+      if (!row) throw ResidentErrors.notFound(input.residentId);
+      const resident = this.toType(row);
+      if (resident.status === ResidentStatusEnum.DECEASED) throw ResidentErrors.deceased(resident.id);
+      if (resident.status !== ResidentStatusEnum.MOVED_OUT) throw ResidentErrors.notMovedOut(resident.id);
+      const to = await this.households.writable(manager, principal, input.householdId, 'record returns');
+      const now = this.clock.now();
+      const relation = input.relation.trim();
+      const [rows] = await manager.query<[ResidentRow[], number]>(
+        `UPDATE resident r SET status = 'ACTIVE', household_id = $2, grid_id = $3, relation = $4 WHERE r.id = $1 RETURNING ${RESIDENT_COLUMNS}`,
+        [resident.id, to.id, to.gridId, relation],
+      );
+      await this.join(manager, to.id, resident.id, relation, input.reason, now);
+      const data: ResidentEventData = { residentId: resident.id, householdId: to.id, gridId: to.gridId };
+      await this.outbox.add(
+        manager,
+        { type: PopulationEvents.residentReturned, aggregateType: 'Resident', aggregateId: resident.id, data },
+        { type: PopulationEvents.householdMemberJoined, aggregateType: 'Household', aggregateId: to.id, data },
+      );
+      await raiseGridCounts(manager, this.outbox, [to.gridId], now);
       return this.toType(rows[0]);
     });
   }
@@ -281,7 +324,7 @@ export class ResidentService {
   }
 
   async loadByIds(principal: Principal, ids: readonly string[]): Promise<(ResidentType | Error)[]> {
-    const params: unknown[] = [ids];
+    const params: unknown[] = [wellFormed(ids)];
     const rows = await this.dataSource.query<ResidentRow[]>(
       `SELECT ${RESIDENT_COLUMNS} FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}`,
       params,
@@ -351,7 +394,7 @@ export class ResidentService {
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], args: ResidentsArgs): Promise<Connection<ResidentType>[]> {
     if (args.tag && !hasRole(principal, ...TAG_READERS)) throw ResidentErrors.tagsForbidden();
     if (args.minAge !== undefined && args.maxAge !== undefined && args.minAge > args.maxAge) throw ResidentErrors.ageRangeInvalid();
-    const params: unknown[] = [gridIds];
+    const params: unknown[] = [wellFormed(gridIds)];
     const visible = registryCondition(principal, 'g', params);
     const filters: string[] = [];
     const today = localDay(this.clock.now());

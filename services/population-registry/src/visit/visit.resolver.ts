@@ -71,6 +71,27 @@ export class VisitCoverageResolver {
   }
 }
 
+@Resolver(() => AreaVisitCoverageType)
+export class AreaCoverageNotVisitedResolver {
+  constructor(private readonly service: VisitService) {}
+
+  @ResolveField(() => HouseholdConnection, {
+    description: 'Households in reach under the area not yet visited this quarter, in the order they were registered.',
+  })
+  notVisited(
+    @Parent() coverage: AreaVisitCoverageType,
+    @Args() page: PageArgs,
+    @Context() ctx: RequestContext,
+  ): Promise<Connection<HouseholdType>> {
+    const principal = principalOf(ctx);
+    return ctx.loaders
+      .get<string, Connection<HouseholdType>>(`visit.areaNotVisited:${page.first}:${page.after ?? ''}`, (paths) =>
+        this.service.loadAreaNotVisited(principal, paths, page),
+      )
+      .load(coverage.areaPath);
+  }
+}
+
 @Resolver(() => GridRef)
 export class GridVisitsResolver {
   constructor(private readonly service: VisitService) {}

@@ -8,6 +8,7 @@ import { Clock, Connection, decodeCursor, groupByKeys, PageArgs, toConnection } 
 import { HouseholdService, toHouseholdType } from '../household/household.service';
 import { HouseholdType } from '../household/dto/household.type';
 import { registryCondition } from '../registry/access';
+import { wellFormed } from '../registry/ids';
 import { quarterOf } from '../registry/grid-counts';
 import { VisitErrors } from './visit.errors';
 import { NeedInput, RecordNeedInput, RecordVisitInput } from './dto/visit.inputs';
@@ -121,31 +122,31 @@ export class VisitService {
     return groupByKeys(householdIds, rows, (n) => n.householdId);
   }
 
+  /** Visits of a batch of households, each with its needs, in one statement. */
   async visitsOf(householdIds: readonly string[]): Promise<HouseholdVisitType[][]> {
-    const rows = await this.dataSource.query<(HouseholdVisitType & { needs: NeedType[] | null })[]>(
-      `SELECT v.id, v.household_id AS "householdId", v.grid_id AS "gridId", v.visitor, v.visited_at AS "visitedAt", v.kind, v.findings
+    const rows = await this.dataSource.query<
+      (HouseholdVisitType & { needs: (NeedType & { recordedAt: string; metAt: string | null })[] })[]
+    >(
+      `SELECT v.id, v.household_id AS "householdId", v.grid_id AS "gridId", v.visitor, v.visited_at AS "visitedAt", v.kind, v.findings,
+              coalesce((SELECT json_agg(json_build_object('id', n.id, 'householdId', n.household_id, 'visitId', n.visit_id, 'kind', n.kind,
+                                                          'description', n.description, 'status', n.status, 'recordedBy', n.recorded_by,
+                                                          'recordedAt', n.recorded_at, 'metBy', n.met_by, 'metAt', n.met_at)
+                                        ORDER BY n.recorded_at, n.id)
+                          FROM need n WHERE n.visit_id = v.id), '[]'::json) AS needs
          FROM household_visit v WHERE v.household_id = ANY($1::uuid[]) ORDER BY v.household_id, v.visited_at DESC, v.id`,
-      [householdIds],
+      [wellFormed(householdIds)],
     );
-    const needs = await this.dataSource.query<NeedType[]>(`SELECT ${NEED_COLUMNS} FROM need n WHERE n.visit_id = ANY($1::uuid[])`, [
-      rows.map((r) => r.id),
-    ]);
-    const byVisit = groupByKeys(
-      rows.map((r) => r.id),
-      needs,
-      (n) => n.visitId!,
-    );
-    return groupByKeys(
-      householdIds,
-      rows.map((r, i) => ({ ...r, needs: byVisit[i] })),
-      (r) => r.householdId,
-    );
+    const visits = rows.map((r) => ({
+      ...r,
+      needs: r.needs.map((n) => ({ ...n, recordedAt: new Date(n.recordedAt), metAt: n.metAt === null ? null : new Date(n.metAt) })),
+    }));
+    return groupByKeys(householdIds, visits, (r) => r.householdId);
   }
 
   /** This quarter's coverage of a batch of grids, in one statement. */
   async loadCoverage(principal: Principal, gridIds: readonly string[]): Promise<(VisitCoverageType | null)[]> {
     const q = quarterOf(this.clock.now());
-    const params: unknown[] = [gridIds, q.from, q.to];
+    const params: unknown[] = [wellFormed(gridIds), q.from, q.to];
     const rows = await this.dataSource.query<{ gridId: string; households: number; visited: number }[]>(
       `SELECT g.id AS "gridId", count(h.id)::int AS households,
               count(h.id) FILTER (WHERE EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3))::int AS visited
@@ -203,6 +204,42 @@ export class VisitService {
     );
     type Row = Parameters<typeof toHouseholdType>[0] & { grid: string; total: number };
     return groupByKeys(gridIds, rows as unknown as Row[], (r) => r.grid).map((group) => {
+      const found = group.filter((r) => r.id != null);
+      return toConnection(found, page.first, group[0]?.total ?? 0, toHouseholdType, (r) => [r.createdAt, r.id]);
+    });
+  }
+
+  /**
+   * Households of a batch of areas not yet visited this quarter: one page each, over the same grids
+   * the area's coverage counts (active, in reach), in one statement.
+   */
+  async loadAreaNotVisited(principal: Principal, areaPaths: readonly string[], page: PageArgs): Promise<Connection<HouseholdType>[]> {
+    const q = quarterOf(this.clock.now());
+    const params: unknown[] = [areaPaths, q.from, q.to];
+    const visible = registryCondition(principal, 'g', params);
+    const after = decodeCursor(page.after, 2);
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = `AND (h.created_at, h.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(page.first + 1);
+    const inArea = `JOIN grid_replica g ON g.id = h.grid_id
+      WHERE g.path <@ a.path::ltree AND g.status = 'ACTIVE' AND ${visible}
+        AND NOT EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3)`;
+    const rows = await this.dataSource.query<({ area: string; total: number } & Record<string, string | null>)[]>(
+      `SELECT a.path AS area, t.total, p.*
+         FROM unnest($1::text[]) AS a(path)
+         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM household h ${inArea}) t
+         LEFT JOIN LATERAL (
+           SELECT h.id, h.number, h.registration_type AS "registrationType", h.dwelling_id AS "dwellingId", h.grid_id AS "gridId", h.head_resident_id AS "headResidentId",
+                  to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt"
+             FROM household h ${inArea} ${keyset} ORDER BY h.created_at, h.id LIMIT $${params.length}) p ON TRUE
+        ORDER BY a.path, p."createdAt", p.id`,
+      params,
+    );
+    type Row = Parameters<typeof toHouseholdType>[0] & { area: string; total: number };
+    return groupByKeys(areaPaths, rows as unknown as Row[], (r) => r.area).map((group) => {
       const found = group.filter((r) => r.id != null);
       return toConnection(found, page.first, group[0]?.total ?? 0, toHouseholdType, (r) => [r.createdAt, r.id]);
     });

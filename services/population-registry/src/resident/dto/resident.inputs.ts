@@ -68,6 +68,9 @@ export class TransferResidentInput {
   reason!: string;
 }
 
+@InputType({ description: 'A resident who moved out comes back: to a household (a new one or their old one), with their relation there.' })
+export class RecordResidentReturnedInput extends TransferResidentInput {}
+
 @InputType()
 export class AddResidentTagInput {
   @Field(() => ID)
