@@ -18,6 +18,29 @@ afterAll(async () => {
 });
 
 const REGISTER = `mutation($input: RegisterDisputeInput!) { registerDispute(input: $input) { ${DISPUTE} } }`;
+/** A committee of `level` over `areaPath`, with a mediator acting as `userId` when given. */
+async function committee(level: string, areaPath: string, userId?: string): Promise<string> {
+  const admin = await make.adminToken();
+  const c = dataOf(
+    await gql<{ createMediationCommittee: { id: string } }>(
+      svc.url,
+      `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
+      { input: { name: `${level} 调解委员会`, level, areaPath } },
+      admin,
+    ),
+  ).createMediationCommittee.id;
+  if (userId)
+    dataOf(
+      await gql(
+        svc.url,
+        `mutation($input: AddMediatorInput!) { addMediator(input: $input) { id } }`,
+        { input: { committeeId: c, name: '王绪文', userId } },
+        admin,
+      ),
+    );
+  return c;
+}
+
 const counts = () =>
   query(svc.db.url, 'SELECT (SELECT count(*) FROM dispute)::int AS disputes, (SELECT count(*) FROM outbox)::int AS events');
 
@@ -46,6 +69,7 @@ describe('disputes', () => {
 
   it('registers a dispute at village level with a TJ number and publishes an event without the summary', async () => {
     const grid = await make.grid();
+    await committee('VILLAGE', grid.areaPath, 'mediator-wang');
     const mediator = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath], sub: 'mediator-wang' });
     const summary = `楼上漏水 ${grid.code}：张三与李四`;
     const incidentId = '0b7f4c1e-3c55-4a4e-9d3f-6f1d2b0a9c11';
@@ -195,6 +219,36 @@ describe('disputes', () => {
         [grid.id, grid.path],
       ),
     ).rejects.toThrow(/ck_dispute_referral_source/);
+  });
+
+  it('lets a mediator register only where a committee of theirs covers the level’s area', async () => {
+    const [grid, neighbour] = await make.grids(2);
+    const sub = (name: string) => `${name}-${grid.code}`;
+    await committee('VILLAGE', grid.areaPath, sub('village'));
+    await committee('TOWN', grid.townPath, sub('town'));
+    await committee('VILLAGE', neighbour.areaPath, sub('neighbour'));
+    // Every token reaches the grid by area; only committee membership differs.
+    const as = (name: string) => tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath, neighbour.townPath], sub: sub(name) });
+    const walkIn = { gridId: grid.id, kind: 'NEIGHBOURHOOD', origin: 'WALK_IN', summary: '邻里纠纷' };
+    const register = async (name: string, extra: Record<string, unknown> = {}) =>
+      gql<{ registerDispute: { level: string } }>(svc.url, REGISTER, { input: { ...walkIn, ...extra } }, await as(name));
+
+    expect(dataOf(await register('village')).registerDispute.level).toBe('VILLAGE');
+    // The town committee covers the village below it, and takes disputes at its own level.
+    expect(dataOf(await register('town')).registerDispute.level).toBe('VILLAGE');
+    expect(dataOf(await register('town', { level: 'TOWN' })).registerDispute.level).toBe('TOWN');
+
+    const before = await counts();
+    const refusals: [string, Record<string, unknown>][] = [
+      ['nobody', {}], // a mediator of no committee at all
+      ['neighbour', {}], // the next village's mediator
+      ['village', { level: 'TOWN' }], // a village committee does not cover the town
+    ];
+    for (const [name, extra] of refusals) {
+      const res = await register(name, extra);
+      expect({ name, ...res.errors?.[0]?.extensions }).toMatchObject({ name, code: 'FORBIDDEN', reason: 'MEDIATOR_NOT_ON_COMMITTEE' });
+    }
+    expect(await counts()).toEqual(before);
   });
 
   it('keeps lists to the principal’s areas and pages with a cursor', async () => {

@@ -359,6 +359,64 @@ describe('the mediation platform', () => {
     });
   });
 
+  it('shows an analyst when sessions were held and how many came, but not the minutes or who came', async () => {
+    const grid = await make.grid();
+    const parties = [
+      { role: 'APPLICANT', kind: 'PERSON', name: '张某' },
+      { role: 'RESPONDENT', kind: 'PERSON', name: '李某' },
+    ];
+    const { m, dispute, sessionId, start } = await inMediation(grid, parties);
+    const ids = await query<{ id: string }>(svc.db.url, 'SELECT id FROM dispute_party WHERE dispute_id = $1 ORDER BY position', [
+      dispute.id,
+    ]);
+    svc.clock.set(new Date(start.getTime() + 30 * 60_000));
+    dataOf(
+      await run(
+        RECORD,
+        {
+          input: {
+            sessionId,
+            minutes: '张某同意赔偿',
+            attendance: [
+              { partyId: ids[0].id, present: true },
+              { partyId: ids[1].id, present: false },
+            ],
+          },
+        },
+        m.token,
+      ),
+    );
+    const Q = `query($id: ID!) { mediationSession(id: $id) { status heldAt minutes attendance { partyId present } attendanceCounts { present absent } } }`;
+    const LIST = `query($d: ID!) { mediationSessions(disputeId: $d) { totalCount edges { node { minutes attendance { partyId } attendanceCounts { present } } } } }`;
+    type S = {
+      status: string;
+      heldAt: string;
+      minutes: string | null;
+      attendance: unknown[] | null;
+      attendanceCounts: { present: number; absent: number };
+    };
+    const analyst = await tokenFor(svc.keys, { roles: [Role.ANALYST], areas: [grid.townPath], sub: 'analyst' });
+    expect((await ok<{ mediationSession: S }>(Q, { id: sessionId }, analyst)).mediationSession).toEqual({
+      status: 'HELD',
+      heldAt: new Date(start.getTime() + 30 * 60_000).toISOString(),
+      minutes: null,
+      attendance: null,
+      attendanceCounts: { present: 1, absent: 1 },
+    });
+    expect((await ok<{ mediationSessions: unknown }>(LIST, { d: dispute.id }, analyst)).mediationSessions).toEqual({
+      totalCount: 1,
+      edges: [{ node: { minutes: null, attendance: null, attendanceCounts: { present: 1 } } }],
+    });
+    // The mediator who held it reads it all.
+    expect((await ok<{ mediationSession: S }>(Q, { id: sessionId }, m.token)).mediationSession).toMatchObject({
+      minutes: '张某同意赔偿',
+      attendance: [
+        { partyId: ids[0].id, present: true },
+        { partyId: ids[1].id, present: false },
+      ].sort((a, b) => a.partyId.localeCompare(b.partyId)),
+    });
+  });
+
   it('refuses a committee whose area does not match its level, and a second committee for one area', async () => {
     const grid = await make.grid();
     const create = (level: string, areaPath: string) =>

@@ -17,6 +17,12 @@ export const DisputeErrors = {
       level,
       area,
     }),
+  notOnCommitteeHere: (level: string, area: string) =>
+    forbidden(
+      'MEDIATOR_NOT_ON_COMMITTEE',
+      `A mediator registers disputes for their own committee's area: no committee of yours covers ${area} (${level} level).`,
+      { level, area },
+    ),
   noCommitteeAtLevel: (level: string, area: string) =>
     badInput('NO_COMMITTEE_AT_LEVEL', `No ${level} committee serves ${area}: register the dispute at a level that has one.`, {
       level,

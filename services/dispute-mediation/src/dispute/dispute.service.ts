@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertGridRowInScope, assertRole, canSeeGridRow, gridRowCondition, isInScope, Principal, Role } from '@civgrid/auth';
+import { assertGridRowInScope, assertRole, canSeeGridRow, gridRowCondition, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
 import { DisputeLevel, DisputeRegisteredData, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
 import {
@@ -32,7 +32,8 @@ import {
 import { DisputePartyInput, DisputesArgs, GridDisputesArgs, RegisterDisputeInput } from './dto/dispute.inputs';
 import { DisputeOriginEnum, DisputePartyType, DisputeStepType, DisputeType, FollowUpType, PartyKindEnum } from './dto/dispute.type';
 
-export const DISPUTE_REGISTRARS = [Role.MEDIATOR, Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
+const OFFICER_REGISTRARS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
+export const DISPUTE_REGISTRARS = [Role.MEDIATOR, ...OFFICER_REGISTRARS];
 
 // Newest first; the id breaks ties. A cursor is [registered_at, id] of the last row.
 const ORDER = `registered_at DESC, id DESC`;
@@ -128,7 +129,7 @@ export class DisputeService implements OnModuleInit {
       const grid = await this.grids.get(input.gridId, manager);
       assertGridRowInScope(principal, { gridId: grid.id, gridPath: grid.path }, 'this grid');
       if (grid.status !== 'ACTIVE') throw DisputeErrors.gridRetired(grid.id);
-      if (input.level) await this.assertLevelOpen(manager, principal, grid.path, input.level);
+      await this.assertMayRegisterAt(manager, principal, grid.path, level, input.level !== undefined);
       if (input.originIncidentId) {
         const [taken] = await manager.query<unknown[]>(`SELECT 1 FROM dispute WHERE origin_incident_id = $1`, [input.originIncidentId]);
         if (taken) throw DisputeErrors.incidentAlreadyHasDispute(input.originIncidentId);
@@ -150,10 +151,31 @@ export class DisputeService implements OnModuleInit {
     });
   }
 
-  /** A dispute starts above the village only where the caller reaches that level's area and a committee serves it. */
-  private async assertLevelOpen(manager: EntityManager, principal: Principal, gridPath: string, level: DisputeLevel): Promise<void> {
+  /**
+   * Who may register at a level: an officer (or admin) whose areas reach the level's area when the
+   * level is asked for; otherwise a mediator of an active committee whose area covers it (a village
+   * mediator registers for their village, a town mediator for the town or a village in it). A level
+   * asked for must have a committee to take the dispute on.
+   */
+  private async assertMayRegisterAt(
+    manager: EntityManager,
+    principal: Principal,
+    gridPath: string,
+    level: DisputeLevel,
+    asked: boolean,
+  ): Promise<void> {
     const area = areaAtLevel(gridPath, level);
-    if (!isInScope(principal, area)) throw DisputeErrors.levelOutOfScope(level, area);
+    const asOfficer = hasRole(principal, ...OFFICER_REGISTRARS) && (!asked || isInScope(principal, area));
+    if (!asOfficer) {
+      if (!hasRole(principal, Role.MEDIATOR)) throw DisputeErrors.levelOutOfScope(level, area);
+      const [member] = await manager.query<unknown[]>(
+        `SELECT 1 FROM mediator m JOIN mediation_committee c ON c.id = m.committee_id
+         WHERE m.user_id = $1 AND m.active AND c.area_path @> $2::ltree LIMIT 1`,
+        [principal.userId, area],
+      );
+      if (!member) throw DisputeErrors.notOnCommitteeHere(level, area);
+    }
+    if (!asked) return;
     const [committee] = await manager.query<unknown[]>(
       `SELECT 1 FROM mediation_committee WHERE level = $1::dispute_level AND area_path = $2::ltree`,
       [level, area],

@@ -6,7 +6,7 @@ import { DisputeType } from '../dispute/dto/dispute.type';
 import { CommitteeType, DepartmentRef, MediatorType, RoomType } from '../platform/platform.type';
 import { PlatformService } from '../platform/platform.service';
 import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
-import { SessionConnection, SessionType } from './dto/session.type';
+import { AttendanceCountsType, AttendanceType, SessionConnection, SessionType } from './dto/session.type';
 import { IdArgs } from '../platform/platform.inputs';
 import { SessionService } from './session.service';
 
@@ -49,6 +49,21 @@ export class SessionResolver {
   @Mutation(() => SessionType, { description: 'Cancels a booked session and frees the room.' })
   cancelMediationSession(@CurrentPrincipal() principal: Principal, @Args('input') input: CancelSessionInput): Promise<SessionType> {
     return this.service.cancel(principal, input);
+  }
+
+  @ResolveField(() => String, { nullable: true })
+  minutes(@Parent() session: SessionType, @Context() ctx: RequestContext): string | null {
+    return this.service.minutesFor(principalOf(ctx), session);
+  }
+
+  @ResolveField(() => [AttendanceType], { nullable: true })
+  attendance(@Parent() session: SessionType, @Context() ctx: RequestContext): AttendanceType[] | null {
+    return this.service.attendanceFor(principalOf(ctx), session);
+  }
+
+  @ResolveField(() => AttendanceCountsType, { description: 'How many parties came and how many did not (none until held).' })
+  attendanceCounts(@Parent() session: SessionType): AttendanceCountsType {
+    return this.service.attendanceCounts(session);
   }
 
   @ResolveField(() => RoomType)

@@ -11,7 +11,7 @@ import { DisputeStepsService } from '../dispute/dispute-steps.service';
 import { DisputeRow } from '../dispute/dispute.rows';
 import { isUuid, uuidKey } from '../dispute/dispute.service';
 import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
-import { SessionType } from './dto/session.type';
+import { AttendanceCountsType, AttendanceType, SessionType } from './dto/session.type';
 import { SessionErrors } from './session.errors';
 
 const MAX_SESSION_MS = 12 * 3600_000;
@@ -27,6 +27,20 @@ const FROM = `mediation_session s JOIN dispute d ON d.id = s.dispute_id`;
 // Earliest first: a schedule reads forwards. A cursor is [start, id] of the last row.
 const ORDER = `lower(s.during), s.id`;
 const cursorOf = (s: SessionType): string[] => [s.cursorAt, s.id];
+
+/**
+ * Who reads what was said and who came: the people who take part in mediation or answer for it. An
+ * analyst sees sessions by area for statistics (times, status, how many came), not minutes or names.
+ */
+const MINUTES_READERS = [
+  Role.ADMIN,
+  Role.DISTRICT_OFFICER,
+  Role.TOWN_OFFICER,
+  Role.COMMUNITY_OFFICER,
+  Role.MEDIATOR,
+  Role.DEPARTMENT_OFFICER,
+];
+export const mayReadMinutes = (principal: Principal): boolean => hasRole(principal, ...MINUTES_READERS);
 
 /** Roles that see sessions by area (of the dispute); a department officer sees the sessions of their department. */
 const AREA_ROLES = [Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER, Role.MEDIATOR, Role.ANALYST];
@@ -233,6 +247,19 @@ export class SessionService {
       await this.steps.timeline(manager, principal, dispute, 'SESSION_CANCELLED', dispute.status, dispute.level, input.reason ?? null);
     });
     return this.byIdUnchecked(input.sessionId);
+  }
+
+  minutesFor(principal: Principal, session: SessionType): string | null {
+    return mayReadMinutes(principal) ? session.minutes : null;
+  }
+
+  attendanceFor(principal: Principal, session: SessionType): AttendanceType[] | null {
+    return mayReadMinutes(principal) ? session.attendance : null;
+  }
+
+  attendanceCounts(session: SessionType): AttendanceCountsType {
+    const present = session.attendance.filter((a) => a.present).length;
+    return { present, absent: session.attendance.length - present };
   }
 
   private async byIdUnchecked(id: string): Promise<SessionType> {

@@ -1,4 +1,4 @@
-import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
 import { DisputeLevelEnum } from '../session-level';
 
@@ -16,6 +16,15 @@ export class AttendanceType {
 
   @Field()
   present!: boolean;
+}
+
+@ObjectType('AttendanceCounts', { description: 'How many parties came to a session and how many did not, once held.' })
+export class AttendanceCountsType {
+  @Field(() => Int)
+  present!: number;
+
+  @Field(() => Int)
+  absent!: number;
 }
 
 @ObjectType('MediationSession', { description: 'A session booked in a room for a time range; two never overlap in one room.' })
@@ -38,7 +47,7 @@ export class SessionType {
   })
   level!: DisputeLevelEnum;
 
-  @Field(() => String, { nullable: true, description: 'The minutes, once held.' })
+  @Field(() => String, { nullable: true, description: 'The minutes, once held; null for analysts.' })
   minutes!: string | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
@@ -47,7 +56,10 @@ export class SessionType {
   @Field({ description: 'The case number of the dispute, visible to every participant.' })
   disputeNumber!: string;
 
-  @Field(() => [AttendanceType], { description: 'Which parties came, once held.' })
+  @Field(() => [AttendanceType], {
+    nullable: true,
+    description: 'Which parties came, once held; null for analysts (see attendanceCounts).',
+  })
   attendance!: AttendanceType[];
 
   disputeId!: string;
