@@ -7,6 +7,7 @@ export const MediationEvents = {
   disputeEscalated: 'civgrid.mediation.dispute-escalated.v1',
   sessionScheduled: 'civgrid.mediation.session-scheduled.v1',
   sessionHeld: 'civgrid.mediation.session-held.v1',
+  sessionCancelled: 'civgrid.mediation.session-cancelled.v1',
   agreementReached: 'civgrid.mediation.agreement-reached.v1',
   judicialConfirmationRecorded: 'civgrid.mediation.judicial-confirmation-recorded.v1',
   disputeReferred: 'civgrid.mediation.dispute-referred.v1',
@@ -83,6 +84,20 @@ export interface SessionData {
   mediatorIds: string[];
 }
 
+/** Why a booked session was called off: by its committee, or because the dispute left that level or ended. */
+export type SessionCancelCause = 'CANCELLED_BY_COMMITTEE' | 'DISPUTE_ESCALATED' | 'DISPUTE_CLOSED' | 'DISPUTE_WITHDRAWN';
+export const SESSION_CANCEL_CAUSES: readonly SessionCancelCause[] = [
+  'CANCELLED_BY_COMMITTEE',
+  'DISPUTE_ESCALATED',
+  'DISPUTE_CLOSED',
+  'DISPUTE_WITHDRAWN',
+];
+
+/** The session as booked, and why it no longer takes place; the room is free again. No free-text reason. */
+export interface SessionCancelledData extends SessionData {
+  cause: SessionCancelCause;
+}
+
 export interface JudicialConfirmationData extends DisputeStepData {
   confirmation: JudicialConfirmation;
 }
@@ -124,6 +139,10 @@ export const mediationSchemas: Record<string, JsonSchema> = {
   [MediationEvents.disputeEscalated]: eventSchema('A dispute went up a level', { ...step, fromLevel: level }),
   [MediationEvents.sessionScheduled]: eventSchema('A mediation session was booked', session),
   [MediationEvents.sessionHeld]: eventSchema('A mediation session was held', session),
+  [MediationEvents.sessionCancelled]: eventSchema('A booked mediation session was cancelled and its room freed', {
+    ...session,
+    cause: { enum: [...SESSION_CANCEL_CAUSES] },
+  }),
   [MediationEvents.agreementReached]: eventSchema('The parties reached a mediated agreement', step),
   [MediationEvents.judicialConfirmationRecorded]: eventSchema('Judicial confirmation of an agreement was requested or decided', {
     ...step,

@@ -14,9 +14,12 @@ import {
   JudicialConfirmationData,
   MediationEvents,
   ReactionEvents,
+  SessionCancelCause,
+  SessionCancelledData,
 } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock } from '@civgrid/service-kit';
+import { sessionEventColumns, SessionEventRow, toSessionData } from '../session/session-events';
 import { allowedActions, areaAtLevel, DisputeAction, levelAbove, nextStatus } from './dispute-workflow';
 import { DisputeErrors } from './dispute.errors';
 import { DISPUTE_COLUMNS, DisputeRow, toDisputeType } from './dispute.rows';
@@ -35,6 +38,14 @@ const OFFICER_OF_LEVEL: Record<DisputeLevel, Role> = {
   VILLAGE: Role.COMMUNITY_OFFICER,
   TOWN: Role.TOWN_OFFICER,
   DISTRICT: Role.DISTRICT_OFFICER,
+};
+
+/** The timeline's words for a session the dispute's own step called off. */
+const CANCEL_NOTE: Record<SessionCancelCause, string> = {
+  CANCELLED_BY_COMMITTEE: 'called off by the committee',
+  DISPUTE_ESCALATED: 'the dispute went up a level',
+  DISPUTE_CLOSED: 'the dispute was closed',
+  DISPUTE_WITHDRAWN: 'the dispute was withdrawn',
 };
 
 /** Today in China, YYYY-MM-DD: agreements are signed on local days. */
@@ -188,17 +199,54 @@ export class DisputeStepsService {
         level: above ?? d.level,
         set: { committee_id: null, referred_to: null },
       });
-      // Sessions the lower level booked free their rooms: the next committee books its own.
-      await this.cancelBookedSessions(manager, d.id);
       const data: DisputeEscalatedData = { ...this.stepData(updated), fromLevel: d.level };
       await this.publish(manager, MediationEvents.disputeEscalated, updated, data);
+      // Sessions the lower level booked free their rooms: the next committee books its own.
+      await this.cancelSessions(manager, principal, updated, 'DISPUTE_ESCALATED');
       return updated;
     });
   }
 
-  /** A dispute that leaves its committee or ends frees the rooms it had booked. */
-  private async cancelBookedSessions(manager: EntityManager, disputeId: string): Promise<void> {
-    await manager.query(`UPDATE mediation_session SET status = 'CANCELLED' WHERE dispute_id = $1 AND status = 'SCHEDULED'`, [disputeId]);
+  /**
+   * Cancels the dispute's booked sessions (or the one named), freeing their rooms: one timeline entry
+   * and one session-cancelled event per session, in this transaction. Returns how many were cancelled.
+   */
+  async cancelSessions(
+    manager: EntityManager,
+    principal: Principal,
+    d: DisputeRow,
+    cause: SessionCancelCause,
+    opts: { sessionId?: string; note?: string | null } = {},
+  ): Promise<number> {
+    const params: unknown[] = [d.id];
+    if (opts.sessionId) params.push(opts.sessionId);
+    const rows = await manager.query<SessionEventRow[]>(
+      `WITH c AS (
+         UPDATE mediation_session SET status = 'CANCELLED'
+         WHERE dispute_id = $1 AND status = 'SCHEDULED'${opts.sessionId ? ' AND id = $2' : ''}
+         RETURNING id, dispute_id, room_id, during
+       )
+       SELECT ${sessionEventColumns('c')} FROM c ORDER BY lower(c.during), c.id`,
+      params,
+    );
+    if (rows.length === 0) return 0;
+    const at = this.clock.now();
+    const notes = rows.map((r) =>
+      opts.note !== undefined ? opts.note : `Session of ${new Date(r.startsAt).toISOString()} cancelled: ${CANCEL_NOTE[cause]}.`,
+    );
+    await manager.query(
+      `INSERT INTO dispute_timeline (dispute_id, at, actor, action, from_status, to_status, from_level, to_level, note)
+       SELECT $1, $2, $3, 'SESSION_CANCELLED', $4, $4, $5, $5, n FROM unnest($6::text[]) WITH ORDINALITY AS x (n, i) ORDER BY i`,
+      [d.id, at, principal.userId, d.status, d.level, notes],
+    );
+    await this.outbox.add(
+      manager,
+      ...rows.map((r) => {
+        const data: SessionCancelledData = { ...toSessionData(r), cause };
+        return { type: MediationEvents.sessionCancelled, aggregateType: 'Dispute', aggregateId: d.id, data };
+      }),
+    );
+    return rows.length;
   }
 
   /** The first session booked for an accepted dispute starts mediation (called inside that transaction). */
@@ -270,9 +318,9 @@ export class DisputeStepsService {
   withdraw(principal: Principal, input: DisputeStepInput): Promise<DisputeType> {
     return this.run(principal, input.disputeId, async (manager, d) => {
       const updated = await this.apply(manager, principal, d, { action: 'WITHDRAW', note: input.note, set: { outcome: 'WITHDRAWN' } });
-      await this.cancelBookedSessions(manager, d.id);
       await this.publish(manager, MediationEvents.disputeWithdrawn, updated, this.stepData(updated));
       await this.publishClosed(manager, updated, 'WITHDRAWN');
+      await this.cancelSessions(manager, principal, updated, 'DISPUTE_WITHDRAWN');
       return updated;
     });
   }
@@ -292,8 +340,8 @@ export class DisputeStepsService {
         note: input.note,
         set: { outcome, closing_note: input.note ?? null },
       });
-      await this.cancelBookedSessions(manager, d.id);
       await this.publishClosed(manager, updated, outcome);
+      await this.cancelSessions(manager, principal, updated, 'DISPUTE_CLOSED');
       return updated;
     });
   }

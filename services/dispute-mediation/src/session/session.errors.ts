@@ -22,6 +22,12 @@ export const SessionErrors = {
     ),
   departmentNotSeated: (ids: string[]) =>
     badInput('DEPARTMENT_NOT_SEATED', 'Only departments seated in the centre take part in its sessions.', { departmentIds: ids }),
+  departmentNotInArea: (ids: string[]) =>
+    badInput(
+      'DEPARTMENT_NOT_IN_AREA',
+      "In a committee's own room, a department takes part when it is seated in a centre serving the dispute's area.",
+      { departmentIds: ids },
+    ),
   notScheduled: (status: string) =>
     conflict('SESSION_NOT_SCHEDULED', `The session is ${status}: only a scheduled session can be held or cancelled.`),
   notStarted: (startsAt: string) =>

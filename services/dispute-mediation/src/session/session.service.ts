@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { hasRole, Principal, Role } from '@civgrid/auth';
-import { MediationEvents, SessionData } from '@civgrid/contracts';
+import { MediationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, decodeCursor, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
@@ -10,8 +10,10 @@ import { areaAtLevel } from '../dispute/dispute-workflow';
 import { DisputeStepsService } from '../dispute/dispute-steps.service';
 import { DisputeRow } from '../dispute/dispute.rows';
 import { isUuid, uuidKey } from '../dispute/dispute.service';
+import { PlatformErrors } from '../platform/platform.errors';
 import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
 import { AttendanceCountsType, AttendanceType, SessionType } from './dto/session.type';
+import { sessionEventColumns, SessionEventRow, toSessionData } from './session-events';
 import { SessionErrors } from './session.errors';
 
 const MAX_SESSION_MS = 12 * 3600_000;
@@ -157,7 +159,8 @@ export class SessionService {
       `SELECT centre_id AS "centreId", area_path @> $2::ltree AS covers FROM room WHERE id = $1`,
       [roomId, dispute.gridPath],
     );
-    if (!room || !room.covers) throw SessionErrors.roomOutOfArea();
+    if (!room) throw PlatformErrors.roomNotFound(roomId);
+    if (!room.covers) throw SessionErrors.roomOutOfArea();
     const fit = await manager.query<{ id: string }[]>(
       `SELECT m.id FROM mediator m JOIN mediation_committee c ON c.id = m.committee_id
        WHERE m.id = ANY($1::uuid[]) AND m.active AND c.level = $2::dispute_level AND c.area_path = $3::ltree`,
@@ -165,28 +168,25 @@ export class SessionService {
     );
     const outside = mediatorIds.filter((m) => !fit.some((f) => f.id === m));
     if (outside.length > 0) throw SessionErrors.mediatorNotAtLevel(outside);
-    if (room.centreId && departmentIds.length > 0) {
-      const seated = await manager.query<{ id: string }[]>(
-        `SELECT department_id::text AS id FROM mediation_centre_department WHERE centre_id = $1 AND department_id = ANY($2::uuid[])`,
-        [room.centreId, departmentIds],
-      );
-      const missing = departmentIds.filter((d) => !seated.some((s) => s.id === d));
-      if (missing.length > 0) throw SessionErrors.departmentNotSeated(missing);
-    }
+    if (departmentIds.length === 0) return;
+    // In a centre: the departments seated there. In a committee's own room (a judge visiting Lao Wang's
+    // room): departments seated in a centre that serves the dispute's area, so every id is one the platform knows.
+    const seated = await manager.query<{ id: string }[]>(
+      room.centreId
+        ? `SELECT department_id::text AS id FROM mediation_centre_department WHERE centre_id = $1 AND department_id = ANY($2::uuid[])`
+        : `SELECT DISTINCT cd.department_id::text AS id FROM mediation_centre_department cd JOIN mediation_centre c ON c.id = cd.centre_id
+           WHERE c.area_path @> $1::ltree AND cd.department_id = ANY($2::uuid[])`,
+      [room.centreId ?? dispute.gridPath, departmentIds],
+    );
+    const missing = departmentIds.filter((d) => !seated.some((s) => s.id === d));
+    if (missing.length > 0) throw room.centreId ? SessionErrors.departmentNotSeated(missing) : SessionErrors.departmentNotInArea(missing);
   }
 
   private async publish(manager: EntityManager, type: string, sessionId: string): Promise<void> {
-    const [s] = await manager.query<SessionType[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1`, [sessionId]);
-    const data: SessionData = {
-      sessionId: s.id,
-      disputeId: s.disputeId,
-      roomId: s.roomId,
-      startsAt: new Date(s.startsAt).toISOString(),
-      endsAt: new Date(s.endsAt).toISOString(),
-      departmentIds: s.departmentIds,
-      mediatorIds: s.mediatorIds,
-    };
-    await this.outbox.add(manager, { type, aggregateType: 'Dispute', aggregateId: s.disputeId, data });
+    const [row] = await manager.query<SessionEventRow[]>(`SELECT ${sessionEventColumns('s')} FROM mediation_session s WHERE s.id = $1`, [
+      sessionId,
+    ]);
+    await this.outbox.add(manager, { type, aggregateType: 'Dispute', aggregateId: row.disputeId, data: toSessionData(row) });
   }
 
   /** Locks a session and its dispute for an actor of the dispute's committee. */
@@ -243,8 +243,10 @@ export class SessionService {
     await this.dataSource.transaction(async (manager) => {
       const { status, dispute } = await this.lockSession(manager, principal, input.sessionId);
       if (status !== 'SCHEDULED') throw SessionErrors.notScheduled(status);
-      await manager.query(`UPDATE mediation_session SET status = 'CANCELLED' WHERE id = $1`, [input.sessionId]);
-      await this.steps.timeline(manager, principal, dispute, 'SESSION_CANCELLED', dispute.status, dispute.level, input.reason ?? null);
+      await this.steps.cancelSessions(manager, principal, dispute, 'CANCELLED_BY_COMMITTEE', {
+        sessionId: input.sessionId,
+        note: input.reason ?? null,
+      });
     });
     return this.byIdUnchecked(input.sessionId);
   }
