@@ -105,6 +105,31 @@ describe('incident reporting', () => {
     expect(wire).not.toContain('井盖');
   });
 
+  it('numbers incidents per local year, starting again at 000001 in a new year, and says so when a year runs out', async () => {
+    const grid = await make.grid();
+    const member = await make.member(grid);
+    const at = async (iso: string, title = '路灯不亮') => {
+      svc.clock.set(new Date(iso));
+      try {
+        return await make.report(member, { gridId: grid.id, title });
+      } finally {
+        svc.clock.set(null);
+      }
+    };
+    // 23:59 on 31 December in Daiyue is still 2031; one minute later it is 2032 (UTC+8), whatever UTC says.
+    const last = dataOf(await at('2031-12-31T15:59:00Z')).reportIncident.number;
+    const again = dataOf(await at('2031-12-31T15:59:30Z')).reportIncident.number;
+    expect(last).toBe('DY-2031-000001');
+    expect(again).toBe('DY-2031-000002');
+    expect(dataOf(await at('2031-12-31T16:00:30Z')).reportIncident.number).toBe('DY-2032-000001');
+
+    await query(svc.db.url, `INSERT INTO incident_number_counter (year, last_number) VALUES (2033, 999999)`);
+    const before = await counts(svc.db.url);
+    const full = await at('2033-06-01T00:00:00Z', '2033 年的最后一件');
+    expect(full.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'INCIDENT_NUMBERS_EXHAUSTED' });
+    expect(await counts(svc.db.url)).toEqual(before);
+  });
+
   it('turns retries with the same idempotency key, even concurrent ones, into one incident and one event', async () => {
     const grid = await make.grid();
     const member = await make.member(grid);

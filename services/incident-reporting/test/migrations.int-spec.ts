@@ -29,8 +29,8 @@ describe('the migrations', () => {
       expect.arrayContaining(['incident', 'incident_transition', 'photo', 'whistle', 'whistle_department', 'department_replica']),
     );
     // An incident in a later state folds back when the workflow migration is reverted.
-    await ds.query(`INSERT INTO incident (id, title, category, source, grid_id, grid_path, status)
-      VALUES (gen_random_uuid(), 't', 'OTHER', 'HOTLINE', gen_random_uuid(), 'a.b', 'CLOSED')`);
+    await ds.query(`INSERT INTO incident (id, number, title, category, source, grid_id, grid_path, status)
+      VALUES (gen_random_uuid(), 'DY-2026-000007', 't', 'OTHER', 'HOTLINE', gen_random_uuid(), 'a.b', 'CLOSED')`);
     for (let i = migrations.length; i > 0; i--) await ds.undoLastMigration({ transaction: 'each' });
     expect(await tables()).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });

@@ -15,7 +15,7 @@ export class IncidentEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  /** `DY-<year>-<6 digits>`, given by the database from `incident_number_seq`. */
+  /** `DY-<year>-<6 digits>`, taken from the per-year `incident_number_counter` when reported. */
   @Column({ type: 'text', insert: false })
   number!: string;
 

@@ -19,6 +19,14 @@ export const IncidentErrors = {
       subcategory,
     }),
   controlCharacter: (field: string) => badInput('TEXT_CONTROL_CHARACTER', `${field} contains a NUL or other control character.`, { field }),
+  numbersExhausted: (year: number) =>
+    conflict(
+      'INCIDENT_NUMBERS_EXHAUSTED',
+      `All 999,999 incident numbers of ${year} are taken: no more incidents can be numbered this year.`,
+      {
+        year,
+      },
+    ),
   halfAPoint: () => badInput('LOCATION_POINT_INCOMPLETE', 'Give both latitude and longitude, or neither.'),
   finished: (status: string) => conflict('INCIDENT_FINISHED', `The incident is ${status}: nothing more can be done with it.`, { status }),
   topLevel: () =>

@@ -119,6 +119,14 @@ export class IncidentResolver {
     return incident.reporterResidentId ? { __typename: 'Resident', id: incident.reporterResidentId } : null;
   }
 
+  @ResolveField(() => ResidentRef, {
+    nullable: true,
+    description: 'Whom it is about: for a care alert, the resident to visit (the population registry says who and where).',
+  })
+  subjectResident(@Parent() incident: IncidentType): ResidentRef | null {
+    return incident.subjectResidentId ? { __typename: 'Resident', id: incident.subjectResidentId } : null;
+  }
+
   @ResolveField(() => [PhotoType])
   async photos(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<PhotoView[]> {
     if (incident.photoIds.length === 0) return [];

@@ -90,6 +90,8 @@ export interface IncidentRow {
   updatedAt: Date;
   photoIds: string[];
   idempotencyKey: string | null;
+  subjectResidentId: string | null;
+  wellbeingAgreementId: string | null;
   reportedAt: Date;
   sortKey: string;
 }
@@ -101,7 +103,8 @@ export const COLUMNS = `id, number, title, description, category, subcategory, p
   ever_escalated AS "everEscalated", accept_due_at AS "acceptDueAt", resolve_due_at AS "resolveDueAt",
   accept_overdue_at AS "acceptOverdueAt", resolve_overdue_at AS "resolveOverdueAt", rejection_reason AS "rejectionReason",
   resolved_at AS "resolvedAt", closed_at AS "closedAt", updated_at AS "updatedAt", photo_ids::text[] AS "photoIds",
-  idempotency_key AS "idempotencyKey", reported_at AS "reportedAt", reported_at::text AS "sortKey"`;
+  idempotency_key AS "idempotencyKey", subject_resident_id AS "subjectResidentId", wellbeing_agreement_id AS "wellbeingAgreementId",
+  reported_at AS "reportedAt", reported_at::text AS "sortKey"`;
 
 const NEWEST_FIRST = 'reported_at DESC, id DESC';
 
@@ -135,6 +138,8 @@ export const toIncidentType = (e: IncidentRow): IncidentType => ({
   closedAt: e.closedAt,
   updatedAt: e.updatedAt,
   reporterResidentId: e.reporterResidentId,
+  subjectResidentId: e.subjectResidentId,
+  wellbeingAgreementId: e.wellbeingAgreementId,
   photoIds: e.photoIds,
 });
 
@@ -210,6 +215,8 @@ interface NewIncident {
   photoIds: string[];
   idempotencyKey: string | null;
   originKey: string | null;
+  subjectResidentId: string | null;
+  wellbeingAgreementId: string | null;
 }
 
 @Injectable()
@@ -276,6 +283,8 @@ export class IncidentService {
         photoIds,
         idempotencyKey: key,
         originKey: null,
+        subjectResidentId: null,
+        wellbeingAgreementId: null,
       });
       if (!row) {
         // A concurrent attempt with the same key committed first; this statement's snapshot sees it.
@@ -291,12 +300,28 @@ export class IncidentService {
   private async insert(manager: EntityManager, n: NewIncident): Promise<IncidentRow | undefined> {
     const now = this.clock.now();
     const due = deadlinesFrom(this.taxonomy.get(n.category)!.serviceLevel, n.priority, now);
-    // number comes from the column default (the sequence).
+    // A redelivered care alert finds its incident before it takes a number (numbers have no gaps for it).
+    if (n.originKey) {
+      const known = await manager.query<unknown[]>(`SELECT 1 FROM incident WHERE origin_key = $1`, [n.originKey]);
+      if (known.length > 0) return undefined;
+    }
+    // The number counts per local (Daiyue, UTC+8) year of the report: the counter row is taken in this
+    // transaction, so a rolled-back report gives its number back. Past 999,999 the year has no number left.
+    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+    const [counter] = await manager.query<{ last: number }[]>(
+      `INSERT INTO incident_number_counter AS c (year, last_number) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last_number = c.last_number + 1 WHERE c.last_number < 999999
+       RETURNING last_number AS last`,
+      [year],
+    );
+    if (!counter) throw IncidentErrors.numbersExhausted(year);
+    const number = `DY-${year}-${String(counter.last).padStart(6, '0')}`;
     const [row] = await manager.query<IncidentRow[]>(
-      `INSERT INTO incident (id, title, description, category, subcategory, priority, source, grid_id, grid_path, reporter_id,
+      `INSERT INTO incident (id, number, title, description, category, subcategory, priority, source, grid_id, grid_path, reporter_id,
          reporter_resident_id, dwelling_id, address_text, latitude, longitude, assignee_id, photo_ids, idempotency_key, origin_key,
-         reported_at, updated_at, accept_due_at, resolve_due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::ltree, $10, $11, $12, $13, $14, $15, $16, $17::uuid[], $18, $19, $20, $20, $21, $22)
+         reported_at, updated_at, accept_due_at, resolve_due_at, subject_resident_id, wellbeing_agreement_id)
+       VALUES ($1, $23, $2, $3, $4, $5, $6, $7, $8, $9::ltree, $10, $11, $12, $13, $14, $15, $16, $17::uuid[], $18, $19, $20, $20, $21, $22,
+         $24, $25)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -322,6 +347,9 @@ export class IncidentService {
         now,
         due.acceptDueAt,
         due.resolveDueAt,
+        number,
+        n.subjectResidentId,
+        n.wellbeingAgreementId,
       ],
     );
     if (!row) return undefined;
@@ -566,6 +594,8 @@ export class IncidentService {
       photoIds: [],
       idempotencyKey: null,
       originKey: `wellbeing:${data.agreementId}:${data.day}`,
+      subjectResidentId: data.residentId,
+      wellbeingAgreementId: data.agreementId,
     });
   }
 

@@ -200,8 +200,15 @@ export class IncidentType {
   @Field(() => GraphQLISODateTime)
   updatedAt!: Date;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For a care alert: the wellbeing-check agreement whose check was missed (population registry).',
+  })
+  wellbeingAgreementId!: string | null;
+
   gridId!: string;
   reporterResidentId!: string | null;
+  subjectResidentId!: string | null;
   photoIds!: string[];
 }
 
