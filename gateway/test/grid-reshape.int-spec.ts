@@ -14,7 +14,8 @@ afterAll(() => stack?.stop());
 
 const db = () => stack.services['grid-organisation'].db.url;
 const topic = () => stack.services['grid-organisation'].topic('grid');
-const today = () => new Date().toISOString().slice(0, 10);
+// Effective dates are the district's day (Asia/Shanghai), from the database's clock.
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 interface Reshape {
   id: string;

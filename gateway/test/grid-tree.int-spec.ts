@@ -1,5 +1,5 @@
 import { Role } from '@civgrid/auth';
-import { GridEvents } from '@civgrid/contracts';
+import { catalogue, GridEvents } from '@civgrid/contracts';
 import { query, readTopic } from '@civgrid/testing';
 import { Stack, startStack } from '../src/stack';
 import { GRID, gridFixtures, reasonOf } from './grid-fixtures';
@@ -14,6 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const db = () => stack.services['grid-organisation'].db.url;
+const districtToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const counts = () =>
   query(
     db(),
@@ -31,17 +32,20 @@ describe('the administrative tree through the gateway', () => {
       areas: { totalCount: number; edges: { node: { code: string; level: string } }[] };
       grids: { totalCount: number; edges: { node: { code: string; area: { code: string }; coverage: { key: string }[] } }[] };
       gridByCode: { id: string; parentGrid: { id: string } };
+      areaByPath: { id: string; level: string };
     }>(
-      `query($code: String!, $village: ID!, $path: String!, $grid: String!) {
+      `query($code: String!, $village: ID!, $path: String!, $grid: String!, $villagePath: String!) {
          gridByCode(code: $grid) { id parentGrid { id } }
+         areaByPath(path: $villagePath) { id level }
          areaByCode(code: $code) { name level urban parent { code } children { code } }
          area(id: $village) { ancestors { name } grids { code parentGrid { code } } }
          areas(underPath: $path) { totalCount edges { node { code level } } }
          grids(underPath: $path) { totalCount edges { node { code area { code } coverage { key } } } }
        }`,
-      { code: town.code, village: village.id, path: district.path, grid: basic.code },
+      { code: town.code, village: village.id, path: district.path, grid: basic.code, villagePath: village.path },
     );
     expect(res.gridByCode).toEqual({ id: basic.id, parentGrid: { id: total.id } });
+    expect(res.areaByPath).toEqual({ id: village.id, level: 'VILLAGE' });
     expect(res.areaByCode).toEqual({
       name: '天平街道',
       level: 'TOWN',
@@ -131,12 +135,23 @@ describe('the administrative tree through the gateway', () => {
         'MALFORMED_PATH',
       ],
       ['departments under a name', `query($p: String) { departments(underPath: $p) { totalCount } }`, { p: '岱岳区' }, 'MALFORMED_PATH'],
+      ['an area by a huge label', `query($p: String!) { areaByPath(path: $p) { id } }`, { p: longLabel }, 'MALFORMED_PATH'],
       ['health of a huge label', `query($p: String!) { gridHealth(areaPath: $p) { checkedAt } }`, { p: longLabel }, 'MALFORMED_PATH'],
     ];
     for (const [label, operation, variables, reason] of cases) {
       const res = await make.call(operation, variables);
       expect({ label, ...reasonOf(res) }).toEqual({ label, code: 'BAD_USER_INPUT', reason });
       expect(res.status).toBeLessThan(500);
+    }
+    // A well-formed path nobody has, or one outside the reader's areas, is simply not found.
+    const elsewhere = await stack.token({ roles: [Role.TOWN_OFFICER], areas: ['110101001000'] });
+    for (const token of [undefined, elsewhere]) {
+      const missing = await make.call(
+        `query($p: String!) { areaByPath(path: $p) { id } }`,
+        { p: token ? district.path : `${district.path}.1` },
+        token,
+      );
+      expect(reasonOf(missing)).toEqual({ code: 'NOT_FOUND', reason: 'AREA_NOT_FOUND' });
     }
     const refused = await make.call(`query($p: String) { grids(underPath: $p) { totalCount } }`, { p: longLabel });
     expect(refused.errors?.[0]?.message).toMatch(/underPath is not an area path.*longer than 1000/);
@@ -222,6 +237,25 @@ describe('the administrative tree through the gateway', () => {
         'GRID_COVERAGE_REPEATED',
       ],
       [
+        'an outline of more than 2,000 positions',
+        grid({
+          code: make.code('A'),
+          kind: 'BASIC',
+          areaId: village.id,
+          parentGridId: total.id,
+          boundary: {
+            coordinates: [
+              [
+                ...Array.from({ length: 2000 }, (_, i) => [117 + Math.cos(i / 318.3) * 0.01, 36 + Math.sin(i / 318.3) * 0.01]),
+                [117.01, 36],
+              ],
+            ],
+          },
+        }),
+        'BAD_USER_INPUT',
+        'GRID_BOUNDARY_INVALID',
+      ],
+      [
         'an open polygon',
         grid({
           code: make.code('A'),
@@ -286,13 +320,20 @@ describe('the administrative tree through the gateway', () => {
       input: { id: total.id, reason: '撤并' },
     });
     expect(reasonOf(refused)).toEqual({ code: 'CONFLICT', reason: 'GRID_HAS_ACTIVE_CHILDREN' });
-    const retired = await make.ok<{ retireGrid: { status: string; effectiveTo: string } }>(
-      `mutation($input: RetireGridInput!) { retireGrid(input: $input) { status effectiveTo } }`,
+    const retired = await make.ok<{ retireGrid: { status: string; effectiveTo: string; retiredReason: string } }>(
+      `mutation($input: RetireGridInput!) { retireGrid(input: $input) { status effectiveTo retiredReason } }`,
       {
         input: { id: grid.id, reason: '楼栋拆迁' },
       },
     );
-    expect(retired.retireGrid).toEqual({ status: 'RETIRED', effectiveTo: new Date().toISOString().slice(0, 10) });
+    // The district's day (Asia/Shanghai), whatever the time zone of the machine or the database session.
+    expect(retired.retireGrid).toEqual({ status: 'RETIRED', effectiveTo: districtToday(), retiredReason: '楼栋拆迁' });
+    const retiredEvents = await readTopic(stack.services['grid-organisation'].topic('grid'), (m) =>
+      m.some((x) => x.key === grid.id && x.value['type'] === GridEvents.retired),
+    );
+    const retiredData = retiredEvents.find((x) => x.key === grid.id && x.value['type'] === GridEvents.retired)!.value['data'];
+    expect(retiredData).toMatchObject({ gridId: grid.id, status: 'RETIRED', reason: '楼栋拆迁' });
+    expect(() => catalogue.validate(GridEvents.retired, retiredData)).not.toThrow();
     const again = await make.call(`mutation($input: UpdateGridInput!) { updateGrid(input: $input) { id } }`, {
       input: { id: grid.id, name: 'x' },
     });

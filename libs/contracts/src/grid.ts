@@ -27,7 +27,7 @@ export interface AreaCreatedData {
   path: string;
 }
 
-/** The state of a grid after the change: the same shape for created, updated and retired. */
+/** The state of a grid after the change: the same shape for created, updated and retired (which adds its reason). */
 export interface GridEventData {
   gridId: string;
   code: string;
@@ -40,18 +40,28 @@ export interface GridEventData {
   status: GridStatus;
 }
 
-const gridState = (title: string) =>
-  eventSchema(title, {
-    gridId: uuid,
-    code: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
-    name: text(200),
-    kind: { enum: ['TOTAL', 'BASIC', 'MICRO'] },
-    areaId: uuid,
-    areaPath: ltreePath,
-    path: ltreePath,
-    parentGridId: { anyOf: [uuid, { type: 'null' }] },
-    status: { enum: ['ACTIVE', 'RETIRED'] },
-  });
+const gridState = (title: string, extra: Record<string, JsonSchema> = {}, optional: string[] = []) =>
+  eventSchema(
+    title,
+    {
+      gridId: uuid,
+      code: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
+      name: text(200),
+      kind: { enum: ['TOTAL', 'BASIC', 'MICRO'] },
+      areaId: uuid,
+      areaPath: ltreePath,
+      path: ltreePath,
+      parentGridId: { anyOf: [uuid, { type: 'null' }] },
+      status: { enum: ['ACTIVE', 'RETIRED'] },
+      ...extra,
+    },
+    optional,
+  );
+
+/** A grid was retired: its state after the change, and why (retireGrid's reason, or the reshape's). */
+export interface GridRetiredData extends GridEventData {
+  reason: string;
+}
 
 export interface AreaRenamedData {
   areaId: string;
@@ -159,7 +169,8 @@ export const gridSchemas: Record<string, JsonSchema> = {
   }),
   [GridEvents.created]: gridState('A grid was created'),
   [GridEvents.updated]: gridState('A grid was changed'),
-  [GridEvents.retired]: gridState('A grid was retired'),
+  // `reason` is written on every grid-retired event; events from before it was added have none.
+  [GridEvents.retired]: gridState('A grid was retired', { reason: text(500) }, ['reason']),
   [GridEvents.areaRenamed]: eventSchema('An administrative area was renamed', {
     areaId: uuid,
     code: { type: 'string', pattern: '^[0-9]{12}$' },

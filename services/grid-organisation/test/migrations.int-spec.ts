@@ -45,6 +45,8 @@ describe('migrations', () => {
         ]),
       );
       await ds.undoLastMigration({ transaction: 'each' });
+      expect(await tables()).toEqual(all);
+      await ds.undoLastMigration({ transaction: 'each' });
       expect(await tables()).toEqual(['administrative_area', 'grid', 'inbox', 'outbox']);
       await ds.undoLastMigration({ transaction: 'each' });
       expect(await tables()).toEqual([]);

@@ -3,7 +3,7 @@ import { CurrentPrincipal, Principal, principalOf, Roles, Role } from '@civgrid/
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { LimitArgs } from '../common/limit.args';
 import { AreaService } from './area.service';
-import { AreaArgs, AreaByCodeArgs, AreasArgs, CreateAreaInput, RenameAreaInput } from './dto/area.inputs';
+import { AreaArgs, AreaByCodeArgs, AreaByPathArgs, AreasArgs, CreateAreaInput, RenameAreaInput } from './dto/area.inputs';
 import { AreaConnection, AreaType } from './dto/area.type';
 import { AreaErrors } from './area.errors';
 
@@ -19,6 +19,11 @@ export class AreaResolver {
   @Query(() => AreaType, { description: 'One administrative area by its 12-digit statistical code.' })
   areaByCode(@CurrentPrincipal() principal: Principal, @Args() { code }: AreaByCodeArgs): Promise<AreaType> {
     return this.service.byCode(principal, code);
+  }
+
+  @Query(() => AreaType, { description: 'One administrative area by its ltree path (codes from the district down).' })
+  areaByPath(@CurrentPrincipal() principal: Principal, @Args() { path }: AreaByPathArgs): Promise<AreaType> {
+    return this.service.byPath(principal, path);
   }
 
   @Query(() => AreaConnection, { description: 'Areas you may see, in tree order; descendants with underPath.' })

@@ -105,6 +105,14 @@ export class AreaService {
     return toAreaType(area);
   }
 
+  async byPath(principal: Principal, path: string): Promise<AreaType> {
+    const rows = await this.dataSource.query<AreaEntity[]>(`SELECT ${COLUMNS} FROM administrative_area WHERE path = $1::ltree`, [
+      checkedPath(path, 'path'),
+    ]);
+    if (!rows[0] || !canRead(principal, rows[0].path)) throw AreaErrors.notFound(path);
+    return toAreaType(rows[0]);
+  }
+
   async list(principal: Principal, args: AreasArgs): Promise<Connection<AreaType>> {
     const params: unknown[] = [];
     const where = [readScope(principal, params)];

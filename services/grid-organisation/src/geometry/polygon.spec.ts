@@ -82,6 +82,28 @@ describe('polygonProblem', () => {
   });
 });
 
+describe('the size of a polygon', () => {
+  // A closed ring of n positions round a circle: simple, so only its size can be refused.
+  const circle = (n: number, r = 1): [number, number][] => {
+    const ring = Array.from({ length: n - 1 }, (_, i): [number, number] => [
+      117 + r * Math.cos((2 * Math.PI * i) / (n - 1)),
+      36 + r * Math.sin((2 * Math.PI * i) / (n - 1)),
+    ]);
+    return [...ring, ring[0]];
+  };
+
+  it('takes up to 2,000 positions in all rings, and refuses more quickly, saying how many', () => {
+    expect(polygonProblem({ type: 'Polygon', coordinates: [circle(2000)] })).toBeNull();
+    expect(polygonProblem({ type: 'Polygon', coordinates: [circle(1500), circle(501, 0.1)] })).toBe(
+      'it has 2001 positions; at most 2,000 in all rings together',
+    );
+    const huge = { type: 'Polygon', coordinates: Array.from({ length: 50 }, () => circle(10_000)) };
+    const started = performance.now();
+    expect(polygonProblem(huge)).toMatch(/500000 positions/);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+});
+
 describe('polygonsOverlap', () => {
   it('sees two squares that share a corner region', () => {
     expect(polygonsOverlap(square(0, 0, 2), square(1, 1, 2))).toBe(true);

@@ -36,4 +36,7 @@ export class GridEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   boundary!: GeoJsonPolygon | null;
+
+  @Column({ name: 'retired_reason', type: 'text', nullable: true })
+  retiredReason!: string | null;
 }

@@ -35,5 +35,7 @@ export const GridErrors = {
     badInput('GRID_COVERAGE_REPEATED', `A coverage item is listed twice: ${keys.join(', ')}.`, { items: keys }),
   boundaryInvalid: (problem: string) => badInput('GRID_BOUNDARY_INVALID', `The boundary is not a valid GeoJSON polygon: ${problem}.`),
   boundaryBothWays: () => badInput('GRID_BOUNDARY_INVALID', 'Give a new boundary or clearBoundary, not both.'),
+  reasonMissing: () =>
+    badInput('GRID_RETIRE_REASON_MISSING', 'Say why the grid is retired (1–500 characters): it is kept for the history.'),
   totalExists: () => conflict('GRID_TOTAL_EXISTS', 'This village or community already has an active total grid.'),
 };

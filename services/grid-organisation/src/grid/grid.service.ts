@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
-import { GridEventData, GridEvents } from '@civgrid/contracts';
+import { GridEventData, GridEvents, GridRetiredData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
 import { Connection, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { decodeKeyset } from '../common/cursor';
+import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { GeoJsonPolygon, polygonProblem } from '../geometry/polygon';
@@ -31,12 +32,14 @@ export const toGridType = (e: GridEntity): GridType => ({
   areaId: e.areaId,
   parentGridId: e.parentGridId,
   boundary: e.boundary ?? null,
+  retiredReason: e.retiredReason ?? null,
 });
 
 /** The columns of a grid row, from a table or alias `t`. */
 export const gridColumns = (t: string): string =>
   `${t}.id, ${t}.code, ${t}.name, ${t}.kind, ${t}.area_id AS "areaId", ${t}.parent_grid_id AS "parentGridId", ${t}.path, ${t}.status,
-   to_char(${t}.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(${t}.effective_to, 'YYYY-MM-DD') AS "effectiveTo", ${t}.boundary`;
+   to_char(${t}.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(${t}.effective_to, 'YYYY-MM-DD') AS "effectiveTo", ${t}.boundary,
+   ${t}.retired_reason AS "retiredReason"`;
 const COLUMNS = gridColumns('grid');
 
 /** UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount]; this gives the rows. */
@@ -105,7 +108,7 @@ export const gridReadCondition = (principal: Principal, params: unknown[]): stri
 export const canReadGrid = (principal: Principal, grid: Pick<GridType, 'id' | 'path'>): boolean =>
   canSeeGridRow(principal, { gridId: grid.id, gridPath: grid.path });
 
-export const gridEventData = (g: GridEntity, areaPath: string): GridEventData => ({
+export const gridEventData = (g: Omit<GridEntity, 'retiredReason'>, areaPath: string): GridEventData => ({
   gridId: g.id,
   code: g.code,
   name: g.name,
@@ -115,6 +118,14 @@ export const gridEventData = (g: GridEntity, areaPath: string): GridEventData =>
   path: g.path,
   parentGridId: g.parentGridId,
   status: g.status,
+});
+
+/** grid-retired: the grid's state and why it was retired. */
+export const retiredEvent = (g: GridEntity, areaPath: string): DomainEvent<GridRetiredData> => ({
+  type: GridEvents.retired,
+  aggregateType: 'Grid',
+  aggregateId: g.id,
+  data: { ...gridEventData(g, areaPath), reason: g.retiredReason ?? '' },
 });
 
 @Injectable()
@@ -138,20 +149,21 @@ export class GridService {
       if (input.kind === GridKindEnum.TOTAL && (await manager.existsBy(GridEntity, { areaId: area.id, kind: 'TOTAL', status: 'ACTIVE' }))) {
         throw GridErrors.totalExists();
       }
-      const grid = manager.create(GridEntity, {
-        id: randomUUID(),
-        code: input.code,
-        name: input.name,
-        kind: input.kind,
-        areaId: area.id,
-        parentGridId: parent?.id ?? null,
-        path: `${parent?.path ?? area.path}.${input.code}`,
-        status: 'ACTIVE',
-        effectiveFrom: new Date().toISOString().slice(0, 10),
-        effectiveTo: null,
-        boundary,
-      });
-      await manager.insert(GridEntity, grid);
+      // In force from the district's today, by the database's clock (as every date here).
+      const [grid] = await manager.query<GridEntity[]>(
+        `INSERT INTO grid (id, code, name, kind, area_id, parent_grid_id, path, status, effective_from, boundary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, 'ACTIVE', ${DISTRICT_TODAY}, $8::jsonb) RETURNING ${COLUMNS}`,
+        [
+          randomUUID(),
+          input.code,
+          input.name,
+          input.kind,
+          area.id,
+          parent?.id ?? null,
+          `${parent?.path ?? area.path}.${input.code}`,
+          boundary ? JSON.stringify(boundary) : null,
+        ],
+      );
       await insertCoverage(manager, grid.id, area.id, items);
       await this.outbox.add(manager, {
         type: GridEvents.created,
@@ -219,6 +231,7 @@ export class GridService {
   /** Retires a grid that is no longer needed; its assignments end. Reshaping retires grids too. */
   async retire(principal: Principal, input: RetireGridInput): Promise<GridType> {
     assertRole(principal, GRID_MANAGERS, 'retire grids');
+    if (!input.reason.trim()) throw GridErrors.reasonMissing();
     return this.dataSource.transaction(async (manager) => {
       const grid = await lockGrid(manager, principal, input.id);
       if (grid.status !== 'ACTIVE') throw GridErrors.retired(grid.code);
@@ -229,11 +242,12 @@ export class GridService {
       if ((children?.n ?? 0) > 0) throw GridErrors.hasActiveChildren(grid.code, children.n);
       const [retired] = await returning<GridEntity>(
         manager,
-        `UPDATE grid SET status = 'RETIRED', effective_to = current_date, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-        [grid.id],
+        `UPDATE grid SET status = 'RETIRED', effective_to = ${DISTRICT_TODAY}, retired_reason = $2, updated_at = now()
+          WHERE id = $1 RETURNING ${COLUMNS}`,
+        [grid.id, input.reason.trim()],
       );
       const events: DomainEvent[] = await endAssignmentsOfGrids(manager, [grid.id]);
-      events.push({ type: GridEvents.retired, aggregateType: 'Grid', aggregateId: grid.id, data: gridEventData(retired, grid.areaPath) });
+      events.push(retiredEvent(retired, grid.areaPath));
       await this.outbox.add(manager, ...events);
       return toGridType(retired);
     });

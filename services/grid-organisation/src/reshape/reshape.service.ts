@@ -7,12 +7,13 @@ import { DomainEvent, Outbox } from '@civgrid/events';
 import { Connection, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
 import { cursorTimestamp, decodeKeyset } from '../common/cursor';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
+import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
 import { GeoJsonPolygon } from '../geometry/polygon';
 import { CoverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
 import { GridErrors } from '../grid/grid.errors';
-import { boundaryOf, GRID_MANAGERS, gridColumns, gridEventData, insertCoverage, lockGrid } from '../grid/grid.service';
+import { boundaryOf, GRID_MANAGERS, gridColumns, gridEventData, insertCoverage, lockGrid, retiredEvent } from '../grid/grid.service';
 import { assignmentEvent, AssignmentRow, endAssignmentsOfGrids } from '../member/assignment-sql';
 import { MemberErrors } from '../member/member.errors';
 import { planMerge, planMove, planSplit, PlanGrid, ReshapePlan } from './reshape-plan';
@@ -147,8 +148,9 @@ export class ReshapeService {
     const retired = plan.retire.length
       ? await returning<GridEntity>(
           manager,
-          `UPDATE grid SET status = 'RETIRED', effective_to = current_date, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
-          [plan.retire],
+          `UPDATE grid SET status = 'RETIRED', effective_to = ${DISTRICT_TODAY}, retired_reason = $2, updated_at = now()
+            WHERE id = ANY($1::uuid[]) RETURNING ${gridColumns('grid')}`,
+          [plan.retire, reason],
         )
       : [];
     events.push(...(await endAssignmentsOfGrids(manager, plan.retire)));
@@ -157,31 +159,19 @@ export class ReshapeService {
     const parentPath = parentPathOf(first.path);
     const created: GridEntity[] = [];
     for (const [index, grid] of plan.create.entries()) {
-      const entity: GridEntity = {
-        id: randomUUID(),
-        code: grid.code,
-        name: grid.name,
-        kind: first.kind,
-        areaId: first.areaId,
-        parentGridId: first.parentGridId,
-        path: `${parentPath}.${grid.code}`,
-        status: 'ACTIVE',
-        effectiveFrom: new Date().toISOString().slice(0, 10),
-        effectiveTo: null,
-        boundary: extras[index]?.boundary ?? null,
-      };
-      await manager.query(
+      const boundary = extras[index]?.boundary ?? null;
+      const [entity] = await manager.query<GridEntity[]>(
         `INSERT INTO grid (id, code, name, kind, area_id, parent_grid_id, path, status, effective_from, boundary)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, 'ACTIVE', current_date, $8::jsonb)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7::ltree, 'ACTIVE', ${DISTRICT_TODAY}, $8::jsonb) RETURNING ${gridColumns('grid')}`,
         [
-          entity.id,
-          entity.code,
-          entity.name,
-          entity.kind,
-          entity.areaId,
-          entity.parentGridId,
-          entity.path,
-          entity.boundary ? JSON.stringify(entity.boundary) : null,
+          randomUUID(),
+          grid.code,
+          grid.name,
+          first.kind,
+          first.areaId,
+          first.parentGridId,
+          `${parentPath}.${grid.code}`,
+          boundary ? JSON.stringify(boundary) : null,
         ],
       );
       await insertCoverage(manager, entity.id, entity.areaId, grid.items);
@@ -242,20 +232,21 @@ export class ReshapeService {
     }
 
     // History and the one event that maps every item.
-    const reshape: GridReshapeType = {
-      id: randomUUID(),
-      kind,
-      reason,
-      actor: principal.userId,
-      at: new Date(),
-      areaPath: first.areaPath,
-      fromGridIds: kind === ReshapeKindEnum.MOVE ? [first.id] : plan.retire,
-      toGridIds: kind === ReshapeKindEnum.MOVE ? [targetOf(plan.moves[0].to)] : created.map((c) => c.id),
-    };
-    await manager.query(
-      `INSERT INTO grid_reshape (id, kind, area_id, area_path, reason, actor, at, from_grid_ids, to_grid_ids)
-       VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8::uuid[], $9::uuid[])`,
-      [reshape.id, kind, first.areaId, first.areaPath, reason, reshape.actor, reshape.at, reshape.fromGridIds, reshape.toGridIds],
+    // The moment and the day come from the database, as for every date here.
+    const [reshape] = await manager.query<(GridReshapeType & { day: string })[]>(
+      `INSERT INTO grid_reshape AS r (id, kind, area_id, area_path, reason, actor, at, from_grid_ids, to_grid_ids)
+       VALUES ($1, $2, $3, $4::ltree, $5, $6, now(), $7::uuid[], $8::uuid[])
+       RETURNING ${RESHAPE_COLUMNS}, to_char(${DISTRICT_TODAY}, 'YYYY-MM-DD') AS day`,
+      [
+        randomUUID(),
+        kind,
+        first.areaId,
+        first.areaPath,
+        reason,
+        principal.userId,
+        kind === ReshapeKindEnum.MOVE ? [first.id] : plan.retire,
+        kind === ReshapeKindEnum.MOVE ? [targetOf(plan.moves[0].to)] : created.map((c) => c.id),
+      ],
     );
     const moves = plan.moves.map((m) => ({ ...m.item, fromGridId: m.fromGridId, toGridId: targetOf(m.to) }));
     if (moves.length > 0) {
@@ -270,8 +261,7 @@ export class ReshapeService {
         params,
       );
     }
-    for (const g of retired)
-      events.push({ type: GridEvents.retired, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
+    for (const g of retired) events.push(retiredEvent(g, first.areaPath));
     for (const g of created)
       events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, first.areaPath) });
     const ref = (g: GridEntity) => ({ gridId: g.id, code: g.code, path: g.path });
@@ -280,7 +270,7 @@ export class ReshapeService {
       kind: kind,
       areaId: first.areaId,
       areaPath: first.areaPath,
-      effectiveFrom: new Date().toISOString().slice(0, 10),
+      effectiveFrom: reshape.day,
       retiredGrids: retired.map(ref),
       createdGrids: created.map(ref),
       items: moves.map((m) => ({ key: m.key, kind: m.kind, fromGridId: m.fromGridId, toGridId: m.toGridId })),
@@ -288,7 +278,8 @@ export class ReshapeService {
     // Keyed by the village: its reshapes reach consumers in the order they happened.
     events.push({ type: GridEvents.reshaped, aggregateType: 'AdministrativeArea', aggregateId: first.areaId, data });
     await this.outbox.add(manager, ...events);
-    return reshape;
+    const { day: _day, ...history } = reshape;
+    return history;
   }
 
   async list(principal: Principal, args: GridReshapesArgs): Promise<Connection<GridReshapeType>> {

@@ -39,6 +39,14 @@ export class AreaByCodeArgs {
 }
 
 @ArgsType()
+export class AreaByPathArgs {
+  @Field({ description: 'e.g. 370911000000.370911001000: the codes from the district down.' })
+  // Checked by the service (MALFORMED_PATH, naming what is wrong).
+  @IsString()
+  path!: string;
+}
+
+@ArgsType()
 export class AreasArgs extends PageArgs {
   @Field({ nullable: true, description: 'Only areas at or below this path.' })
   @IsOptional()

@@ -48,6 +48,9 @@ export class GridType {
   @Field(() => GeoJsonPolygonType, { nullable: true, description: 'Its outline, when one was drawn.' })
   boundary!: GeoJsonPolygonType | null;
 
+  @Field(() => String, { nullable: true, description: 'Why it was retired (retireGrid’s reason, or the reshape’s).' })
+  retiredReason!: string | null;
+
   areaId!: string;
   parentGridId!: string | null;
 }
