@@ -20,6 +20,31 @@ describe('image sniffing and metadata stripping', () => {
     expect(stripped.equals(tinyJpeg({ gps: false }))).toBe(true);
   });
 
+  it('keeps a JPEG only up to the end of its primary image, dropping a secondary image with its own EXIF and GPS', () => {
+    const primary = tinyJpeg({ gps: false });
+    // What a phone appends after the primary EOI: an MPF secondary image (a preview or depth map) with its own EXIF.
+    const secondary = tinyJpeg({ gps: true });
+    const stripped = stripMetadata('image/jpeg', Buffer.concat([tinyJpeg({ gps: true }), secondary, Buffer.from('trailing')]));
+    expect(stripped.equals(primary)).toBe(true);
+    expect(stripped.includes('Exif')).toBe(false);
+    expect(stripped.includes('GPS-36.19N')).toBe(false);
+  });
+
+  it('keeps scan data with stuffed bytes and restart markers, and the tables between progressive scans', () => {
+    const scan = Buffer.from([0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xff, 0xd7, 0x78]);
+    const sos = Buffer.from([0xff, 0xda, 0x00, 0x08, 1, 1, 0, 0, 63, 0]);
+    const dht = Buffer.from([0xff, 0xc4, 0x00, 0x04, 0x00, 0x00]);
+    const comment = Buffer.from([0xff, 0xfe, 0x00, 0x05, 0x47, 0x50, 0x53]); // a COM segment between scans: dropped
+    const soi = Buffer.from([0xff, 0xd8]);
+    const eoi = Buffer.from([0xff, 0xd9]);
+    const image = Buffer.concat([soi, sos, scan, dht, comment, sos, scan, eoi]);
+    expect(stripMetadata('image/jpeg', image).equals(Buffer.concat([soi, sos, scan, dht, sos, scan, eoi]))).toBe(true);
+  });
+
+  it('refuses a JPEG whose scan never ends', () => {
+    expect(() => stripMetadata('image/jpeg', tinyJpeg({ gps: false }).subarray(0, -2))).toThrow(MalformedImageError);
+  });
+
   it('drops text and eXIf chunks from a PNG', () => {
     const stripped = stripMetadata('image/png', tinyPng({ text: true }));
     expect(stripped.equals(tinyPng({ text: false }))).toBe(true);

@@ -41,11 +41,8 @@ function stripJpeg(bytes: Buffer): Buffer {
       i += 1; // fill byte
       continue;
     }
-    // Start of scan: the entropy-coded image data and everything after it is kept as is.
-    if (marker === 0xda) {
-      out.push(bytes.subarray(i));
-      return Buffer.concat(out);
-    }
+    // End of the primary image: what follows (the secondary images of MPF, a phone's depth map or
+    // preview, each with EXIF and GPS of its own, or anything appended) is dropped.
     if (marker === 0xd9) {
       out.push(bytes.subarray(i, i + 2));
       return Buffer.concat(out);
@@ -56,9 +53,20 @@ function stripJpeg(bytes: Buffer): Buffer {
     if (length < 2 || end > bytes.length) throw new MalformedImageError('JPEG segment length out of range');
     if (!JPEG_DROP.has(marker)) out.push(bytes.subarray(i, end));
     i = end;
+    // Start of scan: entropy-coded data follows up to the next marker (0xFF then neither a stuffed
+    // 0x00 nor a restart marker). A progressive image has several scans with tables between them.
+    if (marker === 0xda) {
+      const from = i;
+      while (i < bytes.length && !(bytes[i] === 0xff && i + 1 < bytes.length && isSegmentMarker(bytes[i + 1]))) i++;
+      if (i >= bytes.length) throw new MalformedImageError('JPEG scan without an end');
+      out.push(bytes.subarray(from, i));
+    }
   }
-  throw new MalformedImageError('JPEG without image data');
+  throw new MalformedImageError('JPEG without an end of image');
 }
+
+/** After 0xFF inside scan data: 0x00 is a stuffed byte, 0xD0–0xD7 a restart, 0xFF fill; anything else ends the scan. */
+const isSegmentMarker = (b: number): boolean => b !== 0x00 && b !== 0xff && !(b >= 0xd0 && b <= 0xd7);
 
 const PNG_DROP = new Set(['eXIf', 'tEXt', 'zTXt', 'iTXt', 'tIME']);
 
