@@ -44,11 +44,12 @@ describe('grid health from the population registry’s events', () => {
         { path: village.path, grid: basic.id },
         officer,
       );
-    const once = (households: number) =>
-      eventually(async () => {
-        const r = await report();
-        return r.grid.populationCounts?.households === households ? r : undefined;
-      }, 30_000);
+    // Wait for the count to arrive, then ask afresh: within one request the two fields are read by
+    // separate statements, and the event may land between them.
+    const once = async (households: number) => {
+      await eventually(async () => ((await report()).grid.populationCounts?.households === households ? true : undefined), 30_000);
+      return report();
+    };
 
     await make.household(basic.id);
     await make.household(basic.id);
