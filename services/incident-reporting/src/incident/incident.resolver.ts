@@ -28,6 +28,11 @@ import {
 import { GridRef } from './dto/grid-ref.type';
 import { ResidentRef } from './dto/refs.type';
 
+// Every workflow mutation documents the one exception to "an illegal transition changes nothing and says CONFLICT".
+const RETRY =
+  ' Repeating the step you took last (a retry after a lost answer) returns the incident as it is, adding nothing to the timeline; ' +
+  'the same step by anyone else, or after another step, is refused with CONFLICT (ILLEGAL_TRANSITION).';
+
 const pageKey = (args: GridIncidentsArgs) => `${args.status ?? '*'}:${String(args.open ?? '*')}:${args.first}:${args.after ?? ''}`;
 
 @Resolver(() => IncidentType)
@@ -65,32 +70,41 @@ export class IncidentResolver {
     return this.service.report(principal, input);
   }
 
-  @Mutation(() => IncidentType, { description: 'REPORTED → ACCEPTED (community, town or district officer).' })
+  @Mutation(() => IncidentType, { description: `REPORTED → ACCEPTED (community, town or district officer of the area).${RETRY}` })
   acceptIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'ACCEPT', input);
   }
 
-  @Mutation(() => IncidentType, { description: 'ACCEPTED → IN_PROGRESS.' })
+  @Mutation(() => IncidentType, { description: `ACCEPTED → IN_PROGRESS (the grid's member or an officer of the area).${RETRY}` })
   startIncidentWork(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'START', input);
   }
 
-  @Mutation(() => IncidentType, { description: 'IN_PROGRESS → RESOLVED.' })
+  @Mutation(() => IncidentType, { description: `IN_PROGRESS → RESOLVED (the grid's member or an officer of the area).${RETRY}` })
   resolveIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'RESOLVE', input);
   }
 
-  @Mutation(() => IncidentType, { description: 'RESOLVED → CLOSED: the reporter or an officer verified the fix.' })
+  @Mutation(() => IncidentType, {
+    description:
+      'RESOLVED → CLOSED: the fix was verified by the reporter or by the grid leader. Tokens carry no grid-leader role, so a grid leader ' +
+      'closes with their community-officer role, as does any community, town or district officer whose areas hold the grid.' +
+      RETRY,
+  })
   closeIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'CLOSE', input);
   }
 
-  @Mutation(() => IncidentType, { description: 'RESOLVED → IN_PROGRESS: the fix did not hold (the reporter or an officer).' })
+  @Mutation(() => IncidentType, {
+    description: `RESOLVED → IN_PROGRESS: the fix did not hold (the reporter or an officer of the area).${RETRY}`,
+  })
   reopenIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'REOPEN', input);
   }
 
-  @Mutation(() => IncidentType, { description: 'REPORTED or ACCEPTED → REJECTED, with a reason the reporter sees.' })
+  @Mutation(() => IncidentType, {
+    description: `REPORTED or ACCEPTED → REJECTED, with a reason the reporter sees (an officer of the area).${RETRY}`,
+  })
   @Roles(...INCIDENT_OFFICERS)
   rejectIncident(@CurrentPrincipal() p: Principal, @Args('input') input: RejectIncidentInput): Promise<IncidentType> {
     return this.service.transition(p, 'REJECT', input.id, null, input.reason);

@@ -14,7 +14,16 @@ interface Rule {
 
 const OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN] as const;
 
-/** Who may move an incident, from where, to where. Anything not in this table is refused. */
+/**
+ * Who may move an incident, from where, to where. Anything not in this table is refused. Roles act
+ * only on incidents they can see (IncidentService.lockForUpdate): an officer on those under their
+ * areas, a grid member on those of their own grids.
+ *
+ * Closing is "verified by the reporter or the grid leader". A token names roles and, for a grid
+ * member, the grids they look after, but not which of those they lead (GRID_LEADER is an assignment
+ * in grid organisation, not a role), so the grid leader closes through the officer role their
+ * community gives them: any community, town or district officer whose areas hold the grid may close.
+ */
 export const TRANSITIONS: Readonly<Record<WorkflowAction, Rule>> = {
   ACCEPT: { from: ['REPORTED'], to: 'ACCEPTED', roles: OFFICERS, reporter: false },
   START: { from: ['ACCEPTED'], to: 'IN_PROGRESS', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false },
