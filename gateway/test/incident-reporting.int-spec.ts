@@ -313,6 +313,12 @@ describe('incident workflow through the gateway', () => {
       );
     expect(errorOf(await bad({ subcategory: 'SOLAR_HEATER' }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_SUBCATEGORY' });
     expect(errorOf(await bad({ location: { latitude: 36.2 } }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'LOCATION_POINT_INCOMPLETE' });
+    // The nested location is validated as a whole: a latitude off the globe is the input's error, not the database's.
+    expect(errorOf(await bad({ location: { latitude: 200, longitude: 117.1 } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'INVALID_INPUT',
+    });
+    expect(errorOf(await bad({ location: { addressText: '' } }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' });
     expect(errorOf(await bad({ gridId: w.tree.gridIds[1] }))).toEqual({ code: 'FORBIDDEN', reason: 'GRID_NOT_ASSIGNED' });
   }, 60_000);
 });
@@ -403,6 +409,18 @@ describe('service levels', () => {
       w.officer,
     );
     expect(listed.incidents.edges.map((e) => e.node.id)).toContain(rubbish.id);
+    // Accepted late: the accept deadline is no longer being missed, and its resolve deadline is still ahead.
+    expect(await go('ACCEPT', rubbish.id, w.officer)).toMatchObject({ status: 'ACCEPTED', overdue: false });
+    const page = async (overdue: boolean) =>
+      (
+        await ok<{ incidents: { edges: { node: { id: string } }[] } }>(
+          `query($g: ID!, $o: Boolean!) { incidents(gridId: $g, overdue: $o) { edges { node { id } } } }`,
+          { g: w.gridId, o: overdue },
+          w.officer,
+        )
+      ).incidents.edges.map((e) => e.node.id);
+    expect(await page(true)).not.toContain(rubbish.id);
+    expect(await page(false)).toContain(rubbish.id);
 
     const events = await eventsOf(safety.id, (m) => m.filter((x) => x.value['type'] === ReactionEvents.incidentEscalated).length >= 2);
     const escalations = events
@@ -540,6 +558,29 @@ describe('the whistle (吹哨报到)', () => {
     expect(await inbox(housingOfficer)).toEqual([]);
 
     await svc().setClock(new Date(dueAt.getTime() + 2 * 3600_000));
+    // The overdue job finds the court silent past the deadline: marked once, on the timeline, announced once.
+    expect((await svc().runJob('incident-overdue')).ran).toBe(true);
+    await svc().runJob('incident-overdue');
+    const whistle = async () =>
+      (
+        await ok<{
+          incident: {
+            timeline: { action: string; note: string | null }[];
+            whistles: { departments: { department: { id: string }; status: string; overdueAt: string | null }[] }[];
+          };
+        }>(
+          `query($id: ID!) { incident(id: $id) { timeline { action note } whistles { departments { department { id } status overdueAt } } } }`,
+          { id: incident.id },
+          w.town,
+        )
+      ).incident;
+    const silent = await whistle();
+    expect(Object.fromEntries(silent.whistles[0].departments.map((d) => [d.department.id, [d.status, Boolean(d.overdueAt)]]))).toEqual({
+      [housing]: ['REPORTED', false],
+      [court]: ['OVERDUE', true],
+    });
+    expect(silent.timeline.filter((t) => t.action === 'OVERDUE').map((t) => t.note)).toEqual([expect.stringContaining(court)]);
+
     const late = await reportTo(courtOfficer, '法院派员参加调解。');
     const statuses = Object.fromEntries(late.data!.reportToWhistle.departments.map((d) => [d.department.id, [d.status, d.late]]));
     expect(statuses).toEqual({ [housing]: ['REPORTED', false], [court]: ['REPORTED_LATE', true] });
@@ -576,6 +617,9 @@ describe('the whistle (吹哨报到)', () => {
     ).toEqual([
       [housing, false],
       [court, true],
+    ]);
+    expect(events.filter((e) => e.type === IncidentEvents.departmentOverdue).map((e) => e.data)).toEqual([
+      { whistleId, incidentId: incident.id, departmentId: court, dueAt: dueAt.toISOString(), detectedAt: expect.any(String) },
     ]);
   }, 60_000);
 });
@@ -786,7 +830,7 @@ describe('federation', () => {
         }[];
       };
     }>(
-      `query($p: String!) { grids(underPath: $p) { edges { node { id incidents(open: true) { totalCount edges { node { id timeline { action } whistles { id } } } } } } } }`,
+      `query($p: String!) { grids(underPath: $p, first: 10) { edges { node { id incidents(open: true, first: 10) { totalCount edges { node { id timeline { action } whistles { id } } } } } } } }`,
       { p: w.tree.village.path },
       w.officer,
     );

@@ -13,6 +13,8 @@ export const IncidentEvents = {
   overdue: 'civgrid.incident.incident-overdue.v1',
   whistleBlown: 'civgrid.incident.whistle-blown.v1',
   departmentReported: 'civgrid.incident.department-reported.v1',
+  /** A summoned department let its whistle's deadline pass without reporting (once per department). */
+  departmentOverdue: 'civgrid.incident.department-overdue.v1',
 } as const;
 
 export const INCIDENT_CATEGORIES = [
@@ -101,6 +103,14 @@ export interface DepartmentReportedData {
   reportedAt: string;
 }
 
+export interface DepartmentOverdueData {
+  whistleId: string;
+  incidentId: string;
+  departmentId: string;
+  dueAt: string;
+  detectedAt: string;
+}
+
 const number = { type: 'string', pattern: INCIDENT_NUMBER_PATTERN } as const;
 const status = { enum: [...INCIDENT_STATUSES] } as const;
 const actorId = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -146,5 +156,12 @@ export const incidentSchemas: Record<string, JsonSchema> = {
     departmentId: uuid,
     late: { type: 'boolean' },
     reportedAt: dateTime,
+  }),
+  [IncidentEvents.departmentOverdue]: eventSchema('A summoned department did not report by the deadline', {
+    whistleId: uuid,
+    incidentId: uuid,
+    departmentId: uuid,
+    dueAt: dateTime,
+    detectedAt: dateTime,
   }),
 };

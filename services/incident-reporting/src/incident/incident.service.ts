@@ -108,6 +108,18 @@ export const COLUMNS = `id, number, title, description, category, subcategory, p
 
 const NEWEST_FIRST = 'reported_at DESC, id DESC';
 
+/**
+ * Overdue = a deadline that is missed now: still not accepted after the accept deadline was marked
+ * missed, or still open after the resolve deadline was. A late accept ends the first; escalation
+ * gives fresh deadlines and clears the marks.
+ */
+const isOverdue = (e: Pick<IncidentRow, 'status' | 'acceptOverdueAt' | 'resolveOverdueAt'>): boolean =>
+  (e.status === 'REPORTED' && e.acceptOverdueAt !== null) || (isOpen(e.status) && e.resolveOverdueAt !== null);
+
+/** The same rule in SQL, for the `overdue` filter. */
+const OVERDUE_SQL = `((status = 'REPORTED' AND accept_overdue_at IS NOT NULL)
+  OR (status IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS') AND resolve_overdue_at IS NOT NULL))`;
+
 export const toIncidentType = (e: IncidentRow): IncidentType => ({
   id: e.id,
   number: e.number,
@@ -132,7 +144,7 @@ export const toIncidentType = (e: IncidentRow): IncidentType => ({
   escalationLevel: e.escalationLevel as EscalationLevelEnum,
   acceptDueAt: e.acceptDueAt,
   resolveDueAt: e.resolveDueAt,
-  overdue: isOpen(e.status) && Boolean(e.acceptOverdueAt ?? e.resolveOverdueAt),
+  overdue: isOverdue(e),
   rejectionReason: e.rejectionReason,
   resolvedAt: e.resolvedAt,
   closedAt: e.closedAt,
@@ -171,8 +183,8 @@ function listFilters(args: GridIncidentsArgs & { overdue?: boolean }, params: un
   }
   if (args.open === true) where.push(`status IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`);
   if (args.open === false) where.push(`status NOT IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`);
-  if (args.overdue === true)
-    where.push(`status IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS') AND (accept_overdue_at IS NOT NULL OR resolve_overdue_at IS NOT NULL)`);
+  if (args.overdue === true) where.push(OVERDUE_SQL);
+  if (args.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
   return where;
 }
 

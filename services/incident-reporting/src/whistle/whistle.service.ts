@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertRole, hasRole, Principal, Role } from '@civgrid/auth';
-import { DepartmentCreatedData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
+import { DepartmentCreatedData, DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
+import { IncidentStatus } from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
 import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { readCondition, IncidentService } from '../incident/incident.service';
@@ -10,6 +11,8 @@ import { isOpen } from '../incident/incident.workflow';
 import { WhistleErrors } from './whistle.errors';
 import { BlowWhistleInput, ReportToWhistleInput, WhistlesArgs } from './whistle.inputs';
 import { WhistleDepartmentStatusEnum, WhistleType } from './whistle.type';
+
+const SLA_ACTOR = 'system:service-level';
 
 export const WHISTLE_BLOWERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
 
@@ -19,6 +22,7 @@ interface DepartmentJson {
   reportedBy: string | null;
   response: string | null;
   late: boolean | null;
+  overdueAt: string | null;
 }
 
 interface WhistleRow {
@@ -36,7 +40,7 @@ interface WhistleRow {
 const SELECT = `SELECT w.id, w.incident_id AS "incidentId", i.grid_path::text AS "gridPath", w.blown_by AS "blownBy", w.blown_at AS "blownAt",
     w.due_at AS "dueAt", w.note, w.blown_at::text AS "sortKey",
     (SELECT json_agg(json_build_object('departmentId', d.department_id, 'reportedAt', d.reported_at, 'reportedBy', d.reported_by,
-       'response', d.response, 'late', d.late) ORDER BY d.department_id) FROM whistle_department d WHERE d.whistle_id = w.id) AS departments
+       'response', d.response, 'late', d.late, 'overdueAt', d.overdue_at) ORDER BY d.department_id) FROM whistle_department d WHERE d.whistle_id = w.id) AS departments
   FROM whistle w JOIN incident i ON i.id = w.incident_id`;
 
 /** Who sees a whistle: the summoned departments' officers, and whoever may see its incident. */
@@ -160,14 +164,50 @@ export class WhistleService {
     );
   }
 
-  /** Marks summoned departments still silent at the deadline (one statement, once per department). */
+  /**
+   * One round of the overdue job for whistles: every summoned department still silent at its
+   * deadline is marked once (the mark is the row's overdue_at, so a restart or another instance
+   * finds nothing left), written to its incident's timeline and announced as department-overdue.
+   */
   async markSilent(now: Date, manager: EntityManager): Promise<number> {
-    const rows = await returning<unknown>(
+    const rows = await returning<{ whistleId: string; departmentId: string; incidentId: string; status: IncidentStatus; dueAt: Date }>(
       manager,
-      `UPDATE whistle_department d SET overdue_at = $1 FROM whistle w
-        WHERE w.id = d.whistle_id AND d.reported_at IS NULL AND d.overdue_at IS NULL AND w.due_at <= $1 RETURNING 1`,
+      `UPDATE whistle_department d SET overdue_at = $1 FROM whistle w JOIN incident i ON i.id = w.incident_id
+        WHERE w.id = d.whistle_id AND (d.whistle_id, d.department_id) IN (
+          SELECT s.whistle_id, s.department_id FROM whistle_department s JOIN whistle sw ON sw.id = s.whistle_id
+           WHERE s.reported_at IS NULL AND s.overdue_at IS NULL AND sw.due_at <= $1
+           ORDER BY sw.due_at LIMIT 500 FOR UPDATE OF s SKIP LOCKED)
+        RETURNING d.whistle_id AS "whistleId", d.department_id AS "departmentId", w.incident_id AS "incidentId", i.status,
+          w.due_at AS "dueAt"`,
       [now],
     );
+    for (const row of rows) {
+      await manager.query(
+        `INSERT INTO incident_transition (incident_id, action, from_status, to_status, actor_id, at, note)
+         VALUES ($1, 'OVERDUE', $2, $2, $3, $4, $5)`,
+        [
+          row.incidentId,
+          row.status,
+          SLA_ACTOR,
+          now,
+          `department ${row.departmentId} did not report to the whistle by ${row.dueAt.toISOString()}`,
+        ],
+      );
+      const data: DepartmentOverdueData = {
+        whistleId: row.whistleId,
+        incidentId: row.incidentId,
+        departmentId: row.departmentId,
+        dueAt: row.dueAt.toISOString(),
+        detectedAt: now.toISOString(),
+      };
+      await this.outbox.add(manager, {
+        type: IncidentEvents.departmentOverdue,
+        aggregateType: 'Incident',
+        aggregateId: row.incidentId,
+        data,
+        time: now,
+      });
+    }
     return rows.length;
   }
 
@@ -302,17 +342,19 @@ export class WhistleService {
       sortKey: row.sortKey,
       departments: (row.departments ?? []).map((d) => ({
         department: { __typename: 'Department', id: d.departmentId },
+        // Silent past the deadline is OVERDUE at once, before the job has marked it (overdueAt says when it did).
         status: d.reportedAt
           ? d.late
             ? WhistleDepartmentStatusEnum.REPORTED_LATE
             : WhistleDepartmentStatusEnum.REPORTED
-          : now > row.dueAt
+          : d.overdueAt || now > row.dueAt
             ? WhistleDepartmentStatusEnum.OVERDUE
             : WhistleDepartmentStatusEnum.SUMMONED,
         reportedAt: d.reportedAt ? new Date(d.reportedAt) : null,
         reportedBy: d.reportedBy,
         response: d.response,
         late: d.late,
+        overdueAt: d.overdueAt ? new Date(d.overdueAt) : null,
       })),
     };
   }

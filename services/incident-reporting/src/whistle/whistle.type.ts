@@ -40,6 +40,13 @@ export class WhistleDepartmentType {
 
   @Field(() => Boolean, { nullable: true, description: 'Reported after the deadline; null until reported.' })
   late!: boolean | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'When the overdue job found it silent past the deadline (it then announced department-overdue); null if it reported in time.',
+  })
+  overdueAt!: Date | null;
 }
 
 @ObjectType('Whistle', { description: '吹哨报到: departments summoned to an incident, each to report by a deadline.' })

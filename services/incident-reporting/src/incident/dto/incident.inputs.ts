@@ -13,7 +13,9 @@ import {
   Length,
   Matches,
   MaxLength,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { PageArgs } from '@civgrid/service-kit';
 import { IncidentCategoryEnum, IncidentPriorityEnum, IncidentSourceEnum, IncidentStatusEnum } from './incident.type';
 
@@ -77,6 +79,8 @@ export class ReportIncidentInput {
 
   @Field(() => IncidentLocationInput, { nullable: true })
   @IsOptional()
+  @ValidateNested()
+  @Type(() => IncidentLocationInput)
   location?: IncidentLocationInput;
 
   @Field(() => ID, { nullable: true, description: 'The resident who told of it, if a resident did.' })
@@ -199,7 +203,7 @@ export class IncidentsArgs extends GridIncidentsArgs {
   @IsUUID()
   gridId?: string;
 
-  @Field({ nullable: true, description: 'Only those past a deadline.' })
+  @Field({ nullable: true, description: 'true: only those missing a deadline now (see Incident.overdue); false: only those that are not.' })
   @IsOptional()
   @IsBoolean()
   overdue?: boolean;

@@ -185,7 +185,11 @@ export class IncidentType {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Resolve by then.' })
   resolveDueAt!: Date | null;
 
-  @Field({ description: 'A deadline passed before the step was taken.' })
+  @Field({
+    description:
+      'A deadline is missed now: not accepted past the accept deadline, or not resolved past the resolve deadline. ' +
+      'Accepting late ends the first; resolving, closing or rejecting ends both.',
+  })
   overdue!: boolean;
 
   @Field(() => String, { nullable: true })
