@@ -23,7 +23,7 @@ const resolveEnv = (env: Record<string, string> = {}) =>
       k,
       String(v)
         .replace(/\$\{CIVGRID_AUTH_PUBLIC_KEY[^}]*\}/, PEM)
-        .replace(/\$\{CIVGRID_PII_[A-Z_]+:\?[^}]*\}/, KEY),
+        .replace(/\$\{CIVGRID_(PII_[A-Z_]+|PHOTO_URL_SECRET):\?[^}]*\}/, KEY),
     ]),
   );
 
@@ -70,6 +70,51 @@ describe('deploy/k8s', () => {
     }
   });
 
+  it('gives every subgraph the settings its config schema needs in production, from the config map and the documented secrets', async () => {
+    const dir = join(root, 'deploy', 'k8s');
+    const common = readFileSync(join(dir, 'common.yaml'), 'utf8');
+    const configMap = (parseAllDocuments(common)[0].toJS() as { data: Record<string, string> }).data;
+    // The secrets are made out of band; common.yaml documents the keys of each.
+    const secrets = new Map<string, string[]>();
+    let current: string | undefined;
+    for (const line of common.split('\n').filter((l) => l.startsWith('#   '))) {
+      const m = /^#\s+(civgrid-[a-z-]+):\s+(.*)$/.exec(line);
+      if (m) current = m[1];
+      const keys = (m ? m[2] : line).match(/\b[A-Z][A-Z0-9_]{3,}\b/g) ?? [];
+      if (current) secrets.set(current, [...(secrets.get(current) ?? []), ...keys]);
+    }
+    const placeholder = (key: string): string =>
+      key === 'AUTH_PUBLIC_KEY'
+        ? PEM
+        : key.endsWith('_URL') || key.endsWith('ENDPOINT')
+          ? 'https://example.org/x'
+          : key === 'PHOTO_S3_FORCE_PATH_STYLE'
+            ? 'true'
+            : key === 'PHOTO_S3_REGION'
+              ? 'us-east-1'
+              : key === 'PHOTO_S3_BUCKET'
+                ? 'civgrid-photos'
+                : KEY;
+    for (const s of SUBGRAPHS) {
+      const doc = parseAllDocuments(readFileSync(join(dir, `${s.name}.yaml`), 'utf8'))
+        .map((d) => d.toJS() as K8sDeployment)
+        .find((d) => d.kind === 'Deployment')!;
+      const container = doc.spec.template.spec.containers[0];
+      const env: Record<string, string> = { ...configMap, DATABASE_URL: `postgres://u:p@db:5432/${s.name.replace(/-/g, '_')}` };
+      for (const from of container.envFrom ?? []) {
+        // The auth secret holds one of its two keys: production uses the JWKS URL.
+        const keys = from.secretRef?.name === 'civgrid-auth' ? ['AUTH_JWKS_URL'] : (secrets.get(from.secretRef?.name ?? '') ?? []);
+        for (const key of keys) env[key] = placeholder(key);
+      }
+      for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+      const { configSchema } = await s.load();
+      expect({ service: s.name, problem: problemOf(() => loadConfig(s.name, configSchema, env)) }).toEqual({
+        service: s.name,
+        problem: null,
+      });
+    }
+  });
+
   it('builds from a context without the local data (dev private key included), .env files or installed modules', () => {
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
       .split('\n')
@@ -85,4 +130,24 @@ interface K8sObject {
   spec: {
     template: { spec: { containers: { readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } } }[] } };
   };
+}
+
+interface K8sDeployment {
+  kind: string;
+  spec: {
+    template: {
+      spec: {
+        containers: { envFrom?: { secretRef?: { name: string } }[]; env?: { name: string; value?: string }[] }[];
+      };
+    };
+  };
+}
+
+function problemOf(run: () => unknown): string | null {
+  try {
+    run();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

@@ -51,6 +51,7 @@ export function fromPostgres(error: PgError): DomainError | undefined {
         constraint: error.constraint,
       });
     case '22P02':
+    case '22021': // a NUL or an invalid byte sequence in a text value
     case '22007':
     case '22008':
       return new DomainError('BAD_USER_INPUT', 'MALFORMED_VALUE', 'A value has the wrong format.');
