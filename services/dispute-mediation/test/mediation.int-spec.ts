@@ -126,6 +126,39 @@ describe('the mediation platform', () => {
     expect(reasonOf(res)).toEqual({ code: 'BAD_USER_INPUT', reason: 'DISPUTE_PARTY_IDENTITY' });
   });
 
+  it('shows an analyst the shape of a case (kind, status, parties by kind) but not its words or the names in it', async () => {
+    const grid = await make.grid();
+    const d = await make.dispute(grid, {
+      summary: '张三与李四因楼上漏水发生纠纷',
+      parties: [
+        { role: 'APPLICANT', kind: 'PERSON', name: '张三' },
+        { role: 'RESPONDENT', kind: 'ORGANISATION', name: '泰安某物业服务有限公司' },
+      ],
+    });
+    const Q = `query($id: ID!) { dispute(id: $id) { kind status summary parties { role kind name } timeline { action note } } }`;
+    type D = {
+      dispute: { kind: string; status: string; summary: string | null; parties: { role: string; kind: string; name: string | null }[] };
+    };
+    const analyst = await tokenFor(svc.keys, { roles: [Role.ANALYST], areas: [grid.townPath], sub: 'analyst' });
+    const seen = (await ok<D>(Q, { id: d.id }, analyst)).dispute;
+    expect(seen).toMatchObject({
+      kind: 'NEIGHBOURHOOD',
+      status: 'REGISTERED',
+      summary: null,
+      parties: [
+        { role: 'APPLICANT', kind: 'PERSON', name: null },
+        { role: 'RESPONDENT', kind: 'ORGANISATION', name: null },
+      ],
+    });
+    expect(JSON.stringify(seen)).not.toMatch(/张三|李四|物业/);
+    // The officer who answers for the area reads them.
+    const officer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [grid.townPath] });
+    expect((await ok<D>(Q, { id: d.id }, officer)).dispute).toMatchObject({
+      summary: '张三与李四因楼上漏水发生纠纷',
+      parties: [{ name: '张三' }, { name: '泰安某物业服务有限公司' }],
+    });
+  });
+
   it('answers Resident.disputes for 3 residents with one SQL statement, within the asker’s areas', async () => {
     const [grid, other] = await make.grids(2);
     const residents = [randomUUID(), randomUUID(), randomUUID()];

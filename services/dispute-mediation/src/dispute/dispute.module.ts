@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { GridReplicaModule } from '@civgrid/service-kit';
 import { DisputeStepsService } from './dispute-steps.service';
 import {
+  AgreementResolver,
   DisputePartyResolver,
+  DisputeStepResolver,
+  FollowUpResolver,
   DisputeResolver,
   GridDisputesResolver,
   IncidentDisputeResolver,
@@ -17,6 +20,9 @@ import { DisputeService } from './dispute.service';
     DisputeStepsService,
     DisputeResolver,
     DisputePartyResolver,
+    AgreementResolver,
+    DisputeStepResolver,
+    FollowUpResolver,
     GridDisputesResolver,
     ResidentDisputesResolver,
     IncidentDisputeResolver,

@@ -16,7 +16,8 @@ import {
   ReferDisputeInput,
   RegisterDisputeInput,
 } from './dto/dispute.inputs';
-import { DisputeConnection, DisputePartyType, DisputeStepType, DisputeType, FollowUpType } from './dto/dispute.type';
+import { AgreementType, DisputeConnection, DisputePartyType, DisputeStepType, DisputeType, FollowUpType } from './dto/dispute.type';
+import { mayReadMinutes } from '../session/session.service';
 import { GridRef } from './dto/grid-ref.type';
 import { IncidentRef, ResidentRef } from './dto/refs.type';
 
@@ -107,6 +108,14 @@ export class DisputeResolver {
     return dispute.originIncidentId ? { id: dispute.originIncidentId } : null;
   }
 
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'What the dispute is about, in words. Null for analysts: free text may name people.',
+  })
+  summary(@Parent() dispute: DisputeType, @CurrentPrincipal() principal: Principal): string | null {
+    return caseText(principal, dispute.summary);
+  }
+
   @ResolveField(() => [DisputePartyType])
   parties(@Parent() dispute: DisputeType, @Context() ctx: RequestContext): Promise<DisputePartyType[]> {
     return ctx.loaders.get<string, DisputePartyType[]>('dispute.parties', (ids) => this.service.loadParties(ids)).load(dispute.id);
@@ -130,8 +139,19 @@ export class DisputeResolver {
   }
 }
 
+/** Free text and names of a case: for those who take part in mediation or answer for it, not for analysts. */
+const caseText = (principal: Principal, text: string | null): string | null => (mayReadMinutes(principal) ? text : null);
+
 @Resolver(() => DisputePartyType)
 export class DisputePartyResolver {
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'For an outside person or organisation: the name they gave. Null for analysts.',
+  })
+  name(@Parent() party: DisputePartyType, @CurrentPrincipal() principal: Principal): string | null {
+    return caseText(principal, party.name);
+  }
+
   @ResolveField(() => ResidentRef, { nullable: true, description: 'The resident, resolved by the population registry.' })
   resident(@Parent() party: DisputePartyType): ResidentRef | null {
     return party.residentId ? { __typename: 'Resident', id: party.residentId } : null;
@@ -195,5 +215,29 @@ export class IncidentDisputeResolver {
   @ResolveReference()
   resolveReference(ref: { id: string }): IncidentRef {
     return { id: ref.id };
+  }
+}
+
+@Resolver(() => AgreementType)
+export class AgreementResolver {
+  @ResolveField(() => String, { nullable: true, description: 'What the parties agreed. Null for analysts.' })
+  terms(@Parent() agreement: AgreementType, @CurrentPrincipal() principal: Principal): string | null {
+    return caseText(principal, agreement.terms);
+  }
+}
+
+@Resolver(() => DisputeStepType)
+export class DisputeStepResolver {
+  @ResolveField(() => String, { nullable: true, description: 'Null for analysts.' })
+  note(@Parent() step: DisputeStepType, @CurrentPrincipal() principal: Principal): string | null {
+    return caseText(principal, step.note);
+  }
+}
+
+@Resolver(() => FollowUpType)
+export class FollowUpResolver {
+  @ResolveField(() => String, { nullable: true, description: 'Null for analysts.' })
+  note(@Parent() visit: FollowUpType, @CurrentPrincipal() principal: Principal): string | null {
+    return caseText(principal, visit.note);
   }
 }

@@ -128,7 +128,7 @@ export class DisputePartyType {
   @Field(() => ID, { nullable: true, description: 'For a resident: their id in the population registry; their details stay there.' })
   residentId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'For an outside person or organisation: the name they gave.' })
+  // `name`: a resolved field (DisputePartyResolver), hidden from analysts.
   name!: string | null;
 
   disputeId!: string;
@@ -157,7 +157,7 @@ export class DisputeStepType {
   @Field(() => DisputeLevelEnum)
   toLevel!: DisputeLevelEnum;
 
-  @Field(() => String, { nullable: true })
+  // `note`: a resolved field, hidden from analysts.
   note!: string | null;
 
   disputeId!: string;
@@ -165,7 +165,7 @@ export class DisputeStepType {
 
 @ObjectType('Agreement', { description: 'The mediated agreement (调解协议).' })
 export class AgreementType {
-  @Field()
+  // `terms`: a resolved field (AgreementResolver), hidden from analysts.
   terms!: string;
 
   @Field({ description: 'The day it was signed, YYYY-MM-DD.' })
@@ -186,7 +186,7 @@ export class FollowUpType {
   @Field(() => FollowUpFindingEnum)
   finding!: FollowUpFindingEnum;
 
-  @Field(() => String, { nullable: true })
+  // `note`: a resolved field, hidden from analysts.
   note!: string | null;
 
   @Field()
@@ -207,7 +207,7 @@ export class DisputeType {
   @Field(() => DisputeKindEnum)
   kind!: DisputeKindEnum;
 
-  @Field()
+  // `summary`: a resolved field (DisputeResolver), hidden from analysts.
   summary!: string;
 
   @Field(() => DisputeOriginEnum)
