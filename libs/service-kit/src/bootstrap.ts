@@ -51,6 +51,7 @@ export async function startService(
 ): Promise<StartedService> {
   const config = loadConfig(def.name, def.configSchema, env);
   const app = await createApp(def, config, false);
+  (app.getHttpServer() as import('node:http').Server).requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
   await app.listen(config.PORT, options.host ?? '127.0.0.1');
   const runtime = app.get(ServiceRuntime);
   if (options.waitForKafka ?? true) await runtime.whenKafkaReady();

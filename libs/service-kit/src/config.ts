@@ -32,6 +32,12 @@ export const baseConfigSchema = z
       .min(-1)
       .default(7 * 24 * 3600 * 1000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+    // A whole request, body included: a district's ledger over a village's network takes a while.
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(30 * 60_000),
     // Scheduled jobs (deadlines, overdue checks); off for a read-only replica of a service.
     JOBS_ENABLED: bool.default(true),
     AUTH_ISSUER: z.string().min(1).default('civgrid-dev'),

@@ -64,18 +64,26 @@ export function fromPostgres(error: PgError): DomainError | undefined {
   }
 }
 
+/** The GraphQL code an HTTP status stands for. */
+export function codeOfStatus(status: number): GraphqlCode {
+  switch (status) {
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    default:
+      return status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+  }
+}
+
 function fromHttp(error: HttpException): DomainError {
   const status = error.getStatus();
-  const code: GraphqlCode =
-    status === 401
-      ? 'UNAUTHENTICATED'
-      : status === 403
-        ? 'FORBIDDEN'
-        : status === 404
-          ? 'NOT_FOUND'
-          : status === 409
-            ? 'CONFLICT'
-            : 'BAD_USER_INPUT';
+  // Nest's HTTP exceptions in a resolver are the client's doing: never an internal error here.
+  const code = codeOfStatus(Math.min(status, 499));
   return new DomainError(code, 'HTTP_' + status, error.message);
 }
 

@@ -5,6 +5,7 @@ export * from './config';
 export * from './context';
 export * from './definition';
 export * from './errors';
+export * from './http-errors';
 export * from './event-handlers';
 export * from './loaders';
 export * from './logger';

@@ -28,6 +28,9 @@ export const REDACTED_PATHS = [
   'err.driverError.where',
 ];
 
+/** The services' logger (pino), for packages that do not depend on pino themselves. */
+export type ServiceLogger = Logger;
+
 export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
   const options = {
     name: service,
