@@ -32,6 +32,41 @@ export class Outbox {
     });
     await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES ${values.join(', ')}`, params);
   }
+
+  /**
+   * Events of one type for a whole set of rows, written by the database in one statement: `select`
+   * (with its `params`) yields `aggregate_id` and `data` (jsonb) per event, in the order the events
+   * go out. The envelope is built in SQL as `add` builds it, and every event's data is still checked
+   * against its schema (read back from the insert): one that does not match throws, and the
+   * transaction then writes nothing. For bulk work (a ledger import), where `add` would carry every
+   * event through this process and back as parameters.
+   */
+  async addSelected(
+    manager: EntityManager,
+    spec: { type: string; aggregateType: string; select: string; params?: unknown[]; time?: Date },
+  ): Promise<number> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('outbox.addSelected must run inside the transaction that makes the change');
+    }
+    const params = [...(spec.params ?? [])];
+    const at = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const type = at(spec.type);
+    const sql = `
+      WITH src AS (${spec.select}), ev AS (SELECT gen_random_uuid() AS id, src.aggregate_id::text AS aggregate_id, src.data FROM src)
+      INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
+      SELECT ev.id, ${at(spec.aggregateType)}, ev.aggregate_id, ${type},
+             jsonb_build_object('specversion', '1.0', 'id', ev.id::text, 'source', ${at(this.source)}::text, 'type', ${type}::text,
+                                'subject', ev.aggregate_id, 'time', ${at((spec.time ?? new Date()).toISOString())}::text,
+                                'datacontenttype', 'application/json', 'dataschema', ${at(`urn:civgrid:schema:${spec.type}`)}::text, 'data', ev.data)
+        FROM ev
+      RETURNING payload->'data' AS data`;
+    const rows: { data: unknown }[] = await manager.query(sql, params);
+    for (const row of rows) this.catalogue.validate(spec.type, row.data);
+    return rows.length;
+  }
 }
 
 /**

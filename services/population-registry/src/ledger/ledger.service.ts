@@ -7,17 +7,8 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertRole, hasRole, Principal } from '@civgrid/auth';
-import {
-  DwellingKind,
-  DwellingRegisteredData,
-  HouseholdMembershipData,
-  HouseholdRegisteredData,
-  ImportCompletedData,
-  PopulationEvents,
-  RegistrationType,
-  ResidentEventData,
-} from '@civgrid/contracts';
-import { DomainEvent, Outbox } from '@civgrid/events';
+import { ImportCompletedData, PopulationEvents } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Clock, CONFIG, GridReplicaService } from '@civgrid/service-kit';
 import { PopulationRegistryConfig } from '../config/config';
@@ -28,9 +19,8 @@ import { isRejection, LEDGER_COLUMNS, LedgerFormatError, ledgerRecords, LedgerRo
 import { LedgerErrors } from './ledger.errors';
 import { LedgerImportReportType } from './dto/ledger.type';
 
-// Rows read back per page when the import's events are written: 5,000 residents make 10,000
-// events, one outbox statement of 50,000 parameters (PostgreSQL takes 65,535).
-const EVENT_PAGE = 5_000;
+// Ledger lines whose events one outbox statement writes (and reads back for the schema check).
+const EVENT_RANGE = 50_000;
 // The PII audit takes several parameters per row.
 const AUDIT_CHUNK = 5_000;
 // Staged rows are sent to COPY in pieces of about this many characters.
@@ -262,7 +252,7 @@ export class LedgerService {
     );
     // Addresses new to the grid become dwellings, stamped in ledger order (the order their events go out in).
     await manager.query(
-      `CREATE TEMP TABLE ledger_dwelling (id uuid NOT NULL, kind text NOT NULL, created_at timestamptz NOT NULL) ON COMMIT DROP`,
+      `CREATE TEMP TABLE ledger_dwelling (id uuid NOT NULL, kind text NOT NULL, created_at timestamptz NOT NULL, ord bigint NOT NULL) ON COMMIT DROP`,
     );
     await manager.query(
       `WITH made AS (
@@ -275,7 +265,7 @@ export class LedgerService {
        ), linked AS (
          UPDATE ledger_household h SET dwelling_id = m.id FROM made m WHERE h.dwelling_id IS NULL AND h.address = m.address_text
        )
-       INSERT INTO ledger_dwelling (id, kind, created_at) SELECT id, kind, created_at FROM made`,
+       INSERT INTO ledger_dwelling (id, kind, created_at, ord) SELECT id, kind, created_at, row_number() OVER (ORDER BY created_at) FROM made`,
       [gridId, now],
     );
     await manager.query(
@@ -313,70 +303,59 @@ export class LedgerService {
 
   /**
    * Every new dwelling and household and every resident of the import, as the one-by-one paths
-   * announce them (ids only), written in this transaction: read back through a cursor a page at a
-   * time, each page one multi-row outbox insert.
+   * announce them (ids only), written in this transaction by the database itself (outbox
+   * addSelected: the envelope built in SQL, each event's data checked against its schema), a
+   * range of ledger lines at a time so that what is read back for the check stays small.
    */
   private async announce(manager: EntityManager, gridId: string): Promise<void> {
-    await this.pages<{ id: string; kind: DwellingKind }>(manager, `SELECT id, kind FROM ledger_dwelling ORDER BY created_at`, (rows) =>
-      rows.map((d) => {
-        const data: DwellingRegisteredData = { dwellingId: d.id, gridId, kind: d.kind, occupancy: 'OWNER_OCCUPIED' };
-        return { type: PopulationEvents.dwellingRegistered, aggregateType: 'Dwelling', aggregateId: d.id, data };
-      }),
+    const [{ lines, dwellings }] = await manager.query<{ lines: number; dwellings: number }[]>(
+      `SELECT coalesce((SELECT max(line) FROM ledger_stage), 0)::int AS lines, (SELECT count(*)::int FROM ledger_dwelling) AS dwellings`,
     );
-    await this.pages<{ id: string; dwellingId: string; registrationType: RegistrationType }>(
-      manager,
-      `SELECT id, dwelling_id AS "dwellingId", registration_type AS "registrationType" FROM ledger_household ORDER BY first_line`,
-      (rows) =>
-        rows.map((h) => {
-          const data: HouseholdRegisteredData = {
-            householdId: h.id,
-            dwellingId: h.dwellingId,
-            gridId,
-            registrationType: h.registrationType,
-          };
-          return { type: PopulationEvents.householdRegistered, aggregateType: 'Household', aggregateId: h.id, data };
-        }),
-    );
-    await this.pages<{ residentId: string; householdId: string }>(
-      manager,
-      `SELECT s.resident_id AS "residentId", h.id AS "householdId"
-         FROM ledger_stage s JOIN household h ON h.number = s.household_number WHERE s.reason IS NULL ORDER BY s.line`,
-      (rows) =>
-        rows.flatMap((r) => {
-          const registered: ResidentEventData = { residentId: r.residentId, householdId: r.householdId, gridId };
-          const joined: HouseholdMembershipData = { householdId: r.householdId, residentId: r.residentId, gridId };
-          return [
-            { type: PopulationEvents.residentRegistered, aggregateType: 'Resident', aggregateId: r.residentId, data: registered },
-            { type: PopulationEvents.householdMemberJoined, aggregateType: 'Household', aggregateId: r.householdId, data: joined },
-          ];
-        }),
-    );
-  }
-
-  /**
-   * Pages of a query through a cursor, each page's events one outbox insert. One connection runs
-   * one statement at a time, so the next page is asked for before this page's insert: while the
-   * database writes one page, this process builds the events of the next.
-   */
-  private async pages<T>(manager: EntityManager, sql: string, events: (rows: T[]) => DomainEvent[]): Promise<void> {
-    await manager.query(`DECLARE ledger_page NO SCROLL CURSOR FOR ${sql}`);
-    const fetch = () => manager.query<T[]>(`FETCH ${EVENT_PAGE} FROM ledger_page`);
-    let inserting: Promise<void> = Promise.resolve();
-    try {
-      let rows = await fetch();
-      while (rows.length > 0) {
-        const nextRows = rows.length < EVENT_PAGE ? Promise.resolve([] as T[]) : fetch();
-        nextRows.catch(() => undefined);
-        const batch = events(rows);
-        await inserting;
-        inserting = this.outbox.add(manager, ...batch);
-        inserting.catch(() => undefined);
-        rows = await nextRows;
-      }
-    } finally {
-      await inserting;
+    const time = this.clock.now();
+    const ranges = (upTo: number) =>
+      Array.from({ length: Math.ceil(upTo / EVENT_RANGE) }, (_, i) => [i * EVENT_RANGE, (i + 1) * EVENT_RANGE]);
+    const add = (type: string, aggregateType: string, select: string, from: number, to: number) =>
+      this.outbox.addSelected(manager, { type, aggregateType, select, params: [gridId, from, to], time });
+    for (const [from, to] of ranges(dwellings))
+      await add(
+        PopulationEvents.dwellingRegistered,
+        'Dwelling',
+        `SELECT id AS aggregate_id, jsonb_build_object('dwellingId', id, 'gridId', $1::uuid, 'kind', kind, 'occupancy', 'OWNER_OCCUPIED') AS data
+           FROM ledger_dwelling WHERE ord > $2 AND ord <= $3 ORDER BY ord`,
+        from,
+        to,
+      );
+    for (const [from, to] of ranges(lines))
+      await add(
+        PopulationEvents.householdRegistered,
+        'Household',
+        `SELECT id AS aggregate_id,
+                jsonb_build_object('householdId', id, 'dwellingId', dwelling_id, 'gridId', $1::uuid, 'registrationType', registration_type) AS data
+           FROM ledger_household WHERE first_line > $2 AND first_line <= $3 ORDER BY first_line`,
+        from,
+        to,
+      );
+    // Resident by resident in ledger order: registered, then joined their household.
+    const members = (what: string, aggregate: string) => `
+      SELECT ${aggregate} AS aggregate_id, jsonb_build_object(${what}, 'gridId', $1::uuid) AS data
+        FROM ledger_stage s JOIN household h ON h.number = s.household_number
+       WHERE s.reason IS NULL AND s.line > $2 AND s.line <= $3 ORDER BY s.line`;
+    for (const [from, to] of ranges(lines)) {
+      await add(
+        PopulationEvents.residentRegistered,
+        'Resident',
+        members(`'residentId', s.resident_id, 'householdId', h.id`, 's.resident_id'),
+        from,
+        to,
+      );
+      await add(
+        PopulationEvents.householdMemberJoined,
+        'Household',
+        members(`'householdId', h.id, 'residentId', s.resident_id`, 'h.id'),
+        from,
+        to,
+      );
     }
-    await manager.query(`CLOSE ledger_page`);
   }
 
   /**
