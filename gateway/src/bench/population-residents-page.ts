@@ -4,7 +4,7 @@ import { dataOf, gql } from '@civgrid/testing';
 import { createTree, waitForReplica } from '../scenario';
 import { startStack } from '../stack';
 import { LEDGER_HEADER, ledgerLines } from './population-fixtures';
-import { latencies, ms, percentile } from './stats';
+import { alternate, latencies, p50p99, ratioP50 } from './stats';
 
 // A grid member's residents page through the gateway: grid organisation resolves the grid, the
 // registry the page (masked ID numbers and phones decrypted per row, ages, households).
@@ -12,8 +12,11 @@ const RESIDENTS = 1_530; // Xinzhuang village's permanent population, from the s
 const REQUESTS = 1_000;
 const CONCURRENCY = 4;
 
-const PAGE = `query($g: ID!, $after: String) { grid(id: $g) { name residents(first: 50, after: $after, status: ACTIVE) {
-  totalCount pageInfo { endCursor hasNextPage } edges { node { id name age sex nationalId phone household { number } } } } } }`;
+const FIELDS = `residents(first: 50, after: $after, status: ACTIVE) {
+  totalCount pageInfo { endCursor hasNextPage } edges { node { id name age sex nationalId phone household { number } } } }`;
+const PAGE = `query($g: ID!, $after: String) { grid(id: $g) { name ${FIELDS} } }`;
+// What the gateway asks the registry for: the grid's page through _entities, no grid name.
+const ENTITIES_PAGE = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Grid { ${FIELDS} } } }`;
 
 type Page = { grid: { residents: { pageInfo: { endCursor: string | null; hasNextPage: boolean } } } };
 
@@ -43,15 +46,22 @@ async function main(): Promise<void> {
       cursors.push(page.endCursor);
     }
     let i = 0;
+    let j = 0;
     const request = async () => {
       const after = cursors[i++ % cursors.length];
       dataOf(await gql<Page>(stack.url, PAGE, { g: gridId, after }, member));
     };
+    const registry = stack.services['population-registry'].url;
+    const direct = async () => {
+      const after = cursors[j++ % cursors.length];
+      dataOf(await gql(registry, ENTITIES_PAGE, { r: [{ __typename: 'Grid', id: gridId }], after }, member));
+    };
     await latencies(100, CONCURRENCY, request);
-    const times = await latencies(REQUESTS, CONCURRENCY, request);
+    await latencies(100, CONCURRENCY, direct);
+    const { a, b } = await alternate(4, REQUESTS, CONCURRENCY, request, direct);
     process.stdout.write(
-      `grid residents page (50 of ${RESIDENTS}, ${cursors.length} pages, grid member, via gateway), ${REQUESTS} requests, ${CONCURRENCY} in flight: ` +
-        `p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}\n`,
+      `grid residents page (50 of ${RESIDENTS}, ${cursors.length} pages, grid member, masked IDs and phones), ${REQUESTS} requests a side, ` +
+        `${CONCURRENCY} in flight, in turns: through the gateway ${p50p99(a)}; the registry alone (_entities) ${p50p99(b)}; ratio p50 ${ratioP50(a, b)}\n`,
     );
   } finally {
     await stack.stop();

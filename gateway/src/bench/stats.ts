@@ -25,3 +25,41 @@ export async function latencies(n: number, concurrency: number, request: () => P
   await Promise.all(Array.from({ length: concurrency }, worker));
   return out;
 }
+
+export interface Side {
+  latencies: number[];
+  /** Wall time of this side's turns together. */
+  seconds: number;
+}
+
+/**
+ * Two candidates measured in turns, A B A B … (`rounds` turns each, `n` requests split among them),
+ * so neither gets the quieter part of a run on a shared machine.
+ */
+export async function alternate(
+  rounds: number,
+  n: number,
+  concurrency: number,
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+): Promise<{ a: Side; b: Side }> {
+  const sides = { a: { latencies: [] as number[], seconds: 0 }, b: { latencies: [] as number[], seconds: 0 } };
+  const perTurn = Math.ceil(n / rounds);
+  for (let round = 0; round < rounds; round++) {
+    for (const [side, request] of [
+      [sides.a, a],
+      [sides.b, b],
+    ] as const) {
+      const t0 = performance.now();
+      side.latencies.push(...(await latencies(perTurn, concurrency, request)));
+      side.seconds += (performance.now() - t0) / 1000;
+    }
+  }
+  return sides;
+}
+
+/** "p50 x ms, p99 y ms" of a side. */
+export const p50p99 = (side: Side): string => `p50 ${ms(percentile(side.latencies, 50))}, p99 ${ms(percentile(side.latencies, 99))}`;
+
+/** How many times slower A is than B at the median. */
+export const ratioP50 = (a: Side, b: Side): string => (percentile(a.latencies, 50) / percentile(b.latencies, 50)).toFixed(2);

@@ -80,10 +80,10 @@ describe('outbox and relay', () => {
       }),
     );
     expect(written).toBe(3);
-    const rows = await ds.query(
+    const rows = await ds.query<{ aggregateid: string; aggregatetype: string; type: string; payload: string }[]>(
       `SELECT aggregateid, aggregatetype, type, payload::text AS payload FROM outbox WHERE aggregateid LIKE 'set-%' ORDER BY seq`,
     );
-    expect(rows.map((r: { aggregateid: string }) => r.aggregateid)).toEqual(['set-1', 'set-2', 'set-3']);
+    expect(rows.map((r) => r.aggregateid)).toEqual(['set-1', 'set-2', 'set-3']);
     for (const row of rows) {
       const event = parseCloudEvent(row.payload);
       expect(event).toMatchObject({ source: '/civgrid/test', type: TYPE, subject: row.aggregateid, datacontenttype: 'application/json' });
@@ -125,7 +125,7 @@ describe('outbox and relay', () => {
     );
     await Promise.all(writers);
     // Only this test's events count: other tests write to the same outbox and topic.
-    const mine = (m: { key: string | null }[]) => m.filter((x) => /^thing-\d+$/.test(x.key ?? ''));
+    const mine = <M extends { key: string | null }>(m: M[]): M[] => m.filter((x) => /^thing-\d+$/.test(x.key ?? ''));
     const messages = mine(await readTopic(topic, (m) => new Set(mine(m).map((x) => x.key)).size >= 100, 30_000));
     await relay.stop();
     await producer.disconnect();

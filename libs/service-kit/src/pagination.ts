@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Directive, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsBase64, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { isLtreePath } from '@civgrid/auth';
 import { badInput } from '@civgrid/errors';
 
 @ObjectType()
@@ -75,6 +76,61 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   }
   throw badInput('INVALID_CURSOR', 'The "after" cursor is not one this list gave out.');
 }
+
+/** What each value of a keyset cursor holds, so it is checked before it goes into SQL. */
+export type KeyPart = 'timestamp' | 'uuid' | 'path' | 'text' | 'int';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// As the lists write them: UTC from PostgreSQL (microseconds) or from a JavaScript Date (milliseconds).
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const KEY_VALID: Record<KeyPart, (v: string | number) => boolean> = {
+  // PostgreSQL's text form ("2026-12-01 08:00:00.123456+00") made into one Date.parse reads, to catch "2026-13-45".
+  timestamp: (v) =>
+    typeof v === 'string' && TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))),
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  path: (v) => typeof v === 'string' && isLtreePath(v),
+  text: (v) => typeof v === 'string' && v.length <= 1000,
+  int: (v) => Number.isSafeInteger(typeof v === 'number' ? v : Number(v)) && String(v).length > 0,
+};
+const KEY_CAST: Record<KeyPart, string> = { timestamp: 'timestamptz', uuid: 'uuid', path: 'ltree', text: 'text', int: 'bigint' };
+
+/**
+ * A keyset cursor with every value checked against what its list put in: a forged cursor is refused
+ * as a garbled one is (INVALID_CURSOR), never handed to PostgreSQL to cast.
+ */
+export function decodeKeyset(after: string | undefined, parts: readonly KeyPart[]): (string | number)[] | undefined {
+  const values = decodeCursor(after, parts.length);
+  if (!values) return undefined;
+  if (!values.every((v, i) => KEY_VALID[parts[i]](v)))
+    throw badInput('INVALID_CURSOR', 'The "after" cursor is not one this list gave out.');
+  return values;
+}
+
+/**
+ * "After this cursor" in a list ordered by `keys` (SQL expressions and what each holds), ascending
+ * or descending: a row-value comparison the matching index serves. Appends to `params`; undefined
+ * on the first page.
+ */
+export function keysetCondition(
+  after: string | undefined,
+  keys: readonly (readonly [column: string, part: KeyPart])[],
+  order: 'ASC' | 'DESC',
+  params: unknown[],
+): string | undefined {
+  const values = decodeKeyset(
+    after,
+    keys.map(([, part]) => part),
+  );
+  if (!values) return undefined;
+  const placeholders = values.map((v, i) => {
+    params.push(v);
+    return `$${params.length}::${KEY_CAST[keys[i][1]]}`;
+  });
+  return `(${keys.map(([column]) => column).join(', ')}) ${order === 'ASC' ? '>' : '<'} (${placeholders.join(', ')})`;
+}
+
+/** SQL that writes a timestamptz as cursors keep it (UTC, microseconds: no row is seen twice). */
+export const cursorTimestamp = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Builds a connection from `first + 1` rows fetched in order. */
 export function toConnection<R, T>(

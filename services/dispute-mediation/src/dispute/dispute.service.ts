@@ -7,10 +7,10 @@ import { CloudEvent, Outbox } from '@civgrid/events';
 import {
   Clock,
   Connection,
-  decodeCursor,
   EventHandlers,
   GridReplicaService,
   groupByKeys,
+  keysetCondition,
   orderByKeys,
   toConnection,
 } from '@civgrid/service-kit';
@@ -72,10 +72,15 @@ function listFilter(principal: Principal, args: GridDisputesArgs, params: unknow
 }
 
 function afterCondition(args: GridDisputesArgs, params: unknown[], alias = ''): string | undefined {
-  const after = decodeCursor(args.after, 2);
-  if (!after) return undefined;
-  params.push(after[0], after[1]);
-  return `(${alias}registered_at, ${alias}id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  return keysetCondition(
+    args.after,
+    [
+      [`${alias}registered_at`, 'timestamp'],
+      [`${alias}id`, 'uuid'],
+    ],
+    'DESC',
+    params,
+  );
 }
 
 /** Incidents escalate GRID → VILLAGE → TOWN → DISTRICT; mediation starts at the village at the lowest. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
-import { Connection, decodeCursor, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, keysetCondition, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { levelDepth } from '../dispute/dispute-workflow';
 import { isUuid, uuidKey } from '../dispute/dispute.service';
@@ -157,11 +157,16 @@ export class PlatformService {
     }
     const countParams = [...params];
     const page = [...where];
-    const after = decodeCursor(args.after, 2);
-    if (after) {
-      params.push(after[0], after[1]);
-      page.push(`(nlevel(area_path), area_path) > ($${params.length - 1}::int, $${params.length}::ltree)`);
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        ['nlevel(area_path)', 'int'],
+        ['area_path', 'path'],
+      ],
+      'ASC',
+      params,
+    );
+    if (after) page.push(after);
     params.push(args.first + 1);
     const sql = (terms: string[]) => (terms.length > 0 ? terms.join(' AND ') : 'TRUE');
     // The depth of the area is the level (district 1, town 2, village 3): one order for both.
@@ -188,11 +193,16 @@ export class PlatformService {
     const where = this.areaTerms(principal, args, params, 'c.area_path');
     const countParams = [...params];
     const page = [...where];
-    const after = decodeCursor(args.after, 2);
-    if (after) {
-      params.push(after[0], after[1]);
-      page.push(`(c.area_path, c.name) > ($${params.length - 1}::ltree, $${params.length}::text)`);
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        ['c.area_path', 'path'],
+        ['c.name', 'text'],
+      ],
+      'ASC',
+      params,
+    );
+    if (after) page.push(after);
     params.push(args.first + 1);
     const sql = (terms: string[]) => (terms.length > 0 ? terms.join(' AND ') : 'TRUE');
     const [rows, [count]] = await Promise.all([
@@ -243,12 +253,16 @@ export class PlatformService {
   async loadMediatorsOfCommittees(committeeIds: readonly string[], args: PageArgs): Promise<Connection<MediatorType>[]> {
     const { keys, valid } = keysOf(committeeIds);
     const params: unknown[] = [valid];
-    const after = decodeCursor(args.after, 2);
-    let afterTerm = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      afterTerm = ` AND (m.name, m.id) > ($${params.length - 1}::text, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        ['m.name', 'text'],
+        ['m.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    const afterTerm = after ? ` AND ${after}` : '';
     params.push(args.first + 1);
     const rows = await this.dataSource.query<KeyedRow<MediatorType>[]>(
       `SELECT k.id::text AS "key", c.total, p.*

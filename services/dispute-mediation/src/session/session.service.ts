@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { hasRole, Principal, Role } from '@civgrid/auth';
 import { MediationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, decodeCursor, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { areaAtLevel } from '../dispute/dispute-workflow';
 import { DisputeStepsService } from '../dispute/dispute-steps.service';
@@ -78,10 +78,15 @@ function rangeTerms(args: SessionPageArgs, params: unknown[]): string[] {
 }
 
 function afterTerm(args: SessionPageArgs, params: unknown[]): string | undefined {
-  const after = decodeCursor(args.after, 2);
-  if (!after) return undefined;
-  params.push(after[0], after[1]);
-  return `(lower(s.during), s.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  return keysetCondition(
+    args.after,
+    [
+      ['lower(s.during)', 'timestamp'],
+      ['s.id', 'uuid'],
+    ],
+    'ASC',
+    params,
+  );
 }
 
 interface PgError {

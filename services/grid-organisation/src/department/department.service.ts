@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, Principal, Role } from '@civgrid/auth';
 import { DepartmentCreatedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, orderByKeys, toConnection } from '@civgrid/service-kit';
-import { decodeKeyset } from '../common/cursor';
+import { Connection, decodeKeyset, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { DepartmentErrors } from './department.errors';
@@ -103,7 +102,7 @@ export class DepartmentService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeKeyset(args.after, ['key']);
+    const after = decodeKeyset(args.after, ['text']);
     if (after) {
       params.push(after[0]);
       where.push(`code > $${params.length}`);

@@ -5,8 +5,7 @@ import { assertInScope, assertRole, gridRowCondition, hasRole, isInScope, isLimi
 import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Connection, toConnection } from '@civgrid/service-kit';
-import { cursorTimestamp, decodeKeyset } from '../common/cursor';
+import { Connection, cursorTimestamp, decodeKeyset, toConnection } from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';

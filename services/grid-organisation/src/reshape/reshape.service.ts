@@ -4,8 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, gridRowCondition, Principal } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
-import { cursorTimestamp, decodeKeyset } from '../common/cursor';
+import { Connection, cursorTimestamp, decodeKeyset, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
@@ -356,7 +355,7 @@ export class ReshapeService {
   async loadItemPages(principal: Principal, reshapeIds: readonly string[], page: PageArgs): Promise<Connection<CoverageMoveType>[]> {
     const params: unknown[] = [reshapeIds];
     const visible = `(${gridRowCondition(principal, 'gf.path', 'gf.id', params)} OR ${gridRowCondition(principal, 'gt.path', 'gt.id', params)})`;
-    const after = decodeKeyset(page.after, ['uuid', 'key']);
+    const after = decodeKeyset(page.after, ['uuid', 'text']);
     let keyset = '';
     if (after) {
       params.push(after[0], after[1]);

@@ -22,9 +22,9 @@ import {
   Clock,
   CONFIG,
   Connection,
-  decodeCursor,
   GridReplicaService,
   groupByKeys,
+  keysetCondition,
   orderByKeys,
   returning,
   toConnection,
@@ -169,10 +169,15 @@ export const canReadIncident = (principal: Principal, incident: Pick<IncidentTyp
 
 /** Appends the keyset condition for "after this cursor, newest first". */
 function afterCursor(cursor: string | undefined, params: unknown[]): string | undefined {
-  const after = decodeCursor(cursor, 2);
-  if (!after) return undefined;
-  params.push(after[0], after[1]);
-  return `(reported_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  return keysetCondition(
+    cursor,
+    [
+      ['reported_at', 'timestamp'],
+      ['id', 'uuid'],
+    ],
+    'DESC',
+    params,
+  );
 }
 
 function listFilters(args: GridIncidentsArgs & { overdue?: boolean }, params: unknown[]): string[] {

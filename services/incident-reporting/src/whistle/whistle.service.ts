@@ -5,7 +5,7 @@ import { assertRole, hasRole, Principal, Role } from '@civgrid/auth';
 import { DepartmentCreatedData, DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
 import { IncidentStatus } from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
-import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { readCondition, IncidentService } from '../incident/incident.service';
 import { isOpen } from '../incident/incident.workflow';
 import { WhistleErrors } from './whistle.errors';
@@ -52,6 +52,12 @@ function whistleReadCondition(principal: Principal, params: unknown[]): string {
   }
   return `(${parts.join(' OR ')})`;
 }
+
+// Newest whistle first.
+const BLOWN_ORDER = [
+  ['w.blown_at', 'timestamp'],
+  ['w.id', 'uuid'],
+] as const;
 
 @Injectable()
 export class WhistleService {
@@ -249,11 +255,8 @@ export class WhistleService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeCursor(args.after, 2);
-    if (after) {
-      params.push(after[0], after[1]);
-      where.push(`(w.blown_at, w.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    const after = keysetCondition(args.after, BLOWN_ORDER, 'DESC', params);
+    if (after) where.push(after);
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<WhistleRow[]>(
@@ -296,12 +299,8 @@ export class WhistleService {
     ];
     where.push(whistleReadCondition(principal, params));
     const filter = where.join(' AND ');
-    const after = decodeCursor(args.after, 2);
-    let page = filter;
-    if (after) {
-      params.push(after[0], after[1]);
-      page += ` AND (w.blown_at, w.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(args.after, BLOWN_ORDER, 'DESC', params);
+    const page = after ? `${filter} AND ${after}` : filter;
     params.push(args.first + 1);
     const rows = await this.dataSource.query<(Partial<WhistleRow> & { key: string; total: number })[]>(
       `SELECT g.id AS key, c.total, p.*

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
 import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, decodeCursor, GridReplicaService, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Connection, GridReplicaService, groupByKeys, keysetCondition, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { onlyOwnGrids, REGISTRY_USERS, registryCondition } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { GridErrors } from '../registry/grid-errors';
@@ -137,12 +137,16 @@ export class DwellingService {
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<DwellingType>[]> {
     const params: unknown[] = [wellFormed(gridIds)];
     const visible = registryCondition(principal, 'g', params);
-    const after = decodeCursor(page.after, 2);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (d.created_at, d.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(
+      page.after,
+      [
+        ['d.created_at', 'timestamp'],
+        ['d.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    const keyset = after ? `AND ${after}` : '';
     params.push(page.first + 1);
     // LEFT JOIN LATERAL keeps grids without a row on this page, so their totalCount still shows.
     const rows: (Partial<DwellingRow> & { grid: string; total: number })[] = await this.dataSource.query(

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@civgrid/auth';
 import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, RegistrationType } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { assertCanWrite, registryCondition } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { raiseGridCounts } from '../registry/grid-counts';
@@ -161,12 +161,16 @@ export class HouseholdService {
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<HouseholdType>[]> {
     const params: unknown[] = [wellFormed(gridIds)];
     const visible = registryCondition(principal, 'g', params);
-    const after = decodeCursor(page.after, 2);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (h.created_at, h.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(
+      page.after,
+      [
+        ['h.created_at', 'timestamp'],
+        ['h.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    const keyset = after ? `AND ${after}` : '';
     params.push(page.first + 1);
     const rows = await this.dataSource.query<(Partial<HouseholdRow> & { grid: string; total: number })[]>(
       `SELECT g.id AS grid, t.total, p.*

@@ -5,7 +5,7 @@ import { assertRole, hasRole, Principal } from '@civgrid/auth';
 import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Clock, Connection, decodeCursor, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { HouseholdErrors } from '../household/household.errors';
 import { HouseholdService } from '../household/household.service';
 import { NATIONAL_ID_READERS, PHONE_READERS, purposeOf, REGISTRY_USERS, registryCondition, TAG_READERS } from '../registry/access';
@@ -417,12 +417,16 @@ export class ResidentService {
       );
     }
     const filter = filters.map((f) => `AND ${f}`).join(' ');
-    const after = decodeCursor(args.after, 2);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (r.created_at, r.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        ['r.created_at', 'timestamp'],
+        ['r.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    const keyset = after ? `AND ${after}` : '';
     params.push(args.first + 1);
     const rows = await this.dataSource.query<(Partial<ResidentRow> & { grid: string; total: number })[]>(
       `SELECT g.id AS grid, t.total, p.*

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@civgrid/auth';
 import { NeedEventData, PopulationEvents, VisitRecordedData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, decodeCursor, groupByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, keysetCondition, PageArgs, toConnection } from '@civgrid/service-kit';
 import { HouseholdService, toHouseholdType } from '../household/household.service';
 import { HouseholdType } from '../household/dto/household.type';
 import { registryCondition } from '../registry/access';
@@ -182,12 +182,16 @@ export class VisitService {
     const gridIds = coverages.map((c) => c.gridId);
     const params: unknown[] = [gridIds, q.from, q.to];
     const visible = registryCondition(principal, 'g', params);
-    const after = decodeCursor(page.after, 2);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (h.created_at, h.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(
+      page.after,
+      [
+        ['h.created_at', 'timestamp'],
+        ['h.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    const keyset = after ? `AND ${after}` : '';
     params.push(page.first + 1);
     const notVisited = `NOT EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3)`;
     const rows = await this.dataSource.query<({ grid: string; total: number } & Record<string, string | null>)[]>(
@@ -217,12 +221,16 @@ export class VisitService {
     const q = quarterOf(this.clock.now());
     const params: unknown[] = [areaPaths, q.from, q.to];
     const visible = registryCondition(principal, 'g', params);
-    const after = decodeCursor(page.after, 2);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (h.created_at, h.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const after = keysetCondition(
+      page.after,
+      [
+        ['h.created_at', 'timestamp'],
+        ['h.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    const keyset = after ? `AND ${after}` : '';
     params.push(page.first + 1);
     const inArea = `JOIN grid_replica g ON g.id = h.grid_id
       WHERE g.path <@ a.path::ltree AND g.status = 'ACTIVE' AND ${visible}
