@@ -380,6 +380,9 @@ export async function startKafka({ dataDir, cacheDir, port, onLog, removeOnStop 
   const child = spawn(java, [...JVM_OPTIONS, ...cdsArgs, ...logging, '-cp', classpath, 'kafka.Kafka', propsFile], {
     stdio: ['ignore', onLog ? 'pipe' : outFd, onLog ? 'pipe' : outFd],
     cwd: logsDir, // where a JVM crash report (hs_err_pid*.log) would land
+    // Its own process group: a Ctrl-C in the terminal reaches the services, which leave the broker
+    // cleanly, and this process stops the broker after them (the watchdog, should it die first).
+    detached: true,
   });
   if (onLog) {
     for (const stream of [child.stdout, child.stderr]) {
