@@ -90,7 +90,4 @@ export function gridFixtures(stack: Stack) {
   return make;
 }
 
-export const reasonOf = (res: GraphqlResponse<unknown>) => ({
-  code: res.errors?.[0]?.extensions?.code,
-  reason: res.errors?.[0]?.extensions?.reason,
-});
+export { reasonOf } from '@civgrid/testing';

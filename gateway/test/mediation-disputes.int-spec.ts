@@ -3,7 +3,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { catalogue, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, readTopic } from '@civgrid/testing';
+import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, readTopic, reasonOf } from '@civgrid/testing';
 import { createTree, Tree, waitForReplica } from '../src/scenario';
 import { startStack, Stack } from '../src/stack';
 
@@ -32,10 +32,6 @@ const call = <D>(q: string, variables: Record<string, unknown>, token: string): 
   gql<D>(stack.url, q, variables, token);
 const ok = async <D>(q: string, variables: Record<string, unknown>, token: string = admin): Promise<D> =>
   dataOf(await call<D>(q, variables, token));
-const reasonOf = (res: GraphqlResponse<unknown>) => ({
-  code: res.errors?.[0]?.extensions?.code,
-  reason: res.errors?.[0]?.extensions?.reason,
-});
 
 const DISPUTE = `id number status level outcome nextActions originIncidentId committee { id level } agreement { terms signedOn judicialConfirmation }`;
 interface Dispute {

@@ -55,3 +55,21 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** The code and reason of a response's first error: what a client branches on. */
+export const reasonOf = (res: GraphqlResponse<unknown>): { code: unknown; reason: unknown } => ({
+  code: res.errors?.[0]?.extensions?.code,
+  reason: res.errors?.[0]?.extensions?.reason,
+});
+
+/** The reason of the typed domain error `fn` throws (undefined when it throws none); anything else is rethrown. */
+export function thrownReason(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    const reason = (error as { reason?: unknown } | null)?.reason;
+    if (typeof reason === 'string') return reason;
+    throw error;
+  }
+  return undefined;
+}

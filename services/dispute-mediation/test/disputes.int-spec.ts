@@ -1,29 +1,17 @@
 import { Role } from '@civgrid/auth';
 import { catalogue, MediationEvents } from '@civgrid/contracts';
 import { dataOf, gql, query, readTopic, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
-import { disputeMediation } from '../src';
-import { DISPUTE, factories } from './factories';
+import { DISPUTE, mediationSuite } from './factories';
 
-let svc: TestService;
-let make: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  svc = await startTestService(disputeMediation);
-  make = factories(svc);
-});
-afterAll(async () => {
-  await make?.close();
-  await svc?.stop();
-});
+const suite = mediationSuite();
 
 const REGISTER = `mutation($input: RegisterDisputeInput!) { registerDispute(input: $input) { ${DISPUTE} } }`;
 /** A committee of `level` over `areaPath`, with a mediator acting as `userId` when given. */
 async function committee(level: string, areaPath: string, userId?: string): Promise<string> {
-  const admin = await make.adminToken();
+  const admin = await suite.make.adminToken();
   const c = dataOf(
     await gql<{ createMediationCommittee: { id: string } }>(
-      svc.url,
+      suite.svc.url,
       `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
       { input: { name: `${level} 调解委员会`, level, areaPath } },
       admin,
@@ -32,7 +20,7 @@ async function committee(level: string, areaPath: string, userId?: string): Prom
   if (userId)
     dataOf(
       await gql(
-        svc.url,
+        suite.svc.url,
         `mutation($input: AddMediatorInput!) { addMediator(input: $input) { id } }`,
         { input: { committeeId: c, name: '王绪文', userId } },
         admin,
@@ -42,38 +30,38 @@ async function committee(level: string, areaPath: string, userId?: string): Prom
 }
 
 const counts = () =>
-  query(svc.db.url, 'SELECT (SELECT count(*) FROM dispute)::int AS disputes, (SELECT count(*) FROM outbox)::int AS events');
+  query(suite.svc.db.url, 'SELECT (SELECT count(*) FROM dispute)::int AS disputes, (SELECT count(*) FROM outbox)::int AS events');
 
 describe('disputes', () => {
   it('keeps a replica of grids from grid events, and refuses new disputes in a retired grid', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const [row] = await query(
-      svc.db.url,
+      suite.svc.db.url,
       'SELECT id, path::text AS path, area_path::text AS "areaPath", status FROM grid_replica WHERE id = $1',
       [grid.id],
     );
     expect(row).toEqual({ id: grid.id, path: grid.path, areaPath: grid.areaPath, status: 'ACTIVE' });
-    await make.dispute(grid);
+    await suite.make.dispute(grid);
 
-    await make.retire(grid);
+    await suite.make.retire(grid);
     const before = await counts();
     const res = await gql(
-      svc.url,
+      suite.svc.url,
       REGISTER,
       { input: { gridId: grid.id, kind: 'FAMILY', origin: 'WALK_IN', summary: '家庭纠纷' } },
-      await make.adminToken(),
+      await suite.make.adminToken(),
     );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'GRID_RETIRED' });
     expect(await counts()).toEqual(before);
   });
 
   it('registers a dispute at village level with a TJ number and publishes an event without the summary', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     await committee('VILLAGE', grid.areaPath, 'mediator-wang');
-    const mediator = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath], sub: 'mediator-wang' });
+    const mediator = await tokenFor(suite.svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath], sub: 'mediator-wang' });
     const summary = `楼上漏水 ${grid.code}：张三与李四`;
     const incidentId = '0b7f4c1e-3c55-4a4e-9d3f-6f1d2b0a9c11';
-    const dispute = await make.dispute(
+    const dispute = await suite.make.dispute(
       grid,
       { kind: 'PROPERTY_MANAGEMENT', origin: 'INCIDENT', originIncidentId: incidentId, summary },
       mediator,
@@ -83,7 +71,7 @@ describe('disputes', () => {
     expect(dispute.number).toMatch(new RegExp(`^TJ-${year}-\\d{6}$`));
     expect(dispute).toMatchObject({ kind: 'PROPERTY_MANAGEMENT', origin: 'INCIDENT', level: 'VILLAGE', status: 'REGISTERED' });
     const rows = await query(
-      svc.db.url,
+      suite.svc.db.url,
       `SELECT number, summary, grid_id AS "gridId", grid_path::text AS "gridPath", level, registered_by AS "registeredBy", origin_incident_id AS "originIncidentId"
        FROM dispute WHERE id = $1`,
       [dispute.id],
@@ -100,7 +88,7 @@ describe('disputes', () => {
       },
     ]);
 
-    const messages = await readTopic(svc.topic('mediation'), (m) => m.some((x) => x.key === dispute.id));
+    const messages = await readTopic(suite.svc.topic('mediation'), (m) => m.some((x) => x.key === dispute.id));
     const event = messages.find((m) => m.key === dispute.id)!;
     expect(event.headers['content-type']).toContain('application/cloudevents+json');
     expect(event.value).toMatchObject({
@@ -126,7 +114,7 @@ describe('disputes', () => {
 
     const read = dataOf(
       await gql<{ dispute: { number: string; summary: string; grid: { id: string } } }>(
-        svc.url,
+        suite.svc.url,
         `query($id: ID!) { dispute(id: $id) { number summary grid { id } } }`,
         { id: dispute.id },
         mediator,
@@ -136,10 +124,10 @@ describe('disputes', () => {
   });
 
   it('refuses unknown grids, bad input and other towns with clear codes, writing nothing', async () => {
-    const grid = await make.grid();
-    const other = await make.grid();
-    const admin = await make.adminToken();
-    const otherTownOfficer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [other.townPath] });
+    const grid = await suite.make.grid();
+    const other = await suite.make.grid();
+    const admin = await suite.make.adminToken();
+    const otherTownOfficer = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: [other.townPath] });
     const valid = { gridId: grid.id, kind: 'LABOUR', origin: 'WALK_IN', summary: '拖欠工资' };
     const before = await counts();
 
@@ -152,42 +140,42 @@ describe('disputes', () => {
       [valid, otherTownOfficer, 'FORBIDDEN', 'OUT_OF_SCOPE'],
     ];
     for (const [input, token, code, reason] of cases) {
-      const res = await gql(svc.url, REGISTER, { input }, token);
+      const res = await gql(suite.svc.url, REGISTER, { input }, token);
       const error = res.errors?.[0];
       expect({ input, code: error?.extensions?.code, reason: error?.extensions?.reason }).toEqual({ input, code, reason });
       expect(error?.message).toMatch(/\w+/);
       expect(res.status).toBeLessThan(500);
       expect(JSON.stringify(res.errors)).not.toMatch(/stack|at .*\.ts:/);
     }
-    const tooLong = await gql(svc.url, REGISTER, { input: { ...valid, summary: 'x'.repeat(2001) } }, admin);
+    const tooLong = await gql(suite.svc.url, REGISTER, { input: { ...valid, summary: 'x'.repeat(2001) } }, admin);
     expect(tooLong.errors?.[0]?.message).toContain('summary');
     expect(await counts()).toEqual(before);
 
-    const malformedId = await gql(svc.url, `query { dispute(id: "not-a-uuid") { id } }`, {}, admin);
+    const malformedId = await gql(suite.svc.url, `query { dispute(id: "not-a-uuid") { id } }`, {}, admin);
     expect(malformedId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('registers a walk-in at the district centre at DISTRICT level, where the caller reaches and a committee serves', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const district = grid.path.split('.')[0];
-    const admin = await make.adminToken();
+    const admin = await suite.make.adminToken();
     await gql(
-      svc.url,
+      suite.svc.url,
       `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
       { input: { name: '岱岳区为民协商委员会', level: 'DISTRICT', areaPath: district } },
       admin,
     );
-    const districtOfficer = await tokenFor(svc.keys, { roles: [Role.DISTRICT_OFFICER], areas: [district], sub: 'district-officer' });
-    const villageOfficer = await tokenFor(svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
+    const districtOfficer = await tokenFor(suite.svc.keys, { roles: [Role.DISTRICT_OFFICER], areas: [district], sub: 'district-officer' });
+    const villageOfficer = await tokenFor(suite.svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
     const walkIn = { gridId: grid.id, kind: 'PROPERTY_MANAGEMENT', origin: 'WALK_IN', summary: '业主与物业公司纠纷' };
 
-    const dispute = await make.dispute(grid, { ...walkIn, level: 'DISTRICT' }, districtOfficer);
+    const dispute = await suite.make.dispute(grid, { ...walkIn, level: 'DISTRICT' }, districtOfficer);
     expect(dispute).toMatchObject({ level: 'DISTRICT', status: 'REGISTERED' });
-    const [step] = await query(svc.db.url, `SELECT action, to_level AS "toLevel" FROM dispute_timeline WHERE dispute_id = $1`, [
+    const [step] = await query(suite.svc.db.url, `SELECT action, to_level AS "toLevel" FROM dispute_timeline WHERE dispute_id = $1`, [
       dispute.id,
     ]);
     expect(step).toEqual({ action: 'REGISTER', toLevel: 'DISTRICT' });
-    const messages = await readTopic(svc.topic('mediation'), (m) => m.some((x) => x.key === dispute.id));
+    const messages = await readTopic(suite.svc.topic('mediation'), (m) => m.some((x) => x.key === dispute.id));
     expect(messages.find((m) => m.key === dispute.id)!.value['data']).toMatchObject({ level: 'DISTRICT' });
 
     const before = await counts();
@@ -201,19 +189,19 @@ describe('disputes', () => {
       [{ ...walkIn, referredBy: 'COURT' }, districtOfficer, 'BAD_USER_INPUT', 'DISPUTE_REFERRED_BY_UNEXPECTED'],
     ];
     for (const [input, token, code, reason] of refused) {
-      const res = await gql(svc.url, REGISTER, { input }, token);
+      const res = await gql(suite.svc.url, REGISTER, { input }, token);
       expect({ input, ...res.errors?.[0]?.extensions }).toMatchObject({ input, code, reason });
     }
     expect(await counts()).toEqual(before);
 
     // A court referral names the court; the database refuses a referral without a source, too.
-    expect(await make.dispute(grid, { ...walkIn, origin: 'REFERRAL', referredBy: 'COURT' }, districtOfficer)).toMatchObject({
+    expect(await suite.make.dispute(grid, { ...walkIn, origin: 'REFERRAL', referredBy: 'COURT' }, districtOfficer)).toMatchObject({
       origin: 'REFERRAL',
       level: 'VILLAGE',
     });
     await expect(
       query(
-        svc.db.url,
+        suite.svc.db.url,
         `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by)
          VALUES (gen_random_uuid(), 'TJ-2026-999999', 'FAMILY', '转介', 'REFERRAL', $1, $2::ltree, 't')`,
         [grid.id, grid.path],
@@ -222,16 +210,17 @@ describe('disputes', () => {
   });
 
   it('lets a mediator register only where a committee of theirs covers the level’s area', async () => {
-    const [grid, neighbour] = await make.grids(2);
+    const [grid, neighbour] = await suite.make.grids(2);
     const sub = (name: string) => `${name}-${grid.code}`;
     await committee('VILLAGE', grid.areaPath, sub('village'));
     await committee('TOWN', grid.townPath, sub('town'));
     await committee('VILLAGE', neighbour.areaPath, sub('neighbour'));
     // Every token reaches the grid by area; only committee membership differs.
-    const as = (name: string) => tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath, neighbour.townPath], sub: sub(name) });
+    const as = (name: string) =>
+      tokenFor(suite.svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath, neighbour.townPath], sub: sub(name) });
     const walkIn = { gridId: grid.id, kind: 'NEIGHBOURHOOD', origin: 'WALK_IN', summary: '邻里纠纷' };
     const register = async (name: string, extra: Record<string, unknown> = {}) =>
-      gql<{ registerDispute: { level: string } }>(svc.url, REGISTER, { input: { ...walkIn, ...extra } }, await as(name));
+      gql<{ registerDispute: { level: string } }>(suite.svc.url, REGISTER, { input: { ...walkIn, ...extra } }, await as(name));
 
     expect(dataOf(await register('village')).registerDispute.level).toBe('VILLAGE');
     // The town committee covers the village below it, and takes disputes at its own level.
@@ -252,11 +241,11 @@ describe('disputes', () => {
   });
 
   it('keeps lists to the principal’s areas and pages with a cursor', async () => {
-    const [mine, theirs] = await make.grids(2);
+    const [mine, theirs] = await suite.make.grids(2);
     const registered = [];
-    for (let i = 0; i < 5; i++) registered.push(await make.dispute(mine));
-    await make.dispute(theirs);
-    const officer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [mine.townPath] });
+    for (let i = 0; i < 5; i++) registered.push(await suite.make.dispute(mine));
+    await suite.make.dispute(theirs);
+    const officer = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: [mine.townPath] });
 
     const seen: string[] = [];
     let after: string | null = null;
@@ -265,7 +254,7 @@ describe('disputes', () => {
         disputes: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
       } = dataOf(
         await gql(
-          svc.url,
+          suite.svc.url,
           `query($after: String) { disputes(first: 2, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
           { after },
           officer,
@@ -280,7 +269,7 @@ describe('disputes', () => {
 
     const theirDispute = dataOf(
       await gql<{ disputes: { totalCount: number } }>(
-        svc.url,
+        suite.svc.url,
         `query($g: ID!) { disputes(gridId: $g) { totalCount } }`,
         { g: theirs.id },
         officer,
@@ -290,22 +279,22 @@ describe('disputes', () => {
   });
 
   it('answers Grid.disputes for 5 grid references with one SQL statement', async () => {
-    const grids = await make.grids(5);
+    const grids = await suite.make.grids(5);
     const expected: Record<string, string[]> = {};
     for (const [i, grid] of grids.entries()) {
       expected[grid.id] = [];
-      for (let n = 0; n < i; n++) expected[grid.id].push((await make.dispute(grid)).id);
+      for (let n = 0; n < i; n++) expected[grid.id].push((await suite.make.dispute(grid)).id);
     }
-    const admin = await make.adminToken();
+    const admin = await suite.make.adminToken();
 
-    svc.sql.record();
+    suite.svc.sql.record();
     const res = await gql<{ _entities: { id: string; disputes: { totalCount: number; edges: { node: { id: string } }[] } }[] }>(
-      svc.url,
+      suite.svc.url,
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Grid { id disputes(first: 3) { totalCount edges { node { id } } } } } }`,
       { reps: grids.map((g) => ({ __typename: 'Grid', id: g.id })) },
       admin,
     );
-    const statements = svc.sql.stop().filter((sql) => /\bdispute\b/i.test(sql));
+    const statements = suite.svc.sql.stop().filter((sql) => /\bdispute\b/i.test(sql));
 
     const entities = dataOf(res)._entities;
     expect(entities.map((e) => e.id)).toEqual(grids.map((g) => g.id));

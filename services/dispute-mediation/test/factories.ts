@@ -3,8 +3,9 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
-import { TestService } from '@civgrid/service-kit';
+import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-kit';
+import { disputeMediation } from '../src';
 
 export interface Grid {
   id: string;
@@ -136,4 +137,32 @@ export function factories(svc: TestService) {
       await producer?.disconnect();
     },
   };
+}
+
+export type Factories = ReturnType<typeof factories>;
+
+/**
+ * The service under test for one spec file, against real PostgreSQL and Kafka: started before its
+ * tests, its clock set back after each, stopped after them all. `run` and `ok` call it as the admin
+ * unless a token is given (`ok` fails the test on any error).
+ */
+export function mediationSuite() {
+  const suite = {
+    svc: undefined as unknown as TestService,
+    make: undefined as unknown as Factories,
+    run: async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> =>
+      gql<D>(suite.svc.url, q, variables, token ?? (await suite.make.adminToken())),
+    ok: async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
+      dataOf(await suite.run<D>(q, variables, token)),
+  };
+  beforeAll(async () => {
+    suite.svc = await startTestService(disputeMediation);
+    suite.make = factories(suite.svc);
+  });
+  afterEach(() => suite.svc?.clock.set(null));
+  afterAll(async () => {
+    await suite.make?.close();
+    await suite.svc?.stop();
+  });
+  return suite;
 }

@@ -3,35 +3,16 @@ import { DataSource } from 'typeorm';
 import { Role } from '@civgrid/auth';
 import { IncidentEscalatedData, ReactionEvents } from '@civgrid/contracts';
 import { toCloudEvent } from '@civgrid/events';
-import { createTestDatabase, dataOf, eventually, gql, GraphqlResponse, query, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { createTestDatabase, dataOf, eventually, gql, query, reasonOf, tokenFor } from '@civgrid/testing';
 import { disputeMediation } from '../src';
-import { factories, Grid } from './factories';
+import { Grid, mediationSuite } from './factories';
 
-let svc: TestService;
-let make: ReturnType<typeof factories>;
+const suite = mediationSuite();
+const { run, ok } = suite;
 
-beforeAll(async () => {
-  svc = await startTestService(disputeMediation);
-  make = factories(svc);
-});
-afterEach(() => svc?.clock.set(null));
-afterAll(async () => {
-  await make?.close();
-  await svc?.stop();
-});
-
-const reasonOf = (res: GraphqlResponse<unknown>) => ({
-  code: res.errors?.[0]?.extensions?.code,
-  reason: res.errors?.[0]?.extensions?.reason,
-});
-const run = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> =>
-  gql<D>(svc.url, q, variables, token ?? (await make.adminToken()));
-const ok = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
-  dataOf(await run<D>(q, variables, token));
 /** A local day in China by the service's clock, `days` from now. */
 const localDay = (days = 0) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(svc.clock.now().getTime() + days * 86_400_000));
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(suite.svc.clock.now().getTime() + days * 86_400_000));
 const today = () => localDay();
 
 /** A committee of `level` over `areaPath` with one mediator and their own room; returns the mediator and their token. */
@@ -45,7 +26,7 @@ async function committeeMediator(level: string, areaPath: string) {
     `mutation($input: AddMediatorInput!) { addMediator(input: $input) { id room { id name } } }`,
     { input: { committeeId: committee.createMediationCommittee.id, name: '王绪文', userId: sub, roomName: '老王调解室' } },
   );
-  const token = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [areaPath], sub });
+  const token = await tokenFor(suite.svc.keys, { roles: [Role.MEDIATOR], areas: [areaPath], sub });
   return {
     id: mediator.addMediator.id,
     roomId: mediator.addMediator.room.id,
@@ -80,10 +61,10 @@ const step = (mutation: string, type: string, input: Record<string, unknown>, to
 
 async function inMediation(grid: Grid, parties: Record<string, unknown>[] = []) {
   const m = await villageMediator(grid);
-  const dispute = await make.dispute(grid, { parties });
+  const dispute = await suite.make.dispute(grid, { parties });
   dataOf(await step('acceptDispute', 'DisputeStepInput', { disputeId: dispute.id }, m.token));
   // Tomorrow, on the hour, in the mediator's own room.
-  const start = new Date(Math.floor(svc.clock.now().getTime() / 3600_000) * 3600_000 + 86_400_000);
+  const start = new Date(Math.floor(suite.svc.clock.now().getTime() / 3600_000) * 3600_000 + 86_400_000);
   return { m, dispute, sessionId: await book(dispute.id, m, start), start };
 }
 
@@ -91,22 +72,22 @@ const RECORD = `mutation($input: RecordSessionInput!) { recordMediationSession(i
 
 /** The clock moves to half an hour into the session, and its minutes are recorded. */
 async function hold(sessionId: string, start: Date, token: string, minutes = '双方陈述意见'): Promise<void> {
-  svc.clock.set(new Date(start.getTime() + 30 * 60_000));
+  suite.svc.clock.set(new Date(start.getTime() + 30 * 60_000));
   dataOf(await run(RECORD, { input: { sessionId, minutes } }, token));
 }
 
 describe('the mediation platform', () => {
   it('keeps parties as resident ids or outside names, and refuses a resident given with a name', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const residentId = randomUUID();
-    const d = await make.dispute(grid, {
+    const d = await suite.make.dispute(grid, {
       parties: [
         { role: 'APPLICANT', kind: 'RESIDENT', residentId },
         { role: 'RESPONDENT', kind: 'ORGANISATION', name: '泰安某物业服务有限公司' },
       ],
     });
     const rows = await query(
-      svc.db.url,
+      suite.svc.db.url,
       'SELECT kind, resident_id AS "residentId", name FROM dispute_party WHERE dispute_id = $1 ORDER BY position',
       [d.id],
     );
@@ -127,8 +108,8 @@ describe('the mediation platform', () => {
   });
 
   it('shows an analyst the shape of a case (kind, status, parties by kind) but not its words or the names in it', async () => {
-    const grid = await make.grid();
-    const d = await make.dispute(grid, {
+    const grid = await suite.make.grid();
+    const d = await suite.make.dispute(grid, {
       summary: '张三与李四因楼上漏水发生纠纷',
       parties: [
         { role: 'APPLICANT', kind: 'PERSON', name: '张三' },
@@ -139,7 +120,7 @@ describe('the mediation platform', () => {
     type D = {
       dispute: { kind: string; status: string; summary: string | null; parties: { role: string; kind: string; name: string | null }[] };
     };
-    const analyst = await tokenFor(svc.keys, { roles: [Role.ANALYST], areas: [grid.townPath], sub: 'analyst' });
+    const analyst = await tokenFor(suite.svc.keys, { roles: [Role.ANALYST], areas: [grid.townPath], sub: 'analyst' });
     const seen = (await ok<D>(Q, { id: d.id }, analyst)).dispute;
     expect(seen).toMatchObject({
       kind: 'NEIGHBOURHOOD',
@@ -152,7 +133,7 @@ describe('the mediation platform', () => {
     });
     expect(JSON.stringify(seen)).not.toMatch(/张三|李四|物业/);
     // The officer who answers for the area reads them.
-    const officer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [grid.townPath] });
+    const officer = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: [grid.townPath] });
     expect((await ok<D>(Q, { id: d.id }, officer)).dispute).toMatchObject({
       summary: '张三与李四因楼上漏水发生纠纷',
       parties: [{ name: '张三' }, { name: '泰安某物业服务有限公司' }],
@@ -160,28 +141,28 @@ describe('the mediation platform', () => {
   });
 
   it('answers Resident.disputes for 3 residents with one SQL statement, within the asker’s areas', async () => {
-    const [grid, other] = await make.grids(2);
+    const [grid, other] = await suite.make.grids(2);
     const residents = [randomUUID(), randomUUID(), randomUUID()];
     const party = (residentId: string) => ({ role: 'APPLICANT', kind: 'RESIDENT', residentId });
-    const d1 = await make.dispute(grid, { parties: [party(residents[0]), party(residents[1])] });
-    const d2 = await make.dispute(grid, { parties: [party(residents[0])] });
-    await make.dispute(other, { parties: [party(residents[0])] });
-    const officer = await tokenFor(svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
+    const d1 = await suite.make.dispute(grid, { parties: [party(residents[0]), party(residents[1])] });
+    const d2 = await suite.make.dispute(grid, { parties: [party(residents[0])] });
+    await suite.make.dispute(other, { parties: [party(residents[0])] });
+    const officer = await tokenFor(suite.svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
 
-    svc.sql.record();
+    suite.svc.sql.record();
     const res = await ok<{ _entities: { id: string; disputes: { totalCount: number; edges: { node: { id: string } }[] } }[] }>(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id disputes { totalCount edges { node { id } } } } } }`,
       { r: residents.map((id) => ({ __typename: 'Resident', id })) },
       officer,
     );
-    const statements = svc.sql.stop().filter((s) => /\bdispute\b/.test(s));
+    const statements = suite.svc.sql.stop().filter((s) => /\bdispute\b/.test(s));
     expect(res._entities.map((e) => e.disputes.edges.map((x) => x.node.id))).toEqual([[d2.id, d1.id], [d1.id], []]);
     expect(res._entities.map((e) => e.disputes.totalCount)).toEqual([2, 1, 0]);
     expect(statements).toHaveLength(1);
   });
 
   it('registers an escalated incident at the level it reached, and ignores escalations that are not disputes', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const send = async (over: Partial<IncidentEscalatedData>) => {
       const data: IncidentEscalatedData = {
         incidentId: randomUUID(),
@@ -196,8 +177,8 @@ describe('the mediation platform', () => {
         escalatedAt: new Date().toISOString(),
         ...over,
       };
-      await make.publishRaw(
-        svc.topic('incident'),
+      await suite.make.publishRaw(
+        suite.svc.topic('incident'),
         data.incidentId,
         JSON.stringify(
           toCloudEvent('/civgrid/incident-reporting', {
@@ -214,14 +195,14 @@ describe('the mediation platform', () => {
     const town = await send({});
     const [row] = await eventually(async () => {
       const rows = await query(
-        svc.db.url,
+        suite.svc.db.url,
         `SELECT level, kind, registered_by AS "registeredBy" FROM dispute WHERE origin_incident_id = $1`,
         [town.incidentId],
       );
       return rows.length ? rows : undefined;
     });
     expect(row).toEqual({ level: 'TOWN', kind: 'OTHER', registeredBy: 'incident-reporting' });
-    const [{ n }] = await query<{ n: number }>(svc.db.url, `SELECT count(*)::int AS n FROM dispute WHERE origin_incident_id = $1`, [
+    const [{ n }] = await query<{ n: number }>(suite.svc.db.url, `SELECT count(*)::int AS n FROM dispute WHERE origin_incident_id = $1`, [
       notDispute.incidentId,
     ]);
     expect(n).toBe(0);
@@ -233,13 +214,13 @@ describe('the mediation platform', () => {
   });
 
   it('needs a held session before an agreement, refuses a future signing day, and keeps judicial confirmation in order', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const { m, dispute, sessionId, start } = await inMediation(grid, [{ role: 'APPLICANT', kind: 'PERSON', name: '外来务工人员' }]);
     const agree = (signedOn: string) =>
       step('recordAgreement', 'RecordAgreementInput', { disputeId: dispute.id, terms: '一次性补偿 3000 元', signedOn }, m.token);
     expect(reasonOf(await agree(today()))).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_SESSION_HELD' });
 
-    svc.clock.set(start);
+    suite.svc.clock.set(start);
     const foreignParty = await run(
       `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
       {
@@ -277,23 +258,23 @@ describe('the mediation platform', () => {
   });
 
   it('refuses minutes of a session that has not started by the service clock, and records them from its start', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const { m, dispute, sessionId, start } = await inMediation(grid);
     const footprint = () =>
       query(
-        svc.db.url,
+        suite.svc.db.url,
         `SELECT (SELECT row_to_json(s)::text FROM mediation_session s WHERE id = $1) AS session,
            (SELECT count(*)::int FROM dispute_timeline WHERE dispute_id = $2) AS steps, (SELECT count(*)::int FROM outbox) AS events`,
         [sessionId, dispute.id],
       );
     const before = await footprint();
-    svc.clock.set(new Date(start.getTime() - 60_000));
+    suite.svc.clock.set(new Date(start.getTime() - 60_000));
     const early = await run(RECORD, { input: { sessionId, minutes: '提前编写的纪要' } }, m.token);
     expect(reasonOf(early)).toEqual({ code: 'BAD_USER_INPUT', reason: 'SESSION_NOT_STARTED' });
     expect(early.errors?.[0]?.extensions?.['details']).toEqual({ startsAt: start.toISOString() });
     expect(await footprint()).toEqual(before);
 
-    svc.clock.set(start);
+    suite.svc.clock.set(start);
     const held = dataOf(
       await run<{ recordMediationSession: { status: string; heldAt: string } }>(
         RECORD,
@@ -302,14 +283,14 @@ describe('the mediation platform', () => {
       ),
     );
     expect(held.recordMediationSession).toEqual({ id: sessionId, status: 'HELD', heldAt: start.toISOString() });
-    const [step] = await query(svc.db.url, `SELECT at FROM dispute_timeline WHERE dispute_id = $1 AND action = 'SESSION_HELD'`, [
+    const [step] = await query(suite.svc.db.url, `SELECT at FROM dispute_timeline WHERE dispute_id = $1 AND action = 'SESSION_HELD'`, [
       dispute.id,
     ]);
     expect(step).toEqual({ at: start });
   });
 
   it('refers a failed mediation to arbitration and closes it with that outcome', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const { m, dispute, sessionId, start } = await inMediation(grid);
     await hold(sessionId, start, m.token, '分歧较大');
     dataOf(await step('recordMediationFailure', 'DisputeStepInput', { disputeId: dispute.id, note: '调解不成' }, m.token));
@@ -327,19 +308,21 @@ describe('the mediation platform', () => {
       m.token,
     );
     expect(reasonOf(follow)).toEqual({ code: 'CONFLICT', reason: 'DISPUTE_NO_AGREEMENT' });
-    const followedUp = await query(svc.db.url, 'SELECT count(*)::int AS n FROM dispute_follow_up WHERE dispute_id = $1', [dispute.id]);
+    const followedUp = await query(suite.svc.db.url, 'SELECT count(*)::int AS n FROM dispute_follow_up WHERE dispute_id = $1', [
+      dispute.id,
+    ]);
     expect(followedUp).toEqual([{ n: 0 }]);
   });
 
   it('frees the rooms a level booked when the dispute goes up, and lets a grid member see only their own grids’ disputes', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const { m, dispute, sessionId } = await inMediation(grid);
     dataOf(await step('escalateDispute', 'EscalateDisputeInput', { disputeId: dispute.id, reason: '村级调解不成' }, m.token));
-    const [session] = await query(svc.db.url, 'SELECT status FROM mediation_session WHERE id = $1', [sessionId]);
+    const [session] = await query(suite.svc.db.url, 'SELECT status FROM mediation_session WHERE id = $1', [sessionId]);
     expect(session).toEqual({ status: 'CANCELLED' });
 
-    const member = await tokenFor(svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [randomUUID()] });
-    const mine = await tokenFor(svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [grid.id] });
+    const member = await tokenFor(suite.svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [randomUUID()] });
+    const mine = await tokenFor(suite.svc.keys, { roles: [Role.GRID_MEMBER], areas: [grid.areaPath], grids: [grid.id] });
     const read = (token: string) =>
       run<{ dispute: { id: string } }>(`query($id: ID!) { dispute(id: $id) { id } }`, { id: dispute.id }, token);
     expect(reasonOf(await read(member))).toEqual({ code: 'NOT_FOUND', reason: 'DISPUTE_NOT_FOUND' });
@@ -347,7 +330,7 @@ describe('the mediation platform', () => {
   });
 
   it('lets no session of a lower level count for an outcome after escalation, and forgets a referral made below', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const { m: village, dispute, sessionId, start } = await inMediation(grid);
     await hold(sessionId, start, village.token);
     dataOf(await step('referDispute', 'ReferDisputeInput', { disputeId: dispute.id, to: 'ARBITRATION' }, village.token));
@@ -393,16 +376,16 @@ describe('the mediation platform', () => {
   });
 
   it('shows an analyst when sessions were held and how many came, but not the minutes or who came', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const parties = [
       { role: 'APPLICANT', kind: 'PERSON', name: '张某' },
       { role: 'RESPONDENT', kind: 'PERSON', name: '李某' },
     ];
     const { m, dispute, sessionId, start } = await inMediation(grid, parties);
-    const ids = await query<{ id: string }>(svc.db.url, 'SELECT id FROM dispute_party WHERE dispute_id = $1 ORDER BY position', [
+    const ids = await query<{ id: string }>(suite.svc.db.url, 'SELECT id FROM dispute_party WHERE dispute_id = $1 ORDER BY position', [
       dispute.id,
     ]);
-    svc.clock.set(new Date(start.getTime() + 30 * 60_000));
+    suite.svc.clock.set(new Date(start.getTime() + 30 * 60_000));
     dataOf(
       await run(
         RECORD,
@@ -428,7 +411,7 @@ describe('the mediation platform', () => {
       attendance: unknown[] | null;
       attendanceCounts: { present: number; absent: number };
     };
-    const analyst = await tokenFor(svc.keys, { roles: [Role.ANALYST], areas: [grid.townPath], sub: 'analyst' });
+    const analyst = await tokenFor(suite.svc.keys, { roles: [Role.ANALYST], areas: [grid.townPath], sub: 'analyst' });
     expect((await ok<{ mediationSession: S }>(Q, { id: sessionId }, analyst)).mediationSession).toEqual({
       status: 'HELD',
       heldAt: new Date(start.getTime() + 30 * 60_000).toISOString(),
@@ -451,7 +434,7 @@ describe('the mediation platform', () => {
   });
 
   it('refuses a committee whose area does not match its level, and a second committee for one area', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const create = (level: string, areaPath: string) =>
       run(`mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`, {
         input: { name: '委员会', level, areaPath },
@@ -459,9 +442,9 @@ describe('the mediation platform', () => {
     expect(reasonOf(await create('TOWN', grid.areaPath))).toEqual({ code: 'BAD_USER_INPUT', reason: 'COMMITTEE_AREA_LEVEL' });
     dataOf(await create('TOWN', grid.townPath));
     expect(reasonOf(await create('TOWN', grid.townPath))).toEqual({ code: 'CONFLICT', reason: 'COMMITTEE_EXISTS' });
-    const outsider = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: ['999999000000'] });
+    const outsider = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: ['999999000000'] });
     const res = await gql(
-      svc.url,
+      suite.svc.url,
       `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
       {
         input: { name: '委员会', level: 'VILLAGE', areaPath: grid.areaPath },

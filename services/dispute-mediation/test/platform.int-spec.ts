@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { dataOf, gql, GraphqlResponse, query, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
-import { disputeMediation } from '../src';
-import { factories } from './factories';
+import { query, tokenFor } from '@civgrid/testing';
+import { mediationSuite } from './factories';
 
-let svc: TestService;
-let make: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  svc = await startTestService(disputeMediation);
-  make = factories(svc);
-});
-afterEach(() => svc?.clock.set(null));
-afterAll(async () => {
-  await make?.close();
-  await svc?.stop();
-});
-
-const run = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> =>
-  gql<D>(svc.url, q, variables, token ?? (await make.adminToken()));
-const ok = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
-  dataOf(await run<D>(q, variables, token));
+const suite = mediationSuite();
+const { run, ok } = suite;
 
 interface Page<N> {
   totalCount: number;
@@ -51,11 +34,11 @@ async function allPages<N>(
 
 describe('the platform’s lists', () => {
   it('pages through all 501 committees of a Daiyue-sized district, district first, and filters by level and area', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const district = grid.path.split('.')[0];
     // 1 district, 10 towns, 49 villages each: more than the 500 the old list stopped at.
     await query(
-      svc.db.url,
+      suite.svc.db.url,
       `INSERT INTO mediation_committee (id, name, level, area_path)
        SELECT gen_random_uuid(), '委员会 ' || p::text, CASE nlevel(p) WHEN 1 THEN 'DISTRICT' WHEN 2 THEN 'TOWN' ELSE 'VILLAGE' END::dispute_level, p
        FROM (
@@ -65,7 +48,7 @@ describe('the platform’s lists', () => {
        ) areas`,
       [district],
     );
-    const officer = await tokenFor(svc.keys, { roles: [Role.DISTRICT_OFFICER], areas: [district] });
+    const officer = await tokenFor(suite.svc.keys, { roles: [Role.DISTRICT_OFFICER], areas: [district] });
     const Q = `query($after: String, $level: DisputeLevel, $under: String, $covering: String) {
       mediationCommittees(first: 200, after: $after, level: $level, underPath: $under, covering: $covering) {
         totalCount edges { node { id level areaPath } } pageInfo { hasNextPage endCursor } } }`;
@@ -84,7 +67,7 @@ describe('the platform’s lists', () => {
     const chain = await allPages<C>(Q, 'mediationCommittees', { covering: `${district}.T3.V07.G1` }, officer);
     expect(chain.nodes.map((c) => c.areaPath)).toEqual([district, `${district}.T3`, `${district}.T3.V07`]);
     // A town officer sees the town's committees and the district above, not the other towns.
-    const townOfficer = await tokenFor(svc.keys, { roles: [Role.TOWN_OFFICER], areas: [`${district}.T3`] });
+    const townOfficer = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: [`${district}.T3`] });
     expect((await allPages<C>(Q, 'mediationCommittees', {}, townOfficer)).totals).toEqual([51]);
 
     const bad = await run(`{ mediationCommittees(after: "bm90LWEtY3Vyc29y") { totalCount } }`, {}, officer);
@@ -92,13 +75,13 @@ describe('the platform’s lists', () => {
   });
 
   it('pages centres by area and name, and a committee’s mediators by name, batched across committees', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const district = grid.path.split('.')[0];
     for (const name of ['乙中心', '甲中心', '丙中心'])
       await ok(`mutation($input: CreateCentreInput!) { createMediationCentre(input: $input) { id } }`, {
         input: { name, areaPath: district },
       });
-    const officer = await tokenFor(svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
+    const officer = await tokenFor(suite.svc.keys, { roles: [Role.COMMUNITY_OFFICER], areas: [grid.areaPath] });
     const centres = await allPages<{ name: string }>(
       `query($after: String, $p: String) { mediationCentres(first: 1, after: $after, covering: $p) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
       'mediationCentres',
@@ -125,12 +108,12 @@ describe('the platform’s lists', () => {
       for (const name of names.slice(0, i + 1))
         await ok(`mutation($input: AddMediatorInput!) { addMediator(input: $input) { id } }`, { input: { committeeId, name } });
 
-    svc.sql.record();
+    suite.svc.sql.record();
     const res = await ok<{ _entities: { id: string; mediators: Page<{ name: string }> }[] }>(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on MediationCommittee { id mediators(first: 2) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } } } }`,
       { r: committees.map((id) => ({ __typename: 'MediationCommittee', id })) },
     );
-    const statements = svc.sql.stop().filter((q) => /\bmediator\b/.test(q));
+    const statements = suite.svc.sql.stop().filter((q) => /\bmediator\b/.test(q));
     expect(statements).toHaveLength(1);
     const sorted = (n: number) => [...names.slice(0, n)].sort();
     expect(res._entities.map((e) => e.mediators.totalCount)).toEqual([1, 2, 3]);
@@ -144,7 +127,7 @@ describe('the platform’s lists', () => {
   });
 
   it('pages Dispute.sessions, earliest first, for several disputes in one statement', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const committee = await ok<{ createMediationCommittee: { id: string } }>(
       `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,
       { input: { name: '人民调解委员会', level: 'VILLAGE', areaPath: grid.areaPath } },
@@ -156,7 +139,7 @@ describe('the platform’s lists', () => {
       },
     );
     const base = Math.floor(Date.now() / 3600_000) * 3600_000 + 86_400_000;
-    const disputes = [await make.dispute(grid), await make.dispute(grid), await make.dispute(grid)];
+    const disputes = [await suite.make.dispute(grid), await suite.make.dispute(grid), await suite.make.dispute(grid)];
     const booked: Record<string, string[]> = {};
     let hour = 0;
     for (const [i, d] of disputes.entries()) {
@@ -179,12 +162,12 @@ describe('the platform’s lists', () => {
         booked[d.id].push(s.scheduleMediationSession.id);
       }
     }
-    svc.sql.record();
+    suite.svc.sql.record();
     const res = await ok<{ _entities: { id: string; sessions: Page<{ id: string }> }[] }>(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Dispute { id sessions(first: 2) { totalCount edges { node { id } } pageInfo { hasNextPage } } } } }`,
       { r: disputes.map((d) => ({ __typename: 'Dispute', id: d.id })) },
     );
-    const statements = svc.sql.stop().filter((q) => /\bmediation_session\b/.test(q));
+    const statements = suite.svc.sql.stop().filter((q) => /\bmediation_session\b/.test(q));
     expect(statements).toHaveLength(1);
     expect(res._entities.map((e) => e.sessions.totalCount)).toEqual([1, 2, 3]);
     expect(res._entities.map((e) => e.sessions.edges.map((x) => x.node.id))).toEqual(disputes.map((d) => booked[d.id].slice(0, 2)));

@@ -1,35 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
 import { catalogue, MediationEvents } from '@civgrid/contracts';
-import { dataOf, gql, GraphqlResponse, query, readTopic, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
-import { disputeMediation } from '../src';
-import { factories, Grid } from './factories';
+import { dataOf, query, readTopic, reasonOf, tokenFor } from '@civgrid/testing';
+import { Grid, mediationSuite } from './factories';
 
 // The session rules of SessionService and DisputeStepsService against real PostgreSQL and Kafka:
 // rooms and departments a booking may name, and what cancelling a booking leaves behind.
 
-let svc: TestService;
-let make: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  svc = await startTestService(disputeMediation);
-  make = factories(svc);
-});
-afterEach(() => svc?.clock.set(null));
-afterAll(async () => {
-  await make?.close();
-  await svc?.stop();
-});
-
-const reasonOf = (res: GraphqlResponse<unknown>) => ({
-  code: res.errors?.[0]?.extensions?.code,
-  reason: res.errors?.[0]?.extensions?.reason,
-});
-const run = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> =>
-  gql<D>(svc.url, q, variables, token ?? (await make.adminToken()));
-const ok = async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
-  dataOf(await run<D>(q, variables, token));
+const suite = mediationSuite();
+const { run, ok } = suite;
 
 /** A village committee with Lao Wang and his room, a dispute accepted by it, and the mediator's token. */
 async function accepted(grid: Grid) {
@@ -42,8 +21,8 @@ async function accepted(grid: Grid) {
     `mutation($input: AddMediatorInput!) { addMediator(input: $input) { id room { id } } }`,
     { input: { committeeId: committee.createMediationCommittee.id, name: '王绪文', userId: sub, roomName: '老王调解室' } },
   );
-  const token = await tokenFor(svc.keys, { roles: [Role.MEDIATOR], areas: [grid.areaPath], sub });
-  const dispute = await make.dispute(grid);
+  const token = await tokenFor(suite.svc.keys, { roles: [Role.MEDIATOR], areas: [grid.areaPath], sub });
+  const dispute = await suite.make.dispute(grid);
   await ok(`mutation($input: DisputeStepInput!) { acceptDispute(input: $input) { id } }`, { input: { disputeId: dispute.id } }, token);
   return { dispute, token, mediatorId: mediator.addMediator.id, roomId: mediator.addMediator.room.id };
 }
@@ -66,13 +45,13 @@ const booking = (a: Awaited<ReturnType<typeof accepted>>, n: number, extra: Reco
 
 const cancelledSteps = (disputeId: string) =>
   query<{ action: string; note: string | null; toStatus: string }>(
-    svc.db.url,
+    suite.svc.db.url,
     `SELECT action, note, to_status AS "toStatus" FROM dispute_timeline WHERE dispute_id = $1 AND action = 'SESSION_CANCELLED' ORDER BY id`,
     [disputeId],
   );
 const cancelledEvents = async (disputeId: string, n: number) => {
   const messages = await readTopic(
-    svc.topic('mediation'),
+    suite.svc.topic('mediation'),
     (m) => m.filter((x) => x.key === disputeId && x.value['type'] === MediationEvents.sessionCancelled).length >= n,
   );
   return messages
@@ -82,7 +61,7 @@ const cancelledEvents = async (disputeId: string, n: number) => {
 
 describe('booking and cancelling sessions', () => {
   it('names an unknown room NOT_FOUND and a room of another area ROOM_OUT_OF_AREA', async () => {
-    const [grid, other] = await make.grids(2);
+    const [grid, other] = await suite.make.grids(2);
     const a = await accepted(grid);
     const b = await accepted(other);
     expect(reasonOf(await schedule(booking(a, 0, { roomId: randomUUID() }), a.token))).toEqual({
@@ -93,14 +72,14 @@ describe('booking and cancelling sessions', () => {
       code: 'BAD_USER_INPUT',
       reason: 'ROOM_OUT_OF_AREA',
     });
-    const [{ n }] = await query<{ n: number }>(svc.db.url, 'SELECT count(*)::int AS n FROM mediation_session WHERE dispute_id = $1', [
+    const [{ n }] = await query<{ n: number }>(suite.svc.db.url, 'SELECT count(*)::int AS n FROM mediation_session WHERE dispute_id = $1', [
       a.dispute.id,
     ]);
     expect(n).toBe(0);
   });
 
   it('lets only departments seated in a centre of the area into a committee’s own room', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     const a = await accepted(grid);
     const [court, elsewhere, unknown] = [randomUUID(), randomUUID(), randomUUID()];
     const centre = (areaPath: string, departmentIds: string[]) =>
@@ -125,7 +104,7 @@ describe('booking and cancelling sessions', () => {
   });
 
   it('writes a timeline entry and a session-cancelled event for every booking a step calls off', async () => {
-    const grid = await make.grid();
+    const grid = await suite.make.grid();
     // Escalation calls off both bookings of the village.
     const up = await accepted(grid);
     for (const n of [0, 2]) dataOf(await schedule(booking(up, n), up.token));
@@ -148,7 +127,7 @@ describe('booking and cancelling sessions', () => {
     for (const e of events) expect(() => catalogue.validate(MediationEvents.sessionCancelled, e)).not.toThrow();
 
     // Withdrawal, and the committee calling one off by hand (its reason stays on the timeline, not in the event).
-    const gone = await accepted(await make.grid());
+    const gone = await accepted(await suite.make.grid());
     const first = dataOf(await schedule(booking(gone, 4), gone.token)).scheduleMediationSession.id;
     dataOf(await schedule(booking(gone, 6), gone.token));
     await ok(
@@ -172,7 +151,7 @@ describe('booking and cancelling sessions', () => {
     ]);
     expect(JSON.stringify(causes)).not.toContain('张某');
     const [{ n }] = await query<{ n: number }>(
-      svc.db.url,
+      suite.svc.db.url,
       `SELECT count(*)::int AS n FROM mediation_session WHERE dispute_id = $1 AND status <> 'CANCELLED'`,
       [gone.dispute.id],
     );
@@ -180,10 +159,10 @@ describe('booking and cancelling sessions', () => {
   });
 
   it('calls off what is still booked when a failed mediation is closed', async () => {
-    const a = await accepted(await make.grid());
+    const a = await accepted(await suite.make.grid());
     const held = dataOf(await schedule(booking(a, 0), a.token)).scheduleMediationSession.id;
     dataOf(await schedule(booking(a, 3), a.token));
-    svc.clock.set(new Date(hour(0).getTime() + 600_000));
+    suite.svc.clock.set(new Date(hour(0).getTime() + 600_000));
     await ok(
       `mutation($input: RecordSessionInput!) { recordMediationSession(input: $input) { id } }`,
       {

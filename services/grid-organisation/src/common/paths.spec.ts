@@ -1,15 +1,5 @@
-import { DomainError } from '@civgrid/errors';
+import { thrownReason } from '@civgrid/testing';
 import { checkedPath, pathProblem } from './paths';
-
-const reasonOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error.reason;
-    throw error;
-  }
-  return undefined;
-};
 
 describe('path arguments', () => {
   it('take ltree paths of codes and say what is wrong with the rest', () => {
@@ -18,6 +8,6 @@ describe('path arguments', () => {
     expect(pathProblem(`370911000000.${'9'.repeat(1001)}`)).toMatch(/longer than 1000/);
     expect(pathProblem('x'.repeat(2049))).toMatch(/longer than 2048/);
     expect(pathProblem('岱岳区')).toMatch(/letters, digits/);
-    expect(reasonOf(() => checkedPath('a b', 'underPath'))).toBe('MALFORMED_PATH');
+    expect(thrownReason(() => checkedPath('a b', 'underPath'))).toBe('MALFORMED_PATH');
   });
 });
