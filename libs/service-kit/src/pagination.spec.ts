@@ -1,15 +1,5 @@
-import { DomainError } from '@civgrid/errors';
-import { decodeKeyset, encodeCursor, keysetCondition } from './pagination';
-
-const reasonOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error.reason;
-    throw error;
-  }
-  return undefined;
-};
+import { thrownReason } from '@civgrid/testing';
+import { createdOrderPage, decodeKeyset, encodeCursor, keysetCondition } from './pagination';
 
 describe('keyset cursors', () => {
   it('give back what the list put in', () => {
@@ -31,7 +21,7 @@ describe('keyset cursors', () => {
     ['a date that does not exist', ['2026-13-45 08:00:00+00'], ['timestamp']],
     ['too few values', ['370911000000'], ['path', 'uuid']],
   ] as const)('refuse %s as INVALID_CURSOR', (_label, values, parts) => {
-    expect(reasonOf(() => decodeKeyset(encodeCursor([...values]), parts))).toBe('INVALID_CURSOR');
+    expect(thrownReason(() => decodeKeyset(encodeCursor([...values]), parts))).toBe('INVALID_CURSOR');
   });
 });
 
@@ -63,5 +53,28 @@ describe('the keyset condition', () => {
         [],
       ),
     ).toBe('(nlevel(p), p) > ($1::bigint, $2::ltree)');
+  });
+});
+
+describe('a page in registration order', () => {
+  it('starts after the cursor and asks for one row more than the page', () => {
+    const params: unknown[] = [['grid-a']];
+    const cursor = encodeCursor(['2026-12-01T08:00:00.000001Z', '7d5c3c1e-0000-4000-8000-000000000000']);
+    expect(createdOrderPage('h', { after: cursor, first: 20 }, params)).toEqual({
+      after: 'AND (h.created_at, h.id) > ($2::timestamptz, $3::uuid)',
+      orderBy: 'h.created_at, h.id',
+      limit: '$4',
+    });
+    expect(params).toEqual([['grid-a'], '2026-12-01T08:00:00.000001Z', '7d5c3c1e-0000-4000-8000-000000000000', 21]);
+  });
+
+  it('has no lower bound on the first page', () => {
+    const params: unknown[] = [];
+    expect(createdOrderPage('d', { first: 50 }, params)).toEqual({ after: '', orderBy: 'd.created_at, d.id', limit: '$1' });
+    expect(params).toEqual([51]);
+  });
+
+  it('refuses a cursor of another list', () => {
+    expect(thrownReason(() => createdOrderPage('r', { after: encodeCursor(['370911000000']), first: 5 }, []))).toBe('INVALID_CURSOR');
   });
 });

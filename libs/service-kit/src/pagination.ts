@@ -129,6 +129,30 @@ export function keysetCondition(
   return `(${keys.map(([column]) => column).join(', ')}) ${order === 'ASC' ? '>' : '<'} (${placeholders.join(', ')})`;
 }
 
+/**
+ * The SQL of one page of a list in the order its rows were registered (`created_at`, then `id`,
+ * ascending, on table alias `alias`): `after`, " AND (…) > (…)" past the cursor or empty on the
+ * first page, and `limit`, the placeholder of first + 1 (the extra row tells toConnection that a
+ * next page exists). Appends to `params`; the cursor is `[createdAt, id]`.
+ */
+export function createdOrderPage(
+  alias: string,
+  page: { after?: string | null; first: number },
+  params: unknown[],
+): { after: string; orderBy: string; limit: string } {
+  const after = keysetCondition(
+    page.after ?? undefined,
+    [
+      [`${alias}.created_at`, 'timestamp'],
+      [`${alias}.id`, 'uuid'],
+    ],
+    'ASC',
+    params,
+  );
+  params.push(page.first + 1);
+  return { after: after ? `AND ${after}` : '', orderBy: `${alias}.created_at, ${alias}.id`, limit: `$${params.length}` };
+}
+
 /** SQL that writes a timestamptz as cursors keep it (UTC, microseconds: no row is seen twice). */
 export const cursorTimestamp = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
 import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, GridReplicaService, groupByKeys, keysetCondition, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Connection, GridReplicaService, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { onlyOwnGrids, REGISTRY_USERS, registryCondition } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { GridErrors } from '../registry/grid-errors';
@@ -137,24 +137,14 @@ export class DwellingService {
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<DwellingType>[]> {
     const params: unknown[] = [wellFormed(gridIds)];
     const visible = registryCondition(principal, 'g', params);
-    const after = keysetCondition(
-      page.after,
-      [
-        ['d.created_at', 'timestamp'],
-        ['d.id', 'uuid'],
-      ],
-      'ASC',
-      params,
-    );
-    const keyset = after ? `AND ${after}` : '';
-    params.push(page.first + 1);
+    const pageSql = createdOrderPage('d', page, params);
     // LEFT JOIN LATERAL keeps grids without a row on this page, so their totalCount still shows.
     const rows: (Partial<DwellingRow> & { grid: string; total: number })[] = await this.dataSource.query(
       `SELECT g.id AS grid, t.total, p.*
        FROM grid_replica g
        CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM dwelling WHERE grid_id = g.id) t
        LEFT JOIN LATERAL (
-         SELECT ${COLUMNS} FROM dwelling d WHERE d.grid_id = g.id ${keyset} ORDER BY d.created_at, d.id LIMIT $${params.length}
+         SELECT ${COLUMNS} FROM dwelling d WHERE d.grid_id = g.id ${pageSql.after} ORDER BY ${pageSql.orderBy} LIMIT ${pageSql.limit}
        ) p ON TRUE
        WHERE g.id = ANY($1::uuid[]) AND ${visible}
        ORDER BY g.id, p."createdAt", p.id`,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@civgrid/auth';
 import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, RegistrationType } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { assertCanWrite, registryCondition } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { raiseGridCounts } from '../registry/grid-counts';
@@ -161,22 +161,12 @@ export class HouseholdService {
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<HouseholdType>[]> {
     const params: unknown[] = [wellFormed(gridIds)];
     const visible = registryCondition(principal, 'g', params);
-    const after = keysetCondition(
-      page.after,
-      [
-        ['h.created_at', 'timestamp'],
-        ['h.id', 'uuid'],
-      ],
-      'ASC',
-      params,
-    );
-    const keyset = after ? `AND ${after}` : '';
-    params.push(page.first + 1);
+    const pageSql = createdOrderPage('h', page, params);
     const rows = await this.dataSource.query<(Partial<HouseholdRow> & { grid: string; total: number })[]>(
       `SELECT g.id AS grid, t.total, p.*
          FROM grid_replica g
          CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM household WHERE grid_id = g.id) t
-         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM household h WHERE h.grid_id = g.id ${keyset} ORDER BY h.created_at, h.id LIMIT $${params.length}) p ON TRUE
+         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM household h WHERE h.grid_id = g.id ${pageSql.after} ORDER BY ${pageSql.orderBy} LIMIT ${pageSql.limit}) p ON TRUE
         WHERE g.id = ANY($1::uuid[]) AND ${visible}
         ORDER BY g.id, p."createdAt", p.id`,
       params,

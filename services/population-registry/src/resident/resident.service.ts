@@ -5,7 +5,7 @@ import { assertRole, hasRole, Principal } from '@civgrid/auth';
 import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { HouseholdErrors } from '../household/household.errors';
 import { HouseholdService } from '../household/household.service';
 import { NATIONAL_ID_READERS, PHONE_READERS, purposeOf, REGISTRY_USERS, registryCondition, TAG_READERS } from '../registry/access';
@@ -417,22 +417,12 @@ export class ResidentService {
       );
     }
     const filter = filters.map((f) => `AND ${f}`).join(' ');
-    const after = keysetCondition(
-      args.after,
-      [
-        ['r.created_at', 'timestamp'],
-        ['r.id', 'uuid'],
-      ],
-      'ASC',
-      params,
-    );
-    const keyset = after ? `AND ${after}` : '';
-    params.push(args.first + 1);
+    const pageSql = createdOrderPage('r', args, params);
     const rows = await this.dataSource.query<(Partial<ResidentRow> & { grid: string; total: number })[]>(
       `SELECT g.id AS grid, t.total, p.*
          FROM grid_replica g
          CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM resident r WHERE r.grid_id = g.id ${filter}) t
-         LEFT JOIN LATERAL (SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.grid_id = g.id ${filter} ${keyset} ORDER BY r.created_at, r.id LIMIT $${params.length}) p ON TRUE
+         LEFT JOIN LATERAL (SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.grid_id = g.id ${filter} ${pageSql.after} ORDER BY ${pageSql.orderBy} LIMIT ${pageSql.limit}) p ON TRUE
         WHERE g.id = ANY($1::uuid[]) AND ${visible}
         ORDER BY g.id, p."createdAt", p.id`,
       params,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@civgrid/auth';
 import { NeedEventData, PopulationEvents, VisitRecordedData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, groupByKeys, keysetCondition, PageArgs, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, createdOrderPage, PageArgs, toConnection } from '@civgrid/service-kit';
 import { HouseholdService, toHouseholdType } from '../household/household.service';
 import { HouseholdType } from '../household/dto/household.type';
 import { registryCondition } from '../registry/access';
@@ -182,17 +182,7 @@ export class VisitService {
     const gridIds = coverages.map((c) => c.gridId);
     const params: unknown[] = [gridIds, q.from, q.to];
     const visible = registryCondition(principal, 'g', params);
-    const after = keysetCondition(
-      page.after,
-      [
-        ['h.created_at', 'timestamp'],
-        ['h.id', 'uuid'],
-      ],
-      'ASC',
-      params,
-    );
-    const keyset = after ? `AND ${after}` : '';
-    params.push(page.first + 1);
+    const pageSql = createdOrderPage('h', page, params);
     const notVisited = `NOT EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3)`;
     const rows = await this.dataSource.query<({ grid: string; total: number } & Record<string, string | null>)[]>(
       `SELECT g.id AS grid, t.total, p.*
@@ -201,7 +191,7 @@ export class VisitService {
          LEFT JOIN LATERAL (
            SELECT h.id, h.number, h.registration_type AS "registrationType", h.dwelling_id AS "dwellingId", h.grid_id AS "gridId", h.head_resident_id AS "headResidentId",
                   to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt"
-             FROM household h WHERE h.grid_id = g.id AND ${notVisited} ${keyset} ORDER BY h.created_at, h.id LIMIT $${params.length}) p ON TRUE
+             FROM household h WHERE h.grid_id = g.id AND ${notVisited} ${pageSql.after} ORDER BY ${pageSql.orderBy} LIMIT ${pageSql.limit}) p ON TRUE
         WHERE g.id = ANY($1::uuid[]) AND ${visible}
         ORDER BY g.id, p."createdAt", p.id`,
       params,
@@ -221,17 +211,7 @@ export class VisitService {
     const q = quarterOf(this.clock.now());
     const params: unknown[] = [areaPaths, q.from, q.to];
     const visible = registryCondition(principal, 'g', params);
-    const after = keysetCondition(
-      page.after,
-      [
-        ['h.created_at', 'timestamp'],
-        ['h.id', 'uuid'],
-      ],
-      'ASC',
-      params,
-    );
-    const keyset = after ? `AND ${after}` : '';
-    params.push(page.first + 1);
+    const pageSql = createdOrderPage('h', page, params);
     const inArea = `JOIN grid_replica g ON g.id = h.grid_id
       WHERE g.path <@ a.path::ltree AND g.status = 'ACTIVE' AND ${visible}
         AND NOT EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3)`;
@@ -242,7 +222,7 @@ export class VisitService {
          LEFT JOIN LATERAL (
            SELECT h.id, h.number, h.registration_type AS "registrationType", h.dwelling_id AS "dwellingId", h.grid_id AS "gridId", h.head_resident_id AS "headResidentId",
                   to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt"
-             FROM household h ${inArea} ${keyset} ORDER BY h.created_at, h.id LIMIT $${params.length}) p ON TRUE
+             FROM household h ${inArea} ${pageSql.after} ORDER BY ${pageSql.orderBy} LIMIT ${pageSql.limit}) p ON TRUE
         ORDER BY a.path, p."createdAt", p.id`,
       params,
     );
