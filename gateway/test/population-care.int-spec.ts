@@ -24,6 +24,15 @@ const shanghai = (days: number, hhmm: string): Date => {
   return new Date(Date.parse(`${day}T${hhmm}:00+08:00`));
 };
 const dayOf = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The data of every check-in event written for a resident. */
+const checkInEvents = async (residentId: string) =>
+  (
+    await query<{ data: Record<string, unknown> }>(
+      db(),
+      `SELECT payload->'data' AS data FROM outbox WHERE type = $1 AND aggregateid = $2`,
+      [PopulationEvents.checkInRecorded, residentId],
+    )
+  ).map((r) => r.data);
 
 const AGREE = `mutation($input: AgreeWellbeingCheckInput!) { agreeWellbeingCheck(input: $input) { id deadline days graceMinutes } }`;
 const CHECK_IN = `mutation($input: RecordCheckInInput!) { recordCheckIn(input: $input) { id day } }`;
@@ -62,6 +71,18 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
     ).recordCheckIn;
     expect(again).toEqual(first);
     expect(first.day).toBe(dayOf(shanghai(1, '07:10')));
+    // Analysts reading the stream learn the sign and who saw it, never who the resident is.
+    expect(await checkInEvents(fine.id)).toEqual([
+      {
+        checkInId: first.id,
+        agreementId: fineAgreement.id,
+        residentId: fine.id,
+        gridId: basic.id,
+        day: first.day,
+        signal: 'CURTAINS_OPENED',
+        byResident: false,
+      },
+    ]);
 
     const due = async () =>
       (
@@ -178,12 +199,9 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
     });
     // Pressed twice (or resent by a weak network): the same check-in, one event.
     expect(await checkIn({ token: first.token })).toEqual(done);
-    expect(
-      await query(db(), `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND aggregateid = $2`, [
-        PopulationEvents.checkInRecorded,
-        resident.id,
-      ]),
-    ).toEqual([{ n: 1 }]);
+    expect(await checkInEvents(resident.id)).toEqual([
+      expect.objectContaining({ checkInId: done.body['id'], signal: 'APP_CHECK_IN', byResident: true }),
+    ]);
     const [row] = await query(db(), `SELECT recorded_by, signal::text FROM wellbeing_check_in WHERE agreement_id = $1`, [agreement.id]);
     expect(row).toEqual({ recorded_by: 'resident-app', signal: 'APP_CHECK_IN' });
     // Past the deadline and grace, nothing is missed for a resident who checked in.

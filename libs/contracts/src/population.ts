@@ -33,6 +33,9 @@ export type RegistrationType = (typeof REGISTRATION_TYPES)[number];
 export const VISIT_KINDS = ['ROUTINE_QUARTERLY', 'FOLLOW_UP', 'CARE'] as const;
 export type VisitKind = (typeof VISIT_KINDS)[number];
 
+export const CHECK_SIGNALS = ['CURTAINS_OPENED', 'PHONE_CALL', 'APP_CHECK_IN'] as const;
+export type CheckSignal = (typeof CHECK_SIGNALS)[number];
+
 /** Ids and codes only: the address never leaves the population registry. */
 export interface DwellingRegisteredData {
   dwellingId: string;
@@ -97,6 +100,10 @@ export interface CheckInRecordedData {
   residentId: string;
   gridId: string;
   day: string;
+  /** The sign that was seen: curtains, a call, the resident's own app. */
+  signal: CheckSignal;
+  /** True when the resident checked in themselves (the app), false when a grid member recorded it. */
+  byResident: boolean;
 }
 
 /** The same shape for recorded and met. */
@@ -166,6 +173,8 @@ export const populationSchemas: Record<string, JsonSchema> = {
     residentId: uuid,
     gridId: uuid,
     day,
+    signal: { enum: [...CHECK_SIGNALS] },
+    byResident: { type: 'boolean' },
   }),
   [PopulationEvents.needRecorded]: eventSchema('A need was recorded', need),
   [PopulationEvents.needMet]: eventSchema('A need was met', need),

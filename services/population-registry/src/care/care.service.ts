@@ -257,7 +257,15 @@ export class CareService {
       [id, agreement.id, day, at, recordedBy, signal],
     );
     if (inserted[0]) {
-      const data: CheckInRecordedData = { checkInId: id, agreementId: agreement.id, residentId: resident.id, gridId: resident.gridId, day };
+      const data: CheckInRecordedData = {
+        checkInId: id,
+        agreementId: agreement.id,
+        residentId: resident.id,
+        gridId: resident.gridId,
+        day,
+        signal,
+        byResident: recordedBy === RESIDENT_APP,
+      };
       await this.outbox.add(manager, { type: PopulationEvents.checkInRecorded, aggregateType: 'Resident', aggregateId: resident.id, data });
     }
     const [row] = await manager.query<WellbeingCheckInType[]>(
