@@ -347,7 +347,14 @@ async function bench() {
   process.exit(code);
 }
 
-const commands = { start, test, token, bench };
+/** pnpm as the project pins it, for the root scripts (build, lint, compose, …) on a machine without one. */
+async function pnpmCommand() {
+  bootstrap();
+  const r = spawnSync(pnpmBin, process.argv.slice(3), { cwd: process.cwd(), stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const commands = { start, test, token, bench, pnpm: pnpmCommand };
 const command = commands[process.argv[2]];
 if (!command) {
   log(`usage: node scripts/civgrid.mjs ${Object.keys(commands).join('|')}`);
