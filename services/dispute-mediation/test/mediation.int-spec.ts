@@ -521,17 +521,8 @@ describe('the migrations', () => {
       ]);
     }));
 
-  it('go down past the mediation platform and up again on a database with data', async () => {
-    const db = await createTestDatabase('dispute_mediation_migration');
-    const ds = new DataSource({
-      type: 'postgres',
-      url: db.url,
-      migrations: disputeMediation.migrations,
-      migrationsTableName: 'migrations',
-    });
-    try {
-      await ds.initialize();
-      await ds.runMigrations();
+  it('go down past the mediation platform and up again on a database with data', () =>
+    withMigratedDatabase(async (ds) => {
       await ds.query(
         `INSERT INTO dispute (id, number, kind, summary, origin, grid_id, grid_path, registered_by, status)
          VALUES (gen_random_uuid(), 'TJ-2026-000001', 'FAMILY', '家庭纠纷', 'WALK_IN', gen_random_uuid(), 'a.b.c.g', 't', 'ACCEPTED')`,
@@ -541,9 +532,5 @@ describe('the migrations', () => {
       expect(await ds.query(`SELECT status::text AS status FROM dispute`)).toEqual([{ status: 'REGISTERED' }]);
       await ds.runMigrations();
       expect(await ds.query(`SELECT status FROM dispute`)).toEqual([{ status: 'REGISTERED' }]);
-    } finally {
-      await ds.destroy();
-      await db.drop();
-    }
-  });
+    }));
 });
