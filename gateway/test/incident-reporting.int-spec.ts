@@ -3,7 +3,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { catalogue, DisputeClosedData, IncidentEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, toCloudEvent } from '@civgrid/events';
-import { eventually, gql, GraphqlResponse, kafkaBrokers, query, readTopic, ReceivedMessage } from '@civgrid/testing';
+import { eventually, gql, GraphqlResponse, kafkaBrokers, query, readTopic, reasonOf, ReceivedMessage } from '@civgrid/testing';
 import { createTree, Tree, waitForReplica } from '../src/scenario';
 import { Stack, startStack } from '../src/stack';
 
@@ -92,11 +92,6 @@ async function ok<D>(q: string, variables: Record<string, unknown>, token: strin
   return res.data;
 }
 
-const errorOf = (res: GraphqlResponse<unknown>) => ({
-  code: res.errors?.[0]?.extensions?.code,
-  reason: res.errors?.[0]?.extensions?.reason,
-});
-
 async function report(token: string, input: Record<string, unknown>): Promise<Incident> {
   return (
     await ok<{ reportIncident: Incident }>(
@@ -143,7 +138,7 @@ async function go(action: string, id: string, token: string): Promise<Incident> 
 async function expectRefusedExcept(id: string, allowed: string[], token: string): Promise<void> {
   const before = await get(id);
   for (const action of Object.keys(MUTATIONS).filter((a) => !allowed.includes(a))) {
-    expect({ action, ...errorOf(await step(action, id, token)) }).toEqual({ action, code: 'CONFLICT', reason: 'ILLEGAL_TRANSITION' });
+    expect({ action, ...reasonOf(await step(action, id, token)) }).toEqual({ action, code: 'CONFLICT', reason: 'ILLEGAL_TRANSITION' });
   }
   const after = await get(id);
   expect(after.status).toBe(before.status);
@@ -219,7 +214,7 @@ describe('incident workflow through the gateway', () => {
     expect(incident.allowedActions).toEqual([]); // a grid member cannot accept what they reported
 
     await expectRefusedExcept(incident.id, ['ACCEPT', 'REJECT'], w.officer);
-    expect(errorOf(await step('ACCEPT', incident.id, w.member))).toEqual({ code: 'FORBIDDEN', reason: 'TRANSITION_NOT_ALLOWED' });
+    expect(reasonOf(await step('ACCEPT', incident.id, w.member))).toEqual({ code: 'FORBIDDEN', reason: 'TRANSITION_NOT_ALLOWED' });
 
     expect((await go('ACCEPT', incident.id, w.officer)).status).toBe('ACCEPTED');
     await expectRefusedExcept(incident.id, ['START', 'REJECT'], w.town);
@@ -272,7 +267,7 @@ describe('incident workflow through the gateway', () => {
   it('rejects with a reason the reporter can read, after which nothing moves it', async () => {
     const w = await world();
     const incident = await report(w.member, { gridId: w.gridId });
-    expect(errorOf(await step('REJECT', incident.id, w.member))).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+    expect(reasonOf(await step('REJECT', incident.id, w.member))).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
     const res = await step('REJECT', incident.id, w.officer, 'Private matter between neighbours: see the mediation room.');
     expect(res.data?.['rejectIncident']).toMatchObject({
       status: 'REJECTED',
@@ -280,6 +275,70 @@ describe('incident workflow through the gateway', () => {
     });
     expect((await get(incident.id, w.member)).rejectionReason).toMatch(/mediation room/);
     await expectRefusedExcept(incident.id, [], w.town);
+  }, 60_000);
+
+  it('lets the grid leader grid organisation assigned verify and close a fix, nobody else of the grid, and not after handing over', async () => {
+    const w = await world();
+    const leaderUser = `leader-${randomUUID()}`;
+    const { registerGridMember: leaderMember } = await ok<{ registerGridMember: { id: string } }>(
+      `mutation($input: RegisterGridMemberInput!) { registerGridMember(input: $input) { id } }`,
+      {
+        input: {
+          name: '李建国',
+          phone: `138${String(Date.now()).slice(-8)}`,
+          employment: 'FULL_TIME',
+          areaId: w.tree.village.id,
+          userId: leaderUser,
+        },
+      },
+      admin,
+    );
+    const { assignGridMember: lead } = await ok<{ assignGridMember: { id: string } }>(
+      `mutation($input: AssignGridMemberInput!) { assignGridMember(input: $input) { id } }`,
+      { input: { memberId: leaderMember.id, gridId: w.gridId, role: 'GRID_LEADER' } },
+      admin,
+    );
+    const replicated = (ended: boolean) =>
+      eventually(async () => {
+        const rows = await query(
+          svc().db.url,
+          `SELECT 1 FROM grid_leader_replica l JOIN member_account_replica a ON a.member_id = l.member_id
+            WHERE l.assignment_id = $1 AND a.user_id = $2 AND (l.active_to IS NOT NULL) = $3`,
+          [lead.id, leaderUser, ended],
+        );
+        return rows.length ? true : undefined;
+      });
+    await replicated(false);
+    const inGrid = (sub: string) => stack.token({ sub, roles: [Role.GRID_MEMBER], areas: [w.tree.village.path], grids: [w.gridId] });
+    const leader = await inGrid(leaderUser);
+    const colleague = await inGrid(`colleague-${randomUUID()}`);
+    const resolved = async () => {
+      const incident = await report(w.member, { gridId: w.gridId });
+      await go('ACCEPT', incident.id, w.officer);
+      await go('START', incident.id, w.member);
+      await go('RESOLVE', incident.id, w.member);
+      return incident;
+    };
+
+    const first = await resolved();
+    expect((await get(first.id, colleague)).allowedActions).toEqual([]);
+    expect(reasonOf(await step('CLOSE', first.id, colleague))).toEqual({ code: 'FORBIDDEN', reason: 'TRANSITION_NOT_ALLOWED' });
+    expect((await get(first.id, leader)).allowedActions).toEqual(['CLOSE', 'REOPEN']);
+    const closed = await go('CLOSE', first.id, leader);
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.timeline.at(-1)).toMatchObject({ action: 'CLOSE', from: 'RESOLVED', to: 'CLOSED', actorId: leaderUser });
+
+    // The leader hands the grid over: from then on their word closes nothing.
+    await ok(
+      `mutation($input: EndGridAssignmentInput!) { endGridAssignment(input: $input) { current } }`,
+      { input: { assignmentId: lead.id } },
+      admin,
+    );
+    await replicated(true);
+    const second = await resolved();
+    expect((await get(second.id, leader)).allowedActions).toEqual([]);
+    expect(reasonOf(await step('CLOSE', second.id, leader))).toEqual({ code: 'FORBIDDEN', reason: 'TRANSITION_NOT_ALLOWED' });
+    expect((await get(second.id)).status).toBe('RESOLVED');
   }, 60_000);
 
   it('creates one incident for a report retried on a weak network, and refuses the key for a different report', async () => {
@@ -297,7 +356,7 @@ describe('incident workflow through the gateway', () => {
       { input: { ...input, title: '另一件事' } },
       w.member,
     );
-    expect(errorOf(different)).toEqual({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(reasonOf(different)).toEqual({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
     const events = await eventsOf(attempts[0].id, hasTypes([IncidentEvents.reported]));
     expect(events.filter((e) => e.type === IncidentEvents.reported)).toHaveLength(1);
   }, 60_000);
@@ -311,15 +370,15 @@ describe('incident workflow through the gateway', () => {
         { input: { gridId: w.gridId, title: 't', category: 'PUBLIC_SAFETY', ...input } },
         w.member,
       );
-    expect(errorOf(await bad({ subcategory: 'SOLAR_HEATER' }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_SUBCATEGORY' });
-    expect(errorOf(await bad({ location: { latitude: 36.2 } }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'LOCATION_POINT_INCOMPLETE' });
+    expect(reasonOf(await bad({ subcategory: 'SOLAR_HEATER' }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_SUBCATEGORY' });
+    expect(reasonOf(await bad({ location: { latitude: 36.2 } }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'LOCATION_POINT_INCOMPLETE' });
     // The nested location is validated as a whole: a latitude off the globe is the input's error, not the database's.
-    expect(errorOf(await bad({ location: { latitude: 200, longitude: 117.1 } }))).toEqual({
+    expect(reasonOf(await bad({ location: { latitude: 200, longitude: 117.1 } }))).toEqual({
       code: 'BAD_USER_INPUT',
       reason: 'INVALID_INPUT',
     });
-    expect(errorOf(await bad({ location: { addressText: '' } }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' });
-    expect(errorOf(await bad({ gridId: w.tree.gridIds[1] }))).toEqual({ code: 'FORBIDDEN', reason: 'GRID_NOT_ASSIGNED' });
+    expect(reasonOf(await bad({ location: { addressText: '' } }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' });
+    expect(reasonOf(await bad({ gridId: w.tree.gridIds[1] }))).toEqual({ code: 'FORBIDDEN', reason: 'GRID_NOT_ASSIGNED' });
   }, 60_000);
 });
 
@@ -367,7 +426,7 @@ describe('photos', () => {
       { input: { gridId: w.gridId, title: 't', category: 'OTHER', photoIds: [photo.id] } },
       other,
     );
-    expect(errorOf(stolen)).toEqual({ code: 'FORBIDDEN', reason: 'PHOTO_NOT_YOURS' });
+    expect(reasonOf(stolen)).toEqual({ code: 'FORBIDDEN', reason: 'PHOTO_NOT_YOURS' });
   }, 60_000);
 });
 
@@ -470,7 +529,7 @@ describe('service levels', () => {
       { p: w.tree.village.path, d: from.toISOString() },
       w.member,
     );
-    expect(errorOf(denied).code).toBe('FORBIDDEN');
+    expect(reasonOf(denied).code).toBe('FORBIDDEN');
   }, 60_000);
 });
 
@@ -507,7 +566,7 @@ describe('the whistle (吹哨报到)', () => {
       { input: { incidentId: incident.id, departmentIds: [ghost], dueAt: dueAt.toISOString() } },
       w.town,
     );
-    expect(errorOf(toGhost)).toEqual({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_DEPARTMENT' });
+    expect(reasonOf(toGhost)).toEqual({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_DEPARTMENT' });
     // Departments arrive by grid organisation's events.
     await eventually(async () => {
       const [{ n }] = await query<{ n: number }>(
@@ -530,7 +589,7 @@ describe('the whistle (吹哨报到)', () => {
       { input: { incidentId: incident.id, departmentIds: [court], dueAt: dueAt.toISOString() } },
       w.member,
     );
-    expect(errorOf(memberBlows).code).toBe('FORBIDDEN');
+    expect(reasonOf(memberBlows).code).toBe('FORBIDDEN');
 
     const inbox = async (token: string) =>
       (
@@ -553,8 +612,8 @@ describe('the whistle (吹哨报到)', () => {
     expect((await reportTo(housingOfficer, '住建局已联系施工队，三日内拆除。')).errors).toBeUndefined();
     // Retried on a bad line: the same answer is accepted as it stands.
     expect((await reportTo(housingOfficer, '住建局已联系施工队，三日内拆除。')).errors).toBeUndefined();
-    expect(errorOf(await reportTo(housingOfficer, '另一个答复'))).toEqual({ code: 'CONFLICT', reason: 'ALREADY_REPORTED' });
-    expect(errorOf(await reportTo(strangerOfficer, '我们也来'))).toEqual({ code: 'FORBIDDEN', reason: 'DEPARTMENT_NOT_SUMMONED' });
+    expect(reasonOf(await reportTo(housingOfficer, '另一个答复'))).toEqual({ code: 'CONFLICT', reason: 'ALREADY_REPORTED' });
+    expect(reasonOf(await reportTo(strangerOfficer, '我们也来'))).toEqual({ code: 'FORBIDDEN', reason: 'DEPARTMENT_NOT_SUMMONED' });
     expect(await inbox(housingOfficer)).toEqual([]);
 
     await svc().setClock(new Date(dueAt.getTime() + 2 * 3600_000));
@@ -602,7 +661,7 @@ describe('the whistle (吹哨报到)', () => {
         token,
       );
     expect((await entity(courtOfficer)).data?._entities).toEqual([{ id: whistleId }]);
-    expect(errorOf(await entity(strangerOfficer))).toEqual({ code: 'NOT_FOUND', reason: 'WHISTLE_NOT_FOUND' });
+    expect(reasonOf(await entity(strangerOfficer))).toEqual({ code: 'NOT_FOUND', reason: 'WHISTLE_NOT_FOUND' });
 
     const events = await eventsOf(incident.id, (m) => m.filter((x) => x.value['type'] === IncidentEvents.departmentReported).length >= 2);
     expect(events.find((e) => e.type === IncidentEvents.whistleBlown)!.data).toMatchObject({

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { Role } from '@civgrid/auth';
-import { dataOf, GraphqlResponse, serviceEnv } from '@civgrid/testing';
+import { dataOf, serviceEnv } from '@civgrid/testing';
 import { waitForReplica } from '../src/scenario';
 import { Stack } from '../src/stack';
 import { Area, Grid, gridFixtures } from './grid-fixtures';
@@ -88,10 +88,8 @@ export function populationFixtures(stack: Stack) {
   return make;
 }
 
-export const codeOf = (res: GraphqlResponse<unknown>) => ({
-  code: res.errors?.[0]?.extensions?.code,
-  reason: res.errors?.[0]?.extensions?.reason,
-});
+/** The code and reason of a response's first error (the shared helper, by the name these tests use). */
+export { reasonOf as codeOf } from '@civgrid/testing';
 
 /**
  * A second instance of the population registry on the same database and topics, as a second pod

@@ -1,7 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { DisputeClosedData, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
+import { DisputeClosedData, GridEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
 import { EventHandlers, GridReplicaModule } from '@civgrid/service-kit';
 import { PhotoModule } from '../photo/photo.module';
+import { GridLeaders } from './grid-leaders';
 import { GridIncidentsResolver, IncidentResolver, ResidentIncidentsResolver } from './incident.resolver';
 import { IncidentService } from './incident.service';
 
@@ -9,12 +10,13 @@ export const OVERDUE_JOB = 'incident-overdue';
 
 @Module({
   imports: [GridReplicaModule, PhotoModule],
-  providers: [IncidentService, IncidentResolver, GridIncidentsResolver, ResidentIncidentsResolver],
+  providers: [IncidentService, GridLeaders, IncidentResolver, GridIncidentsResolver, ResidentIncidentsResolver],
   exports: [IncidentService],
 })
 export class IncidentModule implements OnModuleInit {
   constructor(
     private readonly incidents: IncidentService,
+    private readonly leaders: GridLeaders,
     private readonly handlers: EventHandlers,
   ) {}
 
@@ -26,5 +28,9 @@ export class IncidentModule implements OnModuleInit {
     this.handlers.on(ReactionEvents.disputeClosed, (event, manager) =>
       this.incidents.resolveFromDispute(event.data as DisputeClosedData, manager),
     );
+    // Who leads which grid: closing is verified by the reporter or the grid leader.
+    this.handlers.on(GridEvents.memberRegistered, (event, manager) => this.leaders.applyMember(event, manager));
+    this.handlers.on(GridEvents.memberAssigned, (event, manager) => this.leaders.applyAssignment(event, manager));
+    this.handlers.on(GridEvents.memberUnassigned, (event, manager) => this.leaders.applyAssignment(event, manager));
   }
 }

@@ -4,7 +4,8 @@ import { Connection, RequestContext } from '@civgrid/service-kit';
 import { PhotoService, PhotoView } from '../photo/photo.service';
 import { IncidentErrors } from './incident.errors';
 import { canReadIncident, INCIDENT_OFFICERS, INCIDENT_REPORTERS, IncidentService } from './incident.service';
-import { allowedActions, WorkflowAction } from './incident.workflow';
+import { leadsGrid } from './grid-leaders';
+import { allowedActions, mayActAsGridLeader, WorkflowAction } from './incident.workflow';
 import {
   AssignIncidentInput,
   EscalateIncidentInput,
@@ -87,8 +88,8 @@ export class IncidentResolver {
 
   @Mutation(() => IncidentType, {
     description:
-      'RESOLVED → CLOSED: the fix was verified by the reporter or by the grid leader. Tokens carry no grid-leader role, so a grid leader ' +
-      'closes with their community-officer role, as does any community, town or district officer whose areas hold the grid.' +
+      'RESOLVED → CLOSED: the fix was verified by the reporter or by the grid leader (网格长) of the grid or of a grid above it, ' +
+      'as grid organisation assigns them; any community, town or district officer whose areas hold the grid may close as well.' +
       RETRY,
   })
   closeIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
@@ -96,7 +97,7 @@ export class IncidentResolver {
   }
 
   @Mutation(() => IncidentType, {
-    description: `RESOLVED → IN_PROGRESS: the fix did not hold (the reporter or an officer of the area).${RETRY}`,
+    description: `RESOLVED → IN_PROGRESS: the fix did not hold (the reporter, the grid leader or an officer of the area).${RETRY}`,
   })
   reopenIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'REOPEN', input);
@@ -156,8 +157,13 @@ export class IncidentResolver {
   }
 
   @ResolveField(() => [String], { description: 'The workflow steps you may take now (ACCEPT, START, RESOLVE, CLOSE, REJECT, REOPEN).' })
-  allowedActions(@Parent() incident: IncidentType, @Context() ctx: RequestContext): WorkflowAction[] {
-    return allowedActions(incident.status, principalOf(ctx), incident.reportedBy);
+  async allowedActions(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<WorkflowAction[]> {
+    const principal = principalOf(ctx);
+    // Whom the caller leads is asked once a request, and only of someone without an officer's role.
+    const led = mayActAsGridLeader(principal)
+      ? await ctx.loaders.get<string, string[]>('incident.ledPaths', (users) => this.service.ledPaths(users)).load(principal.userId)
+      : [];
+    return allowedActions(incident.status, principal, incident.reportedBy, leadsGrid(led, incident.gridPath));
   }
 
   @ResolveReference()

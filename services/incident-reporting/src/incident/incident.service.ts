@@ -34,7 +34,8 @@ import { hasControlCharacters } from '../http/validation';
 import { PhotoService } from '../photo/photo.service';
 import { buildTaxonomy, deadlinesFrom, EscalationLevelCode, nextLevel, Taxonomy } from '../taxonomy/taxonomy';
 import { IncidentErrors } from './incident.errors';
-import { checkTransition, isOpen, WorkflowAction } from './incident.workflow';
+import { GridLeaders, leadsGrid } from './grid-leaders';
+import { checkTransition, isOpen, mayActAsGridLeader, TRANSITIONS, WorkflowAction } from './incident.workflow';
 import {
   AssignIncidentInput,
   EscalateIncidentInput,
@@ -246,6 +247,7 @@ export class IncidentService {
     private readonly grids: GridReplicaService,
     private readonly clock: Clock,
     private readonly photos: PhotoService,
+    private readonly leaders: GridLeaders,
     @Inject(CONFIG) config: IncidentReportingConfig,
   ) {
     this.taxonomy = buildTaxonomy(config);
@@ -399,7 +401,11 @@ export class IncidentService {
   ): Promise<IncidentType> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockForUpdate(manager, principal, id);
-      const check = checkTransition(action, row.status, principal, row.reporterId);
+      const leads =
+        TRANSITIONS[action].gridLeader && mayActAsGridLeader(principal)
+          ? leadsGrid((await this.leaders.ledPaths([principal.userId], this.clock.now(), manager))[0], row.gridPath)
+          : false;
+      const check = checkTransition(action, row.status, principal, row.reporterId, leads);
       if (!check.ok) {
         // A phone retrying a step that already went through gets the incident back, not an error.
         if (check.why === 'STATE' && (await this.lastStepWas(manager, id, action, principal.userId))) return toIncidentType(row);
@@ -730,6 +736,11 @@ export class IncidentService {
       resolvedAtGrid: row.atGrid,
       share: row.resolved === 0 ? null : row.atGrid / row.resolved,
     };
+  }
+
+  /** The grid paths each of a batch of users leads now (for allowedActions). */
+  ledPaths(userIds: readonly string[]): Promise<string[][]> {
+    return this.leaders.ledPaths(userIds, this.clock.now());
   }
 
   /** Locks the row for a step; an incident the principal cannot see does not exist for them. */

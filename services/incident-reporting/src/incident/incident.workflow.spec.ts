@@ -39,6 +39,15 @@ describe('the incident workflow', () => {
     expect(checkTransition('ACCEPT', 'REPORTED', member, 'member')).toEqual({ ok: false, why: 'ROLE' });
   });
 
+  it('lets the grid leader close or reopen a resolved incident of their grid, and nothing else a member may not do', () => {
+    expect(checkTransition('CLOSE', 'RESOLVED', member, 'someone-else', true)).toEqual({ ok: true, to: 'CLOSED' });
+    expect(checkTransition('REOPEN', 'RESOLVED', member, 'someone-else', true)).toEqual({ ok: true, to: 'IN_PROGRESS' });
+    expect(checkTransition('ACCEPT', 'REPORTED', member, 'someone-else', true)).toEqual({ ok: false, why: 'ROLE' });
+    expect(checkTransition('REJECT', 'REPORTED', member, 'someone-else', true)).toEqual({ ok: false, why: 'ROLE' });
+    expect(allowedActions('RESOLVED', member, 'someone-else', true)).toEqual(['CLOSE', 'REOPEN']);
+    expect(allowedActions('RESOLVED', member, 'someone-else', false)).toEqual([]);
+  });
+
   it('gives an analyst no step at all, and a rejected or closed incident none for anyone', () => {
     for (const status of INCIDENT_STATUSES) expect(allowedActions(status, analyst, null)).toEqual([]);
     expect(allowedActions('CLOSED', person([Role.ADMIN]), null)).toEqual([]);

@@ -10,6 +10,8 @@ interface Rule {
   roles: readonly Role[];
   /** The person who reported it may take this step too (closing = the reporter verified the fix). */
   reporter: boolean;
+  /** The leader of the incident's grid (or of a grid above it) may take this step too. */
+  gridLeader: boolean;
 }
 
 const OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN] as const;
@@ -19,18 +21,19 @@ const OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFIC
  * only on incidents they can see (IncidentService.lockForUpdate): an officer on those under their
  * areas, a grid member on those of their own grids.
  *
- * Closing is "verified by the reporter or the grid leader". A token names roles and, for a grid
- * member, the grids they look after, but not which of those they lead (GRID_LEADER is an assignment
- * in grid organisation, not a role), so the grid leader closes through the officer role their
- * community gives them: any community, town or district officer whose areas hold the grid may close.
+ * Closing is "verified by the reporter or the grid leader": GRID_LEADER is an assignment in grid
+ * organisation, not a role in the token, so whether someone leads the incident's grid comes from
+ * the leaders replicated from its events (GridLeaders). The reporter or the grid leader may also
+ * send a fix back (reopen). Community, town and district officers whose areas hold the grid may do
+ * both as well, for reports from residents and hotlines that no grid leader verifies.
  */
 export const TRANSITIONS: Readonly<Record<WorkflowAction, Rule>> = {
-  ACCEPT: { from: ['REPORTED'], to: 'ACCEPTED', roles: OFFICERS, reporter: false },
-  START: { from: ['ACCEPTED'], to: 'IN_PROGRESS', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false },
-  RESOLVE: { from: ['IN_PROGRESS'], to: 'RESOLVED', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false },
-  CLOSE: { from: ['RESOLVED'], to: 'CLOSED', roles: OFFICERS, reporter: true },
-  REJECT: { from: ['REPORTED', 'ACCEPTED'], to: 'REJECTED', roles: OFFICERS, reporter: false },
-  REOPEN: { from: ['RESOLVED'], to: 'IN_PROGRESS', roles: OFFICERS, reporter: true },
+  ACCEPT: { from: ['REPORTED'], to: 'ACCEPTED', roles: OFFICERS, reporter: false, gridLeader: false },
+  START: { from: ['ACCEPTED'], to: 'IN_PROGRESS', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false, gridLeader: false },
+  RESOLVE: { from: ['IN_PROGRESS'], to: 'RESOLVED', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false, gridLeader: false },
+  CLOSE: { from: ['RESOLVED'], to: 'CLOSED', roles: OFFICERS, reporter: true, gridLeader: true },
+  REJECT: { from: ['REPORTED', 'ACCEPTED'], to: 'REJECTED', roles: OFFICERS, reporter: false, gridLeader: false },
+  REOPEN: { from: ['RESOLVED'], to: 'IN_PROGRESS', roles: OFFICERS, reporter: true, gridLeader: true },
 };
 
 export type TransitionCheck = { ok: true; to: IncidentStatus } | { ok: false; why: 'STATE' | 'ROLE' };
@@ -41,17 +44,27 @@ export function checkTransition(
   from: IncidentStatus,
   principal: Principal,
   reporterId: string | null,
+  leadsGrid = false,
 ): TransitionCheck {
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(from)) return { ok: false, why: 'STATE' };
   const isReporter = rule.reporter && reporterId !== null && reporterId === principal.userId;
-  if (!isReporter && !hasRole(principal, ...rule.roles)) return { ok: false, why: 'ROLE' };
+  const isLeader = rule.gridLeader && leadsGrid;
+  if (!isReporter && !isLeader && !hasRole(principal, ...rule.roles)) return { ok: false, why: 'ROLE' };
   return { ok: true, to: rule.to };
 }
 
+/** Whether the grid leader's say could matter to `principal`: officers may take those steps anyway. */
+export const mayActAsGridLeader = (principal: Principal): boolean => !hasRole(principal, ...OFFICERS);
+
 /** The steps a person could take now: clients show only these buttons. */
-export function allowedActions(status: IncidentStatus, principal: Principal, reporterId: string | null): WorkflowAction[] {
-  return (Object.keys(TRANSITIONS) as WorkflowAction[]).filter((a) => checkTransition(a, status, principal, reporterId).ok);
+export function allowedActions(
+  status: IncidentStatus,
+  principal: Principal,
+  reporterId: string | null,
+  leadsGrid = false,
+): WorkflowAction[] {
+  return (Object.keys(TRANSITIONS) as WorkflowAction[]).filter((a) => checkTransition(a, status, principal, reporterId, leadsGrid).ok);
 }
 
 /** Still owes work: the deadlines apply and Open311 calls it "open". */

@@ -3,6 +3,7 @@ import { IncidentWorkflow1764200000000 } from './1764200000000-incident-workflow
 import { DepartmentReplica1764300000000 } from './1764300000000-department-replica';
 import { CareAlertSubject1764400000000 } from './1764400000000-care-alert-subject';
 import { IncidentNumberPerYear1764500000000 } from './1764500000000-incident-number-per-year';
+import { GridLeaderReplica1764600000000 } from './1764600000000-grid-leader-replica';
 
 /** In order. Never edit one that has shipped: add the next. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   DepartmentReplica1764300000000,
   CareAlertSubject1764400000000,
   IncidentNumberPerYear1764500000000,
+  GridLeaderReplica1764600000000,
 ];
