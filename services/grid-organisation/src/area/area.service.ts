@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, hasRole, isInScope, isWithin, Principal, Role } from '@civgrid/auth';
 import { AreaCreatedData, AreaRenamedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, decodeKeyset, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, keysetCondition, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
 import { areaCodeProblem, childLevel } from './area-code';
 import { AreaEntity } from './area.entity';
@@ -124,11 +124,8 @@ export class AreaService {
       where.push(`level = $${params.length}`);
     }
     const countParams = [...params];
-    const after = decodeKeyset(args.after, ['path']);
-    if (after) {
-      params.push(after[0]);
-      where.push(`path > $${params.length}::ltree`);
-    }
+    const after = keysetCondition(args.after, [['path', 'path']], 'ASC', params);
+    if (after) where.push(after);
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<AreaEntity[]>(

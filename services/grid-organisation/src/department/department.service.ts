@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertInScope, assertRole, Principal, Role } from '@civgrid/auth';
 import { DepartmentCreatedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, decodeKeyset, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { DepartmentErrors } from './department.errors';
@@ -102,11 +102,8 @@ export class DepartmentService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeKeyset(args.after, ['text']);
-    if (after) {
-      params.push(after[0]);
-      where.push(`code > $${params.length}`);
-    }
+    const after = keysetCondition(args.after, [['code', 'text']], 'ASC', params);
+    if (after) where.push(after);
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<DepartmentType[]>(

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
 import { GridEventData, GridEvents, GridRetiredData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, decodeKeyset, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Connection, keysetCondition, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
@@ -310,12 +310,9 @@ export class GridService {
     }
     const filter = where.join(' AND ');
     const countParams = [...params];
-    const after = decodeKeyset(args.after, ['path']);
     const page = [...where];
-    if (after) {
-      params.push(after[0]);
-      page.push(`path > $${params.length}::ltree`);
-    }
+    const after = keysetCondition(args.after, [['path', 'path']], 'ASC', params);
+    if (after) page.push(after);
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<GridEntity[]>(

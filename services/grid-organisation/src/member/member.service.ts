@@ -5,7 +5,7 @@ import { assertInScope, assertRole, gridRowCondition, hasRole, isInScope, isLimi
 import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Connection, cursorTimestamp, decodeKeyset, toConnection } from '@civgrid/service-kit';
+import { Connection, cursorTimestamp, keysetCondition, toConnection } from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
@@ -141,12 +141,17 @@ export class MemberService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeKeyset(args.after, ['path', 'uuid']);
     const page = [...where];
-    if (after) {
-      params.push(after[0], after[1]);
-      page.push(`(m.area_path, m.id) > ($${params.length - 1}::ltree, $${params.length}::uuid)`);
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        ['m.area_path', 'path'],
+        ['m.id', 'uuid'],
+      ],
+      'ASC',
+      params,
+    );
+    if (after) page.push(after);
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<MemberRow[]>(
@@ -302,12 +307,16 @@ export class MemberService {
       gridRowCondition(principal, 'g.path', 'g.id', params),
       ...(args.current ? [CURRENT] : []),
     ].join(' AND ');
-    const after = decodeKeyset(args.after, ['timestamp', 'uuid']);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `(a.active_from, a.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const keyset =
+      keysetCondition(
+        args.after,
+        [
+          ['a.active_from', 'timestamp'],
+          ['a.id', 'uuid'],
+        ],
+        'ASC',
+        params,
+      ) ?? '';
     params.push(args.first + 1);
     const rows = await this.dataSource.query<PageRow<AssignmentRow & { fromCursor: string }>[]>(
       pageSql({

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertInScope, assertRole, gridRowCondition, Principal } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
-import { Connection, cursorTimestamp, decodeKeyset, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
+import { Connection, cursorTimestamp, keysetCondition, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
@@ -27,6 +27,11 @@ interface NewGridExtras {
   leaderMemberId?: string;
 }
 
+/** Reshapes in the order they happened (newest first in the district's list, oldest first for a grid). */
+const RESHAPE_ORDER = [
+  ['r.at', 'timestamp'],
+  ['r.id', 'uuid'],
+] as const;
 const RESHAPE_COLUMNS = `r.id, r.kind, r.reason, r.actor, r.at, ${cursorTimestamp('r.at')} AS "atCursor", r.area_path::text AS "areaPath",
   r.from_grid_ids AS "fromGridIds", r.to_grid_ids AS "toGridIds"`;
 
@@ -294,11 +299,8 @@ export class ReshapeService {
     }
     const countParams = [...params];
     const filter = where.join(' AND ');
-    const after = decodeKeyset(args.after, ['timestamp', 'uuid']);
-    if (after) {
-      params.push(after[0], after[1]);
-      where.push(`(r.at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    const after = keysetCondition(args.after, RESHAPE_ORDER, 'DESC', params);
+    if (after) where.push(after);
     params.push(args.first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query<GridReshapeType[]>(
@@ -319,12 +321,7 @@ export class ReshapeService {
   /** A page of the reshapes each grid took part in, oldest first, in one statement for a batch of grids. */
   async loadPagesByGrid(gridIds: readonly string[], page: PageArgs): Promise<Connection<GridReshapeType>[]> {
     const params: unknown[] = [gridIds];
-    const after = decodeKeyset(page.after, ['timestamp', 'uuid']);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `(r.at, r.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
+    const keyset = keysetCondition(page.after, RESHAPE_ORDER, 'ASC', params) ?? '';
     params.push(page.first + 1);
     const rows = await this.dataSource.query<PageRow<GridReshapeType & { atCursor: string }>[]>(
       pageSql({
@@ -355,12 +352,16 @@ export class ReshapeService {
   async loadItemPages(principal: Principal, reshapeIds: readonly string[], page: PageArgs): Promise<Connection<CoverageMoveType>[]> {
     const params: unknown[] = [reshapeIds];
     const visible = `(${gridRowCondition(principal, 'gf.path', 'gf.id', params)} OR ${gridRowCondition(principal, 'gt.path', 'gt.id', params)})`;
-    const after = decodeKeyset(page.after, ['uuid', 'text']);
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `(i.from_grid_id, i.item_key) > ($${params.length - 1}::uuid, $${params.length}::text)`;
-    }
+    const keyset =
+      keysetCondition(
+        page.after,
+        [
+          ['i.from_grid_id', 'uuid'],
+          ['i.item_key', 'text'],
+        ],
+        'ASC',
+        params,
+      ) ?? '';
     params.push(page.first + 1);
     const rows = await this.dataSource.query<PageRow<CoverageMoveType & { id: string }>[]>(
       pageSql({
