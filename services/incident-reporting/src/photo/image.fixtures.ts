@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 
 // Small, well-formed pictures made in code for tests (unit and through the gateway).
 
@@ -72,4 +73,58 @@ export function tinyWebp({ exif }: { exif: boolean }): Buffer {
   header.writeUInt32LE(body.length + 4, 4);
   header.write('WEBP', 8, 'latin1');
   return Buffer.concat([header, body]);
+}
+
+/**
+ * An EXIF APP1 segment as a phone writes it (big-endian TIFF): IFD0 with the orientation and,
+ * with `gps`, a GPS IFD holding latitude 36°11'N (Daiyue).
+ */
+export function exifSegment({ orientation, gps }: { orientation: number; gps: boolean }): Buffer {
+  const entries = gps ? 2 : 1;
+  const ifd0 = 8;
+  const gpsIfd = ifd0 + 2 + entries * 12 + 4;
+  const rationals = gpsIfd + 2 + 2 * 12 + 4;
+  const tiff = Buffer.alloc(gps ? rationals + 24 : gpsIfd);
+  tiff.write('MM', 0, 'latin1');
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(ifd0, 4);
+  tiff.writeUInt16BE(entries, ifd0);
+  const entry = (at: number, tag: number, type: number, count: number, value: (b: Buffer, at: number) => void) => {
+    tiff.writeUInt16BE(tag, at);
+    tiff.writeUInt16BE(type, at + 2);
+    tiff.writeUInt32BE(count, at + 4);
+    value(tiff, at + 8);
+  };
+  entry(ifd0 + 2, 0x0112, 3, 1, (b, at) => b.writeUInt16BE(orientation, at));
+  if (gps) {
+    entry(ifd0 + 14, 0x8825, 4, 1, (b, at) => b.writeUInt32BE(gpsIfd, at));
+    tiff.writeUInt16BE(2, gpsIfd);
+    entry(gpsIfd + 2, 0x0001, 2, 2, (b, at) => b.write('N\0', at, 'latin1'));
+    entry(gpsIfd + 14, 0x0002, 5, 3, (b, at) => b.writeUInt32BE(rationals, at));
+    [36, 1, 11, 1, 27, 1].forEach((v, i) => tiff.writeUInt32BE(v, rationals + i * 4));
+  }
+  return segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]));
+}
+
+/**
+ * A real, decodable JPEG (red left half, blue right half) of `width` × `height` stored pixels, with
+ * an EXIF orientation and, with `gps`, a position: what a phone held sideways sends.
+ */
+export async function phoneJpeg({
+  width,
+  height,
+  orientation,
+  gps,
+}: {
+  width: number;
+  height: number;
+  orientation: number;
+  gps: boolean;
+}): Promise<Buffer> {
+  const half = Math.floor(width / 2);
+  const jpeg = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+    .composite([{ input: { create: { width: half, height, channels: 3, background: { r: 255, g: 0, b: 0 } } }, left: 0, top: 0 }])
+    .jpeg({ quality: 95 })
+    .toBuffer();
+  return Buffer.concat([jpeg.subarray(0, 2), exifSegment({ orientation, gps }), jpeg.subarray(2)]);
 }

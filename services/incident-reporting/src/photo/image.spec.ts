@@ -1,5 +1,6 @@
-import { MalformedImageError, sniffImageType, stripMetadata } from './image';
-import { tinyJpeg, tinyPng, tinyWebp } from './image.fixtures';
+import sharp from 'sharp';
+import { exifOrientation, MalformedImageError, sniffImageType, stripMetadata, uprightPixels } from './image';
+import { exifSegment, phoneJpeg, tinyJpeg, tinyPng, tinyWebp } from './image.fixtures';
 
 describe('image sniffing and metadata stripping', () => {
   it('knows a picture by its bytes, not by what it claims to be', () => {
@@ -60,5 +61,51 @@ describe('image sniffing and metadata stripping', () => {
   it('refuses a JPEG whose segments run past the end', () => {
     const broken = Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x40, 0x00, 0x01]);
     expect(() => stripMetadata('image/jpeg', broken)).toThrow(MalformedImageError);
+  });
+});
+
+describe('orientation', () => {
+  it('reads the EXIF orientation of a JPEG, and 1 where there is none', () => {
+    const withTag = Buffer.concat([
+      Buffer.from([0xff, 0xd8]),
+      exifSegment({ orientation: 6, gps: true }),
+      tinyJpeg({ gps: false }).subarray(2),
+    ]);
+    expect(exifOrientation('image/jpeg', withTag)).toBe(6);
+    expect(exifOrientation('image/jpeg', tinyJpeg({ gps: false }))).toBe(1);
+    // An EXIF block that is not TIFF (the fixture's GPS text) says nothing about orientation.
+    expect(exifOrientation('image/jpeg', tinyJpeg({ gps: true }))).toBe(1);
+  });
+
+  it('turns the pixels of a sideways phone photo upright and drops its EXIF with the position', async () => {
+    // Stored 40×20, red on the left; orientation 6 means "turn 90° clockwise to view".
+    const raw = await phoneJpeg({ width: 40, height: 20, orientation: 6, gps: true });
+    const upright = stripMetadata('image/jpeg', await uprightPixels('image/jpeg', raw));
+    const meta = await sharp(upright).metadata();
+    expect([meta.width, meta.height]).toEqual([20, 40]);
+    expect(meta.exif).toBeUndefined();
+    expect(exifOrientation('image/jpeg', upright)).toBe(1);
+    expect(upright.includes(Buffer.from('Exif\0\0', 'latin1'))).toBe(false);
+    // Turned clockwise, the red left half is now on top.
+    const { data, info } = await sharp(upright).raw().toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ];
+    expect(pixel(10, 5)[0]).toBeGreaterThan(200);
+    expect(pixel(10, 35)[2]).toBeGreaterThan(200);
+  });
+
+  it('leaves the bytes of a picture that needs no turn as they are', async () => {
+    const raw = await phoneJpeg({ width: 40, height: 20, orientation: 1, gps: false });
+    expect((await uprightPixels('image/jpeg', raw)).equals(raw)).toBe(true);
+  });
+
+  it('refuses a picture that asks to be turned but cannot be decoded', async () => {
+    const broken = Buffer.concat([
+      Buffer.from([0xff, 0xd8]),
+      exifSegment({ orientation: 8, gps: false }),
+      tinyJpeg({ gps: false }).subarray(2),
+    ]);
+    await expect(uprightPixels('image/jpeg', broken)).rejects.toThrow(MalformedImageError);
   });
 });

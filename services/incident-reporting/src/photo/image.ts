@@ -1,3 +1,5 @@
+import sharp from 'sharp';
+
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 
 /** The type the bytes say they are, whatever the file name or Content-Type claim. */
@@ -110,4 +112,96 @@ function stripWebp(bytes: Buffer): Buffer {
   header.writeUInt32LE(body.length + 4, 4);
   header.write('WEBP', 8, 'latin1');
   return Buffer.concat([header, body]);
+}
+
+/**
+ * The EXIF orientation (1–8) a picture asks its viewer to apply, or 1 when it asks for none. Read
+ * before the metadata is stripped: without the tag a sideways phone photo would show sideways.
+ */
+export function exifOrientation(type: ImageType, bytes: Buffer): number {
+  const tiff = exifBlock(type, bytes);
+  return tiff ? (tiffOrientation(tiff) ?? 1) : 1;
+}
+
+function exifBlock(type: ImageType, bytes: Buffer): Buffer | undefined {
+  switch (type) {
+    case 'image/jpeg': {
+      let i = 2;
+      while (i + 4 <= bytes.length && bytes[i] === 0xff) {
+        const marker = bytes[i + 1];
+        if (marker === 0xda || marker === 0xd9) return undefined;
+        const end = i + 2 + bytes.readUInt16BE(i + 2);
+        if (marker === 0xe1 && bytes.toString('latin1', i + 4, i + 10) === 'Exif\0\0') return bytes.subarray(i + 10, end);
+        i = end;
+      }
+      return undefined;
+    }
+    case 'image/png': {
+      let i = 8;
+      while (i + 12 <= bytes.length) {
+        const length = bytes.readUInt32BE(i);
+        if (bytes.toString('latin1', i + 4, i + 8) === 'eXIf') return bytes.subarray(i + 8, i + 8 + length);
+        i += 12 + length;
+      }
+      return undefined;
+    }
+    case 'image/webp': {
+      let i = 12;
+      while (i + 8 <= bytes.length) {
+        const length = bytes.readUInt32LE(i + 4);
+        if (bytes.toString('latin1', i, i + 4) === 'EXIF') {
+          const block = bytes.subarray(i + 8, i + 8 + length);
+          // Some writers keep JPEG's "Exif\0\0" before the TIFF header.
+          return block.toString('latin1', 0, 6) === 'Exif\0\0' ? block.subarray(6) : block;
+        }
+        i += 8 + length + (length % 2);
+      }
+      return undefined;
+    }
+  }
+}
+
+/** Tag 0x0112 of IFD0 in a TIFF block, or undefined when the block is not one or has no such tag. */
+function tiffOrientation(tiff: Buffer): number | undefined {
+  if (tiff.length < 8) return undefined;
+  const order = tiff.toString('latin1', 0, 2);
+  if (order !== 'II' && order !== 'MM') return undefined;
+  const u16 = (at: number) => (order === 'II' ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (order === 'II' ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  if (u16(2) !== 42) return undefined;
+  const ifd = u32(4);
+  if (ifd + 2 > tiff.length) return undefined;
+  const entries = u16(ifd);
+  for (let n = 0; n < entries; n++) {
+    const at = ifd + 2 + n * 12;
+    if (at + 12 > tiff.length) return undefined;
+    if (u16(at) === 0x0112 && u16(at + 2) === 3) {
+      const value = u16(at + 8);
+      return value >= 1 && value <= 8 ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The picture turned the way its EXIF orientation says, in its own format and without metadata:
+ * the pixels are rotated (or mirrored) so that it shows upright once the tag is gone. Pictures that
+ * need no turn are returned as they are (their bytes stay untouched).
+ */
+export async function uprightPixels(type: ImageType, bytes: Buffer): Promise<Buffer> {
+  if (exifOrientation(type, bytes) === 1) return bytes;
+  try {
+    // autoOrient reads the tag and turns the pixels; sharp writes no metadata unless asked to.
+    const turned = sharp(bytes, { failOn: 'error' }).autoOrient();
+    switch (type) {
+      case 'image/jpeg':
+        return await turned.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer();
+      case 'image/png':
+        return await turned.png().toBuffer();
+      case 'image/webp':
+        return await turned.webp({ quality: 90 }).toBuffer();
+    }
+  } catch {
+    throw new MalformedImageError('the picture could not be decoded to turn it upright');
+  }
 }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@civgrid/auth';
 import { Clock, CONFIG, orderByKeys } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
-import { MalformedImageError, sniffImageType, stripMetadata } from './image';
+import { MalformedImageError, sniffImageType, stripMetadata, uprightPixels } from './image';
 import { PhotoErrors } from './photo.errors';
 import { PHOTO_STORAGE, PhotoStorage } from './photo.storage';
 
@@ -46,7 +46,10 @@ export class PhotoService {
     return this.config.PHOTO_MAX_BYTES;
   }
 
-  /** Checks the bytes, strips where-and-when metadata, stores by hash. The same picture from one person twice is one photo. */
+  /**
+   * Checks the bytes, turns the pixels upright where EXIF says so, strips where-and-when metadata,
+   * stores by hash. The same picture from one person twice is one photo.
+   */
   async upload(principal: Principal, raw: Buffer): Promise<PhotoView> {
     if (raw.length === 0) throw PhotoErrors.empty();
     if (raw.length > this.config.PHOTO_MAX_BYTES) throw PhotoErrors.tooLarge(this.config.PHOTO_MAX_BYTES);
@@ -54,7 +57,8 @@ export class PhotoService {
     if (!type) throw PhotoErrors.unsupportedType();
     let bytes: Buffer;
     try {
-      bytes = stripMetadata(type, raw);
+      // Turned first (the orientation tag goes with the rest of the metadata), then stripped.
+      bytes = stripMetadata(type, await uprightPixels(type, raw));
     } catch (error) {
       if (error instanceof MalformedImageError) throw PhotoErrors.malformed();
       throw error;
