@@ -85,6 +85,34 @@ export const configSchema = baseConfigSchema
     OVERDUE_CHECK_MS: z.coerce.number().int().min(1000).default(60_000),
     /** The jurisdiction_id Open311 clients send (optional in requests; refused when different). */
     OPEN311_JURISDICTION_ID: z.string().min(1).default('daiyue.taian.sd.cn'),
+    /**
+     * The categories the district makes public through Open311: offered as services, filed by client
+     * applications and read by anyone. Care alerts never are (they name a resident to visit).
+     */
+    OPEN311_PUBLIC_CATEGORIES: z
+      .string()
+      .default('PUBLIC_SAFETY,ENVIRONMENT_SANITATION,INFRASTRUCTURE,PROPERTY_MANAGEMENT,OTHER')
+      .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))].filter((c) => c !== ''))
+      .pipe(z.array(category.exclude(['CARE_ALERT'], { message: 'CARE_ALERT is never public' })).min(1)),
+    /** Decimal places of latitude and longitude in public reads (3 ≈ 110 m); a key may be granted the exact point. */
+    OPEN311_PUBLISHED_PRECISION: z.coerce.number().int().min(0).max(6).default(3),
+    /** A POST repeated with the same key and content within this many seconds returns the first request. */
+    OPEN311_IDEMPOTENCY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .default(3600),
+    /** How long an Open311 media_url (a signed photo link) opens: citizen sites keep them longer than the app. */
+    OPEN311_MEDIA_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(3600)
+      .max(30 * 24 * 3600)
+      .default(7 * 24 * 3600),
+    /** Discovery's contact and key_service texts. */
+    OPEN311_CONTACT: z.string().min(1).default('The district grid-management office (网格化管理中心).'),
+    OPEN311_KEY_SERVICE: z.string().min(1).default('API keys for client applications are issued by the district CivGrid administrators.'),
   })
   .superRefine((c, ctx) => {
     const set = S3_VARIABLES.filter((k) => c[k] !== undefined);

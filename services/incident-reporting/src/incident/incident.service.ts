@@ -109,6 +109,9 @@ export const COLUMNS = `id, number, title, description, category, subcategory, p
 
 const NEWEST_FIRST = 'reported_at DESC, id DESC';
 
+// The statuses that still owe work (isOpen), in SQL.
+const OPEN_STATUSES = `('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`;
+
 /**
  * Overdue = a deadline that is missed now: still not accepted after the accept deadline was marked
  * missed, or still open after the resolve deadline was. A late accept ends the first; escalation
@@ -119,7 +122,7 @@ const isOverdue = (e: Pick<IncidentRow, 'status' | 'acceptOverdueAt' | 'resolveO
 
 /** The same rule in SQL, for the `overdue` filter. */
 const OVERDUE_SQL = `((status = 'REPORTED' AND accept_overdue_at IS NOT NULL)
-  OR (status IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS') AND resolve_overdue_at IS NOT NULL))`;
+  OR (status IN ${OPEN_STATUSES} AND resolve_overdue_at IS NOT NULL))`;
 
 export const toIncidentType = (e: IncidentRow): IncidentType => ({
   id: e.id,
@@ -187,8 +190,8 @@ function listFilters(args: GridIncidentsArgs & { overdue?: boolean }, params: un
     params.push(args.status);
     where.push(`status = $${params.length}`);
   }
-  if (args.open === true) where.push(`status IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`);
-  if (args.open === false) where.push(`status NOT IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`);
+  if (args.open === true) where.push(`status IN ${OPEN_STATUSES}`);
+  if (args.open === false) where.push(`status NOT IN ${OPEN_STATUSES}`);
   if (args.overdue === true) where.push(OVERDUE_SQL);
   if (args.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
   return where;
@@ -235,6 +238,48 @@ interface NewIncident {
   originKey: string | null;
   subjectResidentId: string | null;
   wellbeingAgreementId: string | null;
+}
+
+/**
+ * What a reader outside the service (Open311) may see: incidents of the published categories
+ * anywhere, and, where a client's key allows it, those of other categories in its areas. Care
+ * alerts never: they name a resident to visit.
+ */
+export interface PublicVisibility {
+  categories: readonly string[];
+  alsoAllCategoriesIn?: readonly string[];
+}
+
+export interface PublicIncidentQuery {
+  visibility: PublicVisibility;
+  numbers?: readonly string[];
+  reportedFrom?: Date;
+  reportedTo?: Date;
+  /** Category, and subcategory or null for the whole category. */
+  services?: readonly { category: string; subcategory: string | null }[];
+  /** true: reported, accepted or in progress; false: the others; undefined: both. */
+  open?: boolean;
+  limit: number;
+}
+
+/** One entry of an incident's timeline with what a public reader needs of its incident. */
+export interface PublicTimelineRow {
+  id: string;
+  action: string;
+  toStatus: IncidentStatus;
+  at: Date;
+  note: string | null;
+  number: string;
+  source: IncidentSource;
+  gridPath: string;
+}
+
+function visibilityCondition(v: PublicVisibility, params: unknown[], table = 'incident'): string {
+  params.push(v.categories);
+  const published = `${table}.category::text = ANY($${params.length}::text[])`;
+  if (!v.alsoAllCategoriesIn?.length) return `${table}.category <> 'CARE_ALERT' AND ${published}`;
+  params.push(v.alsoAllCategoriesIn);
+  return `${table}.category <> 'CARE_ALERT' AND (${published} OR ${table}.grid_path <@ $${params.length}::ltree[])`;
 }
 
 @Injectable()
@@ -636,6 +681,74 @@ export class IncidentService {
     const [incident] = await this.loadByIds([id]);
     if (incident instanceof Error || !canReadIncident(principal, incident)) throw IncidentErrors.notFound(id);
     return incident;
+  }
+
+  /** Open311's reads: newest first, at most `limit`, only what the visibility allows. */
+  async publicSearch(q: PublicIncidentQuery): Promise<IncidentRow[]> {
+    const params: unknown[] = [];
+    const where = [visibilityCondition(q.visibility, params)];
+    if (q.numbers) {
+      params.push(q.numbers);
+      where.push(`number = ANY($${params.length}::text[])`);
+    }
+    if (q.reportedFrom) {
+      params.push(q.reportedFrom);
+      where.push(`reported_at >= $${params.length}`);
+    }
+    if (q.reportedTo) {
+      params.push(q.reportedTo);
+      where.push(`reported_at <= $${params.length}`);
+    }
+    if (q.services) {
+      params.push(
+        q.services.map((c) => c.category),
+        q.services.map((c) => c.subcategory ?? ''),
+      );
+      where.push(
+        `EXISTS (SELECT 1 FROM unnest($${params.length - 1}::text[], $${params.length}::text[]) AS c (category, sub)
+           WHERE c.category = incident.category::text AND (c.sub = '' OR c.sub = incident.subcategory))`,
+      );
+    }
+    if (q.open === true) where.push(`status IN ${OPEN_STATUSES}`);
+    if (q.open === false) where.push(`status NOT IN ${OPEN_STATUSES}`);
+    params.push(q.limit);
+    return this.dataSource.query<IncidentRow[]>(
+      `SELECT ${COLUMNS} FROM incident WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** Timeline entries of visible incidents in a period, oldest first, at most `limit` (status updates for Open311). */
+  async publicTimeline(q: {
+    visibility: PublicVisibility;
+    from: Date;
+    to: Date;
+    actions: readonly string[];
+    limit: number;
+  }): Promise<PublicTimelineRow[]> {
+    const params: unknown[] = [q.from, q.to, q.actions];
+    const visible = visibilityCondition(q.visibility, params, 'i');
+    params.push(q.limit);
+    return this.dataSource.query<PublicTimelineRow[]>(
+      `SELECT t.id::text AS id, t.action, t.to_status AS "toStatus", t.at, t.note, i.number, i.source, i.grid_path::text AS "gridPath"
+         FROM incident_transition t JOIN incident i ON i.id = t.incident_id
+        WHERE t.at >= $1 AND t.at <= $2 AND t.action = ANY($3::text[]) AND ${visible}
+        ORDER BY t.at, t.id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /**
+   * The incident a reporter filed under one of these idempotency keys at or after `since`: a client
+   * that names its retries by a key per period (Open311) finds the first attempt of the period before.
+   */
+  async reportedWith(reporterId: string, keys: readonly string[], since: Date): Promise<IncidentType | undefined> {
+    const [row] = await this.dataSource.query<IncidentRow[]>(
+      `SELECT ${COLUMNS} FROM incident WHERE reporter_id = $1 AND idempotency_key = ANY($2::text[]) AND reported_at >= $3
+        ORDER BY reported_at LIMIT 1`,
+      [reporterId, keys, since],
+    );
+    return row ? toIncidentType(row) : undefined;
   }
 
   /** Newest first, keyset-paged on (reported_at, id). */

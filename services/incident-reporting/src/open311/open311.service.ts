@@ -1,48 +1,26 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Principal } from '@civgrid/auth';
-import { badInput } from '@civgrid/errors';
-import { Inject } from '@nestjs/common';
-import { CONFIG } from '@civgrid/service-kit';
-import { IncidentCategory, INCIDENT_CATEGORIES } from '@civgrid/contracts';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { isWithin, Principal, Role } from '@civgrid/auth';
+import { IncidentCategory, IncidentStatus, INCIDENT_CATEGORIES } from '@civgrid/contracts';
+import { Clock, CONFIG, LOGGER } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
-import { COLUMNS, IncidentRow, IncidentService, readCondition } from '../incident/incident.service';
+import { IncidentRow, IncidentService, PublicTimelineRow, PublicVisibility } from '../incident/incident.service';
 import { isOpen } from '../incident/incident.workflow';
-import { IncidentCategoryEnum, IncidentPriorityEnum, IncidentSourceEnum } from '../incident/dto/incident.type';
-import { PhotoService, PhotoView } from '../photo/photo.service';
-import { hasControlCharacters, isUuid } from '../http/validation';
+import { IncidentCategoryEnum, IncidentPriorityEnum, IncidentSourceEnum, IncidentType } from '../incident/dto/incident.type';
+import { PhotoService } from '../photo/photo.service';
+import { isUuid } from '../http/validation';
+import { list, Open311Document, Open311Node } from './open311.format';
 import { Open311Errors } from './open311.errors';
+import { dateRange, Open311Params, w3c } from './open311.params';
+import { Open311Client, Open311KeyService } from './open311-key.service';
+import { Open311ReadGrantEnum } from './open311-key.type';
 
-/** GeoReport v2 service list entry. */
-export interface Open311ServiceEntry {
-  service_code: string;
-  service_name: string;
-  description: string;
-  metadata: boolean;
-  type: 'realtime';
-  keywords: string;
-  group: string;
-}
+export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
-export interface Open311Request {
-  service_request_id: string;
-  status: 'open' | 'closed';
-  status_notes: string | null;
-  service_name: string;
-  service_code: string;
-  description: string;
-  agency_responsible: string;
-  service_notice: string | null;
-  requested_datetime: string;
-  updated_datetime: string;
-  expected_datetime: string | null;
-  address: string | null;
-  address_id: string | null;
-  zipcode: string | null;
-  lat: number | null;
-  long: number | null;
-  media_url: string | null;
-}
+/** The specification's limits: a window of at most 90 days, at most 1000 requests an answer. */
+const MAX_DAYS = 90;
+const MAX_RESULTS = 1000;
 
 const AGENCY: Record<string, string> = {
   GRID: 'Grid member (网格员)',
@@ -51,227 +29,430 @@ const AGENCY: Record<string, string> = {
   DISTRICT: 'District',
 };
 
-const STATUS_NOTES: Record<string, string> = {
+// What a status says to the public; a rejection adds its reason where the reader may see it.
+const STATUS_NOTES: Record<IncidentStatus, string> = {
   REPORTED: 'Received; waiting to be accepted.',
   ACCEPTED: 'Accepted by the community.',
   IN_PROGRESS: 'Being worked on.',
   RESOLVED: 'Resolved; waiting for the reporter to confirm.',
   CLOSED: 'Resolved and confirmed.',
+  REJECTED: 'Rejected.',
 };
+
+// The timeline steps a citizen site follows (assignments and overdue marks are internal).
+const UPDATE_TEXT: Record<string, string> = {
+  REPORT: 'Received.',
+  ACCEPT: 'Accepted by the community.',
+  START: 'Work has started.',
+  RESOLVE: 'Resolved; waiting for the reporter to confirm.',
+  CLOSE: 'Resolved and confirmed.',
+  REJECT: 'Rejected.',
+  REOPEN: 'Reopened: the work goes on.',
+  ESCALATE: 'Passed to a higher level to be handled.',
+};
+const PUBLIC_ACTIONS = Object.keys(UPDATE_TEXT);
 
 const title = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
 
 /** `CATEGORY` or `CATEGORY-SUBCATEGORY`: the taxonomy as Open311 service codes. */
 export const serviceCodeOf = (category: string, subcategory: string | null) => (subcategory ? `${category}-${subcategory}` : category);
 
+interface ServiceEntry {
+  code: string;
+  name: string;
+  description: string;
+  keywords: string;
+  group: string;
+  category: IncidentCategory;
+  subcategory: string | null;
+}
+
+/** A request as a GeoReport v2 client reads it, in the specification's element order. */
+export type Open311Request = Record<
+  | 'service_request_id'
+  | 'status'
+  | 'status_notes'
+  | 'service_name'
+  | 'service_code'
+  | 'description'
+  | 'agency_responsible'
+  | 'service_notice'
+  | 'requested_datetime'
+  | 'updated_datetime'
+  | 'expected_datetime'
+  | 'address'
+  | 'address_id'
+  | 'zipcode'
+  | 'lat'
+  | 'long'
+  | 'media_url',
+  string | number | null
+>;
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * Open311 GeoReport v2 over the incident taxonomy and incidents, in XML and JSON. Reading needs no
+ * key and shows only what the district publishes; filing needs a client application's key.
+ */
 @Injectable()
 export class Open311Service {
+  private readonly catalogue: ServiceEntry[];
+  private readonly published: readonly IncidentCategory[];
+  private readonly changeset: string;
+
   constructor(
-    private readonly dataSource: DataSource,
     private readonly incidents: IncidentService,
     private readonly photos: PhotoService,
+    private readonly keys: Open311KeyService,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: IncidentReportingConfig,
-  ) {}
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.published = config.OPEN311_PUBLIC_CATEGORIES.filter((c) => this.incidents.taxonomy.get(c)?.public);
+    this.catalogue = this.published.flatMap((c) => this.entriesOf(c));
+    // Discovery's changeset: services and definitions change only with the configuration, i.e. at a start.
+    this.changeset = w3c(clock.now());
+  }
 
-  services(): Open311ServiceEntry[] {
-    return [...this.incidents.taxonomy.values()]
-      .filter((c) => c.public)
-      .flatMap((c) =>
-        [
-          { code: c.category, name: c.name, sub: null as string | null },
-          ...c.subcategories.map((s) => ({ code: serviceCodeOf(c.category, s), name: `${c.name}: ${title(s)}`, sub: s })),
-        ].map((s) => ({
+  // ---------- discovery and services ----------
+
+  discovery(baseUrl: string): Open311Document {
+    return {
+      root: 'discovery',
+      body: {
+        changeset: this.changeset,
+        contact: this.config.OPEN311_CONTACT,
+        key_service: this.config.OPEN311_KEY_SERVICE,
+        endpoints: list('endpoint', [
+          {
+            specification: SPECIFICATION,
+            url: `${baseUrl}/open311/v2`,
+            changeset: this.changeset,
+            type: this.config.NODE_ENV === 'production' ? 'production' : 'test',
+            formats: list('format', ['text/xml', 'application/json']),
+          },
+        ]),
+      },
+    };
+  }
+
+  services(params: Open311Params): Open311Document {
+    this.checkJurisdiction(params);
+    return {
+      root: 'services',
+      body: list(
+        'service',
+        this.catalogue.map((s) => ({
           service_code: s.code,
           service_name: s.name,
-          description: s.sub ? `${title(s.sub)} (${c.name.toLowerCase()})` : `${c.name}, anything not listed under it`,
+          description: s.description,
           metadata: true,
-          type: 'realtime' as const,
-          keywords: [c.category, s.sub].filter(Boolean).join(',').toLowerCase(),
-          group: c.name,
+          type: 'realtime',
+          keywords: s.keywords,
+          group: s.group,
         })),
-      );
+      ),
+    };
   }
 
-  /** Every service takes the grid the request belongs to as an attribute (a grid member with one grid may leave it out). */
-  definition(code: string): { service_code: string; attributes: unknown[] } {
-    this.parseCode(code);
+  /** Every service takes the grid the request belongs to as its one attribute. */
+  definition(params: Open311Params, code: string): Open311Document {
+    this.checkJurisdiction(params);
+    const service = this.catalogue.find((s) => s.code === code);
+    if (!service) throw Open311Errors.unknownService(code);
     return {
-      service_code: code,
-      attributes: [
-        {
-          variable: true,
-          code: 'grid_id',
-          datatype: 'string',
-          required: false,
-          datatype_description: 'The id of the CivGrid grid where it is (required unless your account looks after exactly one grid).',
-          order: 1,
-          description: 'Grid',
-          values: [],
-        },
-      ],
+      root: 'service_definition',
+      body: {
+        service_code: service.code,
+        attributes: list('attribute', [
+          {
+            variable: true,
+            code: 'grid_id',
+            datatype: 'string',
+            required: false,
+            datatype_description: 'The id (a UUID) of the CivGrid grid where it is. Leave it empty when your API key has a default grid.',
+            order: 1,
+            description: 'Grid',
+            values: list('value', []),
+          },
+        ]),
+      },
     };
   }
 
-  checkJurisdiction(jurisdictionId: string | undefined): void {
-    if (jurisdictionId !== undefined && jurisdictionId !== '' && jurisdictionId !== this.config.OPEN311_JURISDICTION_ID)
-      throw Open311Errors.jurisdiction(jurisdictionId);
+  checkJurisdiction(params: Open311Params): void {
+    const id = params.get('jurisdiction_id');
+    if (id !== undefined && id !== this.config.OPEN311_JURISDICTION_ID) throw Open311Errors.jurisdiction(id);
   }
 
-  async create(
-    principal: Principal,
-    body: Record<string, unknown>,
-  ): Promise<{ service_request_id: string; service_notice: string; account_id: null }[]> {
-    const field = (name: string): string | undefined => {
-      const v = body[name];
-      if (typeof v !== 'string' || v.trim() === '') return undefined;
-      if (hasControlCharacters(v)) throw Open311Errors.controlCharacter(name);
-      return v.trim();
-    };
-    this.checkJurisdiction(field('jurisdiction_id'));
-    const serviceCode = field('service_code');
+  // ---------- filing ----------
+
+  /**
+   * POST requests: needs a client's key; the grid is `attribute[grid_id]` or the key's default.
+   * Photos go through the photo path. A repeat of the same content with the same key within the
+   * window (or with the same Idempotency-Key header) answers the first request instead of filing again.
+   */
+  async create(params: Open311Params, media: readonly Buffer[], token: string | undefined): Promise<Open311Document> {
+    this.checkJurisdiction(params);
+    const apiKey = params.get('api_key');
+    if (!apiKey) throw Open311Errors.keyMissing();
+    const client = await this.keys.authenticate(apiKey);
+    const serviceCode = params.get('service_code');
     if (!serviceCode) throw Open311Errors.missing('service_code');
-    const { category, subcategory } = this.parseCode(serviceCode);
-    const lat = field('lat');
-    const long = field('long');
-    const address = field('address_string');
-    const addressId = field('address_id');
-    if (!(lat && long) && !address && !addressId) throw Open311Errors.noLocation();
-    // `attribute[grid_id]` as a form field, or `attribute: { grid_id }` as JSON or a parsed form.
-    const attribute = body['attribute'];
-    const nested =
-      attribute && typeof attribute === 'object' && typeof (attribute as Record<string, unknown>)['grid_id'] === 'string'
-        ? (attribute as Record<string, string>)['grid_id'].trim() || undefined
-        : undefined;
-    const gridId = field('attribute[grid_id]') ?? nested ?? (principal.grids.length === 1 ? principal.grids[0] : undefined);
+    const service = this.catalogue.find((s) => s.code === serviceCode);
+    if (!service) throw Open311Errors.unknownService(serviceCode);
+    const lat = coordinate(params, 'lat', 90);
+    const long = coordinate(params, 'long', 180);
+    if ((lat === undefined) !== (long === undefined)) throw Open311Errors.halfAPoint();
+    const address = params.get('address_string');
+    const addressId = params.get('address_id');
+    if (lat === undefined && !address && !addressId) throw Open311Errors.noLocation();
+    if (address && address.length > 300) throw Open311Errors.tooLong('address_string', 300);
+    if (addressId && !isUuid(addressId)) throw Open311Errors.malformedId('address_id', 'a dwelling id of the population registry');
+    const gridId = params.attributes().get('grid_id') ?? client.defaultGridId ?? undefined;
     if (!gridId) throw Open311Errors.missing('attribute[grid_id]');
     if (!isUuid(gridId)) throw Open311Errors.malformedId('attribute[grid_id]', 'a grid id');
-    if (addressId && !isUuid(addressId)) throw Open311Errors.malformedId('address_id', 'a dwelling id of the population registry');
-    const description = field('description') ?? '';
+    const description = params.get('description') ?? '';
     if (description.length > 4000) throw Open311Errors.tooLong('description', 4000);
-    if (address && address.length > 300) throw Open311Errors.tooLong('address_string', 300);
-    const num = (v: string | undefined, name: string, bound: number): number | undefined => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n) || Math.abs(n) > bound) throw badInput('COORDINATE_INVALID', `${name} must be a number within ±${bound}.`);
-      return n;
-    };
-    const def = this.incidents.taxonomy.get(category)!;
+    if (token !== undefined && !/^[\x21-\x7e]{1,255}$/.test(token))
+      throw Open311Errors.tooLong('Idempotency-Key (visible ASCII characters)', 255);
+
+    const principal = clientPrincipal(client);
+    const photos = [];
+    for (const bytes of media) photos.push(await this.photos.upload(principal, bytes));
+    const content = JSON.stringify([service.code, lat, long, address, addressId, gridId, description, photos.map((p) => p.sha256).sort()]);
+    const window = this.config.OPEN311_IDEMPOTENCY_WINDOW_SECONDS * 1000;
+    const now = this.clock.now().getTime();
+    // Retries are named by what they say: a key per window and content, and the window before is looked at too.
+    let idempotencyKey: string;
+    if (token !== undefined) {
+      idempotencyKey = `t:${sha256(token)}`;
+    } else {
+      const period = Math.floor(now / window);
+      idempotencyKey = `c:${sha256(content)}:${period}`;
+      const earlier = await this.incidents.reportedWith(principal.userId, [`c:${sha256(content)}:${period - 1}`], new Date(now - window));
+      if (earlier) return this.created(earlier);
+    }
     const incident = await this.incidents.report(principal, {
       gridId,
-      title: subcategory ? title(subcategory) : def.name,
+      title: service.name,
       description,
-      category: category as IncidentCategoryEnum,
-      subcategory: subcategory ?? undefined,
+      category: service.category as IncidentCategoryEnum,
+      subcategory: service.subcategory ?? undefined,
       priority: IncidentPriorityEnum.NORMAL,
       source: IncidentSourceEnum.OPEN311,
-      location: {
-        addressText: address,
-        dwellingId: addressId,
-        latitude: lat && long ? num(lat, 'lat', 90) : undefined,
-        longitude: lat && long ? num(long, 'long', 180) : undefined,
-      },
+      location: { addressText: address, dwellingId: addressId, latitude: lat, longitude: long },
+      photoIds: [...new Set(photos.map((p) => p.id))],
+      idempotencyKey,
     });
+    this.logger.info({ open311KeyId: client.id, incidentId: incident.id, photos: photos.length }, 'Open311 request filed');
+    return this.created(incident);
+  }
+
+  private created(incident: IncidentType): Open311Document {
+    return {
+      root: 'service_requests',
+      body: list('request', [
+        {
+          service_request_id: incident.number,
+          service_notice: incident.acceptDueAt ? `The grid will answer by ${w3c(incident.acceptDueAt)}.` : null,
+          account_id: null,
+        },
+      ]),
+    };
+  }
+
+  // ---------- reading ----------
+
+  /** GET requests: by ids (which override every other filter), or a window of at most 90 days; newest first, at most 1000. */
+  async requests(params: Open311Params, baseUrl: string): Promise<Open311Document> {
+    this.checkJurisdiction(params);
+    const client = await this.reader(params);
+    const visibility = this.visibilityFor(client);
+    const ids = params.list('service_request_id');
+    let rows: IncidentRow[];
+    if (ids) {
+      if (ids.length > MAX_RESULTS) throw Open311Errors.tooManyIds(MAX_RESULTS);
+      rows = await this.incidents.publicSearch({ visibility, numbers: ids, limit: MAX_RESULTS });
+    } else {
+      const { from, to } = dateRange(params, this.clock.now(), MAX_DAYS);
+      const status = params.list('status');
+      if (status?.some((s) => s !== 'open' && s !== 'closed')) throw Open311Errors.status();
+      const codes = params.list('service_code');
+      rows = await this.incidents.publicSearch({
+        visibility,
+        reportedFrom: from,
+        reportedTo: to,
+        services: codes?.map((c) => this.readableService(c, client)),
+        open: status && status.length === 1 ? status[0] === 'open' : undefined,
+        limit: MAX_RESULTS,
+      });
+    }
+    return {
+      root: 'service_requests',
+      body: list(
+        'request',
+        rows.map((r) => this.toRequest(r, client, baseUrl)),
+      ),
+    };
+  }
+
+  async request(params: Open311Params, id: string, baseUrl: string): Promise<Open311Document> {
+    this.checkJurisdiction(params);
+    const client = await this.reader(params);
+    const [row] = await this.incidents.publicSearch({ visibility: this.visibilityFor(client), numbers: [id], limit: 1 });
+    if (!row) throw Open311Errors.notFound(id);
+    return { root: 'service_requests', body: list('request', [this.toRequest(row, client, baseUrl)]) };
+  }
+
+  /** mySociety's extension GET servicerequestupdates: the steps of visible requests in a window, oldest first, at most 1000. */
+  async updates(params: Open311Params): Promise<Open311Document> {
+    this.checkJurisdiction(params);
+    const client = await this.reader(params);
+    const { from, to } = dateRange(params, this.clock.now(), MAX_DAYS);
+    const rows = await this.incidents.publicTimeline({
+      visibility: this.visibilityFor(client),
+      from,
+      to,
+      actions: PUBLIC_ACTIONS,
+      limit: MAX_RESULTS,
+    });
+    return {
+      root: 'service_request_updates',
+      body: list(
+        'request_update',
+        rows.map((r) => this.toUpdate(r, client)),
+      ),
+    };
+  }
+
+  /** A reader's key is optional; one that is given must be valid (403 otherwise), and counts against its limit. */
+  private async reader(params: Open311Params): Promise<Open311Client | null> {
+    const apiKey = params.get('api_key');
+    return apiKey ? this.keys.authenticate(apiKey) : null;
+  }
+
+  private visibilityFor(client: Open311Client | null): PublicVisibility {
+    return {
+      categories: this.published,
+      alsoAllCategoriesIn: client?.readGrants.includes(Open311ReadGrantEnum.UNPUBLISHED_SERVICES) ? client.areaPaths : undefined,
+    };
+  }
+
+  /** May this reader see more of a request than the public? Only for a grant of its key, in the key's areas. */
+  private granted(client: Open311Client | null, gridPath: string, grant: Open311ReadGrantEnum): boolean {
+    return Boolean(client?.readGrants.includes(grant) && client.areaPaths.some((a) => isWithin(gridPath, a)));
+  }
+
+  private toRequest(r: IncidentRow, client: Open311Client | null, baseUrl: string): Open311Request {
+    const service = this.serviceOf(r.category, r.subcategory);
+    const exact = this.granted(client, r.gridPath, Open311ReadGrantEnum.EXACT_LOCATION);
+    // What a reporter wrote through Open311 was written for the public; what staff recorded is shown only to a granted key.
+    const text = r.source === 'OPEN311' || this.granted(client, r.gridPath, Open311ReadGrantEnum.STAFF_REPORTS);
+    const round = (v: number | null) => (v === null || exact ? v : roundTo(v, this.config.OPEN311_PUBLISHED_PRECISION));
+    return {
+      service_request_id: r.number,
+      status: isOpen(r.status) ? 'open' : 'closed',
+      status_notes: r.status === 'REJECTED' && text && r.rejectionReason ? `Rejected: ${r.rejectionReason}` : STATUS_NOTES[r.status],
+      service_name: service.name,
+      service_code: service.code,
+      description: text ? r.description : null,
+      agency_responsible: AGENCY[r.escalationLevel],
+      service_notice: null,
+      requested_datetime: w3c(r.reportedAt),
+      updated_datetime: w3c(r.updatedAt),
+      expected_datetime: isOpen(r.status) && r.resolveDueAt ? w3c(r.resolveDueAt) : null,
+      address: exact ? r.addressText : null,
+      address_id: exact ? r.dwellingId : null,
+      zipcode: null,
+      lat: round(r.latitude),
+      long: round(r.longitude),
+      media_url:
+        text && r.photoIds[0]
+          ? `${baseUrl}${this.photos.signedPath(r.photoIds[0], this.config.OPEN311_MEDIA_URL_TTL_SECONDS, 86_400)}`
+          : null,
+    };
+  }
+
+  private toUpdate(r: PublicTimelineRow, client: Open311Client | null): Open311Node {
+    const text = r.source === 'OPEN311' || this.granted(client, r.gridPath, Open311ReadGrantEnum.STAFF_REPORTS);
+    return {
+      update_id: r.id,
+      service_request_id: r.number,
+      status: isOpen(r.toStatus) ? 'open' : 'closed',
+      updated_datetime: w3c(r.at),
+      description: r.action === 'REJECT' && text && r.note ? `Rejected: ${r.note}` : UPDATE_TEXT[r.action],
+      media_url: null,
+    };
+  }
+
+  // ---------- the taxonomy as services ----------
+
+  private entriesOf(category: IncidentCategory): ServiceEntry[] {
+    const def = this.incidents.taxonomy.get(category)!;
     return [
       {
-        service_request_id: incident.number,
-        service_notice: `Expect an answer by ${incident.acceptDueAt?.toISOString() ?? 'soon'}.`,
-        account_id: null,
+        code: category,
+        name: def.name,
+        description: `${def.name}, anything not listed under it.`,
+        keywords: def.name.toLowerCase(),
+        group: def.name,
+        category,
+        subcategory: null,
       },
+      ...def.subcategories.map((sub) => ({
+        code: serviceCodeOf(category, sub),
+        name: `${def.name}: ${title(sub)}`,
+        description: `${title(sub)} (${def.name.toLowerCase()}).`,
+        keywords: [def.name, title(sub)].join(', ').toLowerCase(),
+        group: def.name,
+        category,
+        subcategory: sub,
+      })),
     ];
   }
 
-  /** GET requests: by ids, or a window (default the last 90 days), at most 1000, newest first. */
-  async list(principal: Principal, query: Record<string, unknown>): Promise<Open311Request[]> {
-    const q = (name: string): string | undefined => {
-      const v = query[name];
-      if (typeof v !== 'string' || v === '') return undefined;
-      if (hasControlCharacters(v)) throw Open311Errors.controlCharacter(name);
-      return v;
-    };
-    this.checkJurisdiction(q('jurisdiction_id'));
-    const params: unknown[] = [];
-    const where = [readCondition(principal, params)];
-    const ids = q('service_request_id');
-    if (ids) {
-      params.push(ids.split(',').map((s) => s.trim()));
-      where.push(`number = ANY($${params.length}::text[])`);
-    } else {
-      const date = (name: string): Date | undefined => {
-        const v = q(name);
-        if (v === undefined) return undefined;
-        const d = new Date(v);
-        if (Number.isNaN(d.getTime())) throw badInput('DATE_INVALID', `${name} must be a W3C date-time.`);
-        return d;
-      };
-      const end = date('end_date') ?? new Date();
-      const start = date('start_date') ?? new Date(end.getTime() - 90 * 24 * 3600 * 1000);
-      params.push(start, end);
-      where.push(`reported_at >= $${params.length - 1} AND reported_at <= $${params.length}`);
-      const code = q('service_code');
-      if (code) {
-        const codes = code.split(',').map((c) => this.parseCode(c.trim()));
-        params.push(
-          codes.map((c) => c.category),
-          codes.map((c) => c.subcategory ?? ''),
-        );
-        where.push(
-          `EXISTS (SELECT 1 FROM unnest($${params.length - 1}::text[], $${params.length}::text[]) AS c (category, sub)
-             WHERE c.category = incident.category::text AND (c.sub = '' OR c.sub = incident.subcategory))`,
-        );
-      }
-      const status = q('status');
-      if (status) {
-        const wanted = status.split(',').map((s) => s.trim());
-        if (wanted.some((s) => s !== 'open' && s !== 'closed')) throw badInput('STATUS_INVALID', 'status is open, closed or both.');
-        if (!wanted.includes('open')) where.push(`status NOT IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`);
-        if (!wanted.includes('closed')) where.push(`status IN ('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`);
-      }
-    }
-    const rows = await this.dataSource.query<IncidentRow[]>(
-      `SELECT ${COLUMNS} FROM incident WHERE ${where.join(' AND ')} ORDER BY reported_at DESC, id DESC LIMIT 1000`,
-      params,
+  /** The one name of a service, in the service list and in every request of it alike. */
+  private serviceOf(category: IncidentCategory, subcategory: string | null): ServiceEntry {
+    const code = serviceCodeOf(category, subcategory);
+    return (
+      this.catalogue.find((s) => s.code === code) ?? this.entriesOf(category).find((s) => s.code === code) ?? this.entriesOf(category)[0]
     );
-    return this.toRequests(rows);
   }
 
-  async one(principal: Principal, number: string, query: Record<string, unknown>): Promise<Open311Request[]> {
-    const found = await this.list(principal, { ...query, service_request_id: number });
-    if (found.length === 0) throw Open311Errors.notFound(number);
-    return found;
-  }
-
-  private async toRequests(rows: IncidentRow[]): Promise<Open311Request[]> {
-    const firstPhotos = rows.map((r) => r.photoIds[0]).filter((id): id is string => Boolean(id));
-    const photos = firstPhotos.length ? await this.photos.loadByIds(firstPhotos) : [];
-    const urlOf = new Map(photos.filter((p): p is PhotoView => !(p instanceof Error)).map((p) => [p.id, p.url]));
-    return rows.map((r) => ({
-      service_request_id: r.number,
-      status: isOpen(r.status) ? 'open' : 'closed',
-      status_notes: r.status === 'REJECTED' ? `Rejected: ${r.rejectionReason ?? ''}` : STATUS_NOTES[r.status],
-      service_name: r.subcategory ? title(r.subcategory) : this.incidents.taxonomy.get(r.category)!.name,
-      service_code: serviceCodeOf(r.category, r.subcategory),
-      description: r.description,
-      agency_responsible: AGENCY[r.escalationLevel],
-      service_notice: null,
-      requested_datetime: r.reportedAt.toISOString(),
-      updated_datetime: r.updatedAt.toISOString(),
-      expected_datetime: isOpen(r.status) && r.resolveDueAt ? r.resolveDueAt.toISOString() : null,
-      address: r.addressText,
-      address_id: r.dwellingId,
-      zipcode: null,
-      lat: r.latitude,
-      long: r.longitude,
-      media_url: r.photoIds[0] ? (urlOf.get(r.photoIds[0]) ?? null) : null,
-    }));
-  }
-
-  private parseCode(code: string): { category: IncidentCategory; subcategory: string | null } {
-    const [category, subcategory = null, ...rest] = code.split('-');
+  /** A service_code a reader filters by: a published one, or, with its key's grant, any but care alerts. */
+  private readableService(code: string, client: Open311Client | null): { category: string; subcategory: string | null } {
+    const published = this.catalogue.find((s) => s.code === code);
+    if (published) return published;
+    const [category, subcategory = null] = code.split('-', 2);
     const def = (INCIDENT_CATEGORIES as readonly string[]).includes(category)
       ? this.incidents.taxonomy.get(category as IncidentCategory)
       : undefined;
-    if (!def || !def.public || rest.length > 0 || (subcategory !== null && !def.subcategories.includes(subcategory)))
-      throw Open311Errors.unknownService(code);
-    return { category: def.category, subcategory };
+    const known =
+      def &&
+      def.public &&
+      (subcategory === null || def.subcategories.includes(subcategory)) &&
+      serviceCodeOf(category, subcategory) === code;
+    if (!known || !client?.readGrants.includes(Open311ReadGrantEnum.UNPUBLISHED_SERVICES)) throw Open311Errors.unknownService(code);
+    return { category, subcategory };
   }
 }
+
+/** A client application files as a reporter scoped to its key's areas (no person stands behind it). */
+function clientPrincipal(client: Open311Client): Principal {
+  return { userId: `open311:${client.id}`, name: client.clientName, roles: [Role.COMMUNITY_OFFICER], areas: client.areaPaths, grids: [] };
+}
+
+function coordinate(params: Open311Params, name: string, bound: number): number | undefined {
+  const value = params.get(name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value) || !Number.isFinite(n) || Math.abs(n) > bound) throw Open311Errors.coordinate(name, bound);
+  return n;
+}
+
+const roundTo = (value: number, places: number): number => {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+};

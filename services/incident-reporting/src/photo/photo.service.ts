@@ -123,18 +123,23 @@ export class PhotoService {
     return createHmac('sha256', this.secret).update(`${id}.${expires}`).digest();
   }
 
+  /**
+   * The path and query of a signed link to a photo that opens for at least `ttlSeconds`. The expiry
+   * is rounded up to `roundSeconds`: one photo gets one URL per period, so clients can cache it.
+   */
+  signedPath(id: string, ttlSeconds: number, roundSeconds = 3600): string {
+    const expires = Math.ceil((this.clock.now().getTime() / 1000 + ttlSeconds) / roundSeconds) * roundSeconds;
+    return `/photos/${id}?expires=${expires}&signature=${this.sign(id, expires).toString('base64url')}`;
+  }
+
   private view(row: PhotoRow): PhotoView {
-    // Expiry rounded to the hour: one photo gets one URL per hour, so phones can cache it.
-    const ttl = this.config.PHOTO_URL_TTL_SECONDS;
-    const expires = Math.ceil((this.clock.now().getTime() / 1000 + ttl) / 3600) * 3600;
-    const signature = this.sign(row.id, expires).toString('base64url');
     return {
       id: row.id,
       sha256: row.sha256,
       contentType: row.contentType,
       sizeBytes: row.sizeBytes,
       uploadedAt: row.uploadedAt,
-      url: `${this.config.PUBLIC_BASE_URL ?? ''}/photos/${row.id}?expires=${expires}&signature=${signature}`,
+      url: `${this.config.PUBLIC_BASE_URL ?? ''}${this.signedPath(row.id, this.config.PHOTO_URL_TTL_SECONDS)}`,
     };
   }
 }
