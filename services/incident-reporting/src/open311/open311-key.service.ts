@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { assertRole, isWithin, pathProblem, Principal, Role } from '@civgrid/auth';
 import { badInput, conflict, notFound } from '@civgrid/errors';
-import { Clock, Connection, GridReplicaService, keysetCondition, LOGGER, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, GridReplicaService, keysetCondition, LOGGER, returning, toConnection } from '@civgrid/service-kit';
 import { hasControlCharacters } from '../http/validation';
 import { Open311Errors } from './open311.errors';
 import { IssueOpen311ApiKeyInput, Open311ApiKeysArgs, Open311ApiKeyType, Open311ReadGrantEnum } from './open311-key.type';
@@ -151,7 +151,8 @@ export class Open311KeyService {
   async authenticate(key: string): Promise<Open311Client> {
     const now = this.clock.now();
     const window = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-    const [row] = await this.dataSource.query<(KeyRow & { calls: number })[]>(
+    const [row] = await returning<KeyRow & { calls: number }>(
+      this.dataSource.manager,
       `UPDATE open311_api_key SET
          rate_window_count = CASE WHEN rate_window_start = $2 THEN rate_window_count + 1 ELSE 1 END,
          rate_window_start = $2, last_used_at = $3
