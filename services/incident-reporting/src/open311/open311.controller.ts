@@ -54,9 +54,9 @@ export class Open311Controller {
   }
 
   @Get('v2/services/:file')
-  definition(@Req() req: Request, @Res() res: Response, @Param('file') file: string): void {
+  async definition(@Req() req: Request, @Res() res: Response, @Param('file') file: string): Promise<void> {
     const { stem, format } = resource(file);
-    send(res, format, 200, this.open311.definition(paramsOf(req), stem));
+    send(res, format, 200, await this.open311.definition(paramsOf(req), stem));
   }
 
   @Get('v2/requests/:file')

@@ -137,8 +137,9 @@ export class Open311Service {
     };
   }
 
-  services(params: Open311Params): Open311Document {
+  async services(params: Open311Params): Promise<Open311Document> {
     this.checkJurisdiction(params);
+    await this.reader(params);
     return {
       root: 'services',
       body: list(
@@ -157,8 +158,9 @@ export class Open311Service {
   }
 
   /** Every service takes the grid the request belongs to as its one attribute. */
-  definition(params: Open311Params, code: string): Open311Document {
+  async definition(params: Open311Params, code: string): Promise<Open311Document> {
     this.checkJurisdiction(params);
+    await this.reader(params);
     const service = this.catalogue.find((s) => s.code === code);
     if (!service) throw Open311Errors.unknownService(code);
     return {
@@ -327,7 +329,7 @@ export class Open311Service {
     };
   }
 
-  /** A reader's key is optional; one that is given must be valid (403 otherwise), and counts against its limit. */
+  /** A reader's key is optional on every GET; one that is given must be valid (403 otherwise) and counts against its limit. */
   private async reader(params: Open311Params): Promise<Open311Client | null> {
     const apiKey = params.get('api_key');
     return apiKey ? this.keys.authenticate(apiKey) : null;
