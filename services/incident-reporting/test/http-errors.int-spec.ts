@@ -2,6 +2,7 @@ import { startTestService, TestService } from '@civgrid/service-kit';
 import { query } from '@civgrid/testing';
 import { incidentReporting } from '../src';
 import { factories } from './factories';
+import { issueKey } from './open311.helpers';
 
 // The plain HTTP endpoints (Open311, photos) answer bad input with a 4xx and a message a client can
 // show, in the endpoint's own error format: never a 500, never the framework's default page.
@@ -41,8 +42,8 @@ const specError = (status: number, description: RegExp) => ({
 describe('Open311 answers bad input with 4xx in the spec format', () => {
   it('refuses ids that are not UUIDs before they reach the database', async () => {
     const grid = await make.grid();
-    const member = await make.member(grid);
-    const good = { api_key: member, service_code: 'OTHER', lat: '36.19', long: '117.12', 'attribute[grid_id]': grid.id };
+    const { key } = await issueKey(svc, await make.admin(), { areaPaths: [grid.areaPath] });
+    const good = { api_key: key, service_code: 'OTHER', lat: '36.19', long: '117.12', 'attribute[grid_id]': grid.id };
     // 36 characters of hex and dashes, as the old check allowed, but no UUID: PostgreSQL would have said 22P02.
     const notUuid = '0123456789abcdef-0123456789abcdef-01';
     expect(await answer(await fetch(open311('requests.json'), form({ ...good, 'attribute[grid_id]': notUuid })))).toEqual(
@@ -66,8 +67,8 @@ describe('Open311 answers bad input with 4xx in the spec format', () => {
 
   it('refuses text PostgreSQL cannot store, a body that is not JSON, and a date out of its range', async () => {
     const grid = await make.grid();
-    const member = await make.member(grid);
-    const good = { api_key: member, service_code: 'OTHER', lat: '36.19', long: '117.12', 'attribute[grid_id]': grid.id };
+    const { key } = await issueKey(svc, await make.admin(), { areaPaths: [grid.areaPath] });
+    const good = { api_key: key, service_code: 'OTHER', lat: '36.19', long: '117.12', 'attribute[grid_id]': grid.id };
     expect(await answer(await fetch(open311('requests.json'), form({ ...good, description: 'a\u0000b' })))).toEqual(
       specError(400, /description contains a NUL/),
     );
@@ -77,26 +78,36 @@ describe('Open311 answers bad input with 4xx in the spec format', () => {
       body: '{"service_code": ',
     });
     expect(await answer(broken)).toEqual(specError(400, /JSON/));
-    const auth = { headers: { authorization: `Bearer ${member}` } };
-    expect(await answer(await fetch(open311('requests.json?service_request_id=%00'), auth))).toEqual(
+    expect(await answer(await fetch(open311('requests.json?service_request_id=%00')))).toEqual(
       specError(400, /service_request_id contains a NUL/),
     );
-    // A valid W3C date-time that PostgreSQL's timestamptz cannot hold: the database's refusal, mapped (fromPostgres).
-    expect(await answer(await fetch(open311('requests.json?start_date=-200000-01-01T00:00:00Z'), auth))).toEqual(
-      specError(400, /wrong format|out of the allowed range/),
+    // A year PostgreSQL's timestamptz cannot hold is not a W3C date-time either: refused before the query.
+    expect(await answer(await fetch(open311('requests.json?start_date=-200000-01-01T00:00:00Z')))).toEqual(
+      specError(400, /start_date must be a W3C date-time/),
     );
   });
 
-  it('answers another format in that format, and an unknown endpoint in the spec format rather than the framework page', async () => {
-    const xml = await fetch(open311('requests.xml'));
-    expect(xml.status).toBe(400);
-    expect(xml.headers.get('content-type')).toMatch(/^application\/xml/);
-    expect(await xml.text()).toMatch(
-      /^<\?xml version="1.0" encoding="utf-8"\?>\n<errors><error><code>400<\/code><description>Only the JSON format is served: use \.json\.<\/description><\/error><\/errors>/,
+  it('answers XML errors as text/xml, JSON errors as JSON, and an unknown endpoint in the spec format rather than the framework page', async () => {
+    const xml = await fetch(open311('requests/DY-2026-999999.xml'));
+    expect(xml.status).toBe(404);
+    expect(xml.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    expect(await xml.text()).toBe(
+      '<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>404</code>\n    <description>No service request DY-2026-999999.</description>\n  </error>\n</errors>\n',
     );
-    expect((await fetch(open311('requests/DY-2026-000001.xml'))).status).toBe(400);
-    expect(await answer(await fetch(open311('discovery.json')))).toEqual(specError(404, /No endpoint discovery\.json/));
+    expect(await answer(await fetch(open311('nothing.json')))).toEqual(specError(404, /No endpoint nothing\.json/));
     expect(await answer(await fetch(open311('requests.json'), { method: 'DELETE' }))).toEqual(specError(404, /No endpoint/));
+  });
+
+  it("answers a photo the photo path refuses with the spec's 400 (not 415), and files nothing", async () => {
+    const grid = await make.grid();
+    const { key } = await issueKey(svc, await make.admin(), { areaPaths: [grid.areaPath], defaultGridId: grid.id });
+    const body = new FormData();
+    for (const [k, v] of Object.entries({ api_key: key, service_code: 'OTHER', lat: '36.19', long: '117.12', description: 'pdf' }))
+      body.append(k, v);
+    body.append('media', new Blob([Buffer.from('%PDF-1.7 not a photo')]), 'x.jpg');
+    expect(await answer(await fetch(open311('requests.json'), { method: 'POST', body }))).toEqual(specError(400, /JPEG, PNG and WebP/));
+    const [{ n }] = await query<{ n: number }>(svc.db.url, `SELECT count(*)::int AS n FROM incident WHERE description = 'pdf'`);
+    expect(n).toBe(0);
   });
 });
 
