@@ -311,6 +311,8 @@ describe("GeoReport v2 errors: the specification's document and status codes, in
     const answer: HttpAnswer = await call(v2('services.html'));
     expect(specError(answer, 'xml', 400)).toMatch(/\.xml and \.json/);
     expect(specError(await call(v2('services')), 'xml', 400)).toMatch(/\.xml and \.json/);
+    expect(specError(await call(v2('requests/DY-2026-000001%01.json')), 'json', 400)).toMatch(/control character/);
+    expect(specError(await call(v2('../v2')), 'xml', 404)).toMatch(/No endpoint/);
   });
 
   it('issues a key through the graph for admins only', async () => {

@@ -49,4 +49,22 @@ describe('incident-reporting config', () => {
     expect(problems({ NODE_ENV: 'production', PHOTO_URL_SECRET: 'x'.repeat(32) })).toEqual([]);
     expect(problems({ NODE_ENV: 'development' })).toEqual([]);
   });
+
+  it('publishes through Open311 only the categories listed, never care alerts', () => {
+    expect(configSchema.parse(base).OPEN311_PUBLIC_CATEGORIES).toEqual([
+      'PUBLIC_SAFETY',
+      'ENVIRONMENT_SANITATION',
+      'INFRASTRUCTURE',
+      'PROPERTY_MANAGEMENT',
+      'OTHER',
+    ]);
+    expect(configSchema.parse({ ...base, OPEN311_PUBLIC_CATEGORIES: ' OTHER, DISPUTE,OTHER' }).OPEN311_PUBLIC_CATEGORIES).toEqual([
+      'OTHER',
+      'DISPUTE',
+    ]);
+    expect(problems({ OPEN311_PUBLIC_CATEGORIES: 'OTHER,CARE_ALERT' })).toEqual([expect.stringMatching(/^OPEN311_PUBLIC_CATEGORIES\.1: /)]);
+    expect(problems({ OPEN311_PUBLIC_CATEGORIES: 'POTHOLES' })).toHaveLength(1);
+    expect(problems({ OPEN311_PUBLIC_CATEGORIES: '' })).toHaveLength(1);
+    expect(problems({ OPEN311_PUBLISHED_PRECISION: '7' })).toHaveLength(1);
+  });
 });

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { assertRole, isWithin, pathProblem, Principal, Role } from '@civgrid/auth';
-import { badInput, conflict, notFound } from '@civgrid/errors';
+import { badInput, notFound } from '@civgrid/errors';
 import { Clock, Connection, GridReplicaService, keysetCondition, LOGGER, returning, toConnection } from '@civgrid/service-kit';
 import { hasControlCharacters } from '../http/validation';
 import { Open311Errors } from './open311.errors';
@@ -50,7 +50,7 @@ const KeyErrors = {
   defaultGrid: (id: string) =>
     badInput('OPEN311_API_KEY_DEFAULT_GRID', `The default grid ${id} must be an active grid inside the key's areas.`),
   clientName: () => badInput('OPEN311_API_KEY_CLIENT_NAME', 'clientName contains a NUL or other control character.'),
-  grantsRepeated: () => conflict('OPEN311_API_KEY_GRANTS_REPEATED', 'Name each read grant once.'),
+  grantsRepeated: () => badInput('OPEN311_API_KEY_GRANTS_REPEATED', 'Name each read grant once.'),
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { CONFIG } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
 import { HttpErrorFilter } from '../http/http-auth';
+import { hasControlCharacters } from '../http/validation';
 import { Open311Errors } from './open311.errors';
 import { Open311Document, Open311Format, send, splitFormat } from './open311.format';
 import { isMultipart, readMultipart } from './open311.multipart';
@@ -27,9 +28,9 @@ export class Open311Controller {
 
   @Get(':file')
   discovery(@Req() req: Request, @Res() res: Response, @Param('file') file: string): void {
-    const { stem, format } = resource(file);
-    if (stem !== 'discovery') throw Open311Errors.noSuchEndpoint(file);
-    send(res, format, 200, this.open311.discovery(this.baseUrl(req)));
+    const split = splitFormat(file);
+    if (split?.stem !== 'discovery') throw Open311Errors.noSuchEndpoint(file);
+    send(res, split.format, 200, this.open311.discovery(this.baseUrl(req)));
   }
 
   @Get('v2/:file')
@@ -62,6 +63,7 @@ export class Open311Controller {
   @Get('v2/requests/:file')
   async one(@Req() req: Request, @Res() res: Response, @Param('file') file: string): Promise<void> {
     const { stem, format } = resource(file);
+    if (hasControlCharacters(stem)) throw Open311Errors.controlCharacter('service_request_id');
     send(res, format, 200, await this.open311.request(paramsOf(req), stem, this.baseUrl(req)));
   }
 
