@@ -123,7 +123,7 @@ describe('an XML-only Open311 client', () => {
     });
     expect(formId).toMatch(/^DY-\d{4}-\d{6}$/);
 
-    // 3. File multipart with a photo taken sideways, with the phone's position in its EXIF.
+    // 3. File multipart with two photos, the first taken sideways with the phone's position in its EXIF.
     const photo = await phoneJpeg({ width: 40, height: 20, orientation: 6, gps: true });
     const photoId = await client.fileWithPhotos(
       {
@@ -133,9 +133,15 @@ describe('an XML-only Open311 client', () => {
         'attribute[grid_id]': grid.id,
         description: 'Rubbish by the gate.',
       },
-      [photo],
+      [photo, await phoneJpeg({ width: 16, height: 8, orientation: 1, gps: false })],
     );
     expect(photoId).not.toBe(formId);
+    const [{ photos }] = await query<{ photos: number }>(
+      svc.db.url,
+      'SELECT cardinality(photo_ids) AS photos FROM incident WHERE number = $1',
+      [photoId],
+    );
+    expect(photos).toBe(2);
 
     // 4. Read both back without a key: public, the location at the published precision, no address, no contact.
     const one = await client.request(formId);
