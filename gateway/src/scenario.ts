@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { dataOf, eventually, gql, query } from '@civgrid/testing';
+import { dataOf, eventually, gql, query, testDistrictCode } from '@civgrid/testing';
 import { Stack } from './stack';
 
 export interface Tree {
@@ -14,7 +14,7 @@ const GRID = `mutation($input: CreateGridInput!) { createGrid(input: $input) { i
 
 /** A district → town → village with one total grid and `grids - 1` basic grids, through the gateway. */
 export async function createTree(url: string, token: string, grids = 1): Promise<Tree> {
-  const code = randomInt(110000, 659999);
+  const code = testDistrictCode().slice(0, 6);
   type Area = Tree['district'];
   const area = async (input: Record<string, unknown>): Promise<Area> =>
     dataOf(await gql<{ createArea: Area }>(url, AREA, { input }, token)).createArea;

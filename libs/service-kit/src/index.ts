@@ -20,3 +20,4 @@ export * from './grid-replica/grid-replica.service';
 export * from './grid-replica/grid-replica.module';
 export * from './test-harness';
 export * from './sql';
+export * from './access-inventory';

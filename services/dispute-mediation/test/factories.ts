@@ -3,7 +3,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
+import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-kit';
 import { disputeMediation } from '../src';
 
@@ -29,7 +29,7 @@ export interface Dispute {
 export const DISPUTE = `id number kind origin level status`;
 
 /** A fresh 12-digit district code per call, so tests never share a subtree. */
-const districtCode = (): string => `${randomInt(110000, 659999)}000000`;
+const districtCode = (): string => testDistrictCode();
 
 /**
  * Grids reach this service only as events from grid-organisation: the factory produces them, as that
