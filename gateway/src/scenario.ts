@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { dataOf, eventually, gql, query, testDistrictCode } from '@civgrid/testing';
 import { Stack } from './stack';
 

@@ -27,12 +27,12 @@ function section(name: string, spec: ResourceSpec): string[] {
     row(['---', ...ALL_ROLES.map(() => '---')]),
   ];
   const notes: string[] = [];
-  for (const [action, a] of Object.entries(spec.actions) as [string, ActionSpec][]) {
+  for (const [action, a] of Object.entries<ActionSpec>(spec.actions)) {
     lines.push(row([`${a.what} (\`${action}\`)`, ...ALL_ROLES.map((r) => cell(a.roles[r]))]));
     if (a.above) notes.push(`- \`${action}\`: the areas above yours count as yours (the breadcrumb).`);
     if (a.also) notes.push(`- \`${action}\`: also ${a.also}.`);
   }
-  for (const [group, f] of Object.entries(spec.fields ?? {}) as [string, FieldSpec][]) {
+  for (const [group, f] of Object.entries<FieldSpec>(spec.fields ?? {})) {
     lines.push(row([`field: ${f.what} (\`${group}\`)`, ...ALL_ROLES.map((r) => f.levels[r] ?? 'hidden')]));
     notes.push(`- \`${group}\`: ${f.fields.map((x) => `\`${x}\``).join(', ')}${f.also ? `; ${f.also}` : ''}.`);
   }
@@ -54,7 +54,7 @@ export function renderAccessDoc(): string {
     '',
     'Reach of an action: `all` every row; `areas` rows under the areas of the token; `grids` rows of the',
     'grids of the token (under its areas); `department` rows that concern the department of the token;',
-    '`own` the caller\'s own record; `—` nothing (refused with FORBIDDEN, or a row out of reach is',
+    "`own` the caller's own record; `—` nothing (refused with FORBIDDEN, or a row out of reach is",
     'NOT_FOUND). Several roles reach the union. A token with no role reaches nothing.',
     '',
     'Level of a field: `plain` the value; `purpose` masked unless the caller states why (then audited);',
@@ -65,6 +65,6 @@ export function renderAccessDoc(): string {
     'A token that breaks one is refused whole (UNAUTHENTICATED, reason TOKEN_CLAIMS_INVALID).',
     '',
   ];
-  for (const [name, spec] of Object.entries(ACCESS_TABLE)) lines.push(...section(name, spec as ResourceSpec));
+  for (const [name, spec] of Object.entries<ResourceSpec>(ACCESS_TABLE)) lines.push(...section(name, spec));
   return `${lines.join('\n').trimEnd()}\n`;
 }

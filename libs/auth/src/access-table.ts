@@ -71,10 +71,9 @@ export const ROLE_SETS = {
   TAG_READERS: [GM, CO, ADMIN],
 } as const satisfies Record<string, readonly Role[]>;
 
-const each = (roles: readonly Role[], reach: Reach | readonly Reach[]): RoleReach =>
-  Object.fromEntries(roles.map((r) => [r, reach])) as RoleReach;
+const each = (roles: readonly Role[], reach: Reach | readonly Reach[]): RoleReach => Object.fromEntries(roles.map((r) => [r, reach]));
 const levels = (roles: readonly Role[], level: FieldLevel): Partial<Record<Role, FieldLevel>> =>
-  Object.fromEntries(roles.map((r) => [r, level])) as Partial<Record<Role, FieldLevel>>;
+  Object.fromEntries(roles.map((r) => [r, level]));
 
 /** Grid-bound rows: a grid member their grids, officers their areas, the administrator all. */
 const GRID_ROWS: RoleReach = { [GM]: 'grids', ...each(ROLE_SETS.AREA_OFFICERS, 'areas'), [ADMIN]: 'all' };
@@ -138,7 +137,11 @@ export const ACCESS_TABLE = {
     place: 'the area the department serves',
     actions: {
       read: { what: 'read departments', roles: EVERYONE },
-      create: { what: 'create a department', roles: { [TO]: 'areas', [DO]: 'areas', [ADMIN]: 'all' }, also: 'district-level: district officers and the administrator' },
+      create: {
+        what: 'create a department',
+        roles: { [TO]: 'areas', [DO]: 'areas', [ADMIN]: 'all' },
+        also: 'district-level: district officers and the administrator',
+      },
     },
   },
   statistics: {
@@ -182,7 +185,11 @@ export const ACCESS_TABLE = {
     place: 'the grid of the resident',
     actions: {
       read: { what: 'read agreements and today’s checks', roles: GRID_ROWS },
-      write: { what: 'agree, end, check in, issue and revoke tokens', roles: GRID_ROWS, also: 'the responsible member must work on the resident’s grid' },
+      write: {
+        what: 'agree, end, check in, issue and revoke tokens',
+        roles: GRID_ROWS,
+        also: 'the responsible member must work on the resident’s grid',
+      },
     },
   },
   visit: {
@@ -281,7 +288,13 @@ export const ACCESS_TABLE = {
       },
       people: {
         what: 'who: residents who are parties, who registered, acted and visited',
-        fields: ['DisputeParty.residentId', 'DisputeParty.resident', 'Dispute.registeredBy', 'DisputeStep.actor', 'FollowUpVisit.recordedBy'],
+        fields: [
+          'DisputeParty.residentId',
+          'DisputeParty.resident',
+          'Dispute.registeredBy',
+          'DisputeStep.actor',
+          'FollowUpVisit.recordedBy',
+        ],
         levels: NOT_FOR_ANALYSTS,
       },
     },

@@ -1,5 +1,5 @@
 import { forbidden } from '@civgrid/errors';
-import { ACCESS_TABLE, ActionSpec, FieldLevel, Reach, ResourceName, RoleReach } from './access-table';
+import { ACCESS_TABLE, ActionSpec, FieldLevel, FieldSpec, Reach, ResourceName, ResourceSpec, RoleReach } from './access-table';
 import { ALL_ROLES, Principal, Role } from './roles';
 import { isWithin } from './scope';
 
@@ -35,18 +35,19 @@ export type Fields = { readonly [R in WithFields]: { readonly [F in keyof Fields
 function compile(): { rules: Rules; fields: Fields } {
   const rules: Record<string, Record<string, AccessRule>> = {};
   const fields: Record<string, Record<string, FieldRule>> = {};
-  for (const [resource, spec] of Object.entries(ACCESS_TABLE) as [ResourceName, Table[ResourceName]][]) {
+  for (const [name, spec] of Object.entries<ResourceSpec>(ACCESS_TABLE)) {
+    const resource = name as ResourceName;
     rules[resource] = Object.fromEntries(
-      Object.entries(spec.actions).map(([action, a]: [string, ActionSpec]) => [
+      Object.entries<ActionSpec>(spec.actions).map(([action, a]) => [
         action,
         { kind: 'action', id: `${resource}.${action}`, resource, what: a.what, roles: a.roles, above: a.above === true },
       ]),
     );
-    if ('fields' in spec) {
+    if (spec.fields) {
       fields[resource] = Object.fromEntries(
-        Object.entries(spec.fields).map(([group, f]) => [
+        Object.entries<FieldSpec>(spec.fields).map(([group, f]) => [
           group,
-          { kind: 'field', id: `${resource}.${group}`, resource, fields: f.fields, levels: f.levels as FieldRule['levels'] },
+          { kind: 'field', id: `${resource}.${group}`, resource, fields: f.fields, levels: f.levels },
         ]),
       );
     }
@@ -60,8 +61,8 @@ export const RULES: Rules = compiled.rules;
 /** Every field group of the table: `@AccessField(FIELDS.incident.words, …)`, `fieldLevel(p, FIELDS.registry.phone)`. */
 export const FIELDS: Fields = compiled.fields;
 
-export const allRules = (): AccessRule[] => Object.values(RULES).flatMap((actions) => Object.values(actions) as AccessRule[]);
-export const allFieldRules = (): FieldRule[] => Object.values(FIELDS).flatMap((groups) => Object.values(groups) as FieldRule[]);
+export const allRules = (): AccessRule[] => Object.values<Record<string, AccessRule>>(RULES).flatMap((actions) => Object.values(actions));
+export const allFieldRules = (): FieldRule[] => Object.values<Record<string, FieldRule>>(FIELDS).flatMap((groups) => Object.values(groups));
 
 const asList = (cell: Reach | readonly Reach[] | undefined): readonly Reach[] =>
   cell === undefined ? [] : typeof cell === 'string' ? [cell] : cell;
@@ -123,7 +124,8 @@ export function canReach(principal: Principal, rule: AccessRule, row: RowFacts):
         if (row.path && underAreas(principal, row.path, rule.above)) return true;
         break;
       case 'grids':
-        if (row.path && row.gridId && underAreas(principal, row.path, false) && principal.grids.includes(row.gridId.toLowerCase())) return true;
+        if (row.path && row.gridId && underAreas(principal, row.path, false) && principal.grids.includes(row.gridId.toLowerCase()))
+          return true;
         break;
       case 'department':
         if (row.departmentIds?.some((d) => d.toLowerCase() === principal.departmentId)) return true;
@@ -140,7 +142,13 @@ export function canReach(principal: Principal, rule: AccessRule, row: RowFacts):
  * The row, when it exists and the principal reaches it; otherwise `notFound()` is thrown: a row out
  * of reach does not exist for the caller (the same answer as for an id that names nothing).
  */
-export function inReach<T>(principal: Principal, rule: AccessRule, row: T | null | undefined, facts: (row: T) => RowFacts, notFound: () => Error): T {
+export function inReach<T>(
+  principal: Principal,
+  rule: AccessRule,
+  row: T | null | undefined,
+  facts: (row: T) => RowFacts,
+  notFound: () => Error,
+): T {
   if (row === null || row === undefined || !canReach(principal, rule, facts(row))) throw notFound();
   return row;
 }

@@ -14,7 +14,14 @@ const reason = (payload: Record<string, unknown>): string => {
 
 describe('claims checked at verification', () => {
   it('accepts well-formed claims, and normalises grid ids', () => {
-    expect(principalFromClaims(ok, policy)).toEqual({ userId: 'u', name: undefined, roles: ['GRID_MEMBER'], areas: ok.areas, grids: [G.toLowerCase()], departmentId: undefined });
+    expect(principalFromClaims(ok, policy)).toEqual({
+      userId: 'u',
+      name: undefined,
+      roles: ['GRID_MEMBER'],
+      areas: ok.areas,
+      grids: [G.toLowerCase()],
+      departmentId: undefined,
+    });
     expect(principalFromClaims({ sub: 'u', roles: [] }, policy).roles).toEqual([]);
   });
 

@@ -35,7 +35,8 @@ export const parseDistrictRoots = (value: string): string[] =>
     .map((r) => r.trim())
     .filter((r) => r.length > 0);
 
-const refuse = (why: string) => unauthenticated('TOKEN_CLAIMS_INVALID', `The token's claims are not valid for CivGrid: ${why}. Sign in again.`);
+const refuse = (why: string) =>
+  unauthenticated('TOKEN_CLAIMS_INVALID', `The token's claims are not valid for CivGrid: ${why}. Sign in again.`);
 
 function list(payload: Record<string, unknown>, claim: string): string[] {
   const value = payload[claim];

@@ -49,10 +49,11 @@ function gate(rule: AccessRule | FieldRule, principal: Principal, nullable: bool
  * with (reference, context, info), so there the context arrives where a field's args would.
  */
 export const accessMiddleware = (rule: AccessRule | FieldRule): FieldMiddleware => {
-  const middleware: FieldMiddleware = async (ctx: MiddlewareContext, next) => {
+  const middleware: FieldMiddleware = async (ctx: MiddlewareContext, next): Promise<unknown> => {
     const reference = ctx.info === undefined;
     const context = (reference ? ctx.args : ctx.context) as AuthContext;
-    return gate(rule, principalOf(context), !reference && !isNonNullType(ctx.info.returnType)) === 'hide' ? null : next();
+    if (gate(rule, principalOf(context), !reference && !isNonNullType(ctx.info.returnType)) === 'hide') return null;
+    return (await next()) as unknown;
   };
   Object.defineProperty(middleware, 'name', { value: `access(${rule.id})` });
   return middleware;
@@ -80,7 +81,7 @@ export function AccessField(rule: FieldRule, type: ReturnTypeFunc, options: Fiel
   return applyDecorators(
     Field(type, { ...options, middleware: [accessMiddleware(rule), ...(options.middleware ?? [])] }),
     Extensions({ [ACCESS_EXTENSION]: rule.id }),
-  ) as PropertyDecorator;
+  );
 }
 
 /**

@@ -40,7 +40,15 @@ export function accessInventory(app: INestApplication): AccessEntry[] {
         const rootType = Reflect.getMetadata(RESOLVER_TYPE, fn) as string | undefined;
         const property = Reflect.getMetadata(RESOLVER_PROPERTY, fn) === true;
         const reference = Reflect.getMetadata(RESOLVER_REFERENCE, fn) === true;
-        const kind = reference ? 'reference' : property ? 'field' : rootType === 'Query' ? 'query' : rootType === 'Mutation' ? 'mutation' : null;
+        const kind = reference
+          ? 'reference'
+          : property
+            ? 'field'
+            : rootType === 'Query'
+              ? 'query'
+              : rootType === 'Mutation'
+                ? 'mutation'
+                : null;
         if (!kind) continue;
         const rule = accessRuleOf(fn);
         const middleware = (Reflect.getMetadata(FIELD_MIDDLEWARE_METADATA, fn) as { name: string }[] | undefined) ?? [];
@@ -50,7 +58,8 @@ export function accessInventory(app: INestApplication): AccessEntry[] {
           parent: kind === 'query' ? 'Query' : kind === 'mutation' ? 'Mutation' : (classType ?? '?'),
           name: kind === 'reference' ? '__resolveReference' : ((Reflect.getMetadata(RESOLVER_NAME, fn) as string | undefined) ?? method),
           rule: rule?.id,
-          enforced: kind === 'query' || kind === 'mutation' || (rule !== undefined && middleware.some((m) => m.name === `access(${rule.id})`)),
+          enforced:
+            kind === 'query' || kind === 'mutation' || (rule !== undefined && middleware.some((m) => m.name === `access(${rule.id})`)),
         });
       }
     }
@@ -73,7 +82,8 @@ export function undeclaredAccess(app: INestApplication, service: string): string
   const inventory = accessInventory(app);
   for (const e of inventory) {
     if (!e.rule) problems.push(`${e.kind} ${e.parent}.${e.name} (${e.handler}) declares no @Access rule`);
-    else if (!e.enforced) problems.push(`${e.kind} ${e.parent}.${e.name} (${e.handler}): write @Access above its @ResolveField/@ResolveReference`);
+    else if (!e.enforced)
+      problems.push(`${e.kind} ${e.parent}.${e.name} (${e.handler}): write @Access above its @ResolveField/@ResolveReference`);
   }
   const { schema } = app.get(GraphQLSchemaHost);
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
@@ -87,7 +97,11 @@ export function undeclaredAccess(app: INestApplication, service: string): string
       problems.push(`entity ${type.name} has no __resolveReference with an @Access rule`);
     }
   }
-  const mine = new Set(Object.entries(ACCESS_TABLE).filter(([, s]) => (s as ResourceSpec).service === service).map(([name]) => name));
+  const mine = new Set(
+    Object.entries(ACCESS_TABLE)
+      .filter(([, s]) => (s as ResourceSpec).service === service)
+      .map(([name]) => name),
+  );
   for (const rule of allFieldRules().filter((r) => mine.has(r.resource))) {
     for (const path of rule.fields) {
       const [typeName, fieldName] = path.split('.');

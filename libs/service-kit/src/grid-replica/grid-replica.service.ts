@@ -30,9 +30,20 @@ export class GridReplicaService implements OnModuleInit {
   }
 
   /** A grid the principal reaches with the rule; one out of reach is not found, like an unknown one. */
-  async inReach(id: string, principal: Principal, rule: AccessRule, manager: EntityManager = this.dataSource.manager): Promise<GridReplicaEntity> {
+  async inReach(
+    id: string,
+    principal: Principal,
+    rule: AccessRule,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<GridReplicaEntity> {
     const grid = await manager.findOneBy(GridReplicaEntity, { id });
-    return inReach(principal, rule, grid, (g) => ({ path: g.path, gridId: g.id }), () => gridNotFound(id));
+    return inReach(
+      principal,
+      rule,
+      grid,
+      (g) => ({ path: g.path, gridId: g.id }),
+      () => gridNotFound(id),
+    );
   }
 
   async getMany(ids: readonly string[]): Promise<GridReplicaEntity[]> {

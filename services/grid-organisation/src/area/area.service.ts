@@ -41,8 +41,12 @@ export class AreaService {
     return this.dataSource.transaction(async (manager) => {
       const parentId = input.parentId;
       const parent = parentId
-        ? inReach(principal, RULES.area.create, await manager.findOneBy(AreaEntity, { id: parentId }), (a) => ({ path: a.path }), () =>
-            AreaErrors.parentNotFound(parentId),
+        ? inReach(
+            principal,
+            RULES.area.create,
+            await manager.findOneBy(AreaEntity, { id: parentId }),
+            (a) => ({ path: a.path }),
+            () => AreaErrors.parentNotFound(parentId),
           )
         : null;
       // A district is the root of a tree: only the administrator plants one.
@@ -79,7 +83,13 @@ export class AreaService {
   async rename(principal: Principal, input: RenameAreaInput): Promise<AreaType> {
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query<AreaEntity[]>(`SELECT ${COLUMNS} FROM administrative_area WHERE id = $1 FOR UPDATE`, [input.id]);
-      const area = inReach(principal, RULES.area.rename, row, (a) => ({ path: a.path }), () => AreaErrors.notFound(input.id));
+      const area = inReach(
+        principal,
+        RULES.area.rename,
+        row,
+        (a) => ({ path: a.path }),
+        () => AreaErrors.notFound(input.id),
+      );
       const name = input.name.trim();
       if (name === area.name) return toAreaType(area);
       await manager.query(`UPDATE administrative_area SET name = $2 WHERE id = $1`, [area.id, name]);

@@ -95,7 +95,13 @@ export async function lockGrid(
     [id],
   );
   // A grid out of the caller's reach does not exist for them.
-  return inReach(principal, RULES.grid.manage, grid, (g) => ({ path: g.path, gridId: g.id }), () => GridErrors.notFound(id));
+  return inReach(
+    principal,
+    RULES.grid.manage,
+    grid,
+    (g) => ({ path: g.path, gridId: g.id }),
+    () => GridErrors.notFound(id),
+  );
 }
 
 /** Grids the reader may see, over the columns of `grid` (`alias` is e.g. `g.`). */
@@ -136,8 +142,12 @@ export class GridService {
     const items = coverageOf(input.coverage);
     const boundary = boundaryOf(input.boundary);
     return this.dataSource.transaction(async (manager) => {
-      const area = inReach(principal, RULES.grid.manage, await manager.findOneBy(AreaEntity, { id: input.areaId }), (a) => ({ path: a.path }), () =>
-        GridErrors.areaNotFound(input.areaId),
+      const area = inReach(
+        principal,
+        RULES.grid.manage,
+        await manager.findOneBy(AreaEntity, { id: input.areaId }),
+        (a) => ({ path: a.path }),
+        () => GridErrors.areaNotFound(input.areaId),
       );
       if (area.level !== 'VILLAGE') throw GridErrors.areaNotVillage();
       const parent = await this.checkParent(manager, principal, input, area);
@@ -260,7 +270,12 @@ export class GridService {
     );
   }
 
-  private async checkParent(manager: EntityManager, principal: Principal, input: CreateGridInput, area: AreaEntity): Promise<GridEntity | null> {
+  private async checkParent(
+    manager: EntityManager,
+    principal: Principal,
+    input: CreateGridInput,
+    area: AreaEntity,
+  ): Promise<GridEntity | null> {
     if (input.kind === GridKindEnum.TOTAL) {
       if (input.parentGridId) throw GridErrors.totalHasNoParent();
       return null;

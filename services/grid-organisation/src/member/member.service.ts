@@ -77,8 +77,12 @@ export class MemberService {
     const phone = normalisePhone(input.phone);
     if (!PHONE_PATTERN.test(phone)) throw MemberErrors.phoneInvalid();
     return this.dataSource.transaction(async (manager) => {
-      const area = inReach(principal, RULES.gridMember.manage, await manager.findOneBy(AreaEntity, { id: input.areaId }), (a) => ({ path: a.path }), () =>
-        MemberErrors.areaNotFound(input.areaId),
+      const area = inReach(
+        principal,
+        RULES.gridMember.manage,
+        await manager.findOneBy(AreaEntity, { id: input.areaId }),
+        (a) => ({ path: a.path }),
+        () => MemberErrors.areaNotFound(input.areaId),
       );
       const hash = this.cipher.hash(phone);
       const [taken] = await manager.query<{ byPhone: boolean }[]>(
@@ -210,7 +214,10 @@ export class MemberService {
     const allowed = new Set<string>();
     const officer = mayUnmask(principal, FIELDS.gridMember.phone);
     for (const m of members) {
-      if ((officer && canReach(principal, RULES.gridMember.read, { path: m.areaPath })) || (m.userId !== null && m.userId === principal.userId)) {
+      if (
+        (officer && canReach(principal, RULES.gridMember.read, { path: m.areaPath })) ||
+        (m.userId !== null && m.userId === principal.userId)
+      ) {
         allowed.add(m.id);
       }
     }
@@ -235,7 +242,13 @@ export class MemberService {
       const grid = await lockGrid(manager, principal, input.gridId, 'share');
       if (grid.status !== 'ACTIVE') throw MemberErrors.gridRetired(grid.code);
       const [found] = await manager.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1`, [input.memberId]);
-      const member = inReach(principal, RULES.gridMember.manage, found, (m) => ({ path: m.areaPath }), () => MemberErrors.notFound(input.memberId));
+      const member = inReach(
+        principal,
+        RULES.gridMember.manage,
+        found,
+        (m) => ({ path: m.areaPath }),
+        () => MemberErrors.notFound(input.memberId),
+      );
       const from = input.from ?? new Date();
       if (input.role === AssignmentRoleEnum.GRID_LEADER) {
         // A clear answer naming the current leader; the exclusion constraint stays the real guard.
@@ -275,8 +288,12 @@ export class MemberService {
         `SELECT ${ASSIGNMENT_COLUMNS} FROM grid_assignment a JOIN grid g ON g.id = a.grid_id WHERE a.id = $1 FOR UPDATE OF a`,
         [input.assignmentId],
       );
-      const current = inReach(principal, RULES.gridMember.manage, row, (a) => ({ path: a.gridPath }), () =>
-        MemberErrors.assignmentNotFound(input.assignmentId),
+      const current = inReach(
+        principal,
+        RULES.gridMember.manage,
+        row,
+        (a) => ({ path: a.gridPath }),
+        () => MemberErrors.assignmentNotFound(input.assignmentId),
       );
       const at = input.at ?? new Date();
       if (current.to && new Date(current.to).getTime() <= Date.now()) throw MemberErrors.assignmentEnded();

@@ -222,7 +222,13 @@ export class ReshapeService {
       const [member] = await manager.query<{ areaPath: string }[]>(`SELECT area_path::text AS "areaPath" FROM grid_member WHERE id = $1`, [
         memberId,
       ]);
-      inReach(principal, RULES.gridMember.manage, member, (m) => ({ path: m.areaPath }), () => MemberErrors.notFound(memberId));
+      inReach(
+        principal,
+        RULES.gridMember.manage,
+        member,
+        (m) => ({ path: m.areaPath }),
+        () => MemberErrors.notFound(memberId),
+      );
       const [row] = await manager.query<AssignmentRow[]>(
         `INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from) VALUES ($1, $2, $3, 'GRID_LEADER', now())
          RETURNING id, member_id AS "memberId", grid_id AS "gridId", $4::text AS "gridPath", role, active_from AS "from", active_to AS "to"`,

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DisputeClosedData, GridEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
-import { EventHandlers, GridReplicaModule } from '@civgrid/service-kit';
+import { EventHandlers, GridReplicaModule, ReplicasModule } from '@civgrid/service-kit';
 import { PhotoModule } from '../photo/photo.module';
 import { GridLeaders } from './grid-leaders';
 import { DwellingRefResolver, GridIncidentsResolver, IncidentResolver, ResidentIncidentsResolver } from './incident.resolver';
@@ -9,7 +9,7 @@ import { IncidentService } from './incident.service';
 export const OVERDUE_JOB = 'incident-overdue';
 
 @Module({
-  imports: [GridReplicaModule, PhotoModule],
+  imports: [GridReplicaModule, ReplicasModule, PhotoModule],
   providers: [IncidentService, GridLeaders, IncidentResolver, GridIncidentsResolver, ResidentIncidentsResolver, DwellingRefResolver],
   exports: [IncidentService],
 })

@@ -26,6 +26,7 @@ import {
   groupByKeys,
   keysetCondition,
   orderByKeys,
+  RegistryReplicaService,
   returning,
   toConnection,
 } from '@civgrid/service-kit';
@@ -55,7 +56,6 @@ import {
   IncidentType,
   ResolvedInTheBudType,
 } from './dto/incident.type';
-
 
 /** A row as the queries below select it, plus the exact sort key for cursors. */
 export interface IncidentRow {
@@ -160,7 +160,12 @@ const cursorOf = (r: IncidentRow): string[] => [r.sortKey, r.id];
  * The incidents a rule of the table lets the principal reach, over `incident` (or its alias): by
  * grid and area, and for a department officer those whistled to their department.
  */
-export const readCondition = (principal: Principal, params: unknown[], alias = 'incident', rule: AccessRule = RULES.incident.read): string =>
+export const readCondition = (
+  principal: Principal,
+  params: unknown[],
+  alias = 'incident',
+  rule: AccessRule = RULES.incident.read,
+): string =>
   reachCondition(
     principal,
     rule,
@@ -263,6 +268,7 @@ export class IncidentService {
     private readonly clock: Clock,
     private readonly photos: PhotoService,
     private readonly leaders: GridLeaders,
+    private readonly registry: RegistryReplicaService,
     @Inject(CONFIG) config: IncidentReportingConfig,
   ) {
     this.taxonomy = buildTaxonomy(config);
@@ -293,6 +299,8 @@ export class IncidentService {
       }
       const grid = await this.grids.inReach(input.gridId, principal, RULES.incident.report, manager);
       if (grid.status !== 'ACTIVE') throw IncidentErrors.gridRetired(grid.id);
+      // A resident or dwelling named must exist and lie in the reporter's reach, as the registry says.
+      await this.assertRegistryInReach(principal, manager, input.reporterResidentId ? [input.reporterResidentId] : [], loc.dwellingId);
       const photoIds = [...new Set(input.photoIds ?? [])];
       await this.photos.assertOwned(manager, principal, photoIds);
       const row = await this.insert(manager, {
@@ -485,6 +493,7 @@ export class IncidentService {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockForUpdate(manager, principal, input.id, RULES.incident.work);
       if (!isOpen(row.status)) throw IncidentErrors.finished(row.status);
+      await this.assertRegistryInReach(principal, manager, input.residentIds);
       const to = nextLevel(row.escalationLevel) ?? (input.asDispute ? row.escalationLevel : null);
       if (!to) throw IncidentErrors.topLevel();
       const updated = await this.raiseLevel(manager, row, to, principal.userId, input.note ?? null, {
@@ -756,6 +765,20 @@ export class IncidentService {
   /** The grid paths each of a batch of users leads now (for allowedActions). */
   ledPaths(userIds: readonly string[]): Promise<string[][]> {
     return this.leaders.ledPaths(userIds, this.clock.now());
+  }
+
+  /** NOT_FOUND for a resident or dwelling id that names nothing in the caller's registry reach. */
+  private async assertRegistryInReach(
+    principal: Principal,
+    manager: EntityManager,
+    residentIds: readonly string[],
+    dwellingId?: string,
+  ): Promise<void> {
+    const [resident] = await this.registry.residentsOutOfReach(principal, RULES.registry.read, [...new Set(residentIds)], manager);
+    if (resident) throw IncidentErrors.residentNotFound(resident);
+    if (dwellingId && (await this.registry.dwellingsOutOfReach(principal, RULES.registry.read, [dwellingId], manager)).length > 0) {
+      throw IncidentErrors.dwellingNotFound(dwellingId);
+    }
   }
 
   /** Locks the row for a step under the step's rule; an incident out of the principal's reach does not exist for them. */

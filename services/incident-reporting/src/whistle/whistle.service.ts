@@ -2,10 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRule, Principal, reachCondition, RULES } from '@civgrid/auth';
-import { DepartmentCreatedData, DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
+import { DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
 import { IncidentStatus } from '@civgrid/contracts';
-import { CloudEvent, Outbox } from '@civgrid/events';
-import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Outbox } from '@civgrid/events';
+import {
+  Clock,
+  Connection,
+  DepartmentReplicaService,
+  groupByKeys,
+  keysetCondition,
+  orderByKeys,
+  returning,
+  toConnection,
+} from '@civgrid/service-kit';
 import { IncidentService } from '../incident/incident.service';
 import { isOpen } from '../incident/incident.workflow';
 import { WhistleErrors } from './whistle.errors';
@@ -67,6 +76,7 @@ export class WhistleService {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly incidents: IncidentService,
+    private readonly departments: DepartmentReplicaService,
   ) {}
 
   /** Summons departments to an incident; each owes a report by the deadline. */
@@ -77,8 +87,7 @@ export class WhistleService {
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
       const incident = await this.incidents.lockForUpdate(manager, principal, input.incidentId, RULES.whistle.blow);
-      const known = await manager.query<{ id: string }[]>(`SELECT id FROM department_replica WHERE id = ANY($1::uuid[])`, [departmentIds]);
-      const unknown = departmentIds.filter((d) => !known.some((k) => k.id === d));
+      const unknown = await this.departments.unknown(departmentIds, manager);
       if (unknown.length > 0) throw WhistleErrors.unknownDepartments(unknown);
       if (!isOpen(incident.status)) throw WhistleErrors.incidentFinished(incident.status);
       await manager.query(`INSERT INTO whistle (id, incident_id, blown_by, blown_at, due_at, note) VALUES ($1, $2, $3, $4, $5, $6)`, [
@@ -152,18 +161,6 @@ export class WhistleService {
       });
     });
     return this.byId(principal, input.whistleId);
-  }
-
-  /** Keeps `department_replica` from grid organisation's events; a redelivery changes nothing. */
-  async applyDepartment(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as DepartmentCreatedData;
-    await manager.query(
-      `INSERT INTO department_replica (id, code, kind, level, area_path, source_time) VALUES ($1, $2, $3, $4, $5::ltree, $6)
-       ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, kind = EXCLUDED.kind, level = EXCLUDED.level, area_path = EXCLUDED.area_path,
-         source_time = EXCLUDED.source_time
-       WHERE department_replica.source_time <= EXCLUDED.source_time`,
-      [d.departmentId, d.code, d.kind, d.level, d.areaPath, event.time],
-    );
   }
 
   /**

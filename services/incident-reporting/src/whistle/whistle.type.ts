@@ -33,7 +33,10 @@ export class WhistleDepartmentType {
   @Field(() => GraphQLISODateTime, { nullable: true })
   reportedAt!: Date | null;
 
-  @AccessField(FIELDS.whistle.people, () => String, { nullable: true, description: 'The officer account that reported. Null for analysts.' })
+  @AccessField(FIELDS.whistle.people, () => String, {
+    nullable: true,
+    description: 'The officer account that reported. Null for analysts.',
+  })
   reportedBy!: string | null;
 
   @AccessField(FIELDS.whistle.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })

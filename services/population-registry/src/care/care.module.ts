@@ -10,7 +10,15 @@ import { MemberAssignments } from './member-assignments';
 @Module({
   imports: [ResidentModule],
   controllers: [CheckInController],
-  providers: [CareService, MemberAssignments, CareResolver, CheckDueResolver, ResidentCareResolver, GridCareResolver, AgreementContactsResolver],
+  providers: [
+    CareService,
+    MemberAssignments,
+    CareResolver,
+    CheckDueResolver,
+    ResidentCareResolver,
+    GridCareResolver,
+    AgreementContactsResolver,
+  ],
 })
 export class CareModule implements OnModuleInit {
   constructor(

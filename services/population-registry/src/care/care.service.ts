@@ -148,7 +148,10 @@ export class CareService {
       const resident = await this.writableResident(manager, principal, input.residentId);
       if (resident.status !== 'ACTIVE') throw ResidentErrors.notActive(resident.id);
       // Whoever answers for a missed check must be someone who works on the resident's grid.
-      if (input.responsibleMemberId && !(await this.assignments.worksOn(manager, input.responsibleMemberId, resident.path, this.clock.now()))) {
+      if (
+        input.responsibleMemberId &&
+        !(await this.assignments.worksOn(manager, input.responsibleMemberId, resident.path, this.clock.now()))
+      ) {
         throw CareErrors.responsibleMemberNotFound(input.responsibleMemberId);
       }
       const rows = await manager.query<AgreementRow[]>(

@@ -37,13 +37,21 @@ export const toHouseholdType = (r: HouseholdRow): HouseholdType => ({
 });
 
 /** A dwelling with its grid, checked against the writer's reach: out of reach, it is not found. */
-export async function writableDwelling(manager: EntityManager, principal: Principal, dwellingId: string): Promise<{ id: string; gridId: string }> {
+export async function writableDwelling(
+  manager: EntityManager,
+  principal: Principal,
+  dwellingId: string,
+): Promise<{ id: string; gridId: string }> {
   const [row] = await manager.query<{ id: string; gridId: string; path: string; status: string }[]>(
     `SELECT d.id, d.grid_id AS "gridId", g.path::text AS path, g.status FROM dwelling d JOIN grid_replica g ON g.id = d.grid_id WHERE d.id = $1`,
     [dwellingId],
   );
-  const dwelling = inReach(principal, RULES.registry.write, row, (d) => ({ path: d.path, gridId: d.gridId }), () =>
-    HouseholdErrors.dwellingNotFound(dwellingId),
+  const dwelling = inReach(
+    principal,
+    RULES.registry.write,
+    row,
+    (d) => ({ path: d.path, gridId: d.gridId }),
+    () => HouseholdErrors.dwellingNotFound(dwellingId),
   );
   if (dwelling.status !== 'ACTIVE') throw GridErrors.notActive(dwelling.gridId);
   return dwelling;

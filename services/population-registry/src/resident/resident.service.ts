@@ -168,7 +168,15 @@ export class ResidentService {
       `SELECT ${RESIDENT_COLUMNS}, g.path::text AS "gridPath" FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = $1 FOR UPDATE OF r`,
       [id],
     );
-    return this.toType(inReach(principal, RULES.registry.write, row, (r) => ({ path: r.gridPath, gridId: r.gridId }), () => ResidentErrors.notFound(id)));
+    return this.toType(
+      inReach(
+        principal,
+        RULES.registry.write,
+        row,
+        (r) => ({ path: r.gridPath, gridId: r.gridId }),
+        () => ResidentErrors.notFound(id),
+      ),
+    );
   }
 
   async changeStatus(principal: Principal, input: ChangeResidentStatusInput): Promise<ResidentType> {
@@ -308,8 +316,12 @@ export class ResidentService {
         [input.tagId],
       );
       // A tag of a resident out of reach is not found, as one that does not exist.
-      const tag = inReach(principal, RULES.registry.write, found, (t) => ({ path: t.gridPath, gridId: t.gridId }), () =>
-        ResidentErrors.tagNotFound(input.tagId),
+      const tag = inReach(
+        principal,
+        RULES.registry.write,
+        found,
+        (t) => ({ path: t.gridPath, gridId: t.gridId }),
+        () => ResidentErrors.tagNotFound(input.tagId),
       );
       const resident = await this.writable(manager, principal, tag.residentId);
       if (tag.endsOn !== null) throw ResidentErrors.tagAlreadyEnded();

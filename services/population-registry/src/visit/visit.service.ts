@@ -103,7 +103,9 @@ export class VisitService {
       const [need] = await manager.query<NeedType[]>(`SELECT ${NEED_COLUMNS} FROM need n WHERE n.id = $1 FOR UPDATE`, [needId]);
       if (!need) throw VisitErrors.needNotFound(needId);
       // A need of a household out of reach is not found, as one that does not exist.
-      const household = await this.households.writable(manager, principal, need.householdId, RULES.visit.write, () => VisitErrors.needNotFound(needId));
+      const household = await this.households.writable(manager, principal, need.householdId, RULES.visit.write, () =>
+        VisitErrors.needNotFound(needId),
+      );
       if (need.status === NeedStatusEnum.MET) throw VisitErrors.needAlreadyMet();
       const [rows] = await manager.query<[NeedType[], number]>(
         `UPDATE need n SET status = 'MET', met_by = $2, met_at = $3 WHERE n.id = $1 RETURNING ${NEED_COLUMNS}`,

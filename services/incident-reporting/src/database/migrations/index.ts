@@ -4,6 +4,7 @@ import { DepartmentReplica1764300000000 } from './1764300000000-department-repli
 import { CareAlertSubject1764400000000 } from './1764400000000-care-alert-subject';
 import { IncidentNumberPerYear1764500000000 } from './1764500000000-incident-number-per-year';
 import { GridLeaderReplica1764600000000 } from './1764600000000-grid-leader-replica';
+import { RegistryReplica1764800000000 } from './1764800000000-registry-replica';
 
 /** In order. Never edit one that has shipped: add the next. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CareAlertSubject1764400000000,
   IncidentNumberPerYear1764500000000,
   GridLeaderReplica1764600000000,
+  RegistryReplica1764800000000,
 ];

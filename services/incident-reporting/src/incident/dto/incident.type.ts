@@ -122,7 +122,10 @@ export class IncidentTimelineEntryType {
   @Field(() => IncidentStatusEnum)
   to!: IncidentStatusEnum;
 
-  @AccessField(FIELDS.incident.people, () => String, { nullable: true, description: 'The account that acted, or system:<reason>. Null for analysts.' })
+  @AccessField(FIELDS.incident.people, () => String, {
+    nullable: true,
+    description: 'The account that acted, or system:<reason>. Null for analysts.',
+  })
   actorId!: string | null;
 
   @Field(() => GraphQLISODateTime)
@@ -171,7 +174,10 @@ export class IncidentType {
   })
   reportedBy!: string | null;
 
-  @AccessField(FIELDS.incident.people, () => String, { nullable: true, description: 'The account now responsible for it. Null for analysts.' })
+  @AccessField(FIELDS.incident.people, () => String, {
+    nullable: true,
+    description: 'The account now responsible for it. Null for analysts.',
+  })
   assigneeId!: string | null;
 
   @Field({ description: 'The grid path (ltree) where it happened.' })

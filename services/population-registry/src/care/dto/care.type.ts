@@ -57,7 +57,9 @@ export class WellbeingContactType {
   @Field()
   relation!: string;
 
-  @AccessField(FIELDS.registry.phone, () => String, { description: 'Masked (138****5678) unless your role needs it and you state a purpose.' })
+  @AccessField(FIELDS.registry.phone, () => String, {
+    description: 'Masked (138****5678) unless your role needs it and you state a purpose.',
+  })
   phone!: string;
 }
 
