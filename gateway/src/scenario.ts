@@ -30,14 +30,20 @@ export async function createTree(url: string, token: string, grids = 1): Promise
 }
 
 /** Waits until a service's grid replica holds these grids (they arrive by Kafka events). */
-export async function waitForReplica(stack: Stack, service: string, gridIds: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForReplica(
+  stack: Stack,
+  service: string,
+  ids: string[],
+  timeoutMs = 30_000,
+  table = 'grid_replica',
+): Promise<void> {
   await eventually(async () => {
     const [row] = await query<{ n: number }>(
       stack.services[service].db.url,
-      'SELECT count(*)::int AS n FROM grid_replica WHERE id = ANY($1::uuid[])',
-      [gridIds],
+      `SELECT count(*)::int AS n FROM ${table} WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
-    return row.n === gridIds.length ? true : undefined;
+    return row.n === ids.length ? true : undefined;
   }, timeoutMs);
 }
 
