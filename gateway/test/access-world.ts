@@ -14,6 +14,7 @@ export type Position = (typeof POSITIONS)[number];
 
 /** The rows of one position, one of each kind the access table speaks of. */
 export interface Place {
+  position: Position;
   grid: Grid;
   village: Area;
   memberId: string;
@@ -230,6 +231,7 @@ export async function buildWorld(stack: Stack): Promise<World> {
     ).createMediationCentre.id;
 
     places[position] = {
+      position,
       grid,
       village,
       memberId: member.id,

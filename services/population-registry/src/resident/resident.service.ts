@@ -267,7 +267,8 @@ export class ResidentService {
             subjectType: 'Resident',
             subjectId: resident.id,
             fields: ['nationalId:return'],
-            purpose: input.reason.trim(),
+            // The audit wants a purpose of 3 characters or more; the reason may be a single word.
+            purpose: `返回登记：${input.reason.trim()}`,
           },
         ]);
       }
