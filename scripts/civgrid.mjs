@@ -327,12 +327,13 @@ async function token() {
     );
     return;
   }
-  const args = parseTokenArgs(process.argv.slice(3));
+  const { issueToken, principalFromClaims, parseDistrictRoots, DEV_DISTRICT_ROOT, ALL_ROLES } = lib('auth');
+  const usage = tokenUsage(ALL_ROLES);
+  const args = parseTokenArgs(process.argv.slice(3), usage);
   if (args.help) {
-    process.stdout.write(TOKEN_USAGE);
+    process.stdout.write(usage);
     return;
   }
-  const { issueToken, principalFromClaims, parseDistrictRoots, DEV_DISTRICT_ROOT } = lib('auth');
   const claims = {
     sub: args.sub ?? `dev-${args.roles.join('-').toLowerCase()}`,
     ...(args.name ? { name: args.name } : {}),
@@ -347,8 +348,8 @@ async function token() {
   process.stdout.write(`${t}\n`);
 }
 
-const TOKEN_USAGE = `usage: npm run token -- [ROLE[,ROLE…]] [AREA_PATH…] [options]
-  ROLE       GRID_MEMBER, COMMUNITY_OFFICER, TOWN_OFFICER, DISTRICT_OFFICER, DEPARTMENT_OFFICER, MEDIATOR, ANALYST, ADMIN
+const tokenUsage = (roles) => `usage: npm run token -- [ROLE[,ROLE…]] [AREA_PATH…] [options]
+  ROLE       ${roles.join(', ')}
              (default ADMIN); several with commas, e.g. GRID_MEMBER,COMMUNITY_OFFICER
   AREA_PATH  ltree paths under AUTH_DISTRICT_ROOT (default 370911000000, the demo district)
   --grid ID  a grid the grid member looks after (repeat for several)
@@ -359,10 +360,10 @@ const TOKEN_USAGE = `usage: npm run token -- [ROLE[,ROLE…]] [AREA_PATH…] [op
   --print-env, --print-public-key   the development keys instead of a token
 `;
 
-function parseTokenArgs(argv) {
+function parseTokenArgs(argv, usage) {
   const out = { roles: ['ADMIN'], areas: [], grids: [], expires: '30d', help: false };
   const value = (i, flag) => {
-    if (i >= argv.length || argv[i].startsWith('--')) throw new Error(`${flag} needs a value\n${TOKEN_USAGE}`);
+    if (i >= argv.length || argv[i].startsWith('--')) throw new Error(`${flag} needs a value\n${usage}`);
     return argv[i];
   };
   let roleSeen = false;
@@ -374,7 +375,7 @@ function parseTokenArgs(argv) {
     else if (a === '--sub') out.sub = value(++i, a);
     else if (a === '--name') out.name = value(++i, a);
     else if (a === '--expires') out.expires = value(++i, a);
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${TOKEN_USAGE}`);
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${usage}`);
     else if (!roleSeen && !/[.\d]/.test(a[0])) {
       out.roles = a.split(',');
       roleSeen = true;
