@@ -77,9 +77,10 @@ const entityTypes = (schema: GraphQLSchema): GraphQLObjectType[] => {
  * must name a rule of the access table (enforced where Nest runs it), and every field the table
  * names for this service must carry its rule. Empty when all is well.
  */
-export function undeclaredAccess(app: INestApplication, service: string): string[] {
+export function undeclaredAccess(app: INestApplication, service: string, mutationsDoc?: string): string[] {
   const problems: string[] = [];
   const inventory = accessInventory(app);
+  if (mutationsDoc !== undefined) problems.push(...undocumentedMutations(inventory, service, mutationsDoc));
   for (const e of inventory) {
     if (!e.rule) problems.push(`${e.kind} ${e.parent}.${e.name} (${e.handler}) declares no @Access rule`);
     else if (!e.enforced)
@@ -117,11 +118,31 @@ export function undeclaredAccess(app: INestApplication, service: string): string
 // A resolver class names its type by the DTO class (GridType) or by the GraphQL name (Grid).
 const schemaNameOf = (parent: string, schema: GraphQLSchema): string => (schema.getType(parent) ? parent : parent.replace(/Type$/, ''));
 
-/** Boots a service without infrastructure and lists what it leaves undeclared. */
-export async function undeclaredAccessOf(def: ServiceDefinition): Promise<string[]> {
+/**
+ * The audit of mutations (docs/access-mutations.md) lists `| service | \`mutation\` | \`rule\` | … |`:
+ * every mutation of the service, with the rule it declares, and none that is gone.
+ */
+function undocumentedMutations(inventory: AccessEntry[], service: string, doc: string): string[] {
+  const documented = new Map<string, string>();
+  for (const [, s, name, rule] of doc.matchAll(/^\|\s*([\w-]+)\s*\|\s*`(\w+)`\s*\|\s*`([\w.]+)`\s*\|/gm)) {
+    if (s === service) documented.set(name, rule);
+  }
+  const declared = new Map(inventory.filter((e) => e.kind === 'mutation').map((e) => [e.name, e.rule ?? '(none)']));
+  const problems: string[] = [];
+  for (const [name, rule] of declared) {
+    if (documented.get(name) !== rule)
+      problems.push(`mutation ${name} (${rule}) is documented as ${documented.get(name) ?? 'nothing'} in the mutations audit`);
+  }
+  for (const name of documented.keys())
+    if (!declared.has(name)) problems.push(`the mutations audit lists ${name}, which ${service} does not have`);
+  return problems;
+}
+
+/** Boots a service without infrastructure and lists what it leaves undeclared (or, given the audit, undocumented). */
+export async function undeclaredAccessOf(def: ServiceDefinition, mutationsDoc?: string): Promise<string[]> {
   const app = await schemaOnlyApp(def);
   try {
-    return undeclaredAccess(app, def.name);
+    return undeclaredAccess(app, def.name, mutationsDoc);
   } finally {
     await app.close();
   }
