@@ -156,8 +156,10 @@ export const DEMO_USERS = [
   { role: 'DISTRICT_OFFICER', sub: 'demo-district', name: '区级干部' },
   { role: 'TOWN_OFFICER', sub: 'demo-town', name: '街道干部', scope: 'town' },
   { role: 'COMMUNITY_OFFICER', sub: 'demo-community', name: '社区书记', scope: 'village' },
-  { role: 'GRID_MEMBER', sub: 'demo-grid-member', name: '网格员', scope: 'grid' },
-  { role: 'DEPARTMENT_OFFICER', sub: 'demo-department', name: '住建局干部' },
+  // The seed links this account to the first grid's GridMember record (its grid leader).
+  { role: 'GRID_MEMBER', name: '网格员', scope: 'grid' },
+  // The housing bureau (住建局): a department officer reaches what is whistled to their department.
+  { role: 'DEPARTMENT_OFFICER', sub: 'demo-department', name: '住建局干部', scope: 'department' },
   { role: 'MEDIATOR', sub: 'demo-mediator', name: '老王' },
   { role: 'ANALYST', sub: 'demo-analyst', name: '分析员' },
 ];
@@ -167,13 +169,22 @@ async function demoTokens(keys, demo) {
   const out = [];
   for (const u of DEMO_USERS) {
     const areas =
-      u.scope === 'town' ? [demo.townPath] : u.scope === 'village' || u.scope === 'grid' ? [demo.villagePath] : [demo.districtPath];
-    const grids = u.scope === 'grid' ? [demo.gridId] : [];
-    const token = await issueToken(
-      { privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' },
-      { sub: u.sub, name: u.name, roles: [u.role], areas, grids },
-      '30d',
-    );
+      u.scope === 'town'
+        ? [demo.townPath]
+        : u.scope === 'village' || u.scope === 'grid'
+          ? [demo.villagePath]
+          : u.scope === 'department'
+            ? []
+            : [demo.districtPath];
+    const claims = {
+      sub: u.scope === 'grid' ? demo.gridMemberUserId : u.sub,
+      name: u.name,
+      roles: [u.role],
+      areas,
+      grids: u.scope === 'grid' ? [demo.gridId] : [],
+      ...(u.scope === 'department' ? { dept: demo.departmentId } : {}),
+    };
+    const token = await issueToken({ privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' }, claims, '30d');
     out.push({ ...u, token });
   }
   return out;
@@ -316,14 +327,61 @@ async function token() {
     );
     return;
   }
-  const [role = 'ADMIN', ...areas] = process.argv.slice(3);
-  const { issueToken } = lib('auth');
-  const t = await issueToken(
-    { privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' },
-    { sub: `dev-${role.toLowerCase()}`, roles: [role], areas, grids: [] },
-    '30d',
-  );
+  const { issueToken, principalFromClaims, parseDistrictRoots, DEV_DISTRICT_ROOT, ALL_ROLES } = lib('auth');
+  const usage = tokenUsage(ALL_ROLES);
+  const args = parseTokenArgs(process.argv.slice(3), usage);
+  if (args.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const claims = {
+    sub: args.sub ?? `dev-${args.roles.join('-').toLowerCase()}`,
+    ...(args.name ? { name: args.name } : {}),
+    roles: args.roles,
+    areas: args.areas,
+    grids: args.grids,
+    ...(args.dept ? { dept: args.dept } : {}),
+  };
+  // The claims every service will check, checked before signing: a token they refuse is not printed.
+  principalFromClaims(claims, { districtRoots: parseDistrictRoots(process.env.AUTH_DISTRICT_ROOT ?? DEV_DISTRICT_ROOT) });
+  const t = await issueToken({ privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' }, claims, args.expires);
   process.stdout.write(`${t}\n`);
+}
+
+const tokenUsage = (roles) => `usage: npm run token -- [ROLE[,ROLE…]] [AREA_PATH…] [options]
+  ROLE       ${roles.join(', ')}
+             (default ADMIN); several with commas, e.g. GRID_MEMBER,COMMUNITY_OFFICER
+  AREA_PATH  ltree paths under AUTH_DISTRICT_ROOT (default 370911000000, the demo district)
+  --grid ID  a grid the grid member looks after (repeat for several)
+  --dept ID  the department of a department officer
+  --sub ID   the account id (link a grid member to their GridMember record by its userId)
+  --name N   a display name
+  --expires  a lifetime such as 12h or 30d (default 30d)
+  --print-env, --print-public-key   the development keys instead of a token
+`;
+
+function parseTokenArgs(argv, usage) {
+  const out = { roles: ['ADMIN'], areas: [], grids: [], expires: '30d', help: false };
+  const value = (i, flag) => {
+    if (i >= argv.length || argv[i].startsWith('--')) throw new Error(`${flag} needs a value\n${usage}`);
+    return argv[i];
+  };
+  let roleSeen = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--grid') out.grids.push(value(++i, a));
+    else if (a === '--dept') out.dept = value(++i, a);
+    else if (a === '--sub') out.sub = value(++i, a);
+    else if (a === '--name') out.name = value(++i, a);
+    else if (a === '--expires') out.expires = value(++i, a);
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${usage}`);
+    else if (!roleSeen && !/[.\d]/.test(a[0])) {
+      out.roles = a.split(',');
+      roleSeen = true;
+    } else out.areas.push(a);
+  }
+  return out;
 }
 
 async function bench() {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_DISTRICT_ROOT, districtRootsProblem, parseDistrictRoots } from '@civgrid/auth';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const pem = z
@@ -21,6 +22,15 @@ export const gatewayConfigSchema = z
     AUTH_AUDIENCE: z.string().min(1).default('civgrid'),
     AUTH_PUBLIC_KEY: pem.optional(),
     AUTH_JWKS_URL: z.string().url().optional(),
+    // The districts this deployment serves: a token's areas must lie under one of them.
+    AUTH_DISTRICT_ROOT: z
+      .string()
+      .default(DEV_DISTRICT_ROOT)
+      .transform(parseDistrictRoots)
+      .superRefine((roots, ctx) => {
+        const problem = districtRootsProblem(roots);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     GRAPHQL_INTROSPECTION: bool.optional(),
     MAX_DEPTH: z.coerce.number().int().min(1).default(10),
     MAX_ALIASES: z.coerce.number().int().min(0).default(30),

@@ -77,6 +77,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    districtRoots: config.AUTH_DISTRICT_ROOT,
   });
   const gateway = new ApolloGateway({
     supergraphSdl,

@@ -1,5 +1,4 @@
-import { randomInt } from 'node:crypto';
-import { dataOf, eventually, gql, query } from '@civgrid/testing';
+import { dataOf, eventually, gql, query, testDistrictCode } from '@civgrid/testing';
 import { Stack } from './stack';
 
 export interface Tree {
@@ -14,7 +13,7 @@ const GRID = `mutation($input: CreateGridInput!) { createGrid(input: $input) { i
 
 /** A district → town → village with one total grid and `grids - 1` basic grids, through the gateway. */
 export async function createTree(url: string, token: string, grids = 1): Promise<Tree> {
-  const code = randomInt(110000, 659999);
+  const code = testDistrictCode().slice(0, 6);
   type Area = Tree['district'];
   const area = async (input: Record<string, unknown>): Promise<Area> =>
     dataOf(await gql<{ createArea: Area }>(url, AREA, { input }, token)).createArea;
@@ -31,14 +30,20 @@ export async function createTree(url: string, token: string, grids = 1): Promise
 }
 
 /** Waits until a service's grid replica holds these grids (they arrive by Kafka events). */
-export async function waitForReplica(stack: Stack, service: string, gridIds: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForReplica(
+  stack: Stack,
+  service: string,
+  ids: string[],
+  timeoutMs = 30_000,
+  table = 'grid_replica',
+): Promise<void> {
   await eventually(async () => {
     const [row] = await query<{ n: number }>(
       stack.services[service].db.url,
-      'SELECT count(*)::int AS n FROM grid_replica WHERE id = ANY($1::uuid[])',
-      [gridIds],
+      `SELECT count(*)::int AS n FROM ${table} WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
-    return row.n === gridIds.length ? true : undefined;
+    return row.n === ids.length ? true : undefined;
   }, timeoutMs);
 }
 

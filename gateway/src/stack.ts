@@ -9,6 +9,7 @@ import {
   makeKeys,
   serviceEnv,
   TEST_AUDIENCE,
+  TEST_DISTRICT_ROOTS,
   TEST_ISSUER,
   TestDatabase,
   TestKeys,
@@ -120,6 +121,7 @@ export async function startStack(label: string, gatewayEnv: Record<string, strin
     AUTH_ISSUER: TEST_ISSUER,
     AUTH_AUDIENCE: TEST_AUDIENCE,
     AUTH_PUBLIC_KEY: keys.publicKeyPem,
+    AUTH_DISTRICT_ROOT: TEST_DISTRICT_ROOTS.join(','),
     ...gatewayEnv,
   };
   for (const [name, svc] of Object.entries(services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;

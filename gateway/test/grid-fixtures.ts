@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { dataOf, gql, GraphqlResponse } from '@civgrid/testing';
+import { dataOf, gql, GraphqlResponse, testDistrictCode } from '@civgrid/testing';
 import { Stack } from '../src/stack';
 
 // Shared by the grid-*.int-spec.ts files: builds data through the gateway, as an officer would,
@@ -42,7 +42,7 @@ export function gridFixtures(stack: Stack) {
     call,
     ok,
     code: (prefix: string) => `${prefix}${randomInt(1e9)}x${++seq}`,
-    district: (name = '岱岳区') => area({ code: `${randomInt(110000, 659999)}000000`, name }),
+    district: (name = '岱岳区') => area({ code: testDistrictCode(), name }),
     town: (district: Area, name = '天平街道') =>
       area({ code: `${district.code.slice(0, 6)}${String(++seq).padStart(3, '0')}000`, name, parentId: district.id, urban: true }),
     village: (town: Area, name = '开元社区') =>

@@ -202,14 +202,15 @@ describe('grid health', () => {
     );
   });
 
-  it('answers a town officer for their villages and refuses grid members and other towns', async () => {
+  it('answers a town officer for their villages and refuses a grid member without grids and other towns', async () => {
     const { district, town, village } = await make.tree();
     const townOfficer = await stack.token({ roles: [Role.TOWN_OFFICER], areas: [town.path] });
     expect((await health(village, townOfficer)).totals.activeGrids).toBe(1);
     const gridMember = await stack.token({ roles: [Role.GRID_MEMBER], areas: [village.path] });
     const ask = (path: string, token: string) =>
       make.call(`query($p: String!) { gridHealth(areaPath: $p) { checkedAt } }`, { p: path }, token);
-    expect(reasonOf(await ask(village.path, gridMember))).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+    // Counts are readable to a grid member for their own grids only: a token naming none reaches nothing.
+    expect(reasonOf(await ask(village.path, gridMember))).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
     expect(reasonOf(await ask(district.path, townOfficer))).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
   });
 });

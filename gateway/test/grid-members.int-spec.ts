@@ -167,7 +167,11 @@ describe("members' phones", () => {
     const phoneAs = async (token: string, purpose?: string) =>
       (await make.ok<{ gridMember: { phone: string } }>(PHONE, { id: member.id, purpose }, token)).gridMember.phone;
 
-    expect(await phoneAs(analyst, '统计分析')).toBe(masked);
+    // Analysts see shape, never people: grid members are not theirs to read at all.
+    expect(reasonOf(await make.call(PHONE, { id: member.id, purpose: '统计分析' }, analyst))).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'ROLE_REQUIRED',
+    });
     expect(await phoneAs(asColleague, '联系同事')).toBe(masked);
     expect(await phoneAs(officer)).toBe(masked);
     expect(await audits(member.id)).toEqual([]);

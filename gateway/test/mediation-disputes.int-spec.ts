@@ -91,6 +91,8 @@ async function department(tree: Tree, kind: string, name: string): Promise<strin
     `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id } }`,
     { input: { code: `D${randomInt(1e9)}`, name, kind, level: 'DISTRICT', areaId: tree.district.id } },
   );
+  // Mediation seats only departments grid organisation has announced to it.
+  await waitForReplica(stack, 'dispute-mediation', [res.createDepartment.id], 30_000, 'department_replica');
   return res.createDepartment.id;
 }
 
@@ -650,7 +652,11 @@ describe('dispute mediation through the gateway', () => {
     const mine = await ok<{
       mediationSessions: { totalCount: number; edges: { node: { id: string; disputeNumber: string; dispute: { id: string } | null } }[] };
     }>(`{ mediationSessions { totalCount edges { node { id disputeNumber dispute { id } } } } }`, {}, judge);
-    expect(mine.mediationSessions).toEqual({ totalCount: 1, edges: [{ node: { id: sa.id, disputeNumber: a.number, dispute: null } }] });
+    // The department takes part in this session: the dispute concerns it, so the judge may open it.
+    expect(mine.mediationSessions).toEqual({
+      totalCount: 1,
+      edges: [{ node: { id: sa.id, disputeNumber: a.number, dispute: { id: a.id } } }],
+    });
     expect(reasonOf(await call(`query($id: ID!) { mediationSession(id: $id) { id } }`, { id: sb.id }, judge))).toEqual({
       code: 'NOT_FOUND',
       reason: 'SESSION_NOT_FOUND',

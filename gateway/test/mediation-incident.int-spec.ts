@@ -1,7 +1,8 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { Role } from '@civgrid/auth';
 import { dataOf, eventually, gql } from '@civgrid/testing';
 import { createTree, waitForReplica } from '../src/scenario';
+import { announcedResidents } from './population-fixtures';
 import { startStack, Stack } from '../src/stack';
 
 // The whole path with the real incident-reporting service: a grid member's incident is escalated as a
@@ -34,7 +35,7 @@ it('resolves an incident escalated as a dispute once mediation closes the disput
   ).reportIncident;
   for (const mutation of ['acceptIncident', 'startIncidentWork'])
     await ok(`mutation($input: IncidentStepInput!) { ${mutation}(input: $input) { id } }`, { input: { id: incident.id } }, officer);
-  const residentId = randomUUID();
+  const [residentId] = await announcedResidents(stack, gridId, 1, ['incident-reporting']);
   await ok(
     `mutation($input: EscalateIncidentInput!) { escalateIncident(input: $input) { id } }`,
     {

@@ -227,7 +227,7 @@ describe('wellbeing checks ("curtains open by 7:30")', () => {
     const { village: otherVillage, basic: otherGrid } = await make.place();
     const stranger = await make.member(otherVillage, otherGrid);
     const foreign = await make.call(`mutation($a: ID!) { issueCheckInToken(agreementId: $a) { token } }`, { a: agreement.id }, stranger);
-    expect(codeOf(foreign).code).toBe('FORBIDDEN');
+    expect(codeOf(foreign)).toEqual({ code: 'NOT_FOUND', reason: 'AGREEMENT_NOT_FOUND' });
   });
 
   it('keeps the contacts of an agreement encrypted, masked unless asked for with a purpose, and audits that read', async () => {

@@ -1,8 +1,11 @@
 import { fork } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { join } from 'node:path';
 import { Role } from '@civgrid/auth';
-import { dataOf, serviceEnv } from '@civgrid/testing';
+import { HouseholdRegisteredData, PopulationEvents, ResidentEventData } from '@civgrid/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, DomainEvent, eventsTopic, toCloudEvent } from '@civgrid/events';
+import { dataOf, kafkaBrokers, serviceEnv } from '@civgrid/testing';
 import { waitForReplica } from '../src/scenario';
 import { Stack } from '../src/stack';
 import { Area, Grid, gridFixtures } from './grid-fixtures';
@@ -134,4 +137,54 @@ export async function secondRegistry(stack: Stack): Promise<{
       await exited;
     },
   };
+}
+
+/**
+ * Residents of one household in a grid, as the population registry announces them, in the replicas
+ * of the services that link to residents (an incident or a dispute names only residents the
+ * registry has): registered through the gateway when the registry runs in the stack, otherwise
+ * the registry's events are sent as its relay would.
+ */
+export async function announcedResidents(
+  stack: Stack,
+  gridId: string,
+  n: number,
+  services: string[] = ['incident-reporting', 'dispute-mediation'],
+): Promise<string[]> {
+  const ids: string[] = [];
+  if (stack.services['population-registry']) {
+    const make = populationFixtures(stack);
+    await waitForReplica(stack, 'population-registry', [gridId]);
+    const household = await make.household(gridId);
+    for (let i = 0; i < n; i++) ids.push((await make.resident(household.id, { relation: i === 0 ? '户主' : '子女' })).id);
+  } else {
+    const householdId = randomUUID();
+    for (let i = 0; i < n; i++) ids.push(randomUUID());
+    const household: HouseholdRegisteredData = { householdId, dwellingId: randomUUID(), gridId, registrationType: 'PERMANENT' };
+    const events: DomainEvent<object>[] = [
+      { type: PopulationEvents.householdRegistered, aggregateType: 'Household', aggregateId: householdId, data: household },
+      ...ids.map((residentId) => {
+        const data: ResidentEventData = { residentId, householdId, gridId };
+        return { type: PopulationEvents.residentRegistered, aggregateType: 'Resident', aggregateId: residentId, data };
+      }),
+    ];
+    const kafka = new Kafka({ clientId: 'population-fixtures', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: eventsTopic({ prefix: stack.prefix }, 'population'),
+        acks: -1,
+        messages: events.map((e) => ({
+          key: e.aggregateId,
+          value: JSON.stringify(toCloudEvent('/civgrid/population-registry', e)),
+          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+  for (const service of services) await waitForReplica(stack, service, ids, 30_000, 'resident_replica');
+  return ids;
 }

@@ -12,11 +12,12 @@ import {
   SignJWT,
 } from 'jose';
 import { unauthenticated } from '@civgrid/errors';
-import { ALL_ROLES, Principal, Role } from './roles';
+import { ClaimsPolicy, principalFromClaims } from './claims';
+import { Principal, Role } from './roles';
 
 export const TOKEN_ALG = 'ES256';
 
-export interface VerifierOptions {
+export interface VerifierOptions extends ClaimsPolicy {
   /** PEM (SPKI) public key: development and tests. */
   publicKeyPem?: string;
   /** JWKS URL of the identity provider: production. */
@@ -73,23 +74,8 @@ export class TokenVerifier {
       if (code === 'ERR_JWT_EXPIRED') throw unauthenticated('TOKEN_EXPIRED', 'Your session has expired: sign in again.');
       throw unauthenticated('TOKEN_INVALID', 'The token is not valid for CivGrid: sign in again.');
     }
-    return toPrincipal(payload);
+    return principalFromClaims(payload, this.options);
   }
-}
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
-function toPrincipal(payload: JWTPayload): Principal {
-  if (!payload.sub) throw unauthenticated('TOKEN_INVALID', 'The token names no user.');
-  const roles = strings(payload['roles']).filter((r): r is Role => (ALL_ROLES as string[]).includes(r));
-  return {
-    userId: payload.sub,
-    name: typeof payload['name'] === 'string' ? payload['name'] : undefined,
-    roles,
-    areas: strings(payload['areas']),
-    grids: strings(payload['grids']),
-    departmentId: typeof payload['dept'] === 'string' ? payload['dept'] : undefined,
-  };
 }
 
 export interface SignerOptions {

@@ -71,15 +71,18 @@ export async function startService(
  * module registry) that has loaded this one service only, or other services' types leak in.
  */
 export async function printServiceSchema(def: ServiceDefinition): Promise<string> {
-  const config = def.configSchema.parse({
-    ...placeholderEnv,
-  });
-  const app = await createApp(def, config, true);
-  await app.init();
+  const app = await schemaOnlyApp(def);
   const { schema } = app.get(GraphQLSchemaHost);
   const sdl = printSubgraphSchema(schema);
   await app.close();
   return sdl.endsWith('\n') ? sdl : `${sdl}\n`;
+}
+
+/** The service's Nest application with its schema built, without a database or a broker (close it). */
+export async function schemaOnlyApp(def: ServiceDefinition): Promise<INestApplication> {
+  const app = await createApp(def, def.configSchema.parse({ ...placeholderEnv }), true);
+  await app.init();
+  return app;
 }
 
 const placeholderEnv: Record<string, string> = {

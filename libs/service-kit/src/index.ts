@@ -20,3 +20,7 @@ export * from './grid-replica/grid-replica.service';
 export * from './grid-replica/grid-replica.module';
 export * from './test-harness';
 export * from './sql';
+export * from './access-inventory';
+export * from './replicas/department-replica.service';
+export * from './replicas/registry-replica.service';
+export * from './replicas/replicas.module';

@@ -6,7 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { RolesGuard, TokenVerifier, Principal } from '@civgrid/auth';
+import { AccessGuard, TokenVerifier, Principal } from '@civgrid/auth';
 import { badInput } from '@civgrid/errors';
 import { Outbox } from '@civgrid/events';
 import { BaseConfig } from './config';
@@ -50,6 +50,7 @@ export class ServiceKitModule {
       jwksUrl: config.AUTH_JWKS_URL,
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
+      districtRoots: config.AUTH_DISTRICT_ROOT,
     });
     const dataSource = new DataSource({
       type: 'postgres',
@@ -118,7 +119,7 @@ export class ServiceKitModule {
         Clock,
         Jobs,
         ServiceRuntime,
-        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useValue: validationPipe },
       ],
       exports: [SERVICE, CONFIG, LOGGER, SqlRecorder, TokenVerifier, DataSource, KAFKA, Outbox, EventHandlers, Clock, Jobs, ServiceRuntime],

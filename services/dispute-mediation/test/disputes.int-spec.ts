@@ -60,7 +60,7 @@ describe('disputes', () => {
     await committee('VILLAGE', grid.areaPath, 'mediator-wang');
     const mediator = await tokenFor(suite.svc.keys, { roles: [Role.MEDIATOR], areas: [grid.townPath], sub: 'mediator-wang' });
     const summary = `楼上漏水 ${grid.code}：张三与李四`;
-    const incidentId = '0b7f4c1e-3c55-4a4e-9d3f-6f1d2b0a9c11';
+    const incidentId = await suite.make.incident(grid);
     const dispute = await suite.make.dispute(
       grid,
       { kind: 'PROPERTY_MANAGEMENT', origin: 'INCIDENT', originIncidentId: incidentId, summary },
@@ -137,7 +137,7 @@ describe('disputes', () => {
       [{ ...valid, kind: 'DIVORCE' }, admin, 'BAD_USER_INPUT', undefined],
       [{ ...valid, summary: 'x'.repeat(2001) }, admin, 'BAD_USER_INPUT', 'INVALID_INPUT'],
       [{ ...valid, origin: 'INCIDENT' }, admin, 'BAD_USER_INPUT', 'DISPUTE_ORIGIN_INCIDENT_REQUIRED'],
-      [valid, otherTownOfficer, 'FORBIDDEN', 'OUT_OF_SCOPE'],
+      [valid, otherTownOfficer, 'NOT_FOUND', 'GRID_NOT_FOUND'],
     ];
     for (const [input, token, code, reason] of cases) {
       const res = await gql(suite.svc.url, REGISTER, { input }, token);

@@ -1,9 +1,18 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
-import { GridEventData, GridEvents } from '@civgrid/contracts';
+import {
+  DepartmentCreatedData,
+  GridEventData,
+  GridEvents,
+  HouseholdRegisteredData,
+  IncidentEvents,
+  IncidentReportedData,
+  PopulationEvents,
+  ResidentEventData,
+} from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
+import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-kit';
 import { disputeMediation } from '../src';
 
@@ -29,7 +38,7 @@ export interface Dispute {
 export const DISPUTE = `id number kind origin level status`;
 
 /** A fresh 12-digit district code per call, so tests never share a subtree. */
-const districtCode = (): string => `${randomInt(110000, 659999)}000000`;
+const districtCode = (): string => testDistrictCode();
 
 /**
  * Grids reach this service only as events from grid-organisation: the factory produces them, as that
@@ -53,6 +62,22 @@ export function factories(svc: TestService) {
         value: JSON.stringify(toCloudEvent('/civgrid/grid-organisation', { type, aggregateType: 'Grid', aggregateId: data.gridId, data })),
         headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
       })),
+    });
+  };
+
+  /** Events of another service, as its relay would send them, and a wait until `table` holds every id. */
+  const announce = async (
+    domain: string,
+    events: { type: string; aggregateType: string; aggregateId: string; data: object }[],
+    table: string,
+    ids: string[],
+  ) => {
+    for (const e of events) {
+      await factoriesApi.publishRaw(svc.topic(domain), e.aggregateId, JSON.stringify(toCloudEvent(`/civgrid/${domain}`, e)));
+    }
+    await eventually(async () => {
+      const rows = await query<{ id: string }>(svc.db.url, `SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+      return rows.length === new Set(ids).size ? rows : undefined;
     });
   };
 
@@ -95,7 +120,7 @@ export function factories(svc: TestService) {
     data,
   });
 
-  return {
+  const factoriesApi = {
     adminToken: () => admin,
     gridData,
     publish,
@@ -133,10 +158,71 @@ export function factories(svc: TestService) {
         ),
       ).registerDispute;
     },
+    /** An incident of the grid, as incident reporting announces it (incident-reported). */
+    async incident(grid: Grid): Promise<string> {
+      const incidentId = randomUUID();
+      const data: IncidentReportedData = {
+        incidentId,
+        number: `DY-2025-${String(randomInt(1e6)).padStart(6, '0')}`,
+        gridId: grid.id,
+        gridPath: grid.path,
+        category: 'PROPERTY_MANAGEMENT',
+        priority: 'NORMAL',
+        source: 'GRID_PATROL',
+        reportedAt: new Date().toISOString(),
+      };
+      await announce(
+        'incident',
+        [{ type: IncidentEvents.reported, aggregateType: 'Incident', aggregateId: incidentId, data }],
+        'incident_replica',
+        [incidentId],
+      );
+      return incidentId;
+    },
+    /** Residents of one household in the grid, as the population registry announces them. */
+    async residents(grid: Grid, n = 1): Promise<string[]> {
+      const householdId = randomUUID();
+      const ids = Array.from({ length: n }, () => randomUUID());
+      const household: HouseholdRegisteredData = { householdId, dwellingId: randomUUID(), gridId: grid.id, registrationType: 'PERMANENT' };
+      await announce(
+        'population',
+        [
+          { type: PopulationEvents.householdRegistered, aggregateType: 'Household', aggregateId: householdId, data: household },
+          ...ids.map((residentId) => {
+            const data: ResidentEventData = { residentId, householdId, gridId: grid.id };
+            return { type: PopulationEvents.residentRegistered, aggregateType: 'Resident', aggregateId: residentId, data };
+          }),
+        ],
+        'resident_replica',
+        ids,
+      );
+      return ids;
+    },
+    /** A department, as grid organisation announces it (department-created). */
+    async department(areaPath = `${districtCode()}`): Promise<string> {
+      const departmentId = randomUUID();
+      const data: DepartmentCreatedData = {
+        departmentId,
+        code: `D${randomInt(1e9)}`,
+        name: `部门 ${departmentId.slice(0, 8)}`,
+        kind: 'COURT',
+        level: 'DISTRICT',
+        areaId: randomUUID(),
+        areaPath,
+      };
+      await announce(
+        'grid',
+        [{ type: GridEvents.departmentCreated, aggregateType: 'Department', aggregateId: departmentId, data }],
+        'department_replica',
+        [departmentId],
+      );
+      return departmentId;
+    },
     async close(): Promise<void> {
       await producer?.disconnect();
     },
   };
+  return factoriesApi;
 }
 
 export type Factories = ReturnType<typeof factories>;

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '@civgrid/auth';
 import { IncidentEscalatedData, ReactionEvents } from '@civgrid/contracts';
 import { toCloudEvent } from '@civgrid/events';
-import { createTestDatabase, dataOf, eventually, gql, query, reasonOf, tokenFor } from '@civgrid/testing';
+import { createTestDatabase, dataOf, eventually, gql, query, reasonOf, testDistrictCode, tokenFor } from '@civgrid/testing';
 import { disputeMediation } from '../src';
 import { Grid, mediationSuite } from './factories';
 
@@ -79,7 +79,7 @@ async function hold(sessionId: string, start: Date, token: string, minutes = 'å
 describe('the mediation platform', () => {
   it('keeps parties as resident ids or outside names, and refuses a resident given with a name', async () => {
     const grid = await suite.make.grid();
-    const residentId = randomUUID();
+    const [residentId] = await suite.make.residents(grid);
     const d = await suite.make.dispute(grid, {
       parties: [
         { role: 'APPLICANT', kind: 'RESIDENT', residentId },
@@ -142,7 +142,7 @@ describe('the mediation platform', () => {
 
   it('answers Resident.disputes for 3 residents with one SQL statement, within the askerâ€™s areas', async () => {
     const [grid, other] = await suite.make.grids(2);
-    const residents = [randomUUID(), randomUUID(), randomUUID()];
+    const residents = await suite.make.residents(grid, 3);
     const party = (residentId: string) => ({ role: 'APPLICANT', kind: 'RESIDENT', residentId });
     const d1 = await suite.make.dispute(grid, { parties: [party(residents[0]), party(residents[1])] });
     const d2 = await suite.make.dispute(grid, { parties: [party(residents[0])] });
@@ -192,7 +192,7 @@ describe('the mediation platform', () => {
       return data;
     };
     const notDispute = await send({ asDispute: false });
-    const town = await send({});
+    const town = await send({ incidentId: await suite.make.incident(grid) });
     const [row] = await eventually(async () => {
       const rows = await query(
         suite.svc.db.url,
@@ -442,7 +442,7 @@ describe('the mediation platform', () => {
     expect(reasonOf(await create('TOWN', grid.areaPath))).toEqual({ code: 'BAD_USER_INPUT', reason: 'COMMITTEE_AREA_LEVEL' });
     dataOf(await create('TOWN', grid.townPath));
     expect(reasonOf(await create('TOWN', grid.townPath))).toEqual({ code: 'CONFLICT', reason: 'COMMITTEE_EXISTS' });
-    const outsider = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: ['999999000000'] });
+    const outsider = await tokenFor(suite.svc.keys, { roles: [Role.TOWN_OFFICER], areas: [testDistrictCode()] });
     const res = await gql(
       suite.svc.url,
       `mutation($input: CreateCommitteeInput!) { createMediationCommittee(input: $input) { id } }`,

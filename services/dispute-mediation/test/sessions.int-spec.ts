@@ -81,7 +81,7 @@ describe('booking and cancelling sessions', () => {
   it('lets only departments seated in a centre of the area into a committee’s own room', async () => {
     const grid = await suite.make.grid();
     const a = await accepted(grid);
-    const [court, elsewhere, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    const [court, elsewhere, unknown] = [await suite.make.department(), await suite.make.department(), randomUUID()];
     const centre = (areaPath: string, departmentIds: string[]) =>
       ok(`mutation($input: CreateCentreInput!) { createMediationCentre(input: $input) { id } }`, {
         input: { name: `调处中心 ${randomUUID()}`, areaPath, departmentIds },

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { dataOf, gql, TestKeys, tokenFor } from '@civgrid/testing';
+import { dataOf, gql, testDistrictCode, TestKeys, tokenFor } from '@civgrid/testing';
 
 export interface Area {
   id: string;
@@ -20,7 +20,7 @@ const AREA = `id code path name level`;
 const GRID = `id code path kind`;
 
 /** Fresh codes per call, so tests never collide on the shared unique constraints. */
-const districtCode = (): string => `${randomInt(110000, 659999)}000000`;
+const districtCode = (): string => testDistrictCode();
 
 /** Builds the tree through the GraphQL API, as an admin would, so each test owns its data. */
 export function factories(url: string, keys: TestKeys) {

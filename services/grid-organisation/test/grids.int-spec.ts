@@ -136,7 +136,8 @@ describe('administrative tree and grids', () => {
       { input: { code: 'T1', name: 'x', kind: 'TOTAL', areaId: villageB.id } },
       officerA,
     );
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
+    // Another town's village does not exist for this officer: the same answer as an unknown id.
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'AREA_NOT_FOUND' });
     const seen = dataOf(
       await gql<{ areas: { edges: { node: { code: string } }[] } }>(
         svc.url,

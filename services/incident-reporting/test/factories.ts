@@ -3,7 +3,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { eventually, gql, GraphqlResponse, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
+import { eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
 import { TestService } from '@civgrid/service-kit';
 
 export interface Grid {
@@ -28,7 +28,7 @@ type GridEventType = (typeof GridEvents)[keyof typeof GridEvents];
 
 /** A village path of fresh statistical codes, so tests never share an area. */
 const villagePath = (): string => {
-  const district = String(randomInt(110000, 659999));
+  const district = testDistrictCode().slice(0, 6);
   const town = `${district}${String(randomInt(1, 999)).padStart(3, '0')}`;
   return `${district}000000.${town}000.${town}${String(randomInt(1, 999)).padStart(3, '0')}`;
 };

@@ -175,8 +175,9 @@ describe('incident reporting', () => {
       ['201-char title', { gridId: mine.id, title: 'x'.repeat(201) }, 'BAD_USER_INPUT', 'INVALID_INPUT'],
       ['blank title', { gridId: mine.id, title: '   ' }, 'BAD_USER_INPUT', 'INVALID_INPUT'],
       ['short idempotency key', { gridId: mine.id, idempotencyKey: 'abc' }, 'BAD_USER_INPUT', 'INVALID_INPUT'],
-      ['grid not theirs', { gridId: sameVillage.id }, 'FORBIDDEN', 'GRID_NOT_ASSIGNED'],
-      ['grid outside their areas', { gridId: elsewhere.id }, 'FORBIDDEN', 'OUT_OF_SCOPE'],
+      // A grid out of reach does not exist for the reporter: the same answer as an unknown grid.
+      ['grid not theirs', { gridId: sameVillage.id }, 'NOT_FOUND', 'GRID_NOT_FOUND'],
+      ['grid outside their areas', { gridId: elsewhere.id }, 'NOT_FOUND', 'GRID_NOT_FOUND'],
       ['retired grid', { gridId: retired.id }, 'CONFLICT', 'GRID_RETIRED'],
     ];
     for (const [what, input, code, reason] of cases) {
@@ -193,7 +194,7 @@ describe('incident reporting', () => {
     expect(tooLong.errors?.[0]?.message).toContain('title');
 
     const outOfTown = await make.report(townOfficer, { gridId: elsewhere.id });
-    expect(outOfTown.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
+    expect(outOfTown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'GRID_NOT_FOUND' });
     const analyst = await make.officer(Role.ANALYST, mine.areaPath);
     const noRole = await make.report(analyst, { gridId: mine.id });
     expect(noRole.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });

@@ -106,9 +106,10 @@ describe('dwellings', () => {
       ['unknown enum', { ...valid, kind: 'CASTLE' }, admin, 'BAD_USER_INPUT', undefined],
       ['301-character address', { ...valid, addressText: '址'.repeat(301) }, admin, 'BAD_USER_INPUT', 'INVALID_INPUT'],
       ['empty road', { ...valid, road: '' }, admin, 'BAD_USER_INPUT', 'INVALID_INPUT'],
-      ['grid member, grid of someone else', valid, memberOfOther, 'FORBIDDEN', 'OUT_OF_SCOPE'],
-      ['grid member in the area, grid of someone else', valid, memberInArea, 'FORBIDDEN', 'NOT_YOUR_GRID'],
-      ['officer of another town', valid, officerElsewhere, 'FORBIDDEN', 'OUT_OF_SCOPE'],
+      // A grid out of reach does not exist for the caller: the same answer as an unknown one.
+      ['grid member, grid of someone else', valid, memberOfOther, 'NOT_FOUND', 'GRID_NOT_FOUND'],
+      ['grid member in the area, grid of someone else', valid, memberInArea, 'NOT_FOUND', 'GRID_NOT_FOUND'],
+      ['officer of another town', valid, officerElsewhere, 'NOT_FOUND', 'GRID_NOT_FOUND'],
       ['analyst', valid, analyst, 'FORBIDDEN', 'ROLE_REQUIRED'],
       ['retired grid', { ...valid, gridId: retired.id }, admin, 'CONFLICT', 'GRID_NOT_ACTIVE'],
     ];

@@ -3,7 +3,7 @@ import { Admin, Kafka, logLevel, Producer, RecordMetadata } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { GridEventData, GridEvents, GridStatus } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, tokenFor } from '@civgrid/testing';
+import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
 import { TestService } from '@civgrid/service-kit';
 
 export interface Grid {
@@ -28,7 +28,7 @@ export const REGISTER = `mutation($input: RegisterDwellingInput!) { registerDwel
 
 /** A village path under a fresh district code, so tests never share scopes. */
 const villagePath = (): string => {
-  const district = String(randomInt(110000, 659999));
+  const district = testDistrictCode().slice(0, 6);
   return `${district}000000.${district}001000.${district}001001`;
 };
 

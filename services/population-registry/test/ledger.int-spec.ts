@@ -206,7 +206,7 @@ describe('ledger import over HTTP', () => {
     const cases: [string, () => Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
       ['no token', () => upload(grid.id, body, ''), 401, 'TOKEN_MISSING'],
       ['analyst', () => upload(grid.id, body, analyst), 403, 'ROLE_REQUIRED'],
-      ['member of another grid', async () => upload(grid.id, body, await make.member(otherGrid)), 403, 'OUT_OF_SCOPE'],
+      ['member of another grid', async () => upload(grid.id, body, await make.member(otherGrid)), 404, 'GRID_NOT_FOUND'],
       ['unknown grid', () => upload(randomUUID(), body), 404, 'GRID_NOT_FOUND'],
       ['malformed grid id', () => upload('nope', body), 400, 'GRID_ID_INVALID'],
       ['retired grid', () => upload(retired.id, body), 409, 'GRID_NOT_ACTIVE'],

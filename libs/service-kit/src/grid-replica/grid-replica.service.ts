@@ -1,10 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { AccessRule, inReach, Principal } from '@civgrid/auth';
 import { notFound } from '@civgrid/errors';
 import { CloudEvent } from '@civgrid/events';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { EventHandlers } from '../event-handlers';
 import { GridReplicaEntity } from './grid-replica.entity';
+
+const gridNotFound = (id: string) => notFound('GRID_NOT_FOUND', `No grid with id ${id} is known here.`);
 
 /** Keeps `grid_replica` in step with grid events, and answers "which grid, under which path?". */
 @Injectable()
@@ -22,8 +25,25 @@ export class GridReplicaService implements OnModuleInit {
 
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<GridReplicaEntity> {
     const grid = await manager.findOneBy(GridReplicaEntity, { id });
-    if (!grid) throw notFound('GRID_NOT_FOUND', `No grid with id ${id} is known here.`);
+    if (!grid) throw gridNotFound(id);
     return grid;
+  }
+
+  /** A grid the principal reaches with the rule; one out of reach is not found, like an unknown one. */
+  async inReach(
+    id: string,
+    principal: Principal,
+    rule: AccessRule,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<GridReplicaEntity> {
+    const grid = await manager.findOneBy(GridReplicaEntity, { id });
+    return inReach(
+      principal,
+      rule,
+      grid,
+      (g) => ({ path: g.path, gridId: g.id }),
+      () => gridNotFound(id),
+    );
   }
 
   async getMany(ids: readonly string[]): Promise<GridReplicaEntity[]> {

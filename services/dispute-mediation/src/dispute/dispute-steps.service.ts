@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { canSeeGridRow, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
+import { canReach, hasRole, inReach, Principal, Role, RULES } from '@civgrid/auth';
 import {
   DisputeClosedData,
   DisputeEscalatedData,
@@ -75,7 +75,8 @@ export class DisputeStepsService {
   /** May this principal act for the committee that handles the dispute now (its level, its area)? */
   async canAct(principal: Principal, dispute: Pick<DisputeRow, 'level' | 'gridPath'>, manager: EntityManager): Promise<boolean> {
     if (hasRole(principal, Role.ADMIN)) return true;
-    if (hasRole(principal, OFFICER_OF_LEVEL[dispute.level]) && isInScope(principal, dispute.gridPath)) return true;
+    if (hasRole(principal, OFFICER_OF_LEVEL[dispute.level]) && canReach(principal, RULES.dispute.act, { path: dispute.gridPath }))
+      return true;
     if (!hasRole(principal, Role.MEDIATOR)) return false;
     const [row] = await manager.query<unknown[]>(
       `SELECT 1 FROM mediator m JOIN mediation_committee c ON c.id = m.committee_id
@@ -89,10 +90,16 @@ export class DisputeStepsService {
     if (!(await this.canAct(principal, dispute, manager))) throw DisputeErrors.notAtYourLevel(dispute.level);
   }
 
-  /** Reads and locks a dispute the principal may see and act on. */
+  /** Reads and locks a dispute the principal reaches and may act on; one out of reach is not found. */
   async lockForActor(manager: EntityManager, principal: Principal, id: string): Promise<DisputeRow> {
-    const [row] = await manager.query<DisputeRow[]>(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = $1 FOR UPDATE`, [id]);
-    if (!row || !canSeeGridRow(principal, row)) throw DisputeErrors.notFound(id);
+    const [found] = await manager.query<DisputeRow[]>(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = $1 FOR UPDATE`, [id]);
+    const row = inReach(
+      principal,
+      RULES.dispute.act,
+      found,
+      (d) => ({ path: d.gridPath, gridId: d.gridId }),
+      () => DisputeErrors.notFound(id),
+    );
     await this.assertCanAct(principal, row, manager);
     return row;
   }

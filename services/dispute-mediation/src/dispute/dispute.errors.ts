@@ -4,6 +4,8 @@ import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
 export const DisputeErrors = {
   notFound: (id: string) => notFound('DISPUTE_NOT_FOUND', `No dispute ${id}.`),
   gridRetired: (id: string) => conflict('GRID_RETIRED', `The grid ${id} is retired: register the dispute in the grid that took over.`),
+  originIncidentNotFound: (id: string) => notFound('INCIDENT_NOT_FOUND', `No incident ${id} in your reach.`),
+  residentNotFound: (id: string) => notFound('RESIDENT_NOT_FOUND', `No resident ${id} in your reach.`),
   originIncidentRequired: () =>
     badInput('DISPUTE_ORIGIN_INCIDENT_REQUIRED', 'A dispute that comes from an incident names that incident (originIncidentId).'),
   originIncidentUnexpected: () =>

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { GridReplicaModule } from '@civgrid/service-kit';
+import { GridReplicaModule, ReplicasModule } from '@civgrid/service-kit';
 import { DisputeStepsService } from './dispute-steps.service';
 import {
   AgreementResolver,
@@ -12,12 +12,14 @@ import {
   ResidentDisputesResolver,
 } from './dispute.resolver';
 import { DisputeService } from './dispute.service';
+import { IncidentReplica } from './incident-replica';
 
 @Module({
-  imports: [GridReplicaModule],
+  imports: [GridReplicaModule, ReplicasModule],
   providers: [
     DisputeService,
     DisputeStepsService,
+    IncidentReplica,
     DisputeResolver,
     DisputePartyResolver,
     AgreementResolver,

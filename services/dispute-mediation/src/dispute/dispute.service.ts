@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertGridRowInScope, assertRole, canSeeGridRow, gridRowCondition, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
+import { AccessRule, canReach, hasRole, isUuid as isUuidKey, Principal, reachCondition, Role, ROLE_SETS, RULES } from '@civgrid/auth';
 import { DisputeLevel, DisputeRegisteredData, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
 import {
@@ -12,12 +12,14 @@ import {
   groupByKeys,
   keysetCondition,
   orderByKeys,
+  RegistryReplicaService,
   toConnection,
 } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { disputeNumber } from './dispute-number';
 import { areaAtLevel } from './dispute-workflow';
 import { DisputeErrors } from './dispute.errors';
+import { IncidentReplica } from './incident-replica';
 import {
   DISPUTE_COLUMNS,
   DisputeRow,
@@ -32,26 +34,40 @@ import {
 import { DisputePartyInput, DisputesArgs, GridDisputesArgs, RegisterDisputeInput } from './dto/dispute.inputs';
 import { DisputeOriginEnum, DisputePartyType, DisputeStepType, DisputeType, FollowUpType, PartyKindEnum } from './dto/dispute.type';
 
-const OFFICER_REGISTRARS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
-export const DISPUTE_REGISTRARS = [Role.MEDIATOR, ...OFFICER_REGISTRARS];
-
 // Newest first; the id breaks ties. A cursor is [registered_at, id] of the last row.
 const ORDER = `registered_at DESC, id DESC`;
 const cursorOf = (r: DisputeRow): string[] => [r.cursorAt, r.id];
 
 // Keys from references are whatever a client sent: a malformed one must not fail the whole batch.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const uuidKey = (id: string): string => id.toLowerCase();
-export const isUuid = (key: string): boolean => UUID.test(key);
+export const isUuid = (key: string): boolean => isUuidKey(key);
 
-/** Under the principal's areas and, for a grid member, in one of their grids. */
-export const canReadDispute = (principal: Principal, dispute: Pick<DisputeType, 'gridId' | 'gridPath'>): boolean =>
-  canSeeGridRow(principal, dispute);
+/**
+ * The disputes a rule reaches, over `dispute` (or the alias given with its dot, `d.`): by grid and
+ * area, and for a department officer those with a session their department takes part in.
+ */
+export const disputeCondition = (
+  principal: Principal,
+  params: unknown[],
+  alias = 'dispute.',
+  rule: AccessRule = RULES.dispute.read,
+): string =>
+  reachCondition(
+    principal,
+    rule,
+    {
+      path: `${alias}grid_path`,
+      gridId: `${alias}grid_id`,
+      department: (dept) =>
+        `EXISTS (SELECT 1 FROM mediation_session xs JOIN mediation_session_department xd ON xd.session_id = xs.id WHERE xs.dispute_id = ${alias}id AND xd.department_id = ${dept})`,
+    },
+    params,
+  );
 
-/** The WHERE terms shared by every list: the principal's areas and the filters. */
-function listFilter(principal: Principal, args: GridDisputesArgs, params: unknown[], alias = ''): string[] {
+/** The WHERE terms shared by every list: what the principal reaches, and the filters. */
+function listFilter(principal: Principal, args: GridDisputesArgs, params: unknown[], alias = 'dispute.'): string[] {
   const where: string[] = [];
-  const scope = gridRowCondition(principal, `${alias}grid_path`, `${alias}grid_id`, params);
+  const scope = disputeCondition(principal, params, alias);
   if (scope !== 'TRUE') where.push(scope);
   if (args.status) {
     params.push(args.status);
@@ -115,6 +131,8 @@ export class DisputeService implements OnModuleInit {
     private readonly grids: GridReplicaService,
     private readonly clock: Clock,
     private readonly handlers: EventHandlers,
+    private readonly incidents: IncidentReplica,
+    private readonly registry: RegistryReplicaService,
   ) {}
 
   onModuleInit(): void {
@@ -122,7 +140,6 @@ export class DisputeService implements OnModuleInit {
   }
 
   async register(principal: Principal, input: RegisterDisputeInput): Promise<DisputeType> {
-    assertRole(principal, DISPUTE_REGISTRARS, 'register disputes');
     if (input.origin === DisputeOriginEnum.INCIDENT && !input.originIncidentId) throw DisputeErrors.originIncidentRequired();
     if (input.origin !== DisputeOriginEnum.INCIDENT && input.originIncidentId) throw DisputeErrors.originIncidentUnexpected();
     if (input.origin !== DisputeOriginEnum.REFERRAL && input.referredBy) throw DisputeErrors.referredByUnexpected();
@@ -131,14 +148,21 @@ export class DisputeService implements OnModuleInit {
     const parties = input.parties ?? [];
     checkParties(parties);
     return this.dataSource.transaction(async (manager) => {
-      const grid = await this.grids.get(input.gridId, manager);
-      assertGridRowInScope(principal, { gridId: grid.id, gridPath: grid.path }, 'this grid');
+      const grid = await this.grids.inReach(input.gridId, principal, RULES.dispute.register, manager);
       if (grid.status !== 'ACTIVE') throw DisputeErrors.gridRetired(grid.id);
       await this.assertMayRegisterAt(manager, principal, grid.path, level, input.level !== undefined);
       if (input.originIncidentId) {
+        // Never on trust: the incident must exist (as incident reporting announced it) and be one the registrar may read.
+        const incident = await this.incidents.get(manager, input.originIncidentId);
+        if (!incident || !canReach(principal, RULES.incident.read, { path: incident.gridPath, gridId: incident.gridId })) {
+          throw DisputeErrors.originIncidentNotFound(input.originIncidentId);
+        }
         const [taken] = await manager.query<unknown[]>(`SELECT 1 FROM dispute WHERE origin_incident_id = $1`, [input.originIncidentId]);
         if (taken) throw DisputeErrors.incidentAlreadyHasDispute(input.originIncidentId);
       }
+      const residents = parties.flatMap((p) => (p.residentId ? [p.residentId] : []));
+      const [stranger] = await this.registry.residentsOutOfReach(principal, RULES.registry.read, [...new Set(residents)], manager);
+      if (stranger) throw DisputeErrors.residentNotFound(stranger);
       const dispute = await this.insert(manager, {
         kind: input.kind,
         summary: input.summary,
@@ -170,7 +194,7 @@ export class DisputeService implements OnModuleInit {
     asked: boolean,
   ): Promise<void> {
     const area = areaAtLevel(gridPath, level);
-    const asOfficer = hasRole(principal, ...OFFICER_REGISTRARS) && (!asked || isInScope(principal, area));
+    const asOfficer = hasRole(principal, ...ROLE_SETS.OFFICERS) && (!asked || canReach(principal, RULES.dispute.register, { path: area }));
     if (!asOfficer) {
       if (!hasRole(principal, Role.MEDIATOR)) throw DisputeErrors.levelOutOfScope(level, area);
       const [member] = await manager.query<unknown[]>(
@@ -274,8 +298,8 @@ export class DisputeService implements OnModuleInit {
   }
 
   async byId(principal: Principal, id: string): Promise<DisputeType> {
-    const [dispute] = (await this.loadByIds([id])) as [DisputeType | Error];
-    if (dispute instanceof Error || !canReadDispute(principal, dispute)) throw DisputeErrors.notFound(id);
+    const [dispute] = (await this.loadByIds(principal, [id])) as [DisputeType | Error];
+    if (dispute instanceof Error) throw dispute;
     return dispute;
   }
 
@@ -305,12 +329,14 @@ export class DisputeService implements OnModuleInit {
     return toConnection(rows, args.first, count[0]?.n ?? 0, toDisputeType, cursorOf);
   }
 
-  /** One statement for a whole batch of references. */
-  async loadByIds(ids: readonly string[]): Promise<(DisputeType | Error)[]> {
+  /** One statement for a whole batch of references; a dispute out of the reader's reach is not found. */
+  async loadByIds(principal: Principal, ids: readonly string[]): Promise<(DisputeType | Error)[]> {
     const keys = ids.map(uuidKey);
-    const rows: DisputeRow[] = await this.dataSource.query(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = ANY($1::uuid[])`, [
-      keys.filter(isUuid),
-    ]);
+    const params: unknown[] = [keys.filter(isUuid)];
+    const rows: DisputeRow[] = await this.dataSource.query(
+      `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = ANY($1::uuid[]) AND ${disputeCondition(principal, params)}`,
+      params,
+    );
     return orderByKeys(
       keys,
       rows.map(toDisputeType),
@@ -323,7 +349,7 @@ export class DisputeService implements OnModuleInit {
   async loadByIncidents(principal: Principal, incidentIds: readonly string[]): Promise<(DisputeType | null)[]> {
     const keys = incidentIds.map(uuidKey);
     const params: unknown[] = [keys.filter(isUuid)];
-    const scope = gridRowCondition(principal, 'grid_path', 'grid_id', params);
+    const scope = disputeCondition(principal, params);
     const rows = await this.dataSource.query<DisputeRow[]>(
       `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE origin_incident_id = ANY($1::uuid[]) AND ${scope}`,
       params,

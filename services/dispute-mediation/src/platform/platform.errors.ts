@@ -1,4 +1,4 @@
-import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
+import { badInput, conflict, notFound } from '@civgrid/errors';
 
 export const PlatformErrors = {
   committeeNotFound: (id: string) => notFound('COMMITTEE_NOT_FOUND', `No mediation committee ${id}.`),
@@ -11,5 +11,6 @@ export const PlatformErrors = {
       `A ${level} committee serves a ${level === 'DISTRICT' ? 'district (1 label)' : level === 'TOWN' ? 'town or street (2 labels)' : 'village or community (3 labels)'}.`,
     ),
   committeeExists: () => conflict('COMMITTEE_EXISTS', 'That area already has a committee at this level.'),
-  roleRequired: () => forbidden('ROLE_REQUIRED', 'Only officers of the area (or an admin) set up committees, centres and rooms.'),
+  departmentNotFound: (ids: string[]) =>
+    notFound('DEPARTMENT_NOT_FOUND', `No department ${ids.join(', ')} is known here.`, { departmentIds: ids }),
 };

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, hasRole, Principal, Role } from '@civgrid/auth';
-import { Connection, groupByKeys, keysetCondition, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
+import { assertCanAskAbout, canReach, Principal, reachCondition, RULES } from '@civgrid/auth';
+import {
+  Connection,
+  DepartmentReplicaService,
+  groupByKeys,
+  keysetCondition,
+  orderByKeys,
+  PageArgs,
+  toConnection,
+} from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { levelDepth } from '../dispute/dispute-workflow';
 import { isUuid, uuidKey } from '../dispute/dispute.service';
@@ -18,8 +26,6 @@ import {
 import { CentreType, CommitteeType, MediatorType, RoomType } from './platform.type';
 import { PlatformErrors } from './platform.errors';
 
-export const PLATFORM_ADMINS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
-
 const COMMITTEE = `id, name, level, area_path::text AS "areaPath"`;
 const MEDIATOR = `id, committee_id AS "committeeId", user_id AS "userId", name, specialties, room_id AS "roomId", active`;
 const ROOM = `id, name, kind, centre_id AS "centreId", committee_id AS "committeeId", area_path::text AS "areaPath"`;
@@ -34,15 +40,19 @@ const keysOf = (ids: readonly string[]) => {
 /** Committees, mediators, centres and rooms: the standing set-up of the three-level platform. */
 @Injectable()
 export class PlatformService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly departments: DepartmentReplicaService,
+  ) {}
 
-  private assertAdmin(principal: Principal, areaPath: string): void {
-    assertRole(principal, PLATFORM_ADMINS, 'set up mediation committees, centres and rooms');
-    assertInScope(principal, areaPath, 'this area');
+  /** A committee or centre out of the caller's reach does not exist for them. */
+  private inReach<T extends { areaPath: string }>(principal: Principal, row: T, notFound: () => Error): T {
+    if (!canReach(principal, RULES.mediationPlatform.manage, { path: row.areaPath })) throw notFound();
+    return row;
   }
 
   async createCommittee(principal: Principal, input: CreateCommitteeInput): Promise<CommitteeType> {
-    this.assertAdmin(principal, input.areaPath);
+    assertCanAskAbout(principal, RULES.mediationPlatform.manage, input.areaPath);
     if (input.areaPath.split('.').length !== levelDepth(input.level)) throw PlatformErrors.levelDepth(input.level);
     const [row] = await this.dataSource.query<CommitteeType[]>(
       `INSERT INTO mediation_committee (id, name, level, area_path) VALUES ($1, $2, $3, $4::ltree)
@@ -59,7 +69,7 @@ export class PlatformService {
         input.committeeId,
       ]);
       if (!committee) throw PlatformErrors.committeeNotFound(input.committeeId);
-      this.assertAdmin(principal, committee.areaPath);
+      this.inReach(principal, committee, () => PlatformErrors.committeeNotFound(input.committeeId));
       let roomId: string | null = null;
       if (input.roomName) {
         roomId = randomUUID();
@@ -79,7 +89,8 @@ export class PlatformService {
   }
 
   async createCentre(principal: Principal, input: CreateCentreInput): Promise<CentreType> {
-    this.assertAdmin(principal, input.areaPath);
+    assertCanAskAbout(principal, RULES.mediationPlatform.manage, input.areaPath);
+    await this.assertDepartmentsKnown(input.departmentIds ?? []);
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`INSERT INTO mediation_centre (id, name, area_path) VALUES ($1, $2, $3::ltree)`, [
@@ -93,13 +104,18 @@ export class PlatformService {
   }
 
   async seatDepartments(principal: Principal, input: SeatDepartmentsInput): Promise<CentreType> {
-    const centre = await this.centre(input.centreId);
-    this.assertAdmin(principal, centre.areaPath);
+    const centre = this.inReach(principal, await this.centre(input.centreId), () => PlatformErrors.centreNotFound(input.centreId));
+    await this.assertDepartmentsKnown(input.departmentIds);
     await this.seat(this.dataSource.query.bind(this.dataSource), centre.id, input.departmentIds);
     return this.centre(centre.id);
   }
 
-  // Department ids are taken as given: grid-organisation owns departments and cannot be asked synchronously.
+  /** Departments are grid organisation's: only those its events announced may be seated. */
+  private async assertDepartmentsKnown(ids: readonly string[]): Promise<void> {
+    const unknown = await this.departments.unknown([...new Set(ids)]);
+    if (unknown.length > 0) throw PlatformErrors.departmentNotFound(unknown);
+  }
+
   private async seat(
     query: (sql: string, params: unknown[]) => Promise<unknown>,
     centreId: string,
@@ -113,8 +129,7 @@ export class PlatformService {
   }
 
   async addRoom(principal: Principal, input: AddRoomInput): Promise<RoomType> {
-    const centre = await this.centre(input.centreId);
-    this.assertAdmin(principal, centre.areaPath);
+    const centre = this.inReach(principal, await this.centre(input.centreId), () => PlatformErrors.centreNotFound(input.centreId));
     const [row] = await this.dataSource.query<RoomType[]>(
       `INSERT INTO room (id, name, kind, centre_id, area_path) VALUES ($1, $2, $3, $4, $5::ltree) RETURNING ${ROOM}`,
       [randomUUID(), input.name.trim(), input.kind, centre.id, centre.areaPath],
@@ -130,12 +145,9 @@ export class PlatformService {
 
   /** The area filters shared by committees and centres, over an `area_path` column. */
   private areaTerms(principal: Principal, args: CentresArgs, params: unknown[], column: string): string[] {
-    const where: string[] = [];
-    if (!hasRole(principal, Role.ADMIN)) {
-      // Your areas and those above them: the town and district a dispute escalates to.
-      params.push(principal.areas);
-      where.push(`(${column} <@ $${params.length}::ltree[] OR $${params.length}::ltree[] <@ ${column})`);
-    }
+    // Your areas and those above them (the town and district a dispute escalates to): a list of what
+    // concerns you, though the directory itself is open to every role (references resolve anywhere).
+    const where: string[] = [reachCondition(principal, RULES.area.read, { path: column }, params)];
     if (args.underPath) {
       params.push(args.underPath);
       where.push(`${column} <@ $${params.length}::ltree`);

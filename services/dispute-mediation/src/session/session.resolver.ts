@@ -1,12 +1,13 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
-import { canReadDispute, DisputeService } from '../dispute/dispute.service';
+import { DisputeService } from '../dispute/dispute.service';
+import { disputeLoader } from '../dispute/dispute.resolver';
 import { DisputeType } from '../dispute/dto/dispute.type';
 import { CommitteeType, DepartmentRef, MediatorType, RoomType } from '../platform/platform.type';
 import { PlatformService } from '../platform/platform.service';
 import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
-import { AttendanceCountsType, AttendanceType, SessionConnection, SessionType } from './dto/session.type';
+import { AttendanceCountsType, SessionConnection, SessionType } from './dto/session.type';
 import { IdArgs } from '../platform/platform.inputs';
 import { SessionService } from './session.service';
 
@@ -22,11 +23,13 @@ export class SessionResolver {
     private readonly disputes: DisputeService,
   ) {}
 
+  @Access(RULES.dispute.read)
   @Query(() => SessionType)
   mediationSession(@CurrentPrincipal() principal: Principal, @Args() { id }: IdArgs): Promise<SessionType> {
     return this.service.byId(principal, id);
   }
 
+  @Access(RULES.dispute.read)
   @Query(() => SessionConnection, {
     description: 'Sessions you may see (department officers: those their department takes part in), earliest first.',
   })
@@ -34,6 +37,7 @@ export class SessionResolver {
     return this.service.list(principal, args);
   }
 
+  @Access(RULES.dispute.act)
   @Mutation(() => SessionType, {
     description: 'Books a room for a session; refused with CONFLICT when the room is taken for any part of that time.',
   })
@@ -41,56 +45,54 @@ export class SessionResolver {
     return this.service.schedule(principal, input);
   }
 
+  @Access(RULES.dispute.act)
   @Mutation(() => SessionType, { description: 'Records the minutes and attendance of a session that took place.' })
   recordMediationSession(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordSessionInput): Promise<SessionType> {
     return this.service.record(principal, input);
   }
 
+  @Access(RULES.dispute.act)
   @Mutation(() => SessionType, { description: 'Cancels a booked session and frees the room.' })
   cancelMediationSession(@CurrentPrincipal() principal: Principal, @Args('input') input: CancelSessionInput): Promise<SessionType> {
     return this.service.cancel(principal, input);
   }
 
-  @ResolveField(() => String, { nullable: true })
-  minutes(@Parent() session: SessionType, @Context() ctx: RequestContext): string | null {
-    return this.service.minutesFor(principalOf(ctx), session);
-  }
-
-  @ResolveField(() => [AttendanceType], { nullable: true })
-  attendance(@Parent() session: SessionType, @Context() ctx: RequestContext): AttendanceType[] | null {
-    return this.service.attendanceFor(principalOf(ctx), session);
-  }
-
+  @Access(RULES.dispute.read)
   @ResolveField(() => AttendanceCountsType, { description: 'How many parties came and how many did not (none until held).' })
   attendanceCounts(@Parent() session: SessionType): AttendanceCountsType {
     return this.service.attendanceCounts(session);
   }
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => RoomType)
   room(@Parent() session: SessionType, @Context() ctx: RequestContext): Promise<RoomType> {
     return ctx.loaders.get<string, RoomType>('room.byId', (ids) => this.platform.loadRooms(ids)).load(session.roomId);
   }
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => [MediatorType])
   async mediators(@Parent() session: SessionType, @Context() ctx: RequestContext): Promise<MediatorType[]> {
     const loader = ctx.loaders.get<string, MediatorType>('mediator.byId', (ids) => this.platform.loadMediators(ids));
     return (await loader.loadMany(session.mediatorIds)).filter((m): m is MediatorType => !(m instanceof Error));
   }
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => [DepartmentRef], { description: 'The departments taking part.' })
   departments(@Parent() session: SessionType): DepartmentRef[] {
     return session.departmentIds.map((id) => ({ __typename: 'Department', id }));
   }
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => DisputeType, {
     nullable: true,
-    description: 'The dispute, when it lies in your areas (a department officer sees its number only).',
+    description: 'The dispute, when you may see it (a department officer: those it takes part in).',
   })
   async dispute(@Parent() session: SessionType, @Context() ctx: RequestContext): Promise<DisputeType | null> {
-    if (!canReadDispute(principalOf(ctx), { gridId: session.disputeGridId, gridPath: session.disputePath })) return null;
-    return ctx.loaders.get<string, DisputeType>('dispute.byId', (ids) => this.disputes.loadByIds(ids)).load(session.disputeId);
+    const [dispute] = await disputeLoader(ctx, this.disputes).loadMany([session.disputeId]);
+    return dispute instanceof Error ? null : dispute;
   }
 
+  @Access(RULES.dispute.read)
   @ResolveReference()
   resolveReference(ref: { id: string }, ctx: RequestContext): Promise<SessionType> {
     const principal = principalOf(ctx);
@@ -105,6 +107,7 @@ export class DisputeSessionsResolver {
     private readonly platform: PlatformService,
   ) {}
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => SessionConnection, { description: 'Its sessions you may see, earliest first.' })
   sessions(
     @Parent() dispute: DisputeType,
@@ -119,6 +122,7 @@ export class DisputeSessionsResolver {
       .load(dispute.id);
   }
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => CommitteeType, { nullable: true, description: 'The committee that accepted it at its current level.' })
   committee(@Parent() dispute: DisputeType, @Context() ctx: RequestContext): Promise<CommitteeType | null> | null {
     return dispute.committeeId
@@ -131,6 +135,7 @@ export class DisputeSessionsResolver {
 export class DepartmentSessionsResolver {
   constructor(private readonly service: SessionService) {}
 
+  @Access(RULES.dispute.read)
   @ResolveField(() => SessionConnection, { description: 'Mediation sessions this department takes part in, earliest first.' })
   mediationSessions(
     @Parent() department: DepartmentRef,
@@ -145,6 +150,7 @@ export class DepartmentSessionsResolver {
       .load(department.id);
   }
 
+  @Access(RULES.department.read)
   @ResolveReference()
   resolveReference(ref: { id: string }): DepartmentRef {
     return { id: ref.id };

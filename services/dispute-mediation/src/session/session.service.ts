@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { hasRole, Principal, Role } from '@civgrid/auth';
+import { Principal, reachCondition, RULES } from '@civgrid/auth';
 import { MediationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
@@ -12,7 +12,7 @@ import { DisputeRow } from '../dispute/dispute.rows';
 import { isUuid, uuidKey } from '../dispute/dispute.service';
 import { PlatformErrors } from '../platform/platform.errors';
 import { CancelSessionInput, RecordSessionInput, ScheduleSessionInput, SessionPageArgs, SessionsArgs } from './dto/session.inputs';
-import { AttendanceCountsType, AttendanceType, SessionType } from './dto/session.type';
+import { AttendanceCountsType, SessionType } from './dto/session.type';
 import { sessionEventColumns, SessionEventRow, toSessionData } from './session-events';
 import { SessionErrors } from './session.errors';
 
@@ -31,38 +31,21 @@ const ORDER = `lower(s.during), s.id`;
 const cursorOf = (s: SessionType): string[] => [s.cursorAt, s.id];
 
 /**
- * Who reads what was said and who came: the people who take part in mediation or answer for it. An
- * analyst sees sessions by area for statistics (times, status, how many came), not minutes or names.
+ * Which sessions the principal may see, as SQL over `s` and its dispute `d`: by the dispute's place,
+ * and for a department officer the sessions their department takes part in. Parameters are appended.
  */
-const MINUTES_READERS = [
-  Role.ADMIN,
-  Role.DISTRICT_OFFICER,
-  Role.TOWN_OFFICER,
-  Role.COMMUNITY_OFFICER,
-  Role.MEDIATOR,
-  Role.DEPARTMENT_OFFICER,
-];
-export const mayReadMinutes = (principal: Principal): boolean => hasRole(principal, ...MINUTES_READERS);
-
-/** Roles that see sessions by area (of the dispute); a department officer sees the sessions of their department. */
-const AREA_ROLES = [Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER, Role.MEDIATOR, Role.ANALYST];
-
-/** Which sessions the principal may see, as SQL over `s` and `d`. Parameters are appended to `params`. */
-export function sessionVisibility(principal: Principal, params: unknown[]): string {
-  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
-  const terms: string[] = [];
-  if (hasRole(principal, ...AREA_ROLES)) {
-    params.push(principal.areas);
-    terms.push(`d.grid_path <@ $${params.length}::ltree[]`);
-  }
-  if (hasRole(principal, Role.DEPARTMENT_OFFICER) && principal.departmentId) {
-    params.push(principal.departmentId);
-    terms.push(
-      `EXISTS (SELECT 1 FROM mediation_session_department sd WHERE sd.session_id = s.id AND sd.department_id = $${params.length}::uuid)`,
-    );
-  }
-  return terms.length > 0 ? `(${terms.join(' OR ')})` : 'FALSE';
-}
+export const sessionVisibility = (principal: Principal, params: unknown[]): string =>
+  reachCondition(
+    principal,
+    RULES.dispute.read,
+    {
+      path: 'd.grid_path',
+      gridId: 'd.grid_id',
+      department: (dept) =>
+        `EXISTS (SELECT 1 FROM mediation_session_department sd WHERE sd.session_id = s.id AND sd.department_id = ${dept})`,
+    },
+    params,
+  );
 
 function rangeTerms(args: SessionPageArgs, params: unknown[]): string[] {
   const terms: string[] = [];
@@ -254,14 +237,6 @@ export class SessionService {
       });
     });
     return this.byIdUnchecked(input.sessionId);
-  }
-
-  minutesFor(principal: Principal, session: SessionType): string | null {
-    return mayReadMinutes(principal) ? session.minutes : null;
-  }
-
-  attendanceFor(principal: Principal, session: SessionType): AttendanceType[] | null {
-    return mayReadMinutes(principal) ? session.attendance : null;
   }
 
   attendanceCounts(session: SessionType): AttendanceCountsType {

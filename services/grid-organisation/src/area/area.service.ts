@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, hasRole, isInScope, isWithin, Principal, Role } from '@civgrid/auth';
+import { canReach, hasRole, inReach, isWithin, Principal, reachCondition, Role, RULES } from '@civgrid/auth';
 import { AreaCreatedData, AreaRenamedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, keysetCondition, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
@@ -25,14 +25,10 @@ export const toAreaType = (e: AreaEntity): AreaType => ({
 const COLUMNS = `id, code, name, level, urban, parent_id AS "parentId", path, created_at AS "createdAt"`;
 
 /** Everyone sees the areas under their own, and the chain above them (the breadcrumb). */
-function readScope(principal: Principal, params: unknown[]): string {
-  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
-  params.push(principal.areas);
-  return `(path <@ $${params.length}::ltree[] OR path @> $${params.length}::ltree[])`;
-}
+export const areaReadCondition = (principal: Principal, params: unknown[]): string =>
+  reachCondition(principal, RULES.area.read, { path: 'path' }, params);
 
-const canRead = (principal: Principal, path: string): boolean =>
-  isInScope(principal, path) || principal.areas.some((scope) => isWithin(scope, path));
+const canRead = (principal: Principal, path: string): boolean => canReach(principal, RULES.area.read, { path });
 
 @Injectable()
 export class AreaService {
@@ -42,12 +38,19 @@ export class AreaService {
   ) {}
 
   async create(principal: Principal, input: CreateAreaInput): Promise<AreaType> {
-    assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER], 'create administrative areas');
     return this.dataSource.transaction(async (manager) => {
-      const parent = input.parentId ? await manager.findOneBy(AreaEntity, { id: input.parentId }) : null;
-      if (input.parentId && !parent) throw AreaErrors.parentNotFound(input.parentId);
-      if (!parent) assertRole(principal, [Role.ADMIN], 'create a district');
-      else assertInScope(principal, parent.path, 'the parent area');
+      const parentId = input.parentId;
+      const parent = parentId
+        ? inReach(
+            principal,
+            RULES.area.create,
+            await manager.findOneBy(AreaEntity, { id: parentId }),
+            (a) => ({ path: a.path }),
+            () => AreaErrors.parentNotFound(parentId),
+          )
+        : null;
+      // A district is the root of a tree: only the administrator plants one.
+      if (!parent && !hasRole(principal, Role.ADMIN)) throw AreaErrors.districtForAdminsOnly();
       const level = childLevel(parent?.level ?? null);
       if (!level) throw AreaErrors.villageHasNoChildren();
       const problem = areaCodeProblem(input.code, level, parent?.code ?? null);
@@ -78,11 +81,15 @@ export class AreaService {
   }
 
   async rename(principal: Principal, input: RenameAreaInput): Promise<AreaType> {
-    assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER], 'rename administrative areas');
     return this.dataSource.transaction(async (manager) => {
-      const [area] = await manager.query<AreaEntity[]>(`SELECT ${COLUMNS} FROM administrative_area WHERE id = $1 FOR UPDATE`, [input.id]);
-      if (!area) throw AreaErrors.notFound(input.id);
-      assertInScope(principal, area.path, 'this area');
+      const [row] = await manager.query<AreaEntity[]>(`SELECT ${COLUMNS} FROM administrative_area WHERE id = $1 FOR UPDATE`, [input.id]);
+      const area = inReach(
+        principal,
+        RULES.area.rename,
+        row,
+        (a) => ({ path: a.path }),
+        () => AreaErrors.notFound(input.id),
+      );
       const name = input.name.trim();
       if (name === area.name) return toAreaType(area);
       await manager.query(`UPDATE administrative_area SET name = $2 WHERE id = $1`, [area.id, name]);
@@ -114,7 +121,7 @@ export class AreaService {
 
   async list(principal: Principal, args: AreasArgs): Promise<Connection<AreaType>> {
     const params: unknown[] = [];
-    const where = [readScope(principal, params)];
+    const where = [areaReadCondition(principal, params)];
     if (args.underPath) {
       params.push(checkedPath(args.underPath, 'underPath'));
       where.push(`path <@ $${params.length}::ltree`);
@@ -157,7 +164,7 @@ export class AreaService {
     const rows: AreaEntity[] = await this.dataSource.query(
       `SELECT c.* FROM unnest($1::uuid[]) AS k(id)
          CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM administrative_area
-                              WHERE parent_id = k.id AND ${readScope(principal, params)} ORDER BY path LIMIT $2) c
+                              WHERE parent_id = k.id AND ${areaReadCondition(principal, params)} ORDER BY path LIMIT $2) c
         ORDER BY c.path`,
       params,
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, Principal, Role } from '@civgrid/auth';
+import { hasRole, inReach, Principal, Role, RULES } from '@civgrid/auth';
 import { DepartmentCreatedData, GridEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
@@ -10,8 +10,6 @@ import { AreaEntity } from '../area/area.entity';
 import { DepartmentErrors } from './department.errors';
 import { CreateDepartmentInput, DepartmentsArgs } from './dto/department.inputs';
 import { DepartmentLevelEnum, DepartmentType } from './dto/department.type';
-
-export const DEPARTMENT_MANAGERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER];
 
 const COLUMNS = `id, code, name, kind, level, area_id AS "areaId", area_path::text AS "areaPath", contact_phone AS "contactPhone", address`;
 
@@ -27,13 +25,17 @@ export class DepartmentService {
   ) {}
 
   async create(principal: Principal, input: CreateDepartmentInput): Promise<DepartmentType> {
-    assertRole(principal, DEPARTMENT_MANAGERS, 'create departments');
-    if (input.level === DepartmentLevelEnum.DISTRICT)
-      assertRole(principal, [Role.ADMIN, Role.DISTRICT_OFFICER], 'create district departments');
+    if (input.level === DepartmentLevelEnum.DISTRICT && !hasRole(principal, Role.ADMIN, Role.DISTRICT_OFFICER)) {
+      throw DepartmentErrors.districtLevelForbidden();
+    }
     return this.dataSource.transaction(async (manager) => {
-      const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
-      if (!area) throw DepartmentErrors.areaNotFound(input.areaId);
-      assertInScope(principal, area.path, 'this area');
+      const area = inReach(
+        principal,
+        RULES.department.create,
+        await manager.findOneBy(AreaEntity, { id: input.areaId }),
+        (a) => ({ path: a.path }),
+        () => DepartmentErrors.areaNotFound(input.areaId),
+      );
       if (area.level !== (input.level as string)) throw DepartmentErrors.levelMismatch(input.level, area.level);
       const [taken] = await manager.query<{ byCode: boolean }[]>(
         `SELECT code = $1 AS "byCode" FROM department WHERE code = $1 OR (area_id = $2 AND name = $3) LIMIT 1`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, Principal, Role } from '@civgrid/auth';
+import { canReach, inReach, Principal, reachCondition, RULES } from '@civgrid/auth';
 import { GridEventData, GridEvents, GridRetiredData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
 import { Connection, keysetCondition, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
@@ -16,8 +16,6 @@ import { GridErrors } from './grid.errors';
 import { CoverageItemInput, CoverageItemType, GeoJsonPolygonInput } from './dto/coverage.type';
 import { CreateGridInput, GridsArgs, RetireGridInput, UpdateGridInput } from './dto/grid.inputs';
 import { GridKindEnum, GridStatusEnum, GridType } from './dto/grid.type';
-
-export const GRID_MANAGERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
 
 export const toGridType = (e: GridEntity): GridType => ({
   id: e.id,
@@ -96,16 +94,22 @@ export async function lockGrid(
        FROM grid g JOIN administrative_area a ON a.id = g.area_id WHERE g.id = $1 ${mode === 'share' ? 'FOR SHARE OF g' : 'FOR UPDATE OF g'}`,
     [id],
   );
-  if (!grid) throw GridErrors.notFound(id);
-  assertInScope(principal, grid.path, `grid ${grid.code}`);
-  return grid;
+  // A grid out of the caller's reach does not exist for them.
+  return inReach(
+    principal,
+    RULES.grid.manage,
+    grid,
+    (g) => ({ path: g.path, gridId: g.id }),
+    () => GridErrors.notFound(id),
+  );
 }
 
-// One rule for grids across the services: under the reader's areas, and a grid member's own grids.
-export const gridReadCondition = (principal: Principal, params: unknown[]): string => gridRowCondition(principal, 'path', 'id', params);
+/** Grids the reader may see, over the columns of `grid` (`alias` is e.g. `g.`). */
+export const gridReadCondition = (principal: Principal, params: unknown[], alias = ''): string =>
+  reachCondition(principal, RULES.grid.read, { path: `${alias}path`, gridId: `${alias}id` }, params);
 
 export const canReadGrid = (principal: Principal, grid: Pick<GridType, 'id' | 'path'>): boolean =>
-  canSeeGridRow(principal, { gridId: grid.id, gridPath: grid.path });
+  canReach(principal, RULES.grid.read, { path: grid.path, gridId: grid.id });
 
 export const gridEventData = (g: Omit<GridEntity, 'retiredReason'>, areaPath: string): GridEventData => ({
   gridId: g.id,
@@ -135,15 +139,18 @@ export class GridService {
   ) {}
 
   async create(principal: Principal, input: CreateGridInput): Promise<GridType> {
-    assertRole(principal, GRID_MANAGERS, 'create grids');
     const items = coverageOf(input.coverage);
     const boundary = boundaryOf(input.boundary);
     return this.dataSource.transaction(async (manager) => {
-      const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
-      if (!area) throw GridErrors.areaNotFound(input.areaId);
-      assertInScope(principal, area.path, 'this village or community');
+      const area = inReach(
+        principal,
+        RULES.grid.manage,
+        await manager.findOneBy(AreaEntity, { id: input.areaId }),
+        (a) => ({ path: a.path }),
+        () => GridErrors.areaNotFound(input.areaId),
+      );
       if (area.level !== 'VILLAGE') throw GridErrors.areaNotVillage();
-      const parent = await this.checkParent(manager, input, area);
+      const parent = await this.checkParent(manager, principal, input, area);
       if (await manager.existsBy(GridEntity, { code: input.code })) throw GridErrors.codeTaken(input.code);
       if (input.kind === GridKindEnum.TOTAL && (await manager.existsBy(GridEntity, { areaId: area.id, kind: 'TOTAL', status: 'ACTIVE' }))) {
         throw GridErrors.totalExists();
@@ -175,7 +182,6 @@ export class GridService {
   }
 
   async update(principal: Principal, input: UpdateGridInput): Promise<GridType> {
-    assertRole(principal, GRID_MANAGERS, 'change grids');
     if (input.boundary && input.clearBoundary) throw GridErrors.boundaryBothWays();
     const items = input.coverage ? coverageOf(input.coverage) : undefined;
     const boundary = input.boundary ? boundaryOf(input.boundary) : undefined;
@@ -229,7 +235,6 @@ export class GridService {
 
   /** Retires a grid that is no longer needed; its assignments end. Reshaping retires grids too. */
   async retire(principal: Principal, input: RetireGridInput): Promise<GridType> {
-    assertRole(principal, GRID_MANAGERS, 'retire grids');
     if (!input.reason.trim()) throw GridErrors.reasonMissing();
     return this.dataSource.transaction(async (manager) => {
       const grid = await lockGrid(manager, principal, input.id);
@@ -265,14 +270,21 @@ export class GridService {
     );
   }
 
-  private async checkParent(manager: EntityManager, input: CreateGridInput, area: AreaEntity): Promise<GridEntity | null> {
+  private async checkParent(
+    manager: EntityManager,
+    principal: Principal,
+    input: CreateGridInput,
+    area: AreaEntity,
+  ): Promise<GridEntity | null> {
     if (input.kind === GridKindEnum.TOTAL) {
       if (input.parentGridId) throw GridErrors.totalHasNoParent();
       return null;
     }
     if (!input.parentGridId) throw GridErrors.parentRequired(input.kind);
     const parent = await manager.findOneBy(GridEntity, { id: input.parentGridId });
-    if (!parent) throw GridErrors.parentNotFound(input.parentGridId);
+    if (!parent || !canReach(principal, RULES.grid.manage, { path: parent.path, gridId: parent.id })) {
+      throw GridErrors.parentNotFound(input.parentGridId);
+    }
     const expected = input.kind === GridKindEnum.BASIC ? 'TOTAL' : 'BASIC';
     if (parent.kind !== expected) throw GridErrors.parentKindInvalid(input.kind, expected);
     if (parent.areaId !== area.id) throw GridErrors.parentInOtherArea();

@@ -1,5 +1,5 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { RequestContext } from '@civgrid/service-kit';
 import { GridType } from '../grid/dto/grid.type';
 import { canReadGrid, GridService } from '../grid/grid.service';
@@ -14,6 +14,7 @@ import { HealthService } from './health.service';
 export class GridHealthResolver {
   constructor(private readonly service: HealthService) {}
 
+  @Access(RULES.statistics.read)
   @Query(() => GridHealthType, {
     description: 'Grids too large, overlapping, with nobody assigned, and members carrying too much, under an area.',
   })
@@ -29,6 +30,7 @@ export class GridProblemResolver {
     private readonly memberService: MemberService,
   ) {}
 
+  @Access(RULES.grid.read)
   @ResolveField(() => [GridType], { description: 'The grids concerned (those you may see).' })
   async grids(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridType[]> {
     const principal = principalOf(ctx);
@@ -36,6 +38,7 @@ export class GridProblemResolver {
     return grids.filter((g): g is GridType => !(g instanceof Error) && canReadGrid(principal, g));
   }
 
+  @Access(RULES.gridMember.read)
   @ResolveField(() => GridMemberType, { nullable: true, description: 'Member overloaded: who, when you may see them.' })
   member(@Parent() p: GridProblemType, @Context() ctx: RequestContext): Promise<GridMemberType | null> | null {
     return p.memberId ? readableMember(ctx, this.memberService).load(p.memberId) : null;
@@ -46,6 +49,7 @@ export class GridProblemResolver {
 export class GridCountsResolver {
   constructor(private readonly service: HealthService) {}
 
+  @Access(RULES.statistics.read)
   @ResolveField(() => GridPopulationCountsType, {
     nullable: true,
     description: 'Households and residents, as the population registry last reported.',

@@ -1,18 +1,15 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, gridRowCondition, Principal, Role } from '@civgrid/auth';
+import { assertCanAskAbout, Principal, reachCondition, RULES } from '@civgrid/auth';
 import { GridHouseholdCountChangedData, PopulationCountEvents } from '@civgrid/contracts';
 import { CloudEvent } from '@civgrid/events';
 import { CONFIG, EventHandlers, groupByKeys } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
 import { GridOrganisationConfig } from '../config/config';
 import { GeoJsonPolygon } from '../geometry/polygon';
-import { GRID_MANAGERS } from '../grid/grid.service';
 import { GridHealthArgs } from './dto/health.args';
 import { GridHealthType, GridPopulationCountsType, GridProblemKindEnum, GridProblemType } from './dto/health.type';
 import { describeOverlap, overlaps } from './overlap';
-
-const HEALTH_READERS = [...GRID_MANAGERS, Role.ANALYST];
 
 /**
  * The four problems the source names, computed from this service's own tables: household counts
@@ -43,18 +40,17 @@ export class HealthService implements OnModuleInit {
   }
 
   async report(principal: Principal, args: GridHealthArgs): Promise<GridHealthType> {
-    assertRole(principal, HEALTH_READERS, 'see grid health');
-    assertInScope(principal, checkedPath(args.areaPath, 'areaPath'), 'this area');
+    assertCanAskAbout(principal, RULES.statistics.read, checkedPath(args.areaPath, 'areaPath'));
     const wanted = new Set(args.kinds?.length ? args.kinds : Object.values(GridProblemKindEnum));
     const {
       GRID_HEALTH_MAX_HOUSEHOLDS: maxHouseholds,
       GRID_HEALTH_MAX_GRIDS_PER_MEMBER: maxGrids,
       GRID_HEALTH_MAX_HOUSEHOLDS_PER_MEMBER: maxMemberHouseholds,
     } = this.config;
-    // Every statement keeps to the grids under the area that the reader may see (the one grid-row rule).
+    // Every statement keeps to the grids under the area whose counts the reader may see.
     const q = <T>(sql: (visible: (alias: string) => string) => string, params: unknown[]): Promise<T[]> => {
       const all = [...params];
-      const text = sql((alias) => gridRowCondition(principal, `${alias}.path`, `${alias}.id`, all));
+      const text = sql((alias) => reachCondition(principal, RULES.statistics.read, { path: `${alias}.path`, gridId: `${alias}.id` }, all));
       return this.dataSource.query<T[]>(text, all);
     };
     const area = checkedPath(args.areaPath, 'areaPath');

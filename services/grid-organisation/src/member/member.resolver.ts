@@ -1,11 +1,11 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, FIELDS, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { AreaService } from '../area/area.service';
 import { AreaType } from '../area/dto/area.type';
 import { GridType } from '../grid/dto/grid.type';
 import { GridErrors } from '../grid/grid.errors';
-import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
+import { canReadGrid, GridService } from '../grid/grid.service';
 import { readableMember } from './member.loader';
 import { MemberErrors } from './member.errors';
 import { MemberService } from './member.service';
@@ -35,34 +35,37 @@ export class GridMemberResolver {
     private readonly areaService: AreaService,
   ) {}
 
+  @Access(RULES.gridMember.read)
   @Query(() => GridMemberType)
   gridMember(@CurrentPrincipal() principal: Principal, @Args() { id }: GridMemberArgs): Promise<GridMemberType> {
     return this.service.byId(principal, id);
   }
 
+  @Access(RULES.gridMember.read)
   @Query(() => GridMemberConnection, { description: 'Grid members you may see; by area, by grid, or by exact phone number.' })
   gridMembers(@CurrentPrincipal() principal: Principal, @Args() args: GridMembersArgs): Promise<Connection<GridMemberType>> {
     return this.service.list(principal, args);
   }
 
+  @Access(RULES.gridMember.manage)
   @Mutation(() => GridMemberType)
-  @Roles(...GRID_MANAGERS)
   registerGridMember(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterGridMemberInput): Promise<GridMemberType> {
     return this.service.register(principal, input);
   }
 
+  @Access(RULES.gridMember.manage)
   @Mutation(() => GridAssignmentType, { description: 'Gives a member a role on a grid; a grid has at most one grid leader at a time.' })
-  @Roles(...GRID_MANAGERS)
   assignGridMember(@CurrentPrincipal() principal: Principal, @Args('input') input: AssignGridMemberInput): Promise<GridAssignmentType> {
     return this.service.assign(principal, input);
   }
 
+  @Access(RULES.gridMember.manage)
   @Mutation(() => GridAssignmentType)
-  @Roles(...GRID_MANAGERS)
   endGridAssignment(@CurrentPrincipal() principal: Principal, @Args('input') input: EndGridAssignmentInput): Promise<GridAssignmentType> {
     return this.service.endAssignment(principal, input);
   }
 
+  @Access(FIELDS.gridMember.phone)
   @ResolveField(() => String, {
     description:
       'Masked (138****5678) unless you need it — an officer over the member’s area, the member’s own grid leader, or the member — and state why in `purpose`; every unmasked read is audited.',
@@ -78,11 +81,13 @@ export class GridMemberResolver {
       .load(member);
   }
 
+  @Access(RULES.gridMember.read)
   @ResolveField(() => AreaType, { description: 'The area the member works for.' })
   area(@Parent() member: GridMemberType, @Context() ctx: RequestContext): Promise<AreaType> {
     return ctx.loaders.get<string, AreaType>('area.byId', (ids) => this.areaService.loadByIds(ids)).load(member.areaId);
   }
 
+  @Access(RULES.gridMember.read)
   @ResolveField(() => GridAssignmentConnection, { description: 'Roles on the grids you may see, oldest first.' })
   assignments(
     @Parent() member: GridMemberType,
@@ -92,6 +97,7 @@ export class GridMemberResolver {
     return assignmentsLoader(ctx, this.service, 'member', args).load(member.id);
   }
 
+  @Access(RULES.gridMember.read)
   @ResolveReference()
   async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<GridMemberType> {
     const member = await readableMember(ctx, this.service).load(ref.id);
@@ -107,6 +113,7 @@ export class GridAssignmentResolver {
     private readonly grids: GridService,
   ) {}
 
+  @Access(RULES.gridMember.read)
   @ResolveField(() => GridMemberType, {
     nullable: true,
     description: 'Who; empty when you may not see them (someone who has left your grids, or works outside your areas).',
@@ -115,6 +122,7 @@ export class GridAssignmentResolver {
     return readableMember(ctx, this.service).load(a.memberId);
   }
 
+  @Access(RULES.grid.read)
   @ResolveField(() => GridType)
   async grid(@Parent() a: GridAssignmentType, @Context() ctx: RequestContext): Promise<GridType> {
     const grid = await ctx.loaders.get<string, GridType>('grid.byId', (ids) => this.grids.loadByIds(ids)).load(a.gridId);
@@ -127,6 +135,7 @@ export class GridAssignmentResolver {
 export class GridStaffResolver {
   constructor(private readonly service: MemberService) {}
 
+  @Access(RULES.gridMember.read)
   @ResolveField(() => GridAssignmentConnection, { description: 'Who looks after the grid (or did), oldest first.' })
   assignments(
     @Parent() grid: GridType,
@@ -136,6 +145,7 @@ export class GridStaffResolver {
     return assignmentsLoader(ctx, this.service, 'grid', args).load(grid.id);
   }
 
+  @Access(RULES.gridMember.read)
   @ResolveField(() => GridMemberType, { nullable: true, description: 'The grid leader (网格长) now, when you may see them.' })
   async leader(@Parent() grid: GridType, @Context() ctx: RequestContext): Promise<GridMemberType | null> {
     if (!canReadGrid(principalOf(ctx), grid)) return null;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, gridRowCondition, hasRole, isInScope, isLimitedToOwnGrids, Principal, Role } from '@civgrid/auth';
+import { canReach, FIELDS, inReach, mayUnmask, Principal, reachCondition, RULES } from '@civgrid/auth';
 import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
@@ -9,7 +9,7 @@ import { Connection, cursorTimestamp, keysetCondition, toConnection } from '@civ
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
-import { GRID_MANAGERS, lockGrid } from '../grid/grid.service';
+import { gridReadCondition, lockGrid } from '../grid/grid.service';
 import { ASSIGNMENT_COLUMNS, assignmentEvent, AssignmentRow } from './assignment-sql';
 import { MemberErrors } from './member.errors';
 import {
@@ -22,7 +22,6 @@ import {
 import { AssignmentRoleEnum, GridAssignmentType, GridMemberType } from './dto/member.type';
 
 /** Officers who look after people in an area see their phone numbers (with a stated purpose). */
-const PHONE_READERS = [Role.ADMIN, Role.DISTRICT_OFFICER, Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER];
 
 const MEMBER_COLUMNS = `m.id, m.name, m.employment, m.user_id AS "userId", m.area_id AS "areaId", m.area_path::text AS "areaPath"`;
 
@@ -49,19 +48,19 @@ const toAssignmentType = (a: AssignmentRow, now = Date.now()): GridAssignmentTyp
 
 const CURRENT = `a.active_from <= now() AND (a.active_to IS NULL OR a.active_to > now())`;
 
-/** A grid member who is nothing else sees only the people of their own grids, and themselves. */
-const onlyOwnGrids = isLimitedToOwnGrids;
-
-function memberReadCondition(principal: Principal, params: unknown[]): string {
-  if (hasRole(principal, Role.ADMIN)) return 'TRUE';
-  params.push(principal.userId);
-  const self = `m.user_id = $${params.length}`;
-  params.push(principal.areas);
-  const inAreas = `m.area_path <@ $${params.length}::ltree[]`;
-  if (!onlyOwnGrids(principal)) return `(${inAreas} OR ${self})`;
-  params.push(principal.grids);
-  return `(${self} OR (${inAreas} AND EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = ANY($${params.length}::uuid[]) AND ${CURRENT})))`;
-}
+/** Members of the reader's areas, those working on the reader's grids now, and the reader's own record. */
+const memberReadCondition = (principal: Principal, params: unknown[]): string =>
+  reachCondition(
+    principal,
+    RULES.gridMember.read,
+    {
+      path: 'm.area_path',
+      grids: (grids, areas) =>
+        `(m.area_path <@ ${areas} AND EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = ANY(${grids}) AND ${CURRENT}))`,
+      own: (user) => `m.user_id = ${user}`,
+    },
+    params,
+  );
 
 /** One spelling per number, so the lookup hash finds `138 1234 5678` and `138-1234-5678` alike. */
 export const normalisePhone = (phone: string): string => phone.replace(/[\s()-]/g, '');
@@ -75,13 +74,16 @@ export class MemberService {
   ) {}
 
   async register(principal: Principal, input: RegisterGridMemberInput): Promise<GridMemberType> {
-    assertRole(principal, GRID_MANAGERS, 'register grid members');
     const phone = normalisePhone(input.phone);
     if (!PHONE_PATTERN.test(phone)) throw MemberErrors.phoneInvalid();
     return this.dataSource.transaction(async (manager) => {
-      const area = await manager.findOneBy(AreaEntity, { id: input.areaId });
-      if (!area) throw MemberErrors.areaNotFound(input.areaId);
-      assertInScope(principal, area.path, 'this area');
+      const area = inReach(
+        principal,
+        RULES.gridMember.manage,
+        await manager.findOneBy(AreaEntity, { id: input.areaId }),
+        (a) => ({ path: a.path }),
+        () => MemberErrors.areaNotFound(input.areaId),
+      );
       const hash = this.cipher.hash(phone);
       const [taken] = await manager.query<{ byPhone: boolean }[]>(
         `SELECT phone_hash = $1 AS "byPhone" FROM grid_member WHERE phone_hash = $1 OR ($2::text IS NOT NULL AND user_id = $2) LIMIT 1`,
@@ -135,7 +137,7 @@ export class MemberService {
       where.push(`EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = $${params.length} AND ${CURRENT})`);
     }
     if (args.phone) {
-      if (!hasRole(principal, ...PHONE_READERS)) throw MemberErrors.phoneSearchForbidden();
+      if (!mayUnmask(principal, FIELDS.gridMember.phone)) throw MemberErrors.phoneSearchForbidden();
       params.push(this.cipher.hash(normalisePhone(args.phone)));
       where.push(`m.phone_hash = $${params.length}`);
     }
@@ -210,9 +212,14 @@ export class MemberService {
 
   private async phoneReadable(principal: Principal, members: readonly GridMemberType[]): Promise<Set<string>> {
     const allowed = new Set<string>();
-    const officer = hasRole(principal, ...PHONE_READERS);
+    const officer = mayUnmask(principal, FIELDS.gridMember.phone);
     for (const m of members) {
-      if ((officer && isInScope(principal, m.areaPath)) || (m.userId !== null && m.userId === principal.userId)) allowed.add(m.id);
+      if (
+        (officer && canReach(principal, RULES.gridMember.read, { path: m.areaPath })) ||
+        (m.userId !== null && m.userId === principal.userId)
+      ) {
+        allowed.add(m.id);
+      }
     }
     const rest = members.filter((m) => !allowed.has(m.id)).map((m) => m.id);
     if (rest.length === 0) return allowed;
@@ -231,13 +238,17 @@ export class MemberService {
   }
 
   async assign(principal: Principal, input: AssignGridMemberInput): Promise<GridAssignmentType> {
-    assertRole(principal, GRID_MANAGERS, 'assign grid members');
     return this.dataSource.transaction(async (manager) => {
       const grid = await lockGrid(manager, principal, input.gridId, 'share');
       if (grid.status !== 'ACTIVE') throw MemberErrors.gridRetired(grid.code);
-      const [member] = await manager.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1`, [input.memberId]);
-      if (!member) throw MemberErrors.notFound(input.memberId);
-      assertInScope(principal, member.areaPath, 'this grid member');
+      const [found] = await manager.query<MemberRow[]>(`SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE m.id = $1`, [input.memberId]);
+      const member = inReach(
+        principal,
+        RULES.gridMember.manage,
+        found,
+        (m) => ({ path: m.areaPath }),
+        () => MemberErrors.notFound(input.memberId),
+      );
       const from = input.from ?? new Date();
       if (input.role === AssignmentRoleEnum.GRID_LEADER) {
         // A clear answer naming the current leader; the exclusion constraint stays the real guard.
@@ -272,14 +283,18 @@ export class MemberService {
   }
 
   async endAssignment(principal: Principal, input: EndGridAssignmentInput): Promise<GridAssignmentType> {
-    assertRole(principal, GRID_MANAGERS, 'end grid assignments');
     return this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query<AssignmentRow[]>(
+      const [row] = await manager.query<AssignmentRow[]>(
         `SELECT ${ASSIGNMENT_COLUMNS} FROM grid_assignment a JOIN grid g ON g.id = a.grid_id WHERE a.id = $1 FOR UPDATE OF a`,
         [input.assignmentId],
       );
-      if (!current) throw MemberErrors.assignmentNotFound(input.assignmentId);
-      assertInScope(principal, current.gridPath, 'this grid');
+      const current = inReach(
+        principal,
+        RULES.gridMember.manage,
+        row,
+        (a) => ({ path: a.gridPath }),
+        () => MemberErrors.assignmentNotFound(input.assignmentId),
+      );
       const at = input.at ?? new Date();
       if (current.to && new Date(current.to).getTime() <= Date.now()) throw MemberErrors.assignmentEnded();
       if (at.getTime() < new Date(current.from).getTime()) throw MemberErrors.endBeforeStart();
@@ -304,7 +319,7 @@ export class MemberService {
     const params: unknown[] = [ids];
     const where = [
       `${by === 'grid' ? 'a.grid_id' : 'a.member_id'} = k.id`,
-      gridRowCondition(principal, 'g.path', 'g.id', params),
+      gridReadCondition(principal, params, 'g.'),
       ...(args.current ? [CURRENT] : []),
     ].join(' AND ');
     const keyset =

@@ -1,8 +1,8 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, PageArgs, RequestContext } from '@civgrid/service-kit';
 import { GridType } from '../grid/dto/grid.type';
-import { canReadGrid, GRID_MANAGERS, GridService } from '../grid/grid.service';
+import { canReadGrid, GridService } from '../grid/grid.service';
 import { ReshapeService } from './reshape.service';
 import { GridReshapesArgs, MergeGridsInput, MoveCoverageInput, SplitGridInput } from './reshape.inputs';
 import { CoverageMoveConnection, CoverageMoveType, GridReshapeConnection, GridReshapeType } from './reshape.type';
@@ -24,43 +24,47 @@ export class ReshapeResolver {
     private readonly grids: GridService,
   ) {}
 
+  @Access(RULES.grid.manage)
   @Mutation(() => GridReshapeType, {
     description: 'Splits a grid: every coverage item (and grid below) goes to one part; the old grid is retired.',
   })
-  @Roles(...GRID_MANAGERS)
   splitGrid(@CurrentPrincipal() principal: Principal, @Args('input') input: SplitGridInput): Promise<GridReshapeType> {
     return this.service.split(principal, input);
   }
 
+  @Access(RULES.grid.manage)
   @Mutation(() => GridReshapeType, {
     description: 'Merges grids of one village under one parent into a new grid; the old ones are retired.',
   })
-  @Roles(...GRID_MANAGERS)
   mergeGrids(@CurrentPrincipal() principal: Principal, @Args('input') input: MergeGridsInput): Promise<GridReshapeType> {
     return this.service.merge(principal, input);
   }
 
+  @Access(RULES.grid.manage)
   @Mutation(() => GridReshapeType, { description: 'Moves coverage items from one grid to another of the same village.' })
-  @Roles(...GRID_MANAGERS)
   moveCoverage(@CurrentPrincipal() principal: Principal, @Args('input') input: MoveCoverageInput): Promise<GridReshapeType> {
     return this.service.move(principal, input);
   }
 
+  @Access(RULES.grid.read)
   @Query(() => GridReshapeConnection, { description: 'Reshaping history, newest first.' })
   gridReshapes(@CurrentPrincipal() principal: Principal, @Args() args: GridReshapesArgs): Promise<Connection<GridReshapeType>> {
     return this.service.list(principal, args);
   }
 
+  @Access(RULES.grid.read)
   @ResolveField(() => [GridType], { description: 'Grids retired by it (or, for a move, the grid the items left), those you may see.' })
   fromGrids(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<GridType[]> {
     return readableGrids(ctx, this.grids, r.fromGridIds);
   }
 
+  @Access(RULES.grid.read)
   @ResolveField(() => [GridType], { description: 'Grids created by it (or, for a move, the grid the items joined), those you may see.' })
   toGrids(@Parent() r: GridReshapeType, @Context() ctx: RequestContext): Promise<GridType[]> {
     return readableGrids(ctx, this.grids, r.toGridIds);
   }
 
+  @Access(RULES.grid.read)
   @ResolveField(() => CoverageMoveConnection, {
     description: 'Where every coverage item went (that left or joined a grid you may see), by old grid and key.',
   })
@@ -78,11 +82,13 @@ export class ReshapeResolver {
 export class CoverageMoveResolver {
   constructor(private readonly grids: GridService) {}
 
+  @Access(RULES.grid.read)
   @ResolveField(() => GridType, { nullable: true, description: 'The grid it left; empty when you may not see that grid.' })
   async fromGrid(@Parent() m: CoverageMoveType, @Context() ctx: RequestContext): Promise<GridType | null> {
     return (await readableGrids(ctx, this.grids, [m.fromGridId]))[0] ?? null;
   }
 
+  @Access(RULES.grid.read)
   @ResolveField(() => GridType, { nullable: true, description: 'The grid it joined; empty when you may not see that grid.' })
   async toGrid(@Parent() m: CoverageMoveType, @Context() ctx: RequestContext): Promise<GridType | null> {
     return (await readableGrids(ctx, this.grids, [m.toGridId]))[0] ?? null;
@@ -93,6 +99,7 @@ export class CoverageMoveResolver {
 export class GridHistoryResolver {
   constructor(private readonly service: ReshapeService) {}
 
+  @Access(RULES.grid.read)
   @ResolveField(() => GridReshapeConnection, {
     description: 'Reshapes this grid took part in, oldest first: where it came from and where it went.',
   })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, gridRowCondition, Principal } from '@civgrid/auth';
+import { inReach, Principal, RULES } from '@civgrid/auth';
 import { GridEvents, GridReshapedData } from '@civgrid/contracts';
 import { DomainEvent, Outbox } from '@civgrid/events';
 import { Connection, cursorTimestamp, keysetCondition, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
@@ -12,7 +12,7 @@ import { GeoJsonPolygon } from '../geometry/polygon';
 import { CoverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
 import { GridErrors } from '../grid/grid.errors';
-import { boundaryOf, GRID_MANAGERS, gridColumns, gridEventData, insertCoverage, lockGrid, retiredEvent } from '../grid/grid.service';
+import { boundaryOf, gridColumns, gridReadCondition, gridEventData, insertCoverage, lockGrid, retiredEvent } from '../grid/grid.service';
 import { assignmentEvent, AssignmentRow, endAssignmentsOfGrids } from '../member/assignment-sql';
 import { MemberErrors } from '../member/member.errors';
 import { planMerge, planMove, planSplit, PlanGrid, ReshapePlan } from './reshape-plan';
@@ -42,7 +42,7 @@ const parentPathOf = (path: string): string => path.split('.').slice(0, -1).join
  * the one grid-row rule of libs/auth, applied to those grids.
  */
 function reshapeReadCondition(principal: Principal, params: unknown[]): string {
-  const visible = gridRowCondition(principal, 'g.path', 'g.id', params);
+  const visible = gridReadCondition(principal, params, 'g.');
   return visible === 'TRUE' ? 'TRUE' : `EXISTS (SELECT 1 FROM grid g WHERE g.id = ANY(r.from_grid_ids || r.to_grid_ids) AND ${visible})`;
 }
 
@@ -59,7 +59,6 @@ export class ReshapeService {
   ) {}
 
   async split(principal: Principal, input: SplitGridInput): Promise<GridReshapeType> {
-    assertRole(principal, GRID_MANAGERS, 'reshape grids');
     const extras = input.parts.map((p) => ({ boundary: boundaryOf(p.boundary), leaderMemberId: p.leaderMemberId }));
     return this.dataSource.transaction(async (manager) => {
       const sources = await this.lock(manager, principal, [input.gridId]);
@@ -73,7 +72,6 @@ export class ReshapeService {
   }
 
   async merge(principal: Principal, input: MergeGridsInput): Promise<GridReshapeType> {
-    assertRole(principal, GRID_MANAGERS, 'reshape grids');
     const extras = [{ boundary: boundaryOf(input.boundary), leaderMemberId: input.leaderMemberId }];
     return this.dataSource.transaction(async (manager) => {
       const sources = await this.lock(manager, principal, [...new Set(input.gridIds)]);
@@ -83,7 +81,6 @@ export class ReshapeService {
   }
 
   async move(principal: Principal, input: MoveCoverageInput): Promise<GridReshapeType> {
-    assertRole(principal, GRID_MANAGERS, 'reshape grids');
     return this.dataSource.transaction(async (manager) => {
       const grids = await this.lock(
         manager,
@@ -225,8 +222,13 @@ export class ReshapeService {
       const [member] = await manager.query<{ areaPath: string }[]>(`SELECT area_path::text AS "areaPath" FROM grid_member WHERE id = $1`, [
         memberId,
       ]);
-      if (!member) throw MemberErrors.notFound(memberId);
-      assertInScope(principal, member.areaPath, 'this grid member');
+      inReach(
+        principal,
+        RULES.gridMember.manage,
+        member,
+        (m) => ({ path: m.areaPath }),
+        () => MemberErrors.notFound(memberId),
+      );
       const [row] = await manager.query<AssignmentRow[]>(
         `INSERT INTO grid_assignment (id, member_id, grid_id, role, active_from) VALUES ($1, $2, $3, 'GRID_LEADER', now())
          RETURNING id, member_id AS "memberId", grid_id AS "gridId", $4::text AS "gridPath", role, active_from AS "from", active_to AS "to"`,
@@ -351,7 +353,7 @@ export class ReshapeService {
    */
   async loadItemPages(principal: Principal, reshapeIds: readonly string[], page: PageArgs): Promise<Connection<CoverageMoveType>[]> {
     const params: unknown[] = [reshapeIds];
-    const visible = `(${gridRowCondition(principal, 'gf.path', 'gf.id', params)} OR ${gridRowCondition(principal, 'gt.path', 'gt.id', params)})`;
+    const visible = `(${gridReadCondition(principal, params, 'gf.')} OR ${gridReadCondition(principal, params, 'gt.')})`;
     const keyset =
       keysetCondition(
         page.after,

@@ -23,7 +23,14 @@ export interface PlannedMember {
   phone: string;
   employment: MemberEmployment;
   gridCode: string;
+  /** The account of the demo grid member's token: their tokens and their GridMember record are one person. */
+  userId: string | null;
 }
+
+/** The demo grid member's account: the leader of the district's first grid (the one `npm start` prints). */
+export const DEMO_GRID_MEMBER_USER = 'demo-grid-member';
+/** The demo department officer's department. */
+export const DEMO_DEPARTMENT_CODE = 'DY-HOUSING';
 
 export interface PlannedDepartment {
   code: string;
@@ -135,7 +142,7 @@ const DEPARTMENTS: PlannedDepartment[] = [
   { code: 'DY-COURT', name: '岱岳区人民法院', kind: 'COURT' },
   { code: 'DY-PROCURATORATE', name: '岱岳区人民检察院', kind: 'PROCURATORATE' },
   { code: 'DY-JUSTICE', name: '岱岳区司法局', kind: 'JUDICIAL_BUREAU' },
-  { code: 'DY-HOUSING', name: '岱岳区住房和城乡建设局', kind: 'HOUSING_CONSTRUCTION_BUREAU' },
+  { code: DEMO_DEPARTMENT_CODE, name: '岱岳区住房和城乡建设局', kind: 'HOUSING_CONSTRUCTION_BUREAU' },
   { code: 'DY-LETTERS', name: '岱岳区信访局', kind: 'LETTERS_CALLS_BUREAU' },
   { code: 'DY-POLICE', name: '泰安市公安局岱岳分局', kind: 'PUBLIC_SECURITY' },
   { code: 'DY-CIVIL', name: '岱岳区民政局', kind: 'CIVIL_AFFAIRS' },
@@ -214,6 +221,7 @@ export function planDistrict(size: SeedSize): DistrictPlan {
     phone: memberPhone(i),
     employment: i % 5 === 4 ? 'PART_TIME' : 'FULL_TIME',
     gridCode: g.code,
+    userId: i === 0 ? DEMO_GRID_MEMBER_USER : null,
   }));
   return { areas, grids: plannedGrids, members, departments: DEPARTMENTS };
 }

@@ -7,7 +7,7 @@ import { coverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
 import { gridEventData } from '../grid/grid.service';
 import { assignmentEvent, AssignmentRow } from '../member/assignment-sql';
-import { planDistrict, SeedSize } from './district-plan';
+import { DEMO_DEPARTMENT_CODE, DEMO_GRID_MEMBER_USER, planDistrict, SeedSize } from './district-plan';
 
 export interface SeedResult {
   districtName: string;
@@ -15,6 +15,9 @@ export interface SeedResult {
   townPath: string;
   villagePath: string;
   gridId: string;
+  /** The account linked to the first grid's member, and the demo department officer's department. */
+  gridMemberUserId: string;
+  departmentId: string;
   areas: number;
   grids: number;
   members: number;
@@ -174,13 +177,13 @@ export async function seedDistrict(
       manager,
       members,
       (values) => `
-        INSERT INTO grid_member (id, name, phone_cipher, phone_hash, employment, area_id, area_path)
-        SELECT v.id::uuid, v.name, v.cipher::bytea, v.hash::bytea, v.employment::member_employment, a.id, a.path
-          FROM (VALUES ${values}) AS v(id, name, cipher, hash, employment, grid_code)
+        INSERT INTO grid_member (id, name, phone_cipher, phone_hash, employment, user_id, area_id, area_path)
+        SELECT v.id::uuid, v.name, v.cipher::bytea, v.hash::bytea, v.employment::member_employment, v.user_id, a.id, a.path
+          FROM (VALUES ${values}) AS v(id, name, cipher, hash, employment, user_id, grid_code)
           JOIN grid g ON g.code = v.grid_code JOIN administrative_area a ON a.id = g.area_id
         ON CONFLICT DO NOTHING
-        RETURNING id, employment, area_id AS "areaId", area_path::text AS "areaPath"`,
-      (m) => [randomUUID(), m.name, hex(cipher.encrypt(m.phone)), m.hash, m.employment, m.gridCode],
+        RETURNING id, employment, user_id AS "userId", area_id AS "areaId", area_path::text AS "areaPath"`,
+      (m) => [randomUUID(), m.name, hex(cipher.encrypt(m.phone)), m.hash, m.employment, m.userId, m.gridCode],
       tick,
     );
     for (const m of insertedMembers) {
@@ -189,7 +192,7 @@ export async function seedDistrict(
         areaId: m['areaId'],
         areaPath: m['areaPath'],
         employment: m['employment'] as MemberRegisteredData['employment'],
-        userId: null,
+        userId: m['userId'] ?? null,
       };
       events.push({ type: GridEvents.memberRegistered, aggregateType: 'GridMember', aggregateId: data.memberId, data });
     }
@@ -226,8 +229,11 @@ export async function seedDistrict(
         WHERE d.code = $1 ORDER BY t.path, v.path LIMIT 1`,
       [plan.areas[0].code],
     );
+    const [department] = await manager.query<{ id: string }[]>(`SELECT id FROM department WHERE code = $1`, [DEMO_DEPARTMENT_CODE]);
     return {
       ...first,
+      gridMemberUserId: DEMO_GRID_MEMBER_USER,
+      departmentId: department.id,
       areas: plan.areas.length,
       grids: plan.grids.length,
       members: plan.members.length,

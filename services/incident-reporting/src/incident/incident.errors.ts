@@ -2,8 +2,9 @@ import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
 
 export const IncidentErrors = {
   notFound: (id: string) => notFound('INCIDENT_NOT_FOUND', `No incident ${id}.`),
+  residentNotFound: (id: string) => notFound('RESIDENT_NOT_FOUND', `No resident ${id} in your reach.`),
+  dwellingNotFound: (id: string) => notFound('DWELLING_NOT_FOUND', `No dwelling ${id} in your reach.`),
   gridRetired: (id: string) => conflict('GRID_RETIRED', `Grid ${id} is retired: report in the grid that now covers the place.`),
-  notYourGrid: () => forbidden('GRID_NOT_ASSIGNED', 'A grid member reports incidents only in the grids they look after.'),
   idempotencyKeyReused: () =>
     conflict(
       'IDEMPOTENCY_KEY_REUSED',

@@ -1,16 +1,16 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DisputeClosedData, GridEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
-import { EventHandlers, GridReplicaModule } from '@civgrid/service-kit';
+import { EventHandlers, GridReplicaModule, ReplicasModule } from '@civgrid/service-kit';
 import { PhotoModule } from '../photo/photo.module';
 import { GridLeaders } from './grid-leaders';
-import { GridIncidentsResolver, IncidentResolver, ResidentIncidentsResolver } from './incident.resolver';
+import { DwellingRefResolver, GridIncidentsResolver, IncidentResolver, ResidentIncidentsResolver } from './incident.resolver';
 import { IncidentService } from './incident.service';
 
 export const OVERDUE_JOB = 'incident-overdue';
 
 @Module({
-  imports: [GridReplicaModule, PhotoModule],
-  providers: [IncidentService, GridLeaders, IncidentResolver, GridIncidentsResolver, ResidentIncidentsResolver],
+  imports: [GridReplicaModule, ReplicasModule, PhotoModule],
+  providers: [IncidentService, GridLeaders, IncidentResolver, GridIncidentsResolver, ResidentIncidentsResolver, DwellingRefResolver],
   exports: [IncidentService],
 })
 export class IncidentModule implements OnModuleInit {

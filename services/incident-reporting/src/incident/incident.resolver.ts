@@ -1,9 +1,8 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, FIELDS, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { PhotoService, PhotoView } from '../photo/photo.service';
-import { IncidentErrors } from './incident.errors';
-import { canReadIncident, INCIDENT_OFFICERS, INCIDENT_REPORTERS, IncidentService } from './incident.service';
+import { IncidentService } from './incident.service';
 import { leadsGrid } from './grid-leaders';
 import { allowedActions, mayActAsGridLeader, WorkflowAction } from './incident.workflow';
 import {
@@ -19,6 +18,7 @@ import {
 } from './dto/incident.inputs';
 import {
   CategoryDefinitionType,
+  DwellingRef,
   IncidentCategoryEnum,
   IncidentConnection,
   IncidentTimelineEntryType,
@@ -36,6 +36,12 @@ const RETRY =
 
 const pageKey = (args: GridIncidentsArgs) => `${args.status ?? '*'}:${String(args.open ?? '*')}:${args.first}:${args.after ?? ''}`;
 
+/** Incidents as the reader may see them (one statement a batch); others are not found. */
+export const incidentLoader = (ctx: RequestContext, service: IncidentService) => {
+  const principal = principalOf(ctx);
+  return ctx.loaders.get<string, IncidentType>('incident.readable', (ids) => service.loadByIds(principal, ids));
+};
+
 @Resolver(() => IncidentType)
 export class IncidentResolver {
   constructor(
@@ -43,21 +49,25 @@ export class IncidentResolver {
     private readonly photoService: PhotoService,
   ) {}
 
+  @Access(RULES.incident.read)
   @Query(() => IncidentType)
   incident(@CurrentPrincipal() principal: Principal, @Args() { id }: IncidentArgs): Promise<IncidentType> {
     return this.service.byId(principal, id);
   }
 
+  @Access(RULES.incident.read)
   @Query(() => IncidentConnection, { description: 'Incidents you may see, newest first; one grid with gridId.' })
   incidents(@CurrentPrincipal() principal: Principal, @Args() args: IncidentsArgs): Promise<Connection<IncidentType>> {
     return this.service.list(principal, args);
   }
 
+  @Access(RULES.taxonomy.read)
   @Query(() => [CategoryDefinitionType], { description: 'The category taxonomy with subcategories and service levels.' })
   incidentCategories(): CategoryDefinitionType[] {
     return [...this.service.taxonomy.values()].map((c) => ({ ...c, category: c.category as IncidentCategoryEnum }));
   }
 
+  @Access(RULES.statistics.read)
   @Query(() => ResolvedInTheBudType, {
     description: 'The share of incidents resolved at grid level, without escalation, in an area and period.',
   })
@@ -65,27 +75,31 @@ export class IncidentResolver {
     return this.service.resolvedInTheBud(principal, args);
   }
 
+  @Access(RULES.incident.report)
   @Mutation(() => IncidentType, { description: 'Reports an incident in a grid. Safe to retry with the same idempotencyKey.' })
-  @Roles(...INCIDENT_REPORTERS)
   reportIncident(@CurrentPrincipal() principal: Principal, @Args('input') input: ReportIncidentInput): Promise<IncidentType> {
     return this.service.report(principal, input);
   }
 
+  @Access(RULES.incident.accept)
   @Mutation(() => IncidentType, { description: `REPORTED → ACCEPTED (community, town or district officer of the area).${RETRY}` })
   acceptIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'ACCEPT', input);
   }
 
+  @Access(RULES.incident.work)
   @Mutation(() => IncidentType, { description: `ACCEPTED → IN_PROGRESS (the grid's member or an officer of the area).${RETRY}` })
   startIncidentWork(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'START', input);
   }
 
+  @Access(RULES.incident.work)
   @Mutation(() => IncidentType, { description: `IN_PROGRESS → RESOLVED (the grid's member or an officer of the area).${RETRY}` })
   resolveIncident(@CurrentPrincipal() p: Principal, @Args('input') input: IncidentStepInput): Promise<IncidentType> {
     return this.step(p, 'RESOLVE', input);
   }
 
+  @Access(RULES.incident.verify)
   @Mutation(() => IncidentType, {
     description:
       'RESOLVED → CLOSED: the fix was verified by the reporter or by the grid leader (网格长) of the grid or of a grid above it, ' +
@@ -96,6 +110,7 @@ export class IncidentResolver {
     return this.step(p, 'CLOSE', input);
   }
 
+  @Access(RULES.incident.verify)
   @Mutation(() => IncidentType, {
     description: `RESOLVED → IN_PROGRESS: the fix did not hold (the reporter, the grid leader or an officer of the area).${RETRY}`,
   })
@@ -103,20 +118,21 @@ export class IncidentResolver {
     return this.step(p, 'REOPEN', input);
   }
 
+  @Access(RULES.incident.accept)
   @Mutation(() => IncidentType, {
     description: `REPORTED or ACCEPTED → REJECTED, with a reason the reporter sees (an officer of the area).${RETRY}`,
   })
-  @Roles(...INCIDENT_OFFICERS)
   rejectIncident(@CurrentPrincipal() p: Principal, @Args('input') input: RejectIncidentInput): Promise<IncidentType> {
     return this.service.transition(p, 'REJECT', input.id, null, input.reason);
   }
 
+  @Access(RULES.incident.accept)
   @Mutation(() => IncidentType, { description: 'Names who is responsible for an open incident.' })
-  @Roles(...INCIDENT_OFFICERS)
   assignIncident(@CurrentPrincipal() p: Principal, @Args('input') input: AssignIncidentInput): Promise<IncidentType> {
     return this.service.assign(p, input);
   }
 
+  @Access(RULES.incident.work)
   @Mutation(() => IncidentType, {
     description: 'Moves an open incident up one level (grid → village → town → district), optionally as a dispute for mediation.',
   })
@@ -124,16 +140,19 @@ export class IncidentResolver {
     return this.service.escalate(p, input);
   }
 
+  @Access(RULES.incident.read)
   @ResolveField(() => GridRef, { description: 'The grid where it happened.' })
   grid(@Parent() incident: IncidentType): GridRef {
     return { __typename: 'Grid', id: incident.gridId };
   }
 
+  @Access(FIELDS.incident.people)
   @ResolveField(() => ResidentRef, { nullable: true, description: 'The resident who told of it, if a resident did.' })
   reporterResident(@Parent() incident: IncidentType): ResidentRef | null {
     return incident.reporterResidentId ? { __typename: 'Resident', id: incident.reporterResidentId } : null;
   }
 
+  @Access(FIELDS.incident.people)
   @ResolveField(() => ResidentRef, {
     nullable: true,
     description: 'Whom it is about: for a care alert, the resident to visit (the population registry says who and where).',
@@ -142,13 +161,15 @@ export class IncidentResolver {
     return incident.subjectResidentId ? { __typename: 'Resident', id: incident.subjectResidentId } : null;
   }
 
-  @ResolveField(() => [PhotoType])
+  @Access(FIELDS.incident.words)
+  @ResolveField(() => [PhotoType], { nullable: true, description: 'Null for analysts: photos show people.' })
   async photos(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<PhotoView[]> {
     if (incident.photoIds.length === 0) return [];
     const loader = ctx.loaders.get<string, PhotoView>('photo.byId', (ids) => this.photoService.loadByIds(ids));
     return (await loader.loadMany(incident.photoIds)).filter((p): p is PhotoView => !(p instanceof Error));
   }
 
+  @Access(RULES.incident.read)
   @ResolveField(() => [IncidentTimelineEntryType], { description: 'Every step, oldest first.' })
   timeline(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<IncidentTimelineEntryType[]> {
     return ctx.loaders
@@ -156,6 +177,7 @@ export class IncidentResolver {
       .load(incident.id);
   }
 
+  @Access(RULES.incident.read)
   @ResolveField(() => [String], { description: 'The workflow steps you may take now (ACCEPT, START, RESOLVE, CLOSE, REJECT, REOPEN).' })
   async allowedActions(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<WorkflowAction[]> {
     const principal = principalOf(ctx);
@@ -166,11 +188,10 @@ export class IncidentResolver {
     return allowedActions(incident.status, principal, incident.reportedBy, leadsGrid(led, incident.gridPath));
   }
 
+  @Access(RULES.incident.read)
   @ResolveReference()
-  async resolveReference(ref: { id: string }, ctx: RequestContext): Promise<IncidentType> {
-    const incident = await ctx.loaders.get<string, IncidentType>('incident.byId', (ids) => this.service.loadByIds(ids)).load(ref.id);
-    if (!canReadIncident(principalOf(ctx), incident)) throw IncidentErrors.notFound(ref.id);
-    return incident;
+  resolveReference(ref: { id: string }, ctx: RequestContext): Promise<IncidentType> {
+    return incidentLoader(ctx, this.service).load(ref.id);
   }
 
   private step(principal: Principal, action: WorkflowAction, input: IncidentStepInput): Promise<IncidentType> {
@@ -182,6 +203,7 @@ export class IncidentResolver {
 export class GridIncidentsResolver {
   constructor(private readonly service: IncidentService) {}
 
+  @Access(RULES.incident.read)
   @ResolveField(() => IncidentConnection, { description: 'Incidents reported in this grid that you may see, newest first.' })
   incidents(@Parent() grid: GridRef, @Args() args: GridIncidentsArgs, @Context() ctx: RequestContext): Promise<Connection<IncidentType>> {
     const principal = principalOf(ctx);
@@ -193,6 +215,7 @@ export class GridIncidentsResolver {
       .load(grid.id);
   }
 
+  @Access(RULES.grid.read)
   @ResolveReference()
   resolveReference(ref: { id: string }): GridRef {
     return { __typename: 'Grid', id: ref.id };
@@ -203,6 +226,7 @@ export class GridIncidentsResolver {
 export class ResidentIncidentsResolver {
   constructor(private readonly service: IncidentService) {}
 
+  @Access(RULES.incident.read)
   @ResolveField(() => IncidentConnection, { description: 'Incidents this resident told of that you may see, newest first.' })
   reportedIncidents(
     @Parent() resident: ResidentRef,
@@ -217,8 +241,19 @@ export class ResidentIncidentsResolver {
       .load(resident.id);
   }
 
+  @Access(RULES.registry.read)
   @ResolveReference()
   resolveReference(ref: { id: string }): ResidentRef {
     return { __typename: 'Resident', id: ref.id };
+  }
+}
+
+/** A dwelling is population-registry's: here it is only pointed at, from an incident's location. */
+@Resolver(() => DwellingRef)
+export class DwellingRefResolver {
+  @Access(RULES.registry.read)
+  @ResolveReference()
+  resolveReference(ref: { id: string }): DwellingRef {
+    return { __typename: 'Dwelling', id: ref.id };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, canSeeGridRow, gridRowCondition, isLimitedToOwnGrids, Principal, Role } from '@civgrid/auth';
+import { AccessRule, assertCanAskAbout, isUuid, Principal, reachCondition, RULES } from '@civgrid/auth';
 import {
   DisputeClosedData,
   IncidentAssignedData,
@@ -26,6 +26,7 @@ import {
   groupByKeys,
   keysetCondition,
   orderByKeys,
+  RegistryReplicaService,
   returning,
   toConnection,
 } from '@civgrid/service-kit';
@@ -55,9 +56,6 @@ import {
   IncidentType,
   ResolvedInTheBudType,
 } from './dto/incident.type';
-
-export const INCIDENT_REPORTERS = [Role.GRID_MEMBER, Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
-export const INCIDENT_OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
 
 /** A row as the queries below select it, plus the exact sort key for cursors. */
 export interface IncidentRow {
@@ -161,15 +159,37 @@ export const toIncidentType = (e: IncidentRow): IncidentType => ({
 
 const cursorOf = (r: IncidentRow): string[] => [r.sortKey, r.id];
 
-// The one rule for rows tied to a grid (libs/auth): under the reader's areas, a grid member's own grids.
-const onlyOwnGrids = isLimitedToOwnGrids;
+/**
+ * The incidents a rule of the table lets the principal reach, over `incident` (or its alias): by
+ * grid and area, and for a department officer those whistled to their department.
+ */
+export const readCondition = (
+  principal: Principal,
+  params: unknown[],
+  alias = 'incident',
+  rule: AccessRule = RULES.incident.read,
+): string =>
+  reachCondition(
+    principal,
+    rule,
+    {
+      path: `${alias}.grid_path`,
+      gridId: `${alias}.grid_id`,
+      department: (dept) =>
+        `EXISTS (SELECT 1 FROM whistle dw JOIN whistle_department dd ON dd.whistle_id = dw.id WHERE dw.incident_id = ${alias}.id AND dd.department_id = ${dept})`,
+    },
+    params,
+  );
 
-/** Incidents under the principal's areas; a grid member's only in their grids. */
-export const readCondition = (principal: Principal, params: unknown[]): string =>
-  gridRowCondition(principal, 'grid_path', 'grid_id', params);
-
-export const canReadIncident = (principal: Principal, incident: Pick<IncidentType, 'gridId' | 'gridPath'>): boolean =>
-  canSeeGridRow(principal, incident);
+/** The rule a workflow step follows (who may take it beyond the reach is the workflow's table). */
+export const STEP_RULES: Record<WorkflowAction, AccessRule> = {
+  ACCEPT: RULES.incident.accept,
+  REJECT: RULES.incident.accept,
+  START: RULES.incident.work,
+  RESOLVE: RULES.incident.work,
+  CLOSE: RULES.incident.verify,
+  REOPEN: RULES.incident.verify,
+};
 
 /** Appends the keyset condition for "after this cursor, newest first". */
 function afterCursor(cursor: string | undefined, params: unknown[]): string | undefined {
@@ -293,6 +313,7 @@ export class IncidentService {
     private readonly clock: Clock,
     private readonly photos: PhotoService,
     private readonly leaders: GridLeaders,
+    private readonly registry: RegistryReplicaService,
     @Inject(CONFIG) config: IncidentReportingConfig,
   ) {
     this.taxonomy = buildTaxonomy(config);
@@ -303,7 +324,6 @@ export class IncidentService {
    * idempotency key, a retry (however concurrent) returns the incident of the first attempt and writes nothing.
    */
   async report(principal: Principal, input: ReportIncidentInput): Promise<IncidentType> {
-    assertRole(principal, INCIDENT_REPORTERS, 'report incidents');
     const key = input.idempotencyKey ?? null;
     if (input.subcategory && !this.taxonomy.get(input.category)!.subcategories.includes(input.subcategory)) {
       throw IncidentErrors.unknownSubcategory(input.category, input.subcategory);
@@ -322,10 +342,10 @@ export class IncidentService {
         const earlier = await this.byIdempotencyKey(manager, principal.userId, key);
         if (earlier) return this.replay(earlier, input);
       }
-      const grid = await this.grids.get(input.gridId, manager);
-      assertInScope(principal, grid.path, 'this grid');
-      if (onlyOwnGrids(principal) && !principal.grids.includes(grid.id)) throw IncidentErrors.notYourGrid();
+      const grid = await this.grids.inReach(input.gridId, principal, RULES.incident.report, manager);
       if (grid.status !== 'ACTIVE') throw IncidentErrors.gridRetired(grid.id);
+      // A resident or dwelling named must exist and lie in the reporter's reach, as the registry says.
+      await this.assertRegistryInReach(principal, manager, input.reporterResidentId ? [input.reporterResidentId] : [], loc.dwellingId);
       const photoIds = [...new Set(input.photoIds ?? [])];
       await this.photos.assertOwned(manager, principal, photoIds);
       const row = await this.insert(manager, {
@@ -445,7 +465,7 @@ export class IncidentService {
     reason: string | null = null,
   ): Promise<IncidentType> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.lockForUpdate(manager, principal, id);
+      const row = await this.lockForUpdate(manager, principal, id, STEP_RULES[action]);
       const leads =
         TRANSITIONS[action].gridLeader && mayActAsGridLeader(principal)
           ? leadsGrid((await this.leaders.ledPaths([principal.userId], this.clock.now(), manager))[0], row.gridPath)
@@ -496,9 +516,8 @@ export class IncidentService {
   }
 
   async assign(principal: Principal, input: AssignIncidentInput): Promise<IncidentType> {
-    assertRole(principal, INCIDENT_OFFICERS, 'assign incidents');
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.lockForUpdate(manager, principal, input.id);
+      const row = await this.lockForUpdate(manager, principal, input.id, RULES.incident.accept);
       if (!isOpen(row.status)) throw IncidentErrors.finished(row.status);
       if (row.assigneeId === input.assigneeId) return toIncidentType(row);
       const now = this.clock.now();
@@ -515,11 +534,11 @@ export class IncidentService {
 
   /** Up one level by hand; as a dispute it goes to mediation (which registers it from the event). */
   async escalate(principal: Principal, input: EscalateIncidentInput): Promise<IncidentType> {
-    assertRole(principal, [Role.GRID_MEMBER, ...INCIDENT_OFFICERS], 'escalate incidents');
     if (input.disputeKind && !input.asDispute) throw IncidentErrors.disputeKindWithoutDispute();
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.lockForUpdate(manager, principal, input.id);
+      const row = await this.lockForUpdate(manager, principal, input.id, RULES.incident.work);
       if (!isOpen(row.status)) throw IncidentErrors.finished(row.status);
+      await this.assertRegistryInReach(principal, manager, input.residentIds);
       const to = nextLevel(row.escalationLevel) ?? (input.asDispute ? row.escalationLevel : null);
       if (!to) throw IncidentErrors.topLevel();
       const updated = await this.raiseLevel(manager, row, to, principal.userId, input.note ?? null, {
@@ -678,8 +697,8 @@ export class IncidentService {
   }
 
   async byId(principal: Principal, id: string): Promise<IncidentType> {
-    const [incident] = await this.loadByIds([id]);
-    if (incident instanceof Error || !canReadIncident(principal, incident)) throw IncidentErrors.notFound(id);
+    const [incident] = await this.loadByIds(principal, [id]);
+    if (incident instanceof Error) throw incident;
     return incident;
   }
 
@@ -773,9 +792,13 @@ export class IncidentService {
     return toConnection(rows, args.first, count[0]?.n ?? 0, toIncidentType, cursorOf);
   }
 
-  /** One statement for a whole batch of references. */
-  async loadByIds(ids: readonly string[]): Promise<(IncidentType | Error)[]> {
-    const rows: IncidentRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[])`, [ids]);
+  /** One statement for a whole batch of references; an incident out of the reader's reach is not found. */
+  async loadByIds(principal: Principal, ids: readonly string[]): Promise<(IncidentType | Error)[]> {
+    const params: unknown[] = [ids.filter(isUuid)];
+    const rows: IncidentRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) AND ${readCondition(principal, params)}`,
+      params,
+    );
     return orderByKeys(
       ids,
       rows.map(toIncidentType),
@@ -833,13 +856,14 @@ export class IncidentService {
 
   /** The share of incidents resolved in a period that never left the grid level. */
   async resolvedInTheBud(principal: Principal, args: ResolvedInTheBudArgs): Promise<ResolvedInTheBudType> {
-    assertRole(principal, [...INCIDENT_OFFICERS, Role.ANALYST], 'see resolution statistics');
-    assertInScope(principal, args.areaPath, 'this area');
+    assertCanAskAbout(principal, RULES.statistics.read, args.areaPath);
     if (args.from >= args.to) throw IncidentErrors.periodReversed();
+    const params: unknown[] = [args.areaPath, args.from, args.to];
+    const counted = reachCondition(principal, RULES.statistics.read, { path: 'grid_path', gridId: 'grid_id' }, params);
     const [row] = await this.dataSource.query<{ resolved: number; atGrid: number }[]>(
       `SELECT count(*)::int AS resolved, count(*) FILTER (WHERE NOT ever_escalated)::int AS "atGrid"
-         FROM incident WHERE grid_path <@ $1::ltree AND resolved_at >= $2 AND resolved_at < $3 AND status IN ('RESOLVED', 'CLOSED')`,
-      [args.areaPath, args.from, args.to],
+         FROM incident WHERE grid_path <@ $1::ltree AND resolved_at >= $2 AND resolved_at < $3 AND status IN ('RESOLVED', 'CLOSED') AND ${counted}`,
+      params,
     );
     return {
       areaPath: args.areaPath,
@@ -856,10 +880,28 @@ export class IncidentService {
     return this.leaders.ledPaths(userIds, this.clock.now());
   }
 
-  /** Locks the row for a step; an incident the principal cannot see does not exist for them. */
-  async lockForUpdate(manager: EntityManager, principal: Principal, id: string): Promise<IncidentRow> {
-    const [row] = await manager.query<IncidentRow[]>(`SELECT ${COLUMNS} FROM incident WHERE id = $1 FOR UPDATE`, [id]);
-    if (!row || !canReadIncident(principal, row)) throw IncidentErrors.notFound(id);
+  /** NOT_FOUND for a resident or dwelling id that names nothing in the caller's registry reach. */
+  private async assertRegistryInReach(
+    principal: Principal,
+    manager: EntityManager,
+    residentIds: readonly string[],
+    dwellingId?: string,
+  ): Promise<void> {
+    const [resident] = await this.registry.residentsOutOfReach(principal, RULES.registry.read, [...new Set(residentIds)], manager);
+    if (resident) throw IncidentErrors.residentNotFound(resident);
+    if (dwellingId && (await this.registry.dwellingsOutOfReach(principal, RULES.registry.read, [dwellingId], manager)).length > 0) {
+      throw IncidentErrors.dwellingNotFound(dwellingId);
+    }
+  }
+
+  /** Locks the row for a step under the step's rule; an incident out of the principal's reach does not exist for them. */
+  async lockForUpdate(manager: EntityManager, principal: Principal, id: string, rule: AccessRule): Promise<IncidentRow> {
+    const params: unknown[] = [id];
+    const [row] = await manager.query<IncidentRow[]>(
+      `SELECT ${COLUMNS} FROM incident WHERE id = $1 AND ${readCondition(principal, params, 'incident', rule)} FOR UPDATE`,
+      params,
+    );
+    if (!row) throw IncidentErrors.notFound(id);
     return row;
   }
 

@@ -1,4 +1,4 @@
-import { hasRole, Principal, Role } from '@civgrid/auth';
+import { hasRole, Principal, Role, ROLE_SETS } from '@civgrid/auth';
 import { IncidentStatus } from '@civgrid/contracts';
 
 export type WorkflowAction = 'ACCEPT' | 'START' | 'RESOLVE' | 'CLOSE' | 'REJECT' | 'REOPEN';
@@ -14,12 +14,12 @@ interface Rule {
   gridLeader: boolean;
 }
 
-const OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN] as const;
+const { OFFICERS, GRID_WORKERS } = ROLE_SETS;
 
 /**
  * Who may move an incident, from where, to where. Anything not in this table is refused. Roles act
- * only on incidents they can see (IncidentService.lockForUpdate): an officer on those under their
- * areas, a grid member on those of their own grids.
+ * only on incidents the step's rule of the access table reaches (IncidentService.lockForUpdate,
+ * STEP_RULES): an officer on those under their areas, a grid member on those of their own grids.
  *
  * Closing is "verified by the reporter or the grid leader": GRID_LEADER is an assignment in grid
  * organisation, not a role in the token, so whether someone leads the incident's grid comes from
@@ -29,8 +29,8 @@ const OFFICERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFIC
  */
 export const TRANSITIONS: Readonly<Record<WorkflowAction, Rule>> = {
   ACCEPT: { from: ['REPORTED'], to: 'ACCEPTED', roles: OFFICERS, reporter: false, gridLeader: false },
-  START: { from: ['ACCEPTED'], to: 'IN_PROGRESS', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false, gridLeader: false },
-  RESOLVE: { from: ['IN_PROGRESS'], to: 'RESOLVED', roles: [Role.GRID_MEMBER, ...OFFICERS], reporter: false, gridLeader: false },
+  START: { from: ['ACCEPTED'], to: 'IN_PROGRESS', roles: GRID_WORKERS, reporter: false, gridLeader: false },
+  RESOLVE: { from: ['IN_PROGRESS'], to: 'RESOLVED', roles: GRID_WORKERS, reporter: false, gridLeader: false },
   CLOSE: { from: ['RESOLVED'], to: 'CLOSED', roles: OFFICERS, reporter: true, gridLeader: true },
   REJECT: { from: ['REPORTED', 'ACCEPTED'], to: 'REJECTED', roles: OFFICERS, reporter: false, gridLeader: false },
   REOPEN: { from: ['RESOLVED'], to: 'IN_PROGRESS', roles: OFFICERS, reporter: true, gridLeader: true },

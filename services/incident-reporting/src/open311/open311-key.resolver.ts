@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, Role, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, RULES } from '@civgrid/auth';
 import { Connection } from '@civgrid/service-kit';
 import { Open311KeyService } from './open311-key.service';
 import {
@@ -18,7 +18,7 @@ export class Open311KeyResolver {
   @Query(() => Open311ApiKeyConnection, {
     description: 'Open311 API keys of client applications, newest first (never the keys themselves).',
   })
-  @Roles(Role.ADMIN)
+  @Access(RULES.open311Key.manage)
   open311ApiKeys(@CurrentPrincipal() principal: Principal, @Args() args: Open311ApiKeysArgs): Promise<Connection<Open311ApiKeyType>> {
     return this.keys.list(principal, args);
   }
@@ -26,7 +26,7 @@ export class Open311KeyResolver {
   @Mutation(() => IssuedOpen311ApiKeyType, {
     description: 'Issues a key for an Open311 client application. The key is in this answer only: it is stored as a hash.',
   })
-  @Roles(Role.ADMIN)
+  @Access(RULES.open311Key.manage)
   issueOpen311ApiKey(
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: IssueOpen311ApiKeyInput,
@@ -35,7 +35,7 @@ export class Open311KeyResolver {
   }
 
   @Mutation(() => Open311ApiKeyType, { description: 'Revokes a key: refused from the next call on. Safe to repeat.' })
-  @Roles(Role.ADMIN)
+  @Access(RULES.open311Key.manage)
   revokeOpen311ApiKey(
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: RevokeOpen311ApiKeyInput,

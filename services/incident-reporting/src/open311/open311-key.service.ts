@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { assertRole, isWithin, pathProblem, Principal, Role } from '@civgrid/auth';
+import { assertMayUse, isWithin, pathProblem, Principal, RULES } from '@civgrid/auth';
 import { badInput, notFound } from '@civgrid/errors';
 import { Clock, Connection, GridReplicaService, keysetCondition, LOGGER, returning, toConnection } from '@civgrid/service-kit';
 import { hasControlCharacters } from '../http/validation';
@@ -68,7 +68,7 @@ export class Open311KeyService {
   ) {}
 
   async issue(principal: Principal, input: IssueOpen311ApiKeyInput): Promise<{ apiKey: Open311ApiKeyType; key: string }> {
-    assertRole(principal, [Role.ADMIN], 'issue Open311 API keys');
+    assertMayUse(principal, RULES.open311Key.manage);
     if (hasControlCharacters(input.clientName)) throw KeyErrors.clientName();
     const areas = [...new Set(input.areaPaths)];
     for (const path of areas) {
@@ -104,7 +104,7 @@ export class Open311KeyService {
 
   /** Newest first. */
   async list(principal: Principal, args: Open311ApiKeysArgs): Promise<Connection<Open311ApiKeyType>> {
-    assertRole(principal, [Role.ADMIN], 'list Open311 API keys');
+    assertMayUse(principal, RULES.open311Key.manage);
     const params: unknown[] = [];
     const where = args.includeRevoked ? ['TRUE'] : ['revoked_at IS NULL'];
     const countParams = [...params];
@@ -132,7 +132,7 @@ export class Open311KeyService {
 
   /** Refused from the next call on. Revoking a revoked key again changes nothing. */
   async revoke(principal: Principal, id: string): Promise<Open311ApiKeyType> {
-    assertRole(principal, [Role.ADMIN], 'revoke Open311 API keys');
+    assertMayUse(principal, RULES.open311Key.manage);
     const [row] = await this.dataSource.query<KeyRow[]>(
       `WITH revoked AS (
          UPDATE open311_api_key SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS})

@@ -1,7 +1,6 @@
 import { All, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { assertRole, TokenVerifier } from '@civgrid/auth';
-import { INCIDENT_REPORTERS } from '../incident/incident.service';
+import { assertMayUse, RULES, TokenVerifier } from '@civgrid/auth';
 import { HttpErrorFilter } from '../http/http-auth';
 import { PhotoErrors } from './photo.errors';
 import { PhotoService, PhotoView } from './photo.service';
@@ -22,7 +21,7 @@ export class PhotoController {
   @HttpCode(201)
   async upload(@Req() req: Request): Promise<PhotoView> {
     const principal = await this.verifier.verifyHeader(req.headers.authorization);
-    assertRole(principal, INCIDENT_REPORTERS, 'upload incident photos');
+    assertMayUse(principal, RULES.incident.report);
     const bytes = await readBody(req, this.photos.maxBytes);
     return this.photos.upload(principal, bytes);
   }

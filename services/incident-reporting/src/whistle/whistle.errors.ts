@@ -2,8 +2,8 @@ import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
 
 export const WhistleErrors = {
   unknownDepartments: (ids: string[]) =>
-    badInput(
-      'UNKNOWN_DEPARTMENT',
+    notFound(
+      'DEPARTMENT_NOT_FOUND',
       `No department ${ids.join(', ')} is known here (a department just created may take a moment to arrive).`,
       {
         departmentIds: ids,
@@ -14,6 +14,5 @@ export const WhistleErrors = {
   incidentFinished: (status: string) =>
     conflict('INCIDENT_FINISHED', `The incident is ${status}: there is nothing to summon departments for.`, { status }),
   noDepartment: () => forbidden('NO_DEPARTMENT', 'Your account names no department: only a department officer reports to a whistle.'),
-  notSummoned: (id: string) => forbidden('DEPARTMENT_NOT_SUMMONED', `Your department was not summoned by whistle ${id}.`),
   alreadyReported: () => conflict('ALREADY_REPORTED', 'Your department has already reported to this whistle.'),
 };

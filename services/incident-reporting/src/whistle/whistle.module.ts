@@ -1,7 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
-import { GridEvents } from '@civgrid/contracts';
-import { CONFIG, EventHandlers, Jobs } from '@civgrid/service-kit';
+import { CONFIG, Jobs, ReplicasModule } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
 import { IncidentModule, OVERDUE_JOB } from '../incident/incident.module';
 import { IncidentService } from '../incident/incident.service';
@@ -9,7 +8,7 @@ import { DepartmentWhistlesResolver, IncidentWhistlesResolver, WhistleResolver }
 import { WhistleService } from './whistle.service';
 
 @Module({
-  imports: [IncidentModule],
+  imports: [IncidentModule, ReplicasModule],
   providers: [WhistleService, WhistleResolver, IncidentWhistlesResolver, DepartmentWhistlesResolver],
 })
 export class WhistleModule implements OnModuleInit {
@@ -17,12 +16,10 @@ export class WhistleModule implements OnModuleInit {
     private readonly incidents: IncidentService,
     private readonly whistles: WhistleService,
     private readonly jobs: Jobs,
-    private readonly handlers: EventHandlers,
     @Inject(CONFIG) private readonly config: IncidentReportingConfig,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.on(GridEvents.departmentCreated, (event, manager) => this.whistles.applyDepartment(event, manager));
     // One round marks every deadline missed since the last: the marks live in the rows, so nothing fires twice.
     this.jobs.register({
       name: OVERDUE_JOB,

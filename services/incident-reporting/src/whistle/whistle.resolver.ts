@@ -1,10 +1,11 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Role, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { IncidentService } from '../incident/incident.service';
+import { incidentLoader } from '../incident/incident.resolver';
 import { IncidentType } from '../incident/dto/incident.type';
 import { BlowWhistleInput, ReportToWhistleInput, WhistleArgs, WhistlesArgs } from './whistle.inputs';
-import { WHISTLE_BLOWERS, WhistleService } from './whistle.service';
+import { WhistleService } from './whistle.service';
 import { DepartmentRef, WhistleConnection, WhistleType } from './whistle.type';
 
 const pageKey = (args: WhistlesArgs) => `${String(args.pending ?? '*')}:${args.first}:${args.after ?? ''}`;
@@ -16,11 +17,13 @@ export class WhistleResolver {
     private readonly incidents: IncidentService,
   ) {}
 
+  @Access(RULES.whistle.read)
   @Query(() => WhistleType)
   whistle(@CurrentPrincipal() principal: Principal, @Args() { id }: WhistleArgs): Promise<WhistleType> {
     return this.service.byId(principal, id);
   }
 
+  @Access(RULES.whistle.read)
   @Query(() => WhistleConnection, {
     description: "Whistles you may see, newest first; a department officer's are those addressed to their department.",
   })
@@ -28,24 +31,26 @@ export class WhistleResolver {
     return this.service.list(principal, args);
   }
 
+  @Access(RULES.whistle.blow)
   @Mutation(() => WhistleType, { description: '吹哨: summons departments to an open incident, each to report by dueAt.' })
-  @Roles(...WHISTLE_BLOWERS)
   blowWhistle(@CurrentPrincipal() principal: Principal, @Args('input') input: BlowWhistleInput): Promise<WhistleType> {
     return this.service.blow(principal, input);
   }
 
+  @Access(RULES.whistle.report)
   @Mutation(() => WhistleType, { description: '报到: your department reports to a whistle (late if after its deadline). Safe to retry.' })
-  @Roles(Role.DEPARTMENT_OFFICER)
   reportToWhistle(@CurrentPrincipal() principal: Principal, @Args('input') input: ReportToWhistleInput): Promise<WhistleType> {
     return this.service.report(principal, input);
   }
 
-  // Whoever may see the whistle may see what it is about: a summoned department needs the incident.
+  // A summoned department reaches the incident too (the incident rule's `department` reach).
+  @Access(RULES.incident.read)
   @ResolveField(() => IncidentType)
   incident(@Parent() whistle: WhistleType, @Context() ctx: RequestContext): Promise<IncidentType> {
-    return ctx.loaders.get<string, IncidentType>('incident.byId', (ids) => this.incidents.loadByIds(ids)).load(whistle.incidentId);
+    return incidentLoader(ctx, this.incidents).load(whistle.incidentId);
   }
 
+  @Access(RULES.whistle.read)
   @ResolveReference()
   resolveReference(ref: { id: string }, ctx: RequestContext): Promise<WhistleType> {
     const principal = principalOf(ctx);
@@ -57,6 +62,7 @@ export class WhistleResolver {
 export class IncidentWhistlesResolver {
   constructor(private readonly service: WhistleService) {}
 
+  @Access(RULES.whistle.read)
   @ResolveField(() => [WhistleType], { description: 'Departments summoned to it, oldest whistle first.' })
   whistles(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<WhistleType[]> {
     const principal = principalOf(ctx);
@@ -70,6 +76,7 @@ export class IncidentWhistlesResolver {
 export class DepartmentWhistlesResolver {
   constructor(private readonly service: WhistleService) {}
 
+  @Access(RULES.whistle.read)
   @ResolveField(() => WhistleConnection, { description: 'Whistles addressed to this department that you may see, newest first.' })
   whistles(
     @Parent() department: DepartmentRef,
@@ -84,6 +91,7 @@ export class DepartmentWhistlesResolver {
       .load(department.id);
   }
 
+  @Access(RULES.department.read)
   @ResolveReference()
   resolveReference(ref: { id: string }): DepartmentRef {
     return { __typename: 'Department', id: ref.id };

@@ -1,20 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertRole, hasRole, Principal, Role } from '@civgrid/auth';
-import { DepartmentCreatedData, DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
+import { AccessRule, Principal, reachCondition, RULES } from '@civgrid/auth';
+import { DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
 import { IncidentStatus } from '@civgrid/contracts';
-import { CloudEvent, Outbox } from '@civgrid/events';
-import { Clock, Connection, groupByKeys, keysetCondition, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
-import { readCondition, IncidentService } from '../incident/incident.service';
+import { Outbox } from '@civgrid/events';
+import {
+  Clock,
+  Connection,
+  DepartmentReplicaService,
+  groupByKeys,
+  keysetCondition,
+  orderByKeys,
+  returning,
+  toConnection,
+} from '@civgrid/service-kit';
+import { IncidentService } from '../incident/incident.service';
 import { isOpen } from '../incident/incident.workflow';
 import { WhistleErrors } from './whistle.errors';
 import { BlowWhistleInput, ReportToWhistleInput, WhistlesArgs } from './whistle.inputs';
 import { WhistleDepartmentStatusEnum, WhistleType } from './whistle.type';
 
 const SLA_ACTOR = 'system:service-level';
-
-export const WHISTLE_BLOWERS = [Role.COMMUNITY_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN];
 
 interface DepartmentJson {
   departmentId: string;
@@ -43,15 +50,18 @@ const SELECT = `SELECT w.id, w.incident_id AS "incidentId", i.grid_path::text AS
        'response', d.response, 'late', d.late, 'overdueAt', d.overdue_at) ORDER BY d.department_id) FROM whistle_department d WHERE d.whistle_id = w.id) AS departments
   FROM whistle w JOIN incident i ON i.id = w.incident_id`;
 
-/** Who sees a whistle: the summoned departments' officers, and whoever may see its incident. */
-function whistleReadCondition(principal: Principal, params: unknown[]): string {
-  const parts = [readCondition(principal, params)];
-  if (principal.departmentId && hasRole(principal, Role.DEPARTMENT_OFFICER)) {
-    params.push(principal.departmentId);
-    parts.push(`EXISTS (SELECT 1 FROM whistle_department o WHERE o.whistle_id = w.id AND o.department_id = $${params.length}::uuid)`);
-  }
-  return `(${parts.join(' OR ')})`;
-}
+/** Whistles a rule reaches, over `w` joined to its incident `i`: by the incident's place, or addressed to the caller's department. */
+const whistleReadCondition = (principal: Principal, params: unknown[], rule: AccessRule = RULES.whistle.read): string =>
+  reachCondition(
+    principal,
+    rule,
+    {
+      path: 'i.grid_path',
+      gridId: 'i.grid_id',
+      department: (dept) => `EXISTS (SELECT 1 FROM whistle_department o WHERE o.whistle_id = w.id AND o.department_id = ${dept})`,
+    },
+    params,
+  );
 
 // Newest whistle first.
 const BLOWN_ORDER = [
@@ -66,19 +76,18 @@ export class WhistleService {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly incidents: IncidentService,
+    private readonly departments: DepartmentReplicaService,
   ) {}
 
   /** Summons departments to an incident; each owes a report by the deadline. */
   async blow(principal: Principal, input: BlowWhistleInput): Promise<WhistleType> {
-    assertRole(principal, WHISTLE_BLOWERS, 'blow the whistle');
     const now = this.clock.now();
     if (input.dueAt <= now) throw WhistleErrors.dueInThePast();
     const departmentIds = [...new Set(input.departmentIds)];
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
-      const incident = await this.incidents.lockForUpdate(manager, principal, input.incidentId);
-      const known = await manager.query<{ id: string }[]>(`SELECT id FROM department_replica WHERE id = ANY($1::uuid[])`, [departmentIds]);
-      const unknown = departmentIds.filter((d) => !known.some((k) => k.id === d));
+      const incident = await this.incidents.lockForUpdate(manager, principal, input.incidentId, RULES.whistle.blow);
+      const unknown = await this.departments.unknown(departmentIds, manager);
       if (unknown.length > 0) throw WhistleErrors.unknownDepartments(unknown);
       if (!isOpen(incident.status)) throw WhistleErrors.incidentFinished(incident.status);
       await manager.query(`INSERT INTO whistle (id, incident_id, blown_by, blown_at, due_at, note) VALUES ($1, $2, $3, $4, $5, $6)`, [
@@ -111,25 +120,21 @@ export class WhistleService {
 
   /** A department reports for duty; reporting after the deadline is recorded as late. */
   async report(principal: Principal, input: ReportToWhistleInput): Promise<WhistleType> {
-    assertRole(principal, [Role.DEPARTMENT_OFFICER], 'report to a whistle');
     const departmentId = principal.departmentId;
     if (!departmentId) throw WhistleErrors.noDepartment();
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
+      // A whistle that did not summon the caller's department does not exist for them.
+      const params: unknown[] = [input.whistleId, departmentId];
       const [row] = await manager.query<
         { incidentId: string; dueAt: Date; reportedAt: Date | null; response: string | null; reportedBy: string | null }[]
       >(
         `SELECT w.incident_id AS "incidentId", w.due_at AS "dueAt", d.reported_at AS "reportedAt", d.response, d.reported_by AS "reportedBy"
-           FROM whistle w LEFT JOIN whistle_department d ON d.whistle_id = w.id AND d.department_id = $2
-          WHERE w.id = $1 FOR UPDATE OF w`,
-        [input.whistleId, departmentId],
+           FROM whistle w JOIN incident i ON i.id = w.incident_id JOIN whistle_department d ON d.whistle_id = w.id AND d.department_id = $2::uuid
+          WHERE w.id = $1 AND ${whistleReadCondition(principal, params, RULES.whistle.report)} FOR UPDATE OF w`,
+        params,
       );
       if (!row) throw WhistleErrors.notFound(input.whistleId);
-      const summoned = await manager.query<unknown[]>(`SELECT 1 FROM whistle_department WHERE whistle_id = $1 AND department_id = $2`, [
-        input.whistleId,
-        departmentId,
-      ]);
-      if (summoned.length === 0) throw WhistleErrors.notSummoned(input.whistleId);
       if (row.reportedAt) {
         // The same answer sent again (a retry) is accepted as it stands; a different one is refused.
         if (row.response === input.response && row.reportedBy === principal.userId) return;
@@ -156,18 +161,6 @@ export class WhistleService {
       });
     });
     return this.byId(principal, input.whistleId);
-  }
-
-  /** Keeps `department_replica` from grid organisation's events; a redelivery changes nothing. */
-  async applyDepartment(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as DepartmentCreatedData;
-    await manager.query(
-      `INSERT INTO department_replica (id, code, kind, level, area_path, source_time) VALUES ($1, $2, $3, $4, $5::ltree, $6)
-       ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, kind = EXCLUDED.kind, level = EXCLUDED.level, area_path = EXCLUDED.area_path,
-         source_time = EXCLUDED.source_time
-       WHERE department_replica.source_time <= EXCLUDED.source_time`,
-      [d.departmentId, d.code, d.kind, d.level, d.areaPath, event.time],
-    );
   }
 
   /**

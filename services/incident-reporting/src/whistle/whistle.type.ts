@@ -1,3 +1,4 @@
+import { AccessField, FIELDS } from '@civgrid/auth';
 import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
 
@@ -32,10 +33,13 @@ export class WhistleDepartmentType {
   @Field(() => GraphQLISODateTime, { nullable: true })
   reportedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'The officer account that reported.' })
+  @AccessField(FIELDS.whistle.people, () => String, {
+    nullable: true,
+    description: 'The officer account that reported. Null for analysts.',
+  })
   reportedBy!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @AccessField(FIELDS.whistle.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })
   response!: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Reported after the deadline; null until reported.' })
@@ -55,8 +59,8 @@ export class WhistleType {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'The officer account that blew it.' })
-  blownBy!: string;
+  @AccessField(FIELDS.whistle.people, () => String, { nullable: true, description: 'The officer account that blew it. Null for analysts.' })
+  blownBy!: string | null;
 
   @Field(() => GraphQLISODateTime)
   blownAt!: Date;
@@ -64,7 +68,7 @@ export class WhistleType {
   @Field(() => GraphQLISODateTime)
   dueAt!: Date;
 
-  @Field(() => String, { nullable: true })
+  @AccessField(FIELDS.whistle.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })
   note!: string | null;
 
   @Field(() => [WhistleDepartmentType])

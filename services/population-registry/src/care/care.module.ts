@@ -5,11 +5,20 @@ import { ResidentModule } from '../resident/resident.module';
 import { AgreementContactsResolver, CareResolver, CheckDueResolver, GridCareResolver, ResidentCareResolver } from './care.resolver';
 import { CareService, WELLBEING_JOB } from './care.service';
 import { CheckInController } from './check-in.controller';
+import { MemberAssignments } from './member-assignments';
 
 @Module({
   imports: [ResidentModule],
   controllers: [CheckInController],
-  providers: [CareService, CareResolver, CheckDueResolver, ResidentCareResolver, GridCareResolver, AgreementContactsResolver],
+  providers: [
+    CareService,
+    MemberAssignments,
+    CareResolver,
+    CheckDueResolver,
+    ResidentCareResolver,
+    GridCareResolver,
+    AgreementContactsResolver,
+  ],
 })
 export class CareModule implements OnModuleInit {
   constructor(

@@ -1,8 +1,7 @@
 import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { RequestContext } from '@civgrid/service-kit';
 import { GridRef } from '../dwelling/dto/grid-ref.type';
-import { REGISTRY_USERS } from '../registry/access';
 import { residentLoader } from '../resident/resident.resolver';
 import { ResidentService } from '../resident/resident.service';
 import { ResidentType } from '../resident/dto/resident.type';
@@ -21,8 +20,8 @@ import { PurposeArgs } from '../resident/dto/resident.inputs';
 export class CareResolver {
   constructor(private readonly service: CareService) {}
 
+  @Access(RULES.care.write)
   @Mutation(() => WellbeingAgreementType, { description: 'Agrees a daily wellbeing check with a resident ("curtains open by 7:30").' })
-  @Roles(...REGISTRY_USERS)
   agreeWellbeingCheck(
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: AgreeWellbeingCheckInput,
@@ -30,8 +29,8 @@ export class CareResolver {
     return this.service.agree(principal, input);
   }
 
+  @Access(RULES.care.write)
   @Mutation(() => WellbeingAgreementType)
-  @Roles(...REGISTRY_USERS)
   endWellbeingCheck(
     @CurrentPrincipal() principal: Principal,
     @Args('agreementId', { type: () => ID }) agreementId: string,
@@ -39,16 +38,16 @@ export class CareResolver {
     return this.service.end(principal, agreementId);
   }
 
+  @Access(RULES.care.write)
   @Mutation(() => WellbeingCheckInType, { description: 'Records that the sign was seen today; sending it twice records it once.' })
-  @Roles(...REGISTRY_USERS)
   recordCheckIn(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordCheckInInput): Promise<WellbeingCheckInType> {
     return this.service.checkIn(principal, input);
   }
 
+  @Access(RULES.care.write)
   @Mutation(() => CheckInTokenType, {
     description: "A token for the resident's own phone to check in (POST /wellbeing/check-in); revokes any token issued before.",
   })
-  @Roles(...REGISTRY_USERS)
   issueCheckInToken(
     @CurrentPrincipal() principal: Principal,
     @Args('agreementId', { type: () => ID }) agreementId: string,
@@ -56,8 +55,8 @@ export class CareResolver {
     return this.service.issueCheckInToken(principal, agreementId);
   }
 
+  @Access(RULES.care.write)
   @Mutation(() => WellbeingAgreementType, { description: 'Every check-in token issued for the agreement stops working.' })
-  @Roles(...REGISTRY_USERS)
   revokeCheckInTokens(
     @CurrentPrincipal() principal: Principal,
     @Args('agreementId', { type: () => ID }) agreementId: string,
@@ -70,6 +69,7 @@ export class CareResolver {
 export class CheckDueResolver {
   constructor(private readonly residents: ResidentService) {}
 
+  @Access(RULES.registry.read)
   @ResolveField(() => ResidentType)
   resident(@Parent() due: WellbeingCheckDueType, @Context() ctx: RequestContext): Promise<ResidentType> {
     return residentLoader(ctx, this.residents).load(due.residentId);
@@ -80,6 +80,7 @@ export class CheckDueResolver {
 export class ResidentCareResolver {
   constructor(private readonly service: CareService) {}
 
+  @Access(RULES.care.read)
   @ResolveField(() => [WellbeingAgreementType], { description: 'Wellbeing-check agreements, oldest first.' })
   wellbeingAgreements(@Parent() resident: ResidentType, @Context() ctx: RequestContext): Promise<WellbeingAgreementType[]> {
     return ctx.loaders.get<string, WellbeingAgreementType[]>('care.agreements', (ids) => this.service.agreementsOf(ids)).load(resident.id);
@@ -90,6 +91,7 @@ export class ResidentCareResolver {
 export class GridCareResolver {
   constructor(private readonly service: CareService) {}
 
+  @Access(RULES.care.read)
   @ResolveField(() => [WellbeingCheckDueType], {
     description: "Today's wellbeing checks in this grid (district time), earliest deadline first.",
   })
@@ -105,6 +107,7 @@ export class GridCareResolver {
 export class AgreementContactsResolver {
   constructor(private readonly service: CareService) {}
 
+  @Access(RULES.care.read)
   @ResolveField(() => [WellbeingContactType], {
     description: 'Whom to call: names and phones masked unless your role needs them and you state a purpose; unmasked reads are audited.',
   })

@@ -1,13 +1,14 @@
 import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { hasRole, Principal } from '@civgrid/auth';
+import { FIELDS, inReach, mayUnmask, Principal, RULES } from '@civgrid/auth';
 import { maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { CheckInRecordedData, PopulationEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, CONFIG, groupByKeys } from '@civgrid/service-kit';
 import { PopulationRegistryConfig } from '../config/config';
-import { assertCanWrite, PHONE_READERS, purposeOf, registryCondition } from '../registry/access';
+import { gridReach, purposeOf } from '../registry/access';
+import { MemberAssignments } from './member-assignments';
 import { wellFormed } from '../registry/ids';
 import { DISTRICT_TZ, localDay } from '../registry/grid-counts';
 import { ResidentErrors } from '../resident/resident.errors';
@@ -73,6 +74,7 @@ export class CareService {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
+    private readonly assignments: MemberAssignments,
     @Inject(CONFIG) config: PopulationRegistryConfig,
   ) {
     // A key of its own: a leaked token key must not help with the ID-number hashes, and the other way round.
@@ -95,7 +97,7 @@ export class CareService {
     purpose: string | undefined,
   ): Promise<WellbeingContactType[][]> {
     const why = purposeOf(purpose);
-    const unmasked = why !== undefined && hasRole(principal, ...PHONE_READERS);
+    const unmasked = why !== undefined && mayUnmask(principal, FIELDS.registry.phone);
     const lists = agreements.map((a) =>
       a.contactsCipher ? (JSON.parse(this.cipher.decrypt(a.contactsCipher)) as WellbeingContactType[]) : [],
     );
@@ -117,19 +119,25 @@ export class CareService {
     return lists;
   }
 
+  /** The resident of an agreement, locked; one out of the writer's reach is not found. */
   private async writableResident(
     manager: EntityManager,
     principal: Principal,
     residentId: string,
-    action: string,
-  ): Promise<{ id: string; gridId: string; status: string }> {
+    notFound: () => Error = () => ResidentErrors.notFound(residentId),
+  ): Promise<{ id: string; gridId: string; path: string; status: string }> {
     const [row] = await manager.query<{ id: string; gridId: string; path: string; status: string }[]>(
       `SELECT r.id, r.grid_id AS "gridId", g.path::text AS path, r.status FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = $1 FOR UPDATE OF r`,
       [residentId],
     );
-    if (!row) throw ResidentErrors.notFound(residentId);
-    assertCanWrite(principal, { id: row.gridId, path: row.path }, action);
-    return row;
+    return inReach(principal, RULES.care.write, row, (r) => ({ path: r.path, gridId: r.gridId }), notFound);
+  }
+
+  /** An agreement whose resident the writer reaches; any other is not found. */
+  private async writableAgreement(manager: EntityManager, principal: Principal, id: string): Promise<AgreementRow> {
+    const agreement = await this.agreement(manager, id);
+    await this.writableResident(manager, principal, agreement.residentId, () => CareErrors.agreementNotFound(id));
+    return agreement;
   }
 
   async agree(principal: Principal, input: AgreeWellbeingCheckInput): Promise<WellbeingAgreementType> {
@@ -137,8 +145,15 @@ export class CareService {
     if (days.length !== input.days.length) throw CareErrors.daysInvalid();
     const [h, m] = input.deadline.split(':').map(Number);
     return this.dataSource.transaction(async (manager) => {
-      const resident = await this.writableResident(manager, principal, input.residentId, 'agree wellbeing checks');
+      const resident = await this.writableResident(manager, principal, input.residentId);
       if (resident.status !== 'ACTIVE') throw ResidentErrors.notActive(resident.id);
+      // Whoever answers for a missed check must be someone who works on the resident's grid.
+      if (
+        input.responsibleMemberId &&
+        !(await this.assignments.worksOn(manager, input.responsibleMemberId, resident.path, this.clock.now()))
+      ) {
+        throw CareErrors.responsibleMemberNotFound(input.responsibleMemberId);
+      }
       const rows = await manager.query<AgreementRow[]>(
         `INSERT INTO wellbeing_agreement AS a (id, resident_id, signal, deadline_minute, days, grace_minutes, responsible_member_id, created_at, contacts_cipher)
          VALUES ($1, $2, $3, $4, $5::smallint[], $6, $7, $8, $9)
@@ -164,8 +179,7 @@ export class CareService {
 
   async end(principal: Principal, agreementId: string): Promise<WellbeingAgreementType> {
     return this.dataSource.transaction(async (manager) => {
-      const agreement = await this.agreement(manager, agreementId);
-      await this.writableResident(manager, principal, agreement.residentId, 'end wellbeing checks');
+      const agreement = await this.writableAgreement(manager, principal, agreementId);
       if (!agreement.active) throw CareErrors.agreementEnded();
       await manager.query(`UPDATE wellbeing_agreement SET active = false WHERE id = $1`, [agreement.id]);
       return toAgreementType({ ...agreement, active: false });
@@ -182,8 +196,8 @@ export class CareService {
   async checkIn(principal: Principal, input: RecordCheckInInput): Promise<WellbeingCheckInType> {
     const at = this.checkInTime(input.at);
     return this.dataSource.transaction(async (manager) => {
-      const agreement = await this.agreement(manager, input.agreementId);
-      const resident = await this.writableResident(manager, principal, agreement.residentId, 'record check-ins');
+      const agreement = await this.writableAgreement(manager, principal, input.agreementId);
+      const resident = await this.writableResident(manager, principal, agreement.residentId);
       if (!agreement.active) throw CareErrors.agreementEnded();
       return this.record(manager, agreement, resident, at, principal.userId, agreement.signal as CheckSignalEnum);
     });
@@ -195,8 +209,7 @@ export class CareService {
    */
   async issueCheckInToken(principal: Principal, agreementId: string): Promise<CheckInTokenType> {
     return this.dataSource.transaction(async (manager) => {
-      const agreement = await this.agreement(manager, agreementId);
-      await this.writableResident(manager, principal, agreement.residentId, 'issue check-in tokens');
+      const agreement = await this.writableAgreement(manager, principal, agreementId);
       if (!agreement.active) throw CareErrors.agreementEnded();
       const [[row]] = await manager.query<[{ nonce: string }[], number]>(
         `UPDATE wellbeing_agreement SET check_in_nonce = gen_random_uuid() WHERE id = $1 RETURNING check_in_nonce AS nonce`,
@@ -209,8 +222,7 @@ export class CareService {
   /** Every token issued for the agreement stops working. */
   async revokeCheckInTokens(principal: Principal, agreementId: string): Promise<WellbeingAgreementType> {
     return this.dataSource.transaction(async (manager) => {
-      const agreement = await this.agreement(manager, agreementId);
-      await this.writableResident(manager, principal, agreement.residentId, 'revoke check-in tokens');
+      const agreement = await this.writableAgreement(manager, principal, agreementId);
       await manager.query(`UPDATE wellbeing_agreement SET check_in_nonce = gen_random_uuid() WHERE id = $1`, [agreement.id]);
       return toAgreementType(agreement);
     });
@@ -329,7 +341,7 @@ export class CareService {
          LEFT JOIN wellbeing_check_in c ON c.agreement_id = a.id AND c.day = $2::date
          LEFT JOIN wellbeing_miss m ON m.resident_id = a.resident_id AND m.day = $2::date
         WHERE r.grid_id = ANY($1::uuid[]) AND a.active AND extract(isodow FROM $2::date)::smallint = ANY(a.days)
-          AND ${registryCondition(principal, 'g', params)}
+          AND ${gridReach(principal, RULES.care.read, 'g', params)}
         ORDER BY r.grid_id, a.deadline_minute, a.id`,
       params,
     );

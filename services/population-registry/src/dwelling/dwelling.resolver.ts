@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, PageArgs, RequestContext } from '@civgrid/service-kit';
-import { DWELLING_REGISTRARS, DwellingService } from './dwelling.service';
+import { DwellingService } from './dwelling.service';
 import { DwellingArgs, DwellingsArgs, RegisterDwellingInput } from './dto/dwelling.inputs';
 import { DwellingConnection, DwellingType } from './dto/dwelling.type';
 import { GridRef, gridStub } from './dto/grid-ref.type';
@@ -10,27 +10,31 @@ import { GridRef, gridStub } from './dto/grid-ref.type';
 export class DwellingResolver {
   constructor(private readonly service: DwellingService) {}
 
+  @Access(RULES.registry.read)
   @Query(() => DwellingType)
   dwelling(@CurrentPrincipal() principal: Principal, @Args() { id }: DwellingArgs): Promise<DwellingType> {
     return this.service.byId(principal, id);
   }
 
+  @Access(RULES.registry.read)
   @Query(() => DwellingConnection, { description: 'The dwellings of a grid, in the order they were registered.' })
   dwellings(@CurrentPrincipal() principal: Principal, @Args() args: DwellingsArgs): Promise<Connection<DwellingType>> {
     return this.service.list(principal, args);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => DwellingType)
-  @Roles(...DWELLING_REGISTRARS)
   registerDwelling(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterDwellingInput): Promise<DwellingType> {
     return this.service.register(principal, input);
   }
 
+  @Access(RULES.registry.read)
   @ResolveField(() => GridRef)
   grid(@Parent() dwelling: DwellingType): GridRef {
     return gridStub(dwelling.gridId);
   }
 
+  @Access(RULES.registry.read)
   @ResolveReference()
   resolveReference(ref: { id: string }, ctx: RequestContext): Promise<DwellingType> {
     const principal = principalOf(ctx);
@@ -42,6 +46,7 @@ export class DwellingResolver {
 export class GridDwellingsResolver {
   constructor(private readonly service: DwellingService) {}
 
+  @Access(RULES.registry.read)
   @ResolveField(() => DwellingConnection, { description: 'Dwellings registered in this grid, in the order they were registered.' })
   dwellings(@Parent() grid: GridRef, @Args() page: PageArgs, @Context() ctx: RequestContext): Promise<Connection<DwellingType>> {
     const principal = principalOf(ctx);
@@ -53,6 +58,7 @@ export class GridDwellingsResolver {
       .load(grid.id);
   }
 
+  @Access(RULES.grid.read)
   @ResolveReference()
   resolveReference(ref: { id: string }): GridRef {
     return { id: ref.id };

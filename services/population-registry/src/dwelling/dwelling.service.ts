@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertInScope, assertRole, hasRole, isInScope, Principal, Role } from '@civgrid/auth';
+import { canReach, Principal, RULES } from '@civgrid/auth';
 import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, GridReplicaService, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
-import { onlyOwnGrids, REGISTRY_USERS, registryCondition } from '../registry/access';
+import { gridReach } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { GridErrors } from '../registry/grid-errors';
 import { DwellingEntity } from './dwelling.entity';
@@ -13,14 +13,9 @@ import { DwellingErrors } from './dwelling.errors';
 import { DwellingsArgs, RegisterDwellingInput } from './dto/dwelling.inputs';
 import { DwellingKindEnum, DwellingOccupancyEnum, DwellingType } from './dto/dwelling.type';
 
-/** Who registers dwellings, and who may read them (addresses are personal data): the registry's users. */
-export const DWELLING_REGISTRARS = REGISTRY_USERS;
-
-/** The registry's read rule (`registryCondition` is the same rule in SQL). */
+/** The registry's read rule over a grid (addresses are personal data). */
 export const canReadGridDwellings = (principal: Principal, grid: { id: string; path: string | null }): boolean =>
-  hasRole(principal, ...DWELLING_REGISTRARS) &&
-  (hasRole(principal, Role.ADMIN) || (grid.path !== null && isInScope(principal, grid.path))) &&
-  (!onlyOwnGrids(principal) || principal.grids.includes(grid.id));
+  canReach(principal, RULES.registry.read, { path: grid.path, gridId: grid.id });
 
 /** A dwelling as read for a list or a reference: the cursor wants created_at to the microsecond. */
 interface DwellingRow {
@@ -71,11 +66,8 @@ export class DwellingService {
   ) {}
 
   async register(principal: Principal, input: RegisterDwellingInput): Promise<DwellingType> {
-    assertRole(principal, DWELLING_REGISTRARS, 'register dwellings');
     return this.dataSource.transaction(async (manager) => {
-      const grid = await this.grids.get(input.gridId, manager);
-      assertInScope(principal, grid.path, 'this grid');
-      if (onlyOwnGrids(principal) && !principal.grids.includes(grid.id)) throw DwellingErrors.notYourGrid();
+      const grid = await this.grids.inReach(input.gridId, principal, RULES.registry.write, manager);
       if (grid.status !== 'ACTIVE') throw GridErrors.notActive(grid.id);
       const dwelling = manager.create(DwellingEntity, {
         id: randomUUID(),
@@ -119,7 +111,7 @@ export class DwellingService {
     const params: unknown[] = [wellFormed(ids)];
     const rows: DwellingRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM dwelling d JOIN grid_replica g ON g.id = d.grid_id
-       WHERE d.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}`,
+       WHERE d.id = ANY($1::uuid[]) AND ${gridReach(principal, RULES.registry.read, 'g', params)}`,
       params,
     );
     return orderByKeys(
@@ -136,7 +128,7 @@ export class DwellingService {
    */
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<DwellingType>[]> {
     const params: unknown[] = [wellFormed(gridIds)];
-    const visible = registryCondition(principal, 'g', params);
+    const visible = gridReach(principal, RULES.registry.read, 'g', params);
     const pageSql = createdOrderPage('d', page, params);
     // LEFT JOIN LATERAL keeps grids without a row on this page, so their totalCount still shows.
     const rows: (Partial<DwellingRow> & { grid: string; total: number })[] = await this.dataSource.query(

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@civgrid/auth';
+import { AccessRule, inReach, Principal, RULES } from '@civgrid/auth';
 import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, RegistrationType } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
-import { assertCanWrite, registryCondition } from '../registry/access';
+import { gridReach } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { raiseGridCounts } from '../registry/grid-counts';
 import { GridErrors } from '../registry/grid-errors';
@@ -36,19 +36,23 @@ export const toHouseholdType = (r: HouseholdRow): HouseholdType => ({
   createdAt: new Date(r.createdAt),
 });
 
-/** A dwelling with its grid, locked for a change and checked against the writer's reach. */
+/** A dwelling with its grid, checked against the writer's reach: out of reach, it is not found. */
 export async function writableDwelling(
   manager: EntityManager,
   principal: Principal,
   dwellingId: string,
-  action: string,
 ): Promise<{ id: string; gridId: string }> {
-  const [dwelling] = await manager.query<{ id: string; gridId: string; path: string; status: string }[]>(
+  const [row] = await manager.query<{ id: string; gridId: string; path: string; status: string }[]>(
     `SELECT d.id, d.grid_id AS "gridId", g.path::text AS path, g.status FROM dwelling d JOIN grid_replica g ON g.id = d.grid_id WHERE d.id = $1`,
     [dwellingId],
   );
-  if (!dwelling) throw HouseholdErrors.dwellingNotFound(dwellingId);
-  assertCanWrite(principal, { id: dwelling.gridId, path: dwelling.path }, action);
+  const dwelling = inReach(
+    principal,
+    RULES.registry.write,
+    row,
+    (d) => ({ path: d.path, gridId: d.gridId }),
+    () => HouseholdErrors.dwellingNotFound(dwellingId),
+  );
   if (dwelling.status !== 'ACTIVE') throw GridErrors.notActive(dwelling.gridId);
   return dwelling;
 }
@@ -63,7 +67,7 @@ export class HouseholdService {
 
   async register(principal: Principal, input: RegisterHouseholdInput): Promise<HouseholdType> {
     return this.dataSource.transaction(async (manager) => {
-      const dwelling = await writableDwelling(manager, principal, input.dwellingId, 'register households');
+      const dwelling = await writableDwelling(manager, principal, input.dwellingId);
       const id = randomUUID();
       const rows = await manager.query<HouseholdRow[]>(
         `INSERT INTO household AS h (id, number, dwelling_id, grid_id, registration_type) VALUES ($1, $2, $3, $4, $5)
@@ -86,8 +90,8 @@ export class HouseholdService {
   /** The whole household moves: its residents follow it to the new dwelling's grid. */
   async move(principal: Principal, input: MoveHouseholdInput): Promise<HouseholdType> {
     return this.dataSource.transaction(async (manager) => {
-      const household = await this.writable(manager, principal, input.householdId, 'move households');
-      const to = await writableDwelling(manager, principal, input.dwellingId, 'move households');
+      const household = await this.writable(manager, principal, input.householdId, RULES.registry.write);
+      const to = await writableDwelling(manager, principal, input.dwellingId);
       if (to.id === household.dwellingId) throw HouseholdErrors.sameDwelling();
       const [row] = await manager.query<[HouseholdRow[], number]>(
         `UPDATE household h SET dwelling_id = $2, grid_id = $3 WHERE h.id = $1 RETURNING ${COLUMNS}`,
@@ -115,14 +119,22 @@ export class HouseholdService {
     });
   }
 
-  /** A household locked for a change, checked against the writer's reach. */
-  async writable(manager: EntityManager, principal: Principal, id: string, action: string): Promise<HouseholdType & { gridPath: string }> {
-    const [row] = await manager.query<(HouseholdRow & { gridPath: string })[]>(
+  /**
+   * A household locked for a change under a rule of the table (registry, care or visit writes);
+   * one out of the writer's reach is not found.
+   */
+  async writable(
+    manager: EntityManager,
+    principal: Principal,
+    id: string,
+    rule: AccessRule,
+    notFound: () => Error = () => HouseholdErrors.notFound(id),
+  ): Promise<HouseholdType & { gridPath: string }> {
+    const [found] = await manager.query<(HouseholdRow & { gridPath: string })[]>(
       `SELECT ${COLUMNS}, g.path::text AS "gridPath" FROM household h JOIN grid_replica g ON g.id = h.grid_id WHERE h.id = $1 FOR UPDATE OF h`,
       [id],
     );
-    if (!row) throw HouseholdErrors.notFound(id);
-    assertCanWrite(principal, { id: row.gridId, path: row.gridPath }, action);
+    const row = inReach(principal, rule, found, (h) => ({ path: h.gridPath, gridId: h.gridId }), notFound);
     return { ...toHouseholdType(row), gridPath: row.gridPath };
   }
 
@@ -135,7 +147,7 @@ export class HouseholdService {
   async loadByIds(principal: Principal, ids: readonly string[]): Promise<(HouseholdType | Error)[]> {
     const params: unknown[] = [wellFormed(ids)];
     const rows = await this.dataSource.query<HouseholdRow[]>(
-      `SELECT ${COLUMNS} FROM household h JOIN grid_replica g ON g.id = h.grid_id WHERE h.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}`,
+      `SELECT ${COLUMNS} FROM household h JOIN grid_replica g ON g.id = h.grid_id WHERE h.id = ANY($1::uuid[]) AND ${gridReach(principal, RULES.registry.read, 'g', params)}`,
       params,
     );
     return orderByKeys(
@@ -160,7 +172,7 @@ export class HouseholdService {
   /** One page of households for each of a batch of grids, in one statement. */
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], page: PageArgs): Promise<Connection<HouseholdType>[]> {
     const params: unknown[] = [wellFormed(gridIds)];
-    const visible = registryCondition(principal, 'g', params);
+    const visible = gridReach(principal, RULES.registry.read, 'g', params);
     const pageSql = createdOrderPage('h', page, params);
     const rows = await this.dataSource.query<(Partial<HouseholdRow> & { grid: string; total: number })[]>(
       `SELECT g.id AS grid, t.total, p.*

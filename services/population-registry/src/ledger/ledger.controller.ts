@@ -3,9 +3,8 @@ import { Readable, Transform, TransformCallback } from 'node:stream';
 import { Controller, HttpCode, Post, Query, Req, UseFilters } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { isUUID } from 'class-validator';
-import { assertRole, TokenVerifier } from '@civgrid/auth';
+import { assertMayUse, RULES, TokenVerifier } from '@civgrid/auth';
 import { HttpErrorFilter } from '../http/http-error.filter';
-import { REGISTRY_USERS } from '../registry/access';
 import { LedgerErrors } from './ledger.errors';
 import { LedgerService } from './ledger.service';
 import { LedgerImportReportType } from './dto/ledger.type';
@@ -43,7 +42,7 @@ export class LedgerController {
   async import(@Req() req: IncomingMessage, @Query('gridId') gridId: string | undefined): Promise<LedgerImportReportType> {
     try {
       const principal = await this.verifier.verifyHeader(req.headers.authorization);
-      assertRole(principal, REGISTRY_USERS, 'import ledgers');
+      assertMayUse(principal, RULES.registry.write);
       if (typeof gridId !== 'string' || !isUUID(gridId)) throw LedgerErrors.gridIdInvalid();
       if (!/^text\/csv\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw LedgerErrors.notCsv();
       const max = this.ledgers.maxBytes;

@@ -6,13 +6,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertRole, hasRole, Principal } from '@civgrid/auth';
+import { assertCanAskAbout, assertMayUse, FIELDS, mayUnmask, Principal, RULES } from '@civgrid/auth';
 import { ImportCompletedData, PopulationEvents } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Clock, CONFIG, GridReplicaService } from '@civgrid/service-kit';
 import { PopulationRegistryConfig } from '../config/config';
-import { assertCanWrite, EXPORTERS, NATIONAL_ID_READERS, purposeOf, registryCondition } from '../registry/access';
+import { gridReach, purposeOf } from '../registry/access';
 import { raiseGridCounts } from '../registry/grid-counts';
 import { GridErrors } from '../registry/grid-errors';
 import { isRejection, LEDGER_COLUMNS, LedgerFormatError, ledgerRecords, LedgerRow, LedgerRowReader, Rejection } from './ledger-rows';
@@ -76,8 +76,7 @@ export class LedgerService {
   async importStream(principal: Principal, gridId: string, source: Readable): Promise<LedgerImportReportType> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      const grid = await this.grids.get(gridId, manager);
-      assertCanWrite(principal, grid, 'import ledgers');
+      const grid = await this.grids.inReach(gridId, principal, RULES.registry.write, manager);
       if (grid.status !== 'ACTIVE') throw GridErrors.notActive(grid.id);
       // One import per grid at a time: two would race for the same household numbers.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('ledger-import:' || $1, 0))`, [grid.id]);
@@ -368,9 +367,13 @@ export class LedgerService {
    * unless the role may see them and a purpose is stated; then every exported resident is audited.
    */
   async export(principal: Principal, areaPath: string, purpose: string | undefined): Promise<string> {
-    assertRole(principal, EXPORTERS, 'export the registry');
+    assertMayUse(principal, RULES.registry.export);
+    assertCanAskAbout(principal, RULES.registry.export, areaPath);
     const why = purposeOf(purpose);
-    const unmasked = why !== undefined && hasRole(principal, ...NATIONAL_ID_READERS);
+    // Each personal column by its own rule: a district officer certifies IDs but does not call people.
+    const ids = why !== undefined && mayUnmask(principal, FIELDS.registry.nationalId);
+    const phones = why !== undefined && mayUnmask(principal, FIELDS.registry.phone);
+    const unmasked = ids || phones;
     const params: unknown[] = [areaPath];
     return this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
       const rows = await manager.query<
@@ -391,7 +394,7 @@ export class LedgerService {
         `SELECT r.id, h.number, h.registration_type AS "registrationType", d.address_text AS address, d.house_number AS "houseNumber", d.building, d.road,
                 r.name, r.national_id_cipher AS nid, r.phone_cipher AS phone, r.relation
            FROM resident r JOIN household h ON h.id = r.household_id JOIN dwelling d ON d.id = h.dwelling_id JOIN grid_replica g ON g.id = r.grid_id
-          WHERE g.path <@ $1::ltree AND r.status = 'ACTIVE' AND ${registryCondition(principal, 'g', params)}
+          WHERE g.path <@ $1::ltree AND r.status = 'ACTIVE' AND ${gridReach(principal, RULES.registry.export, 'g', params)}
           ORDER BY h.number, r.created_at, r.id`,
         params,
       );
@@ -404,7 +407,7 @@ export class LedgerService {
               actorRoles: principal.roles,
               subjectType: 'Resident',
               subjectId: r.id,
-              fields: ['nationalId', 'phone', 'export'],
+              fields: [...(ids ? ['nationalId'] : []), ...(phones ? ['phone'] : []), 'export'],
               purpose: why,
             })),
           );
@@ -421,8 +424,8 @@ export class LedgerService {
           r.building,
           r.road,
           r.name,
-          unmasked ? nid : maskNationalId(nid),
-          phone && (unmasked ? phone : maskPhone(phone)),
+          ids ? nid : maskNationalId(nid),
+          phone && (phones ? phone : maskPhone(phone)),
           r.relation,
         ]
           .map(csvField)

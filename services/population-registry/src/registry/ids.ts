@@ -1,7 +1,7 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@civgrid/auth';
 
 /**
  * The ids of a batch that can name a row: a malformed one in an `_entities` batch (a stale cache,
  * a hand-written query) is simply not found, instead of failing the whole batch at the `::uuid[]` cast.
  */
-export const wellFormed = (ids: readonly string[]): string[] => ids.filter((id) => typeof id === 'string' && UUID.test(id));
+export const wellFormed = (ids: readonly string[]): string[] => ids.filter((id) => typeof id === 'string' && isUuid(id));

@@ -18,6 +18,8 @@ export const ResidentErrors = {
       'A resident with this national ID number is already registered (someone who moved out and came back: record their return with recordResidentReturned).',
     ),
   deceased: (id: string) => conflict('RESIDENT_DECEASED', `Resident ${id} is recorded as deceased and cannot return.`),
+  returnNeedsResident: () =>
+    badInput('RESIDENT_REQUIRED', 'Name the resident who returns: their residentId, or their nationalId from their ID card.'),
   notMovedOut: (id: string) =>
     conflict('RESIDENT_NOT_MOVED_OUT', `Resident ${id} has not moved out: only a resident who moved out can return.`),
   notActive: (id: string) => conflict('RESIDENT_NOT_ACTIVE', `Resident ${id} has moved out or died.`),

@@ -1,11 +1,10 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, FIELDS, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { GridRef, gridStub } from '../dwelling/dto/grid-ref.type';
 import { householdLoader } from '../household/household.resolver';
 import { HouseholdService } from '../household/household.service';
 import { HouseholdType } from '../household/dto/household.type';
-import { REGISTRY_USERS } from '../registry/access';
 import { ResidentService } from './resident.service';
 import {
   AddResidentTagInput,
@@ -33,38 +32,40 @@ export class ResidentResolver {
     private readonly households: HouseholdService,
   ) {}
 
+  @Access(RULES.registry.read)
   @Query(() => ResidentType)
   resident(@CurrentPrincipal() principal: Principal, @Args() { id }: ResidentArgs): Promise<ResidentType> {
     return this.service.byId(principal, id);
   }
 
+  @Access(RULES.registry.read)
   @Query(() => ResidentType, { description: 'Finds a resident by national ID number (through its keyed hash); audited.' })
   residentByNationalId(@CurrentPrincipal() principal: Principal, @Args() args: ResidentByNationalIdArgs): Promise<ResidentType> {
     return this.service.byNationalId(principal, args.nationalId, args.purpose);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => ResidentType)
-  @Roles(...REGISTRY_USERS)
   registerResident(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterResidentInput): Promise<ResidentType> {
     return this.service.register(principal, input);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => ResidentType, { description: 'A resident moved out or died: they leave their household.' })
-  @Roles(...REGISTRY_USERS)
   changeResidentStatus(@CurrentPrincipal() principal: Principal, @Args('input') input: ChangeResidentStatusInput): Promise<ResidentType> {
     return this.service.changeStatus(principal, input);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => ResidentType, { description: 'A resident leaves one household and joins another.' })
-  @Roles(...REGISTRY_USERS)
   transferResident(@CurrentPrincipal() principal: Principal, @Args('input') input: TransferResidentInput): Promise<ResidentType> {
     return this.service.transfer(principal, input);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => ResidentType, {
     description: 'A resident who moved out has come back: active again, in the household named. Refused for a deceased resident.',
   })
-  @Roles(...REGISTRY_USERS)
   recordResidentReturned(
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: RecordResidentReturnedInput,
@@ -72,18 +73,19 @@ export class ResidentResolver {
     return this.service.returned(principal, input);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => ResidentTagType)
-  @Roles(...REGISTRY_USERS)
   addResidentTag(@CurrentPrincipal() principal: Principal, @Args('input') input: AddResidentTagInput): Promise<ResidentTagType> {
     return this.service.addTag(principal, input);
   }
 
+  @Access(RULES.registry.write)
   @Mutation(() => ResidentTagType)
-  @Roles(...REGISTRY_USERS)
   endResidentTag(@CurrentPrincipal() principal: Principal, @Args('input') input: EndResidentTagInput): Promise<ResidentTagType> {
     return this.service.endTag(principal, input);
   }
 
+  @Access(FIELDS.registry.nationalId)
   @ResolveField(() => String, {
     description: 'Masked (3709**********1234) unless your role needs it and you state a purpose; unmasked reads are audited.',
   })
@@ -91,6 +93,7 @@ export class ResidentResolver {
     return this.personal(ctx, 'nationalId', resident, purpose);
   }
 
+  @Access(FIELDS.registry.phone)
   @ResolveField(() => String, {
     nullable: true,
     description: 'Masked (138****5678) unless your role needs it and you state a purpose; unmasked reads are audited.',
@@ -114,6 +117,7 @@ export class ResidentResolver {
       .load(resident);
   }
 
+  @Access(FIELDS.registry.tags)
   @ResolveField(() => [ResidentTagType], {
     nullable: true,
     description: 'Key-population tags: grid members, community officers and admins only.',
@@ -123,16 +127,19 @@ export class ResidentResolver {
     return ctx.loaders.get<string, ResidentTagType[]>('resident.tags', (ids) => this.service.loadTags(principal, ids)).load(resident.id);
   }
 
+  @Access(RULES.registry.read)
   @ResolveField(() => HouseholdType)
   household(@Parent() resident: ResidentType, @Context() ctx: RequestContext): Promise<HouseholdType> {
     return householdLoader(ctx, this.households).load(resident.householdId);
   }
 
+  @Access(RULES.registry.read)
   @ResolveField(() => GridRef)
   grid(@Parent() resident: ResidentType): GridRef {
     return gridStub(resident.gridId);
   }
 
+  @Access(RULES.registry.read)
   @ResolveReference()
   resolveReference(ref: { id: string }, ctx: RequestContext): Promise<ResidentType> {
     return residentLoader(ctx, this.service).load(ref.id);
@@ -143,11 +150,13 @@ export class ResidentResolver {
 export class HouseholdMembersResolver {
   constructor(private readonly service: ResidentService) {}
 
+  @Access(RULES.registry.read)
   @ResolveField(() => [ResidentType], { description: 'Current members, in the order they were registered.' })
   members(@Parent() household: HouseholdType, @Context() ctx: RequestContext): Promise<ResidentType[]> {
     return ctx.loaders.get<string, ResidentType[]>('household.members', (ids) => this.service.loadMembers(ids)).load(household.id);
   }
 
+  @Access(RULES.registry.read)
   @ResolveField(() => ResidentType, { nullable: true })
   head(@Parent() household: HouseholdType, @Context() ctx: RequestContext): Promise<ResidentType> | null {
     return household.headResidentId ? residentLoader(ctx, this.service).load(household.headResidentId) : null;
@@ -158,6 +167,7 @@ export class HouseholdMembersResolver {
 export class GridResidentsResolver {
   constructor(private readonly service: ResidentService) {}
 
+  @Access(RULES.registry.read)
   @ResolveField(() => ResidentConnection, { description: 'Residents of this grid, in the order they were registered, with filters.' })
   residents(@Parent() grid: GridRef, @Args() args: ResidentsArgs, @Context() ctx: RequestContext): Promise<Connection<ResidentType>> {
     const principal = principalOf(ctx);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertRole, hasRole, Principal } from '@civgrid/auth';
+import { canReach, fieldLevel, FIELDS, inReach, mayUnmask, Principal, RULES } from '@civgrid/auth';
 import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { HouseholdErrors } from '../household/household.errors';
 import { HouseholdService } from '../household/household.service';
-import { NATIONAL_ID_READERS, PHONE_READERS, purposeOf, REGISTRY_USERS, registryCondition, TAG_READERS } from '../registry/access';
+import { gridReach, purposeOf } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { localDay, raiseGridCounts } from '../registry/grid-counts';
 import { parseNationalId } from './national-id';
@@ -96,7 +96,7 @@ export class ResidentService {
   async register(principal: Principal, input: RegisterResidentInput): Promise<ResidentType> {
     const person = this.personal(input.nationalId, input.phone);
     return this.dataSource.transaction(async (manager) => {
-      const household = await this.households.writable(manager, principal, input.householdId, 'register residents');
+      const household = await this.households.writable(manager, principal, input.householdId, RULES.registry.write);
       const id = randomUUID();
       const now = this.clock.now();
       const rows = await manager.query<ResidentRow[]>(
@@ -162,17 +162,26 @@ export class ResidentService {
     await manager.query(`UPDATE household SET head_resident_id = NULL WHERE id = $1 AND head_resident_id = $2`, [householdId, residentId]);
   }
 
-  private async writable(manager: EntityManager, principal: Principal, id: string, action: string): Promise<ResidentType> {
-    const [row] = await manager.query<ResidentRow[]>(`SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.id = $1 FOR UPDATE`, [id]);
-    if (!row) throw ResidentErrors.notFound(id);
-    // The household's check covers role, area and a grid member's own grids.
-    await this.households.writable(manager, principal, row.householdId, action);
-    return this.toType(row);
+  /** A resident locked for a change; one out of the writer's reach (their grid's) is not found. */
+  private async writable(manager: EntityManager, principal: Principal, id: string): Promise<ResidentType> {
+    const [row] = await manager.query<(ResidentRow & { gridPath: string })[]>(
+      `SELECT ${RESIDENT_COLUMNS}, g.path::text AS "gridPath" FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = $1 FOR UPDATE OF r`,
+      [id],
+    );
+    return this.toType(
+      inReach(
+        principal,
+        RULES.registry.write,
+        row,
+        (r) => ({ path: r.gridPath, gridId: r.gridId }),
+        () => ResidentErrors.notFound(id),
+      ),
+    );
   }
 
   async changeStatus(principal: Principal, input: ChangeResidentStatusInput): Promise<ResidentType> {
     return this.dataSource.transaction(async (manager) => {
-      const resident = await this.writable(manager, principal, input.residentId, 'change residents');
+      const resident = await this.writable(manager, principal, input.residentId);
       if (resident.status !== ResidentStatusEnum.ACTIVE) throw ResidentErrors.notActive(resident.id);
       const now = this.clock.now();
       const [rows] = await manager.query<[ResidentRow[], number]>(
@@ -196,10 +205,10 @@ export class ResidentService {
 
   async transfer(principal: Principal, input: TransferResidentInput): Promise<ResidentType> {
     return this.dataSource.transaction(async (manager) => {
-      const resident = await this.writable(manager, principal, input.residentId, 'move residents');
+      const resident = await this.writable(manager, principal, input.residentId);
       if (resident.status !== ResidentStatusEnum.ACTIVE) throw ResidentErrors.notActive(resident.id);
       if (resident.householdId === input.householdId) throw ResidentErrors.sameHousehold();
-      const to = await this.households.writable(manager, principal, input.householdId, 'move residents');
+      const to = await this.households.writable(manager, principal, input.householdId, RULES.registry.write);
       const now = this.clock.now();
       await this.leave(manager, resident.householdId, resident.id, input.reason, now);
       const [rows] = await manager.query<[ResidentRow[], number]>(
@@ -224,16 +233,45 @@ export class ResidentService {
    * again, in the household named, with a new membership. Someone recorded as deceased cannot.
    */
   async returned(principal: Principal, input: RecordResidentReturnedInput): Promise<ResidentType> {
+    if (!input.residentId && !input.nationalId) throw ResidentErrors.returnNeedsResident();
+    let idHash: Buffer | null = null;
+    if (input.nationalId) {
+      const parsed = parseNationalId(input.nationalId, this.clock.now());
+      if (typeof parsed === 'string') throw ResidentErrors.nationalIdInvalid(parsed);
+      idHash = this.cipher.hash(parsed.value);
+    }
     return this.dataSource.transaction(async (manager) => {
-      // Reach is over the household they come back to: the one they left may lie in another town.
-      const [row] = await manager.query<ResidentRow[]>(`SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.id = $1 FOR UPDATE`, [
-        input.residentId,
-      ]);
-      if (!row) throw ResidentErrors.notFound(input.residentId);
+      const to = await this.households.writable(manager, principal, input.householdId, RULES.registry.write);
+      const params: unknown[] = [input.residentId ?? idHash, idHash];
+      const [row] = await manager.query<(ResidentRow & { gridPath: string; idMatches: boolean | null })[]>(
+        `SELECT ${RESIDENT_COLUMNS}, g.path::text AS "gridPath", r.national_id_hash = $2 AS "idMatches"
+           FROM resident r JOIN grid_replica g ON g.id = r.grid_id
+          WHERE ${input.residentId ? 'r.id = $1::uuid' : 'r.national_id_hash = $1'} FOR UPDATE OF r`,
+        params,
+      );
+      // The resident they left as must lie in the caller's reach, or the caller holds their ID card:
+      // an id alone never moves someone out of another town (nor shows who they are).
+      const inReachNow = row !== undefined && canReach(principal, RULES.registry.write, { path: row.gridPath, gridId: row.gridId });
+      const byCard = row !== undefined && row.idMatches === true;
+      if (!row || (!inReachNow && !byCard) || (idHash !== null && !byCard)) {
+        throw ResidentErrors.notFound(input.residentId ?? 'with that national ID number');
+      }
       const resident = this.toType(row);
       if (resident.status === ResidentStatusEnum.DECEASED) throw ResidentErrors.deceased(resident.id);
       if (resident.status !== ResidentStatusEnum.MOVED_OUT) throw ResidentErrors.notMovedOut(resident.id);
-      const to = await this.households.writable(manager, principal, input.householdId, 'record returns');
+      if (byCard) {
+        await recordPiiReads(manager, [
+          {
+            actor: principal.userId,
+            actorRoles: principal.roles,
+            subjectType: 'Resident',
+            subjectId: resident.id,
+            fields: ['nationalId:return'],
+            // The audit wants a purpose of 3 characters or more; the reason may be a single word.
+            purpose: `返回登记：${input.reason.trim()}`,
+          },
+        ]);
+      }
       const now = this.clock.now();
       const relation = input.relation.trim();
       const [rows] = await manager.query<[ResidentRow[], number]>(
@@ -253,9 +291,9 @@ export class ResidentService {
   }
 
   async addTag(principal: Principal, input: AddResidentTagInput): Promise<ResidentTagType> {
-    assertRole(principal, TAG_READERS, 'tag residents');
+    this.assertMayTag(principal);
     return this.dataSource.transaction(async (manager) => {
-      const resident = await this.writable(manager, principal, input.residentId, 'tag residents');
+      const resident = await this.writable(manager, principal, input.residentId);
       const id = randomUUID();
       await manager.query(`INSERT INTO resident_tag (id, resident_id, tag, starts_on, note) VALUES ($1, $2, $3, $4::date, $5)`, [
         id,
@@ -271,14 +309,22 @@ export class ResidentService {
   }
 
   async endTag(principal: Principal, input: EndResidentTagInput): Promise<ResidentTagType> {
-    assertRole(principal, TAG_READERS, 'end tags');
+    this.assertMayTag(principal);
     return this.dataSource.transaction(async (manager) => {
-      const [tag] = await manager.query<ResidentTagType[]>(
-        `SELECT id, resident_id AS "residentId", ends_on AS "endsOn" FROM resident_tag WHERE id = $1 FOR UPDATE`,
+      const [found] = await manager.query<(ResidentTagType & { gridId: string; gridPath: string })[]>(
+        `SELECT t.id, t.resident_id AS "residentId", t.ends_on AS "endsOn", r.grid_id AS "gridId", g.path::text AS "gridPath"
+           FROM resident_tag t JOIN resident r ON r.id = t.resident_id JOIN grid_replica g ON g.id = r.grid_id WHERE t.id = $1 FOR UPDATE OF t`,
         [input.tagId],
       );
-      if (!tag) throw ResidentErrors.tagNotFound(input.tagId);
-      const resident = await this.writable(manager, principal, tag.residentId, 'end tags');
+      // A tag of a resident out of reach is not found, as one that does not exist.
+      const tag = inReach(
+        principal,
+        RULES.registry.write,
+        found,
+        (t) => ({ path: t.gridPath, gridId: t.gridId }),
+        () => ResidentErrors.tagNotFound(input.tagId),
+      );
+      const resident = await this.writable(manager, principal, tag.residentId);
       if (tag.endsOn !== null) throw ResidentErrors.tagAlreadyEnded();
       const [rows] = await manager.query<[ResidentTagType[], number]>(
         `UPDATE resident_tag SET ends_on = $2::date WHERE id = $1 AND starts_on <= $2::date
@@ -292,6 +338,11 @@ export class ResidentService {
     });
   }
 
+  /** Tags are written by those who may read them. */
+  private assertMayTag(principal: Principal): void {
+    if (fieldLevel(principal, FIELDS.registry.tags) !== 'plain') throw ResidentErrors.tagsForbidden();
+  }
+
   async byId(principal: Principal, id: string): Promise<ResidentType> {
     const [resident] = await this.loadByIds(principal, [id]);
     if (resident instanceof Error) throw resident;
@@ -300,13 +351,12 @@ export class ResidentService {
 
   /** Found through the keyed hash: the ID number itself is never compared or stored in clear. */
   async byNationalId(principal: Principal, nationalId: string, purpose: string): Promise<ResidentType> {
-    assertRole(principal, REGISTRY_USERS, 'look residents up');
     const why = purposeOf(purpose)!;
     const parsed = parseNationalId(nationalId, this.clock.now());
     if (typeof parsed === 'string') throw ResidentErrors.nationalIdInvalid(parsed);
     const params: unknown[] = [this.cipher.hash(parsed.value)];
     const [row] = await this.dataSource.query<ResidentRow[]>(
-      `SELECT ${RESIDENT_COLUMNS} FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.national_id_hash = $1 AND ${registryCondition(principal, 'g', params)}`,
+      `SELECT ${RESIDENT_COLUMNS} FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.national_id_hash = $1 AND ${gridReach(principal, RULES.registry.read, 'g', params)}`,
       params,
     );
     if (!row) throw ResidentErrors.notFound('with that national ID number in your reach');
@@ -326,7 +376,7 @@ export class ResidentService {
   async loadByIds(principal: Principal, ids: readonly string[]): Promise<(ResidentType | Error)[]> {
     const params: unknown[] = [wellFormed(ids)];
     const rows = await this.dataSource.query<ResidentRow[]>(
-      `SELECT ${RESIDENT_COLUMNS} FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}`,
+      `SELECT ${RESIDENT_COLUMNS} FROM resident r JOIN grid_replica g ON g.id = r.grid_id WHERE r.id = ANY($1::uuid[]) AND ${gridReach(principal, RULES.registry.read, 'g', params)}`,
       params,
     );
     return orderByKeys(
@@ -347,7 +397,7 @@ export class ResidentService {
   }
 
   async loadTags(principal: Principal, residentIds: readonly string[]): Promise<(ResidentTagType[] | Error)[]> {
-    if (!hasRole(principal, ...TAG_READERS)) return residentIds.map(() => ResidentErrors.tagsForbidden());
+    if (fieldLevel(principal, FIELDS.registry.tags) === 'hidden') return residentIds.map(() => ResidentErrors.tagsForbidden());
     const rows = await this.dataSource.query<ResidentTagType[]>(
       `SELECT id, resident_id AS "residentId", tag, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn", note
          FROM resident_tag WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id, starts_on, id`,
@@ -367,8 +417,7 @@ export class ResidentService {
     purpose: string | undefined,
   ): Promise<(string | null)[]> {
     const why = purposeOf(purpose);
-    const readers = field === 'nationalId' ? NATIONAL_ID_READERS : PHONE_READERS;
-    const unmasked = why !== undefined && hasRole(principal, ...readers);
+    const unmasked = why !== undefined && mayUnmask(principal, field === 'nationalId' ? FIELDS.registry.nationalId : FIELDS.registry.phone);
     const values = residents.map((r) => {
       const stored = field === 'nationalId' ? r.nationalIdCipher : r.phoneCipher;
       return stored ? this.cipher.decrypt(stored) : null;
@@ -392,10 +441,10 @@ export class ResidentService {
 
   /** One page of residents for each of a batch of grids, with filters, in one statement. */
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], args: ResidentsArgs): Promise<Connection<ResidentType>[]> {
-    if (args.tag && !hasRole(principal, ...TAG_READERS)) throw ResidentErrors.tagsForbidden();
+    if (args.tag && fieldLevel(principal, FIELDS.registry.tags) === 'hidden') throw ResidentErrors.tagsForbidden();
     if (args.minAge !== undefined && args.maxAge !== undefined && args.minAge > args.maxAge) throw ResidentErrors.ageRangeInvalid();
     const params: unknown[] = [wellFormed(gridIds)];
-    const visible = registryCondition(principal, 'g', params);
+    const visible = gridReach(principal, RULES.registry.read, 'g', params);
     const filters: string[] = [];
     const today = localDay(this.clock.now());
     if (args.status) {

@@ -1,9 +1,8 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, principalOf, Roles } from '@civgrid/auth';
+import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, PageArgs, RequestContext } from '@civgrid/service-kit';
 import { GridRef } from '../dwelling/dto/grid-ref.type';
 import { HouseholdConnection, HouseholdType } from '../household/dto/household.type';
-import { REGISTRY_USERS } from '../registry/access';
 import { VisitService } from './visit.service';
 import { AreaCoverageArgs, RecordNeedInput, RecordVisitInput } from './dto/visit.inputs';
 import { AreaVisitCoverageType, HouseholdVisitType, NeedType, VisitCoverageType } from './dto/visit.type';
@@ -12,26 +11,26 @@ import { AreaVisitCoverageType, HouseholdVisitType, NeedType, VisitCoverageType 
 export class VisitResolver {
   constructor(private readonly service: VisitService) {}
 
+  @Access(RULES.visit.write)
   @Mutation(() => HouseholdVisitType, { description: 'Records a door-to-door visit, with any needs raised.' })
-  @Roles(...REGISTRY_USERS)
   recordVisit(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordVisitInput): Promise<HouseholdVisitType> {
     return this.service.record(principal, input);
   }
 
+  @Access(RULES.visit.write)
   @Mutation(() => NeedType)
-  @Roles(...REGISTRY_USERS)
   recordNeed(@CurrentPrincipal() principal: Principal, @Args('input') input: RecordNeedInput): Promise<NeedType> {
     return this.service.recordNeed(principal, input);
   }
 
+  @Access(RULES.visit.write)
   @Mutation(() => NeedType, { description: 'Marks a need as met by the caller, now.' })
-  @Roles(...REGISTRY_USERS)
   meetNeed(@CurrentPrincipal() principal: Principal, @Args('needId', { type: () => ID }) needId: string): Promise<NeedType> {
     return this.service.meetNeed(principal, needId);
   }
 
+  @Access(RULES.statistics.read)
   @Query(() => AreaVisitCoverageType, { description: "This quarter's visit coverage of the grids in reach under an area." })
-  @Roles(...REGISTRY_USERS)
   areaVisitCoverage(@CurrentPrincipal() principal: Principal, @Args() args: AreaCoverageArgs): Promise<AreaVisitCoverageType> {
     return this.service.areaCoverage(principal, args.areaPath);
   }
@@ -41,11 +40,13 @@ export class VisitResolver {
 export class HouseholdVisitsResolver {
   constructor(private readonly service: VisitService) {}
 
+  @Access(RULES.visit.read)
   @ResolveField(() => [HouseholdVisitType], { description: 'Visits, newest first.' })
   visits(@Parent() household: HouseholdType, @Context() ctx: RequestContext): Promise<HouseholdVisitType[]> {
     return ctx.loaders.get<string, HouseholdVisitType[]>('visit.byHousehold', (ids) => this.service.visitsOf(ids)).load(household.id);
   }
 
+  @Access(RULES.visit.read)
   @ResolveField(() => [NeedType], { description: 'Needs recorded, oldest first.' })
   needs(@Parent() household: HouseholdType, @Context() ctx: RequestContext): Promise<NeedType[]> {
     return ctx.loaders.get<string, NeedType[]>('need.byHousehold', (ids) => this.service.needsOf(ids)).load(household.id);
@@ -56,6 +57,7 @@ export class HouseholdVisitsResolver {
 export class VisitCoverageResolver {
   constructor(private readonly service: VisitService) {}
 
+  @Access(RULES.registry.read)
   @ResolveField(() => HouseholdConnection, { description: 'Households not yet visited this quarter, in the order they were registered.' })
   notVisited(
     @Parent() coverage: VisitCoverageType,
@@ -75,6 +77,7 @@ export class VisitCoverageResolver {
 export class AreaCoverageNotVisitedResolver {
   constructor(private readonly service: VisitService) {}
 
+  @Access(RULES.registry.read)
   @ResolveField(() => HouseholdConnection, {
     description: 'Households in reach under the area not yet visited this quarter, in the order they were registered.',
   })
@@ -96,6 +99,7 @@ export class AreaCoverageNotVisitedResolver {
 export class GridVisitsResolver {
   constructor(private readonly service: VisitService) {}
 
+  @Access(RULES.statistics.read)
   @ResolveField(() => VisitCoverageType, {
     nullable: true,
     description: "This quarter's door-to-door coverage; null for a grid out of reach.",

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@civgrid/auth';
+import { assertCanAskAbout, Principal, RULES } from '@civgrid/auth';
 import { NeedEventData, PopulationEvents, VisitRecordedData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, groupByKeys, createdOrderPage, PageArgs, toConnection } from '@civgrid/service-kit';
 import { HouseholdService, toHouseholdType } from '../household/household.service';
 import { HouseholdType } from '../household/dto/household.type';
-import { registryCondition } from '../registry/access';
+import { gridReach } from '../registry/access';
 import { wellFormed } from '../registry/ids';
 import { quarterOf } from '../registry/grid-counts';
 import { VisitErrors } from './visit.errors';
@@ -33,7 +33,7 @@ export class VisitService {
     const at = input.visitedAt ?? now;
     if (at.getTime() > now.getTime() + 60_000) throw VisitErrors.inFuture();
     return this.dataSource.transaction(async (manager) => {
-      const household = await this.households.writable(manager, principal, input.householdId, 'record visits');
+      const household = await this.households.writable(manager, principal, input.householdId, RULES.visit.write);
       const id = input.id ?? randomUUID();
       const inserted = await manager.query<{ id: string }[]>(
         `INSERT INTO household_visit (id, household_id, grid_id, visitor, visited_at, kind, findings) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -92,7 +92,7 @@ export class VisitService {
 
   async recordNeed(principal: Principal, input: RecordNeedInput): Promise<NeedType> {
     return this.dataSource.transaction(async (manager) => {
-      const household = await this.households.writable(manager, principal, input.householdId, 'record needs');
+      const household = await this.households.writable(manager, principal, input.householdId, RULES.visit.write);
       const [need] = await this.insertNeeds(manager, principal, household, [input], null, this.clock.now());
       return need;
     });
@@ -102,7 +102,10 @@ export class VisitService {
     return this.dataSource.transaction(async (manager) => {
       const [need] = await manager.query<NeedType[]>(`SELECT ${NEED_COLUMNS} FROM need n WHERE n.id = $1 FOR UPDATE`, [needId]);
       if (!need) throw VisitErrors.needNotFound(needId);
-      const household = await this.households.writable(manager, principal, need.householdId, 'meet needs');
+      // A need of a household out of reach is not found, as one that does not exist.
+      const household = await this.households.writable(manager, principal, need.householdId, RULES.visit.write, () =>
+        VisitErrors.needNotFound(needId),
+      );
       if (need.status === NeedStatusEnum.MET) throw VisitErrors.needAlreadyMet();
       const [rows] = await manager.query<[NeedType[], number]>(
         `UPDATE need n SET status = 'MET', met_by = $2, met_at = $3 WHERE n.id = $1 RETURNING ${NEED_COLUMNS}`,
@@ -151,7 +154,7 @@ export class VisitService {
       `SELECT g.id AS "gridId", count(h.id)::int AS households,
               count(h.id) FILTER (WHERE EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3))::int AS visited
          FROM grid_replica g LEFT JOIN household h ON h.grid_id = g.id
-        WHERE g.id = ANY($1::uuid[]) AND ${registryCondition(principal, 'g', params)}
+        WHERE g.id = ANY($1::uuid[]) AND ${gridReach(principal, RULES.statistics.read, 'g', params)}
         GROUP BY g.id`,
       params,
     );
@@ -181,7 +184,7 @@ export class VisitService {
     const q = quarterOf(this.clock.now());
     const gridIds = coverages.map((c) => c.gridId);
     const params: unknown[] = [gridIds, q.from, q.to];
-    const visible = registryCondition(principal, 'g', params);
+    const visible = gridReach(principal, RULES.registry.read, 'g', params);
     const pageSql = createdOrderPage('h', page, params);
     const notVisited = `NOT EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3)`;
     const rows = await this.dataSource.query<({ grid: string; total: number } & Record<string, string | null>)[]>(
@@ -210,7 +213,7 @@ export class VisitService {
   async loadAreaNotVisited(principal: Principal, areaPaths: readonly string[], page: PageArgs): Promise<Connection<HouseholdType>[]> {
     const q = quarterOf(this.clock.now());
     const params: unknown[] = [areaPaths, q.from, q.to];
-    const visible = registryCondition(principal, 'g', params);
+    const visible = gridReach(principal, RULES.registry.read, 'g', params);
     const pageSql = createdOrderPage('h', page, params);
     const inArea = `JOIN grid_replica g ON g.id = h.grid_id
       WHERE g.path <@ a.path::ltree AND g.status = 'ACTIVE' AND ${visible}
@@ -234,13 +237,14 @@ export class VisitService {
   }
 
   async areaCoverage(principal: Principal, areaPath: string): Promise<AreaVisitCoverageType> {
+    assertCanAskAbout(principal, RULES.statistics.read, areaPath);
     const q = quarterOf(this.clock.now());
     const params: unknown[] = [areaPath, q.from, q.to];
     const rows = await this.dataSource.query<{ gridId: string; households: number; visited: number }[]>(
       `SELECT g.id AS "gridId", count(h.id)::int AS households,
               count(h.id) FILTER (WHERE EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND v.visited_at >= $2 AND v.visited_at < $3))::int AS visited
          FROM grid_replica g LEFT JOIN household h ON h.grid_id = g.id
-        WHERE g.path <@ $1::ltree AND g.status = 'ACTIVE' AND ${registryCondition(principal, 'g', params)}
+        WHERE g.path <@ $1::ltree AND g.status = 'ACTIVE' AND ${gridReach(principal, RULES.statistics.read, 'g', params)}
         GROUP BY g.id`,
       params,
     );

@@ -1,3 +1,4 @@
+import { AccessField, FIELDS } from '@civgrid/auth';
 import { Directive, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
 
@@ -125,7 +126,10 @@ export class DisputePartyType {
   @Field(() => PartyKindEnum)
   kind!: PartyKindEnum;
 
-  @Field(() => ID, { nullable: true, description: 'For a resident: their id in the population registry; their details stay there.' })
+  @AccessField(FIELDS.dispute.people, () => ID, {
+    nullable: true,
+    description: 'For a resident: their id in the population registry; their details stay there. Null for analysts.',
+  })
   residentId!: string | null;
 
   // `name`: a resolved field (DisputePartyResolver), hidden from analysts.
@@ -139,8 +143,8 @@ export class DisputeStepType {
   @Field(() => GraphQLISODateTime)
   at!: Date;
 
-  @Field()
-  actor!: string;
+  @AccessField(FIELDS.dispute.people, () => String, { nullable: true, description: 'Who took the step. Null for analysts.' })
+  actor!: string | null;
 
   @Field()
   action!: string;
@@ -189,8 +193,8 @@ export class FollowUpType {
   // `note`: a resolved field, hidden from analysts.
   note!: string | null;
 
-  @Field()
-  recordedBy!: string;
+  @AccessField(FIELDS.dispute.people, () => String, { nullable: true, description: 'Who visited. Null for analysts.' })
+  recordedBy!: string | null;
 
   disputeId!: string;
 }
@@ -222,8 +226,8 @@ export class DisputeType {
   @Field(() => DisputeStatusEnum)
   status!: DisputeStatusEnum;
 
-  @Field({ description: 'The user who registered it.' })
-  registeredBy!: string;
+  @AccessField(FIELDS.dispute.people, () => String, { nullable: true, description: 'The user who registered it. Null for analysts.' })
+  registeredBy!: string | null;
 
   @Field(() => GraphQLISODateTime)
   registeredAt!: Date;

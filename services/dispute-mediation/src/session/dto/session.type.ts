@@ -1,3 +1,4 @@
+import { AccessField, FIELDS } from '@civgrid/auth';
 import { Directive, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
 import { DisputeLevelEnum } from '../session-level';
@@ -47,7 +48,10 @@ export class SessionType {
   })
   level!: DisputeLevelEnum;
 
-  @Field(() => String, { nullable: true, description: 'The minutes, once held; null for analysts.' })
+  @AccessField(FIELDS.dispute.words, () => String, {
+    nullable: true,
+    description: 'The minutes, once held; null for analysts and grid members.',
+  })
   minutes!: string | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
@@ -56,9 +60,9 @@ export class SessionType {
   @Field({ description: 'The case number of the dispute, visible to every participant.' })
   disputeNumber!: string;
 
-  @Field(() => [AttendanceType], {
+  @AccessField(FIELDS.dispute.words, () => [AttendanceType], {
     nullable: true,
-    description: 'Which parties came, once held; null for analysts (see attendanceCounts).',
+    description: 'Which parties came, once held; null for analysts and grid members (see attendanceCounts).',
   })
   attendance!: AttendanceType[];
 

@@ -1,3 +1,4 @@
+import { AccessField, FIELDS } from '@civgrid/auth';
 import { Directive, Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
 
@@ -79,16 +80,16 @@ export class DwellingRef {
 
 @ObjectType('IncidentLocation', { description: 'Where it is: a registered dwelling, an address as written, and/or a point.' })
 export class IncidentLocationType {
-  @Field(() => DwellingRef, { nullable: true })
+  @AccessField(FIELDS.incident.place, () => DwellingRef, { nullable: true, description: 'Null for analysts: finer than the grid.' })
   dwelling!: DwellingRef | null;
 
-  @Field(() => String, { nullable: true })
+  @AccessField(FIELDS.incident.place, () => String, { nullable: true, description: 'Null for analysts: finer than the grid.' })
   addressText!: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'WGS 84.' })
+  @AccessField(FIELDS.incident.place, () => Float, { nullable: true, description: 'WGS 84. Null for analysts: finer than the grid.' })
   latitude!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'WGS 84.' })
+  @AccessField(FIELDS.incident.place, () => Float, { nullable: true, description: 'WGS 84. Null for analysts: finer than the grid.' })
   longitude!: number | null;
 }
 
@@ -121,13 +122,16 @@ export class IncidentTimelineEntryType {
   @Field(() => IncidentStatusEnum)
   to!: IncidentStatusEnum;
 
-  @Field({ description: 'The account that acted, or system:<reason>.' })
-  actorId!: string;
+  @AccessField(FIELDS.incident.people, () => String, {
+    nullable: true,
+    description: 'The account that acted, or system:<reason>. Null for analysts.',
+  })
+  actorId!: string | null;
 
   @Field(() => GraphQLISODateTime)
   at!: Date;
 
-  @Field(() => String, { nullable: true })
+  @AccessField(FIELDS.incident.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })
   note!: string | null;
 }
 
@@ -140,11 +144,11 @@ export class IncidentType {
   @Field({ description: 'DY-<year>-<6 digits>: the number people quote.' })
   number!: string;
 
-  @Field()
-  title!: string;
+  @AccessField(FIELDS.incident.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })
+  title!: string | null;
 
-  @Field()
-  description!: string;
+  @AccessField(FIELDS.incident.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })
+  description!: string | null;
 
   @Field(() => IncidentCategoryEnum)
   category!: IncidentCategoryEnum;
@@ -164,10 +168,16 @@ export class IncidentType {
   @Field(() => GraphQLISODateTime)
   reportedAt!: Date;
 
-  @Field(() => String, { nullable: true, description: 'The account that reported it (system:<source> for automatic reports).' })
+  @AccessField(FIELDS.incident.people, () => String, {
+    nullable: true,
+    description: 'The account that reported it (system:<source> for automatic reports). Null for analysts.',
+  })
   reportedBy!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The account now responsible for it.' })
+  @AccessField(FIELDS.incident.people, () => String, {
+    nullable: true,
+    description: 'The account now responsible for it. Null for analysts.',
+  })
   assigneeId!: string | null;
 
   @Field({ description: 'The grid path (ltree) where it happened.' })
@@ -192,7 +202,7 @@ export class IncidentType {
   })
   overdue!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @AccessField(FIELDS.incident.words, () => String, { nullable: true, description: 'Null for analysts: free text may name people.' })
   rejectionReason!: string | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
@@ -204,9 +214,9 @@ export class IncidentType {
   @Field(() => GraphQLISODateTime)
   updatedAt!: Date;
 
-  @Field(() => ID, {
+  @AccessField(FIELDS.incident.people, () => ID, {
     nullable: true,
-    description: 'For a care alert: the wellbeing-check agreement whose check was missed (population registry).',
+    description: 'For a care alert: the wellbeing-check agreement whose check was missed (population registry). Null for analysts.',
   })
   wellbeingAgreementId!: string | null;
 

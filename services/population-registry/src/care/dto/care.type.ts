@@ -1,3 +1,4 @@
+import { AccessField, FIELDS } from '@civgrid/auth';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
 export enum CheckSignalEnum {
@@ -50,13 +51,15 @@ export class WellbeingAgreementType {
 
 @ObjectType('WellbeingContact')
 export class WellbeingContactType {
-  @Field()
+  @AccessField(FIELDS.registry.phone, () => String, { description: 'Masked (王*) unless your role needs it and you state a purpose.' })
   name!: string;
 
   @Field()
   relation!: string;
 
-  @Field()
+  @AccessField(FIELDS.registry.phone, () => String, {
+    description: 'Masked (138****5678) unless your role needs it and you state a purpose.',
+  })
   phone!: string;
 }
 

@@ -68,8 +68,40 @@ export class TransferResidentInput {
   reason!: string;
 }
 
-@InputType({ description: 'A resident who moved out comes back: to a household (a new one or their old one), with their relation there.' })
-export class RecordResidentReturnedInput extends TransferResidentInput {}
+@InputType({
+  description:
+    'A resident who moved out comes back: to a household in your reach (a new one or their old one), with their relation there. ' +
+    'Name them by `residentId` when they left from within your areas, or by `nationalId` (from their ID card) when they left from elsewhere.',
+})
+export class RecordResidentReturnedInput {
+  @Field(() => ID, { nullable: true, description: 'The resident, when they left from a grid within your reach.' })
+  @IsOptional()
+  @IsUUID()
+  residentId?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Their national ID number, as on their ID card: finds a resident who left from outside your reach (audited).',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  nationalId?: string;
+
+  @Field(() => ID)
+  @IsUUID()
+  householdId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 40)
+  relation!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  reason!: string;
+}
 
 @InputType()
 export class AddResidentTagInput {
