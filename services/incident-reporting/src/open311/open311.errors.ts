@@ -37,6 +37,8 @@ export const Open311Errors = {
   status: () => badInput('OPEN311_STATUS_INVALID', 'status is open, closed, or both comma-separated.'),
   tooManyIds: (max: number) => badInput('OPEN311_TOO_MANY_IDS', `At most ${max} service_request_id values at once.`),
   keyMissing: () => forbidden('OPEN311_API_KEY_MISSING', 'An api_key is required to file a service request: ask the district for one.'),
+  gridOutsideKey: (id: string) =>
+    forbidden('OPEN311_GRID_OUTSIDE_KEY', `Grid ${id} lies outside the areas this api_key may file in: ask the district to widen the key.`),
   keyInvalid: () => forbidden('OPEN311_API_KEY_INVALID', 'The api_key is not valid (unknown or revoked).'),
   rateLimited: (limit: number, retryAfterSeconds: number) =>
     new DomainError(

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { isWithin, Principal, Role } from '@civgrid/auth';
 import { IncidentCategory, IncidentStatus, INCIDENT_CATEGORIES } from '@civgrid/contracts';
-import { Clock, CONFIG, LOGGER } from '@civgrid/service-kit';
+import { Clock, CONFIG, GridReplicaService, LOGGER } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
 import { IncidentRow, IncidentService, PublicTimelineRow, PublicVisibility } from '../incident/incident.service';
 import { isOpen } from '../incident/incident.workflow';
@@ -105,6 +105,7 @@ export class Open311Service {
     private readonly incidents: IncidentService,
     private readonly photos: PhotoService,
     private readonly keys: Open311KeyService,
+    private readonly grids: GridReplicaService,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: IncidentReportingConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -220,6 +221,9 @@ export class Open311Service {
     if (token !== undefined && !/^[\x21-\x7e]{1,255}$/.test(token))
       throw Open311Errors.tooLong('Idempotency-Key (visible ASCII characters)', 255);
 
+    // A key files only in its areas; a grid elsewhere is refused as the key's limit (403), not hidden.
+    const [grid] = await this.grids.getMany([gridId]);
+    if (grid && !client.areaPaths.some((a) => isWithin(grid.path, a))) throw Open311Errors.gridOutsideKey(gridId);
     const principal = clientPrincipal(client);
     const photos = [];
     for (const bytes of media) photos.push(await this.photos.upload(principal, bytes));
