@@ -13,6 +13,7 @@ import { DomainError } from '@civgrid/errors';
 import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
+import { corsMiddleware, mountWeb } from './web';
 
 export interface GatewayContext {
   authorization: string;
@@ -60,6 +61,12 @@ function formatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
     };
   };
+}
+
+/** A subgraph's URL as the committed supergraph names it (join__Graph). */
+function subgraphUrl(supergraphSdl: string, name: string): string | undefined {
+  const match = new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(supergraphSdl);
+  return match?.[1];
 }
 
 export interface RunningGateway {
@@ -114,6 +121,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   app.get('/health/ready', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(corsMiddleware(config.CORS_ORIGINS));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -140,6 +148,25 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         }
       },
     }),
+  );
+  mountWeb(
+    app,
+    {
+      distDir: config.WEB_DIST_DIR,
+      incidentsUrl: config.SUBGRAPH_URL_INCIDENT_REPORTING ?? subgraphUrl(supergraphSdl, 'incident-reporting'),
+      corsOrigins: config.CORS_ORIGINS,
+      production,
+      devSignIn:
+        config.DEV_SIGNIN_PRIVATE_KEY && config.DEV_SIGNIN_PEOPLE_PATH
+          ? {
+              privateKeyPem: config.DEV_SIGNIN_PRIVATE_KEY,
+              issuer: config.AUTH_ISSUER,
+              audience: config.AUTH_AUDIENCE,
+              peoplePath: config.DEV_SIGNIN_PEOPLE_PATH,
+            }
+          : undefined,
+    },
+    logger,
   );
   return {
     app,
