@@ -117,18 +117,26 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
     (await q<{ createArea: Area }>(`mutation($i: CreateAreaInput!) { createArea(input: $i) { ${AREA} } }`, { i: input })).createArea;
   const district = (await findArea(o.districtCode)) ?? (await createArea({ code: o.districtCode, name: '岱岳区' }));
   const town =
-    (await firstUnder(district.path, 'TOWN')) ?? (await createArea({ code: `${code6}001000`, name: '粥店街道', parentId: district.id, urban: true }));
+    (await firstUnder(district.path, 'TOWN')) ??
+    (await createArea({ code: `${code6}001000`, name: '粥店街道', parentId: district.id, urban: true }));
   const village =
-    (await firstUnder(town.path, 'VILLAGE')) ?? (await createArea({ code: `${code6}001001`, name: '东湖社区', parentId: town.id, urban: true }));
+    (await firstUnder(town.path, 'VILLAGE')) ??
+    (await createArea({ code: `${code6}001001`, name: '东湖社区', parentId: town.id, urban: true }));
   type GridRow = { id: string; code: string; name: string; kind: string };
   const grids = (
-    await q<{ grids: { edges: { node: GridRow }[] } }>(`query($p: String!) { grids(underPath: $p, first: 10) { edges { node { id code name kind } } } }`, {
-      p: village.path,
-    })
+    await q<{ grids: { edges: { node: GridRow }[] } }>(
+      `query($p: String!) { grids(underPath: $p, first: 10) { edges { node { id code name kind } } } }`,
+      {
+        p: village.path,
+      },
+    )
   ).grids.edges.map((e) => e.node);
   const createGrid = async (input: Record<string, unknown>): Promise<GridRow> =>
-    (await q<{ createGrid: GridRow }>(`mutation($i: CreateGridInput!) { createGrid(input: $i) { id code name kind } }`, { i: input })).createGrid;
-  const total = grids.find((g) => g.kind === 'TOTAL') ?? (await createGrid({ code: `T${code6}`, name: '东湖社区总网格', kind: 'TOTAL', areaId: village.id }));
+    (await q<{ createGrid: GridRow }>(`mutation($i: CreateGridInput!) { createGrid(input: $i) { id code name kind } }`, { i: input }))
+      .createGrid;
+  const total =
+    grids.find((g) => g.kind === 'TOTAL') ??
+    (await createGrid({ code: `T${code6}`, name: '东湖社区总网格', kind: 'TOTAL', areaId: village.id }));
   const grid =
     grids.find((g) => g.kind === 'BASIC') ??
     (await createGrid({
@@ -144,16 +152,22 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
   // ---- the grid member, linked to a login ----
   type Member = { id: string; name: string; userId: string | null };
   const members = (
-    await q<{ gridMembers: { edges: { node: Member }[] } }>(`query($g: ID!) { gridMembers(gridId: $g, first: 20) { edges { node { id name userId } } } }`, {
-      g: grid.id,
-    })
+    await q<{ gridMembers: { edges: { node: Member }[] } }>(
+      `query($g: ID!) { gridMembers(gridId: $g, first: 20) { edges { node { id name userId } } } }`,
+      {
+        g: grid.id,
+      },
+    )
   ).gridMembers.edges.map((e) => e.node);
   let member = members.find((m) => m.userId);
   if (!member) {
     member = (
-      await q<{ registerGridMember: Member }>(`mutation($i: RegisterGridMemberInput!) { registerGridMember(input: $i) { id name userId } }`, {
-        i: { name: '宋晓芳', phone: phone(), employment: 'FULL_TIME', areaId: village.id, userId: `demo-grid-member-${code6}` },
-      })
+      await q<{ registerGridMember: Member }>(
+        `mutation($i: RegisterGridMemberInput!) { registerGridMember(input: $i) { id name userId } }`,
+        {
+          i: { name: '宋晓芳', phone: phone(), employment: 'FULL_TIME', areaId: village.id, userId: `demo-grid-member-${code6}` },
+        },
+      )
     ).registerGridMember;
     await q(`mutation($i: AssignGridMemberInput!) { assignGridMember(input: $i) { id } }`, {
       i: { memberId: member.id, gridId: grid.id, role: 'GRID_MEMBER' },
@@ -164,9 +178,12 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
   // ---- departments ----
   type Dept = { id: string; kind: string; name: string };
   const existing = (
-    await q<{ departments: { edges: { node: Dept }[] } }>(`query($p: String!) { departments(underPath: $p, first: 100) { edges { node { id kind name } } } }`, {
-      p: district.path,
-    })
+    await q<{ departments: { edges: { node: Dept }[] } }>(
+      `query($p: String!) { departments(underPath: $p, first: 100) { edges { node { id kind name } } } }`,
+      {
+        p: district.path,
+      },
+    )
   ).departments.edges.map((e) => e.node);
   const departments: Record<string, string> = {};
   const deptNames: Record<string, string> = {};
@@ -221,9 +238,12 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
   }
   type Centre = { id: string; rooms: { id: string; kind: string }[] };
   let centre = (
-    await q<{ mediationCentres: { edges: { node: Centre }[] } }>(`query($p: String!) { mediationCentres(underPath: $p) { edges { node { id rooms { id kind } } } } }`, {
-      p: district.path,
-    })
+    await q<{ mediationCentres: { edges: { node: Centre }[] } }>(
+      `query($p: String!) { mediationCentres(underPath: $p) { edges { node { id rooms { id kind } } } } }`,
+      {
+        p: district.path,
+      },
+    )
   ).mediationCentres.edges[0]?.node;
   if (!centre) {
     centre = (
@@ -237,8 +257,11 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
   for (const r of ROOMS) {
     rooms[r.kind] =
       centre.rooms.find((x) => x.kind === r.kind)?.id ??
-      (await q<{ addRoom: { id: string } }>(`mutation($i: AddRoomInput!) { addRoom(input: $i) { id } }`, { i: { centreId: centre.id, ...r } }))
-        .addRoom.id;
+      (
+        await q<{ addRoom: { id: string } }>(`mutation($i: AddRoomInput!) { addRoom(input: $i) { id } }`, {
+          i: { centreId: centre.id, ...r },
+        })
+      ).addRoom.id;
   }
   log('committees, centre and rooms ready');
 
@@ -251,7 +274,11 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
     claims: { ...claims, name, roles: [role] },
   });
   const people: DemoPerson[] = [
-    person('grid-member', Role.GRID_MEMBER, member.name, `${grid.name} 网格员`, { sub: memberUser, areas: [village.path], grids: [grid.id] }),
+    person('grid-member', Role.GRID_MEMBER, member.name, `${grid.name} 网格员`, {
+      sub: memberUser,
+      areas: [village.path],
+      grids: [grid.id],
+    }),
     person('community', Role.COMMUNITY_OFFICER, '社区书记', village.name, { sub: `demo-community-${code6}`, areas: [village.path] }),
     person('town', Role.TOWN_OFFICER, '街道干部', town.name, { sub: `demo-town-${code6}`, areas: [town.path] }),
     person('district', Role.DISTRICT_OFFICER, '区级干部', district.name, { sub: `demo-district-${code6}`, areas: [district.path] }),
@@ -269,30 +296,54 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
 
   // ---- households and residents (once per grid) ----
   const households = await eventually(() =>
-    q<{ grid: { households: { totalCount: number } } }>(`query($g: ID!) { grid(id: $g) { households(first: 1) { totalCount } } }`, { g: grid.id }),
+    q<{ grid: { households: { totalCount: number } } }>(`query($g: ID!) { grid(id: $g) { households(first: 1) { totalCount } } }`, {
+      g: grid.id,
+    }),
   );
   if (households.grid.households.totalCount === 0) {
     const homes = [
-      { building: '1号楼', unit: '2单元', room: '301', head: { name: '张德福', birth: '19460312', male: true }, other: { name: '李秀英', birth: '19480921', male: false } },
-      { building: '1号楼', unit: '1单元', room: '102', head: { name: '王建国', birth: '19700605', male: true }, other: { name: '王小明', birth: '20120110', male: true } },
+      {
+        building: '1号楼',
+        unit: '2单元',
+        room: '301',
+        head: { name: '张德福', birth: '19460312', male: true },
+        other: { name: '李秀英', birth: '19480921', male: false },
+      },
+      {
+        building: '1号楼',
+        unit: '1单元',
+        room: '102',
+        head: { name: '王建国', birth: '19700605', male: true },
+        other: { name: '王小明', birth: '20120110', male: true },
+      },
     ];
     for (const [i, h] of homes.entries()) {
       const dwelling = await eventually(() =>
-        q<{ registerDwelling: { id: string } }>(`mutation($i: RegisterDwellingInput!) { registerDwelling(input: $i) { id } }`, {
-          i: {
-            gridId: grid.id,
-            kind: 'APARTMENT',
-            occupancy: 'OWNER_OCCUPIED',
-            building: h.building,
-            unit: h.unit,
-            room: h.room,
-            addressText: `${village.name} ${h.building}${h.unit}${h.room}`,
+        q<{ registerDwelling: { id: string } }>(
+          `mutation($i: RegisterDwellingInput!) { registerDwelling(input: $i) { id } }`,
+          {
+            i: {
+              gridId: grid.id,
+              kind: 'APARTMENT',
+              occupancy: 'OWNER_OCCUPIED',
+              building: h.building,
+              unit: h.unit,
+              room: h.room,
+              addressText: `${village.name} ${h.building}${h.unit}${h.room}`,
+            },
           },
-        }, gm),
+          gm,
+        ),
       );
       const household = await q<{ registerHousehold: { id: string } }>(
         `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
-        { i: { number: `${code6}${String(i + 1).padStart(4, '0')}`, dwellingId: dwelling.registerDwelling.id, registrationType: 'PERMANENT' } },
+        {
+          i: {
+            number: `${code6}${String(i + 1).padStart(4, '0')}`,
+            dwellingId: dwelling.registerDwelling.id,
+            registrationType: 'PERMANENT',
+          },
+        },
         gm,
       );
       const ids: string[] = [];
@@ -314,9 +365,13 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
       }
       if (i === 0) {
         // The curtains: an elderly resident agrees to open them by 7:30 every day.
-        await q(`mutation($i: AgreeWellbeingCheckInput!) { agreeWellbeingCheck(input: $i) { id } }`, {
-          i: { residentId: ids[0], signal: 'CURTAINS_OPENED', deadline: '07:30', graceMinutes: 30, responsibleMemberId: member.id },
-        }, gm);
+        await q(
+          `mutation($i: AgreeWellbeingCheckInput!) { agreeWellbeingCheck(input: $i) { id } }`,
+          {
+            i: { residentId: ids[0], signal: 'CURTAINS_OPENED', deadline: '07:30', graceMinutes: 30, responsibleMemberId: member.id },
+          },
+          gm,
+        );
       }
     }
     log('households and residents registered');
@@ -324,7 +379,9 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
 
   // ---- incidents in several states (once per grid) ----
   const incidents = await eventually(() =>
-    q<{ grid: { incidents: { totalCount: number } } }>(`query($g: ID!) { grid(id: $g) { incidents(first: 1) { totalCount } } }`, { g: grid.id }),
+    q<{ grid: { incidents: { totalCount: number } } }>(`query($g: ID!) { grid(id: $g) { incidents(first: 1) { totalCount } } }`, {
+      g: grid.id,
+    }),
   );
   if (incidents.grid.incidents.totalCount === 0) {
     const report = async (title: string, category: string): Promise<string> =>
@@ -364,7 +421,11 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
       ).registerDispute.id;
     await register('楼上漏水，邻里协商未果', 'NEIGHBOURHOOD');
     const escalated = await register('物业费与维修责任争议', 'PROPERTY_MANAGEMENT');
-    await q(`mutation($i: EscalateDisputeInput!) { escalateDispute(input: $i) { id } }`, { i: { disputeId: escalated, reason: '社区调解未达成一致' } }, community);
+    await q(
+      `mutation($i: EscalateDisputeInput!) { escalateDispute(input: $i) { id } }`,
+      { i: { disputeId: escalated, reason: '社区调解未达成一致' } },
+      community,
+    );
     log('disputes registered');
   }
 

@@ -75,7 +75,8 @@ function photosProxy(target: string, logger: Logger): express.RequestHandler {
       })
       .catch((error: unknown) => {
         logger.warn({ err: error }, 'photos: incident reporting unreachable');
-        if (!res.headersSent) res.status(502).json({ code: 'PHOTOS_UNAVAILABLE', message: 'Photos cannot be reached just now; try again.' });
+        if (!res.headersSent)
+          res.status(502).json({ code: 'PHOTOS_UNAVAILABLE', message: 'Photos cannot be reached just now; try again.' });
       });
   };
 }

@@ -11,7 +11,7 @@ import { IncidentCard, INCIDENT_FIELDS_DOC } from './incident';
 
 const MY_GRIDS = graphql(`
   query MyGrids {
-    grids(first: 20) {
+    grids(first: 3) {
       edges {
         node {
           id
@@ -26,7 +26,7 @@ const MY_GRIDS = graphql(`
             visited
             share
           }
-          households(first: 100) {
+          households(first: 20) {
             totalCount
             edges {
               node {
@@ -68,7 +68,7 @@ const MY_GRIDS = graphql(`
 
 const MY_INCIDENTS = graphql(`
   query MyIncidents {
-    incidents(first: 50) {
+    incidents(first: 10) {
       totalCount
       edges {
         node {
@@ -327,7 +327,7 @@ function Checks({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; 
                 {c.resident.name} · {t(`signal.${c.agreement.signal}`)} {c.agreement.deadline}
               </span>
               <strong>{t(`checkState.${state}`)}</strong>
-              {(c.state === 'PENDING' || c.state === 'OVERDUE') && !queued.has(c.agreement.id) && (
+              {c.state !== 'CHECKED_IN' && !queued.has(c.agreement.id) && (
                 <button
                   type="button"
                   className="primary"

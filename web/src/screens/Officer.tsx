@@ -7,7 +7,7 @@ import { IncidentCard } from './incident';
 
 const CONSOLE = graphql(`
   query OfficerConsole($areaPath: String!) {
-    areas(first: 200, underPath: $areaPath) {
+    areas(first: 100, underPath: $areaPath) {
       totalCount
       edges {
         node {
@@ -19,7 +19,7 @@ const CONSOLE = graphql(`
         }
       }
     }
-    grids(first: 200, underPath: $areaPath) {
+    grids(first: 100, underPath: $areaPath) {
       totalCount
       edges {
         node {
@@ -42,7 +42,7 @@ const CONSOLE = graphql(`
         }
       }
     }
-    incidents(open: true, first: 100) {
+    incidents(open: true, first: 10) {
       totalCount
       edges {
         node {

@@ -38,16 +38,13 @@ export const INCIDENT_FIELDS_DOC = graphql(`
     whistles {
       id
       dueAt
-      note
       departments {
         department {
           id
           name
         }
         status
-        reportedAt
         response
-        late
       }
     }
   }
