@@ -183,7 +183,6 @@ describe('the web app in a real browser', () => {
             signal: 'CURTAINS_OPENED',
             deadline: '07:30',
             graceMinutes: 30,
-            responsibleMemberId: world.gridMemberId,
           },
         },
         gm,

@@ -320,7 +320,8 @@ function Checks({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; 
       {checks.length === 0 && <p>{t('checks.none')}</p>}
       <ul className="list">
         {checks.map((c) => {
-          const state = queued.has(c.agreement.id) ? 'QUEUED' : c.state;
+          // Recorded on the phone but not yet sent: shown as waiting until the graph says checked in.
+          const state = c.state !== 'CHECKED_IN' && queued.has(c.agreement.id) ? 'QUEUED' : c.state;
           return (
             <li key={c.agreement.id} className={`check ${state}`}>
               <span>
