@@ -42,10 +42,18 @@ export const gatewayConfigSchema = z
     CORS_ORIGINS: z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin such as https://app.example.org (no path)'))),
     // Development sign-in for the demo people (npm start writes the file); refused in production.
-    DEV_SIGNIN_PRIVATE_KEY: z.string().transform((v) => v.replace(/\\n/g, '\n')).optional(),
+    DEV_SIGNIN_PRIVATE_KEY: z
+      .string()
+      .transform((v) => v.replace(/\\n/g, '\n'))
+      .optional(),
     DEV_SIGNIN_PEOPLE_PATH: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -63,7 +63,9 @@ export function sender(client: ApolloClient<unknown>, session: Session) {
           const photoIds = item.photo ? [await uploadPhoto(session, item.photo)] : undefined;
           await client.mutate({
             mutation: REPORT_INCIDENT,
-            variables: { input: { ...(item.input as unknown as ReportIncidentInput), ...(photoIds ? { photoIds } : {}), idempotencyKey: item.key } },
+            variables: {
+              input: { ...(item.input as unknown as ReportIncidentInput), ...(photoIds ? { photoIds } : {}), idempotencyKey: item.key },
+            },
           });
           break;
         }
@@ -73,7 +75,10 @@ export function sender(client: ApolloClient<unknown>, session: Session) {
           break;
         case 'recordVisit':
           // The visit's id is made on the phone: sent twice, it is recorded once.
-          await client.mutate({ mutation: RECORD_VISIT, variables: { input: { ...(item.input as unknown as RecordVisitInput), id: item.key } } });
+          await client.mutate({
+            mutation: RECORD_VISIT,
+            variables: { input: { ...(item.input as unknown as RecordVisitInput), id: item.key } },
+          });
           break;
       }
     } catch (error) {

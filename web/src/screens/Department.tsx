@@ -96,7 +96,9 @@ export function DepartmentDesk() {
                   className="primary"
                   disabled={!response[w.id]}
                   onClick={() =>
-                    void report({ variables: { input: { whistleId: w.id, response: response[w.id] } } }).catch((e: Error) => setError(e.message))
+                    void report({ variables: { input: { whistleId: w.id, response: response[w.id] } } }).catch((e: Error) =>
+                      setError(e.message),
+                    )
                   }
                 >
                   {t('department.report')}

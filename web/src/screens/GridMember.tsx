@@ -220,7 +220,13 @@ function Register({ grids, onDone }: { grids: GridNode[]; onDone: () => void }) 
       for (const r of residents) {
         await registerResident({
           variables: {
-            input: { householdId: h.data!.registerHousehold.id, name: r.name, nationalId: r.nationalId, relation: r.relation, phone: r.phone || null },
+            input: {
+              householdId: h.data!.registerHousehold.id,
+              name: r.name,
+              nationalId: r.nationalId,
+              relation: r.relation,
+              phone: r.phone || null,
+            },
           },
         });
       }
@@ -433,7 +439,15 @@ function Visits({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; 
   );
 }
 
-const CATEGORIES = ['PUBLIC_SAFETY', 'ENVIRONMENT_SANITATION', 'INFRASTRUCTURE', 'PROPERTY_MANAGEMENT', 'DISPUTE', 'SOCIAL_ASSISTANCE', 'OTHER'];
+const CATEGORIES = [
+  'PUBLIC_SAFETY',
+  'ENVIRONMENT_SANITATION',
+  'INFRASTRUCTURE',
+  'PROPERTY_MANAGEMENT',
+  'DISPUTE',
+  'SOCIAL_ASSISTANCE',
+  'OTHER',
+];
 
 function Report({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; onQueued: () => void }) {
   const { t } = useTranslation();

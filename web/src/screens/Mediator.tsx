@@ -127,7 +127,11 @@ export function MediatorDesk() {
   const { t } = useTranslation();
   const week = useMemo(() => {
     const from = startOfWeek();
-    return { from: from.toISOString(), to: new Date(from.getTime() + 7 * 86400_000).toISOString(), days: [...Array(7).keys()].map((i) => new Date(from.getTime() + i * 86400_000)) };
+    return {
+      from: from.toISOString(),
+      to: new Date(from.getTime() + 7 * 86400_000).toISOString(),
+      days: [...Array(7).keys()].map((i) => new Date(from.getTime() + i * 86400_000)),
+    };
   }, []);
   const q = useQuery(MEDIATION, { variables: { from: week.from, to: week.to } });
   const [schedule] = useMutation(SCHEDULE, { refetchQueries: ['MediatorDesk'] });
@@ -144,11 +148,24 @@ export function MediatorDesk() {
   const book = () => {
     const startsAt = new Date(`${form.day}T${form.start}:00`).toISOString();
     const endsAt = new Date(`${form.day}T${form.end}:00`).toISOString();
-    schedule({ variables: { input: { disputeId: form.disputeId, roomId: form.roomId, startsAt, endsAt, mediatorIds: mediators.slice(0, 1).map((m) => m.id) } } }).then(
+    schedule({
+      variables: {
+        input: { disputeId: form.disputeId, roomId: form.roomId, startsAt, endsAt, mediatorIds: mediators.slice(0, 1).map((m) => m.id) },
+      },
+    }).then(
       () => setNotice({ ok: true, text: t('mediator.booked') }),
       (e: Error) => {
         const clash = sessions.find((s) => s.room.id === form.roomId && s.startsAt < endsAt && s.endsAt > startsAt);
-        setNotice({ ok: false, text: clash ? t('mediator.clash', { number: clash.disputeNumber, from: new Date(clash.startsAt).toLocaleTimeString(), to: new Date(clash.endsAt).toLocaleTimeString() }) + ` (${e.message})` : e.message });
+        setNotice({
+          ok: false,
+          text: clash
+            ? t('mediator.clash', {
+                number: clash.disputeNumber,
+                from: new Date(clash.startsAt).toLocaleTimeString(),
+                to: new Date(clash.endsAt).toLocaleTimeString(),
+              }) + ` (${e.message})`
+            : e.message,
+        });
       },
     );
   };
@@ -164,13 +181,25 @@ export function MediatorDesk() {
               .map((d) => (
                 <article key={d.id} className="card" aria-label={d.number}>
                   <h4>
-                    {d.number} · {t(`disputeKind.${d.kind}`, { defaultValue: d.kind })} <span className="badge">{t(`disputeStatus.${d.status}`, { defaultValue: d.status })}</span>
+                    {d.number} · {t(`disputeKind.${d.kind}`, { defaultValue: d.kind })}{' '}
+                    <span className="badge">{t(`disputeStatus.${d.status}`, { defaultValue: d.status })}</span>
                   </h4>
                   <p>{d.summary}</p>
-                  {d.agreement && <p>{t('mediator.agreement')}：{d.agreement.terms}</p>}
+                  {d.agreement && (
+                    <p>
+                      {t('mediator.agreement')}：{d.agreement.terms}
+                    </p>
+                  )}
                   <div className="actions">
                     {d.nextActions.includes('ESCALATE') && (
-                      <button type="button" onClick={() => void escalate({ variables: { input: { disputeId: d.id, reason: t('mediator.escalateReason') } } }).catch((e: Error) => setNotice({ ok: false, text: e.message }))}>
+                      <button
+                        type="button"
+                        onClick={() =>
+                          void escalate({ variables: { input: { disputeId: d.id, reason: t('mediator.escalateReason') } } }).catch(
+                            (e: Error) => setNotice({ ok: false, text: e.message }),
+                          )
+                        }
+                      >
                         {t('mediator.escalate')}
                       </button>
                     )}
@@ -183,7 +212,13 @@ export function MediatorDesk() {
                         <button
                           type="button"
                           disabled={!terms[d.id]}
-                          onClick={() => void agree({ variables: { input: { disputeId: d.id, terms: terms[d.id], signedOn: new Date().toISOString().slice(0, 10) } } }).catch((e: Error) => setNotice({ ok: false, text: e.message }))}
+                          onClick={() =>
+                            void agree({
+                              variables: {
+                                input: { disputeId: d.id, terms: terms[d.id], signedOn: new Date().toISOString().slice(0, 10) },
+                              },
+                            }).catch((e: Error) => setNotice({ ok: false, text: e.message }))
+                          }
                         >
                           {t('mediator.recordAgreement')}
                         </button>
@@ -220,7 +255,14 @@ export function MediatorDesk() {
                         <div key={s.id} className="session">
                           {new Date(s.startsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} {s.disputeNumber}
                           {s.status === 'SCHEDULED' && (
-                            <button type="button" onClick={() => void minutes({ variables: { input: { sessionId: s.id, minutes: t('mediator.defaultMinutes') } } }).catch((e: Error) => setNotice({ ok: false, text: e.message }))}>
+                            <button
+                              type="button"
+                              onClick={() =>
+                                void minutes({ variables: { input: { sessionId: s.id, minutes: t('mediator.defaultMinutes') } } }).catch(
+                                  (e: Error) => setNotice({ ok: false, text: e.message }),
+                                )
+                              }
+                            >
                               {t('mediator.recordMinutes')}
                             </button>
                           )}

@@ -154,7 +154,9 @@ export function OfficerConsole({ session }: { session: Session }) {
                   disabled={!dept[i.id]}
                   onClick={() =>
                     void blow({
-                      variables: { input: { incidentId: i.id, departmentIds: [dept[i.id]], dueAt: new Date(Date.now() + 24 * 3600_000).toISOString() } },
+                      variables: {
+                        input: { incidentId: i.id, departmentIds: [dept[i.id]], dueAt: new Date(Date.now() + 24 * 3600_000).toISOString() },
+                      },
                     }).catch((e: Error) => setError(e.message))
                   }
                 >
@@ -162,7 +164,10 @@ export function OfficerConsole({ session }: { session: Session }) {
                 </button>
               </>
             )}
-            <button type="button" onClick={() => void escalate({ variables: { input: { id: i.id } } }).catch((e: Error) => setError(e.message))}>
+            <button
+              type="button"
+              onClick={() => void escalate({ variables: { input: { id: i.id } } }).catch((e: Error) => setError(e.message))}
+            >
               {t('officer.escalate')}
             </button>
           </IncidentCard>

@@ -33,7 +33,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
           </li>
         ))}
       </ul>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -107,7 +107,11 @@ function StepButton({ id, action, onError }: { id: string; action: string; onErr
   const run = useStep(action);
   if (!run) return null;
   return (
-    <button type="button" className="primary" onClick={() => void run({ variables: { input: { id } } }).catch((e: Error) => onError(e.message))}>
+    <button
+      type="button"
+      className="primary"
+      onClick={() => void run({ variables: { input: { id } } }).catch((e: Error) => onError(e.message))}
+    >
       {t(`action.${action}`)}
     </button>
   );
@@ -134,7 +138,9 @@ export function IncidentCard({ incident: i, children }: { incident: IncidentFiel
       </p>
       {i.status === 'REPORTED' && <Countdown at={i.acceptDueAt} />}
       {(i.status === 'ACCEPTED' || i.status === 'IN_PROGRESS') && <Countdown at={i.resolveDueAt} />}
-      {i.photos?.map((p) => <img key={p.id} src={p.url} alt={t('incidents.photo', { number: i.number })} className="photo" />)}
+      {i.photos?.map((p) => (
+        <img key={p.id} src={p.url} alt={t('incidents.photo', { number: i.number })} className="photo" />
+      ))}
       {i.location.latitude != null && (
         <p className="mono">
           {i.location.latitude.toFixed(5)}, {i.location.longitude?.toFixed(5)}
