@@ -8,7 +8,7 @@ import { dataOf, eventually, gql, testDistrictCode } from '@civgrid/testing';
 import { DemoWorld, seedDemo } from '../src/demo-seed';
 import { Stack, startStack } from '../src/stack';
 import { defaultWebDist } from '../src/web';
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousViolations, signIn } from './browser';
+import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousViolations, signIn } from '../src/browser';
 
 // The web app in a real Chromium against the whole system: gateway, four services, PostgreSQL, Kafka.
 let stack: Stack;
