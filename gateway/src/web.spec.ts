@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ afterAll(async () => Promise.all(servers.map((s) => new Promise((r) => s.close(r
 async function serve(options: Partial<WebOptions>): Promise<string> {
   const dist = mkdtempSync(join(tmpdir(), 'civgrid-dist-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>CivGrid</title>');
+  mkdirSync(join(dist, 'assets'));
+  writeFileSync(join(dist, 'assets', 'app.js'), 'console.log("网格");\n'.repeat(2000));
   const app = express();
   app.use(corsMiddleware(options.corsOrigins ?? []));
   app.post('/graphql', (_req, res) => {
@@ -39,9 +41,13 @@ const person: DemoPerson = {
 describe('the web app on the gateway origin', () => {
   it('serves the app at / and at any screen path, and sends no CORS header unless the origin is listed', async () => {
     const base = await serve({ corsOrigins: ['https://app.example.org'] });
-    const page = await fetch(`${base}/some/screen`);
+    const page = await fetch(`${base}/some/screen`, { headers: { 'accept-encoding': 'gzip' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>CivGrid</title>');
+    const script = await fetch(`${base}/assets/app.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(script.headers.get('content-encoding')).toBe('gzip');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    expect(await script.text()).toContain('网格');
     const stranger = await fetch(`${base}/graphql`, { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
     const listed = await fetch(`${base}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://app.example.org' } });

@@ -295,6 +295,81 @@ describe('the web app in a real browser', () => {
     await Promise.all([page.close(), officer.page.close(), dept.page.close()]);
   }, 240_000);
 
+  it("the curtains: a check whose deadline passed without a check-in shows as missed, and the care alert appears in the responsible grid member's list", async () => {
+    const gm = await tokenOf('grid-member');
+    const population = stack.services['population-registry'];
+    // A resident of the member's grid agrees to open the curtains by 7:30 every day.
+    const households = dataOf(
+      await gql<{ grid: { households: { edges: { node: { members: { id: string; name: string }[] } }[] } } }>(
+        stack.url,
+        `query($g: ID!) { grid(id: $g) { households(first: 200) { edges { node { members { id name } } } } } }`,
+        { g: world.gridId },
+        gm,
+      ),
+    ).grid.households.edges.map((e) => e.node);
+    const resident = households.flatMap((h) => h.members).find((m) => m.name === '王建国')!;
+    dataOf(
+      await gql(
+        stack.url,
+        `mutation($i: AgreeWellbeingCheckInput!) { agreeWellbeingCheck(input: $i) { id } }`,
+        {
+          i: {
+            residentId: resident.id,
+            signal: 'CURTAINS_OPENED',
+            deadline: '07:30',
+            graceMinutes: 30,
+            responsibleMemberId: world.gridMemberId,
+          },
+        },
+        gm,
+      ),
+    );
+    // Tomorrow at 8:01, past the deadline and its grace, nobody has seen the curtains open.
+    const tomorrow = new Date(shanghai('08:01').getTime() + 86_400_000);
+    await population.setClock(tomorrow);
+    await population.runJob('wellbeing-check-misses');
+    const { page, context } = await open(PHONE);
+    await context.clock.setFixedTime(tomorrow);
+    await signIn(page, '网格员');
+    await page.getByRole('button', { name: '今日关爱' }).click();
+    await page.locator('li.check', { hasText: '王建国' }).getByText('未签到').waitFor();
+    await screenshot(page, 'phone-checks-missed');
+    // Incident reporting hears of the miss (by Kafka) and opens a care alert for the member.
+    await page.getByRole('button', { name: '我的事件' }).click();
+    await eventually(
+      async () => {
+        if ((await page.getByRole('heading', { name: '关爱预警' }).count()) > 0) return true;
+        await page.getByRole('button', { name: '我的网格' }).click();
+        await page.getByRole('button', { name: '我的事件' }).click();
+        return undefined;
+      },
+      60_000,
+      1000,
+    );
+    const alert = page.locator('article.incident', { hasText: '关爱预警' }).first();
+    await alert.waitFor();
+    expect(await alert.getByRole('list', { name: '处理过程' }).textContent()).toContain('上报');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('opens without a network, from its service worker, with the last data it had', async () => {
+    const { page, context } = await open(PHONE);
+    await signIn(page, '网格员');
+    await page.getByText('张德福').first().waitFor();
+    // Installed and in control of the page: the shell is kept.
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+    // …and the last answers are kept on the phone.
+    await page.waitForFunction("Object.keys(localStorage).some((k) => k.startsWith('civgrid.cache.'))", undefined, { timeout: 10_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText('离线').waitFor();
+    await page.getByText('张德福').first().waitFor();
+    expect(await page.getByRole('heading', { name: '我的网格' }).count()).toBe(1);
+    await context.setOffline(false);
+    await page.close();
+  }, 120_000);
+
   it('an analyst sees counts and no personal data', async () => {
     const { page } = await open(DESKTOP);
     await signIn(page, '分析员');

@@ -3,13 +3,18 @@
 // its queue of changes itself, in the page's storage).
 const CACHE = 'civgrid-shell-v1';
 
+// The page names its hashed scripts and styles: those are kept at install with the page itself.
+async function precache() {
+  const cache = await caches.open(CACHE);
+  const page = await fetch('/', { cache: 'no-store' });
+  const html = await page.clone().text();
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  await cache.put('/', page);
+  await cache.addAll(['/manifest.webmanifest', '/icon.svg', ...assets]);
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((c) => c.addAll(['/', '/manifest.webmanifest', '/icon.svg']))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

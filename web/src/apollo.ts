@@ -1,4 +1,4 @@
-import { ApolloClient, HttpLink, InMemoryCache, from } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, from } from '@apollo/client';
 import { setContext } from '@apollo/client/link/context';
 import { onError } from '@apollo/client/link/error';
 import type { Session } from './session';
@@ -27,16 +27,17 @@ export function makeClient(session: Session, onUnauthenticated: () => void): Apo
   const expired = onError(({ graphQLErrors }) => {
     if (graphQLErrors?.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) onUnauthenticated();
   });
+  // After every answer (once the cache has taken it in) the cache is kept.
+  const keep = new ApolloLink((operation, forward) =>
+    forward(operation).map((result) => {
+      persist();
+      return result;
+    }),
+  );
   const client = new ApolloClient({
-    link: from([expired, auth, new HttpLink({ uri: '/graphql' })]),
+    link: from([keep, expired, auth, new HttpLink({ uri: '/graphql' })]),
     cache,
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network', errorPolicy: 'all' } },
   });
-  const originalWrite = cache.write.bind(cache);
-  cache.write = (options) => {
-    const ref = originalWrite(options);
-    persist();
-    return ref;
-  };
   return client;
 }

@@ -113,7 +113,8 @@ export function GridMemberApp({ session }: { session: Session }) {
   const [tab, setTab] = useState<Tab>('grids');
   const grids = useQuery(MY_GRIDS);
   const outbox = useOutbox(client, session);
-  const list = grids.data?.grids.edges.map((e) => e.node) ?? [];
+  // Offline the network answer is an error: the screen keeps what it had (the kept cache).
+  const list = (grids.data ?? grids.previousData)?.grids.edges.map((e) => e.node) ?? [];
   const tabs: Tab[] = ['grids', 'register', 'checks', 'visits', 'report', 'incidents'];
   void INCIDENT_FIELDS_DOC;
   return (
@@ -138,7 +139,7 @@ export function GridMemberApp({ session }: { session: Session }) {
           </button>
         ))}
       </nav>
-      {grids.error && !grids.data && <p className="error">{t('common.loadFailed')}</p>}
+      {grids.error && <p className="error">{t('common.loadFailed')}</p>}
       {tab === 'grids' && <Grids grids={list} />}
       {tab === 'register' && <Register grids={list} onDone={() => void grids.refetch()} />}
       {tab === 'checks' && <Checks grids={list} owner={session.claims.sub} onQueued={() => void outbox.send()} />}
@@ -525,7 +526,7 @@ function Report({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; 
 function Incidents() {
   const { t } = useTranslation();
   const q = useQuery(MY_INCIDENTS);
-  const items = q.data?.incidents.edges.map((e) => e.node) ?? [];
+  const items = (q.data ?? q.previousData)?.incidents.edges.map((e) => e.node) ?? [];
   const alerts = items.filter((i) => i.category === 'CARE_ALERT');
   const others = items.filter((i) => i.category !== 'CARE_ALERT');
   return (
