@@ -12,7 +12,11 @@ export const gatewayConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    SUPERGRAPH_PATH: z.string().optional(),
+    // The supergraph served: a published folder (manifest.json + supergraph.graphql; in Kubernetes a
+    // mounted ConfigMap) or a supergraph file; or the URL of either. Polled, switched without a restart.
+    SUPERGRAPH_PATH: z.string().min(1).optional(),
+    SUPERGRAPH_URL: url.optional(),
+    SUPERGRAPH_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
     // Where each subgraph runs, when not where the committed supergraph says (docker, tests).
     SUBGRAPH_URL_GRID_ORGANISATION: url.optional(),
     SUBGRAPH_URL_POPULATION_REGISTRY: url.optional(),
@@ -42,6 +46,10 @@ export const gatewayConfigSchema = z
   .refine((c) => Boolean(c.AUTH_PUBLIC_KEY) !== Boolean(c.AUTH_JWKS_URL), {
     message: 'set exactly one of AUTH_PUBLIC_KEY (development) or AUTH_JWKS_URL (production)',
     path: ['AUTH_PUBLIC_KEY'],
+  })
+  .refine((c) => !(c.SUPERGRAPH_PATH && c.SUPERGRAPH_URL), {
+    message: 'set at most one of SUPERGRAPH_PATH or SUPERGRAPH_URL',
+    path: ['SUPERGRAPH_URL'],
   })
   .refine((c) => !c.SAFELIST_ONLY || Boolean(c.PERSISTED_QUERIES_PATH), {
     message: 'SAFELIST_ONLY needs PERSISTED_QUERIES_PATH',

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway, GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
@@ -13,6 +12,7 @@ import { DomainError } from '@civgrid/errors';
 import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
+import { SupergraphSource } from './supergraph-source';
 
 export interface GatewayContext {
   authorization: string;
@@ -66,12 +66,17 @@ export interface RunningGateway {
   app: express.Express;
   server: ApolloServer<GatewayContext>;
   gateway: ApolloGateway;
+  supergraph: SupergraphSource;
   stop(): Promise<void>;
 }
 
-/** The gateway over the committed supergraph, with the subgraph URLs the config overrides. */
+/** The gateway over the published (or committed) supergraph, with the subgraph URLs the config overrides. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH ?? defaultSupergraphPath(), 'utf8');
+  const supergraph = new SupergraphSource({
+    ...(config.SUPERGRAPH_URL ? { url: config.SUPERGRAPH_URL } : { path: config.SUPERGRAPH_PATH ?? defaultSupergraphPath() }),
+    pollIntervalMs: config.SUPERGRAPH_POLL_INTERVAL_MS,
+    logger,
+  });
   const verifier = new TokenVerifier({
     publicKeyPem: config.AUTH_PUBLIC_KEY,
     jwksUrl: config.AUTH_JWKS_URL,
@@ -80,7 +85,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
       const key = SUBGRAPH_URL_ENV[name];
       const override = key ? (config[key] as string | undefined) : undefined;
@@ -114,6 +119,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   app.get('/health/ready', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Which supergraph this instance serves (hash and published version), and why a newer one was refused.
+  app.get('/status/supergraph', (_req, res) => {
+    res.json(supergraph.status());
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -145,6 +154,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     app,
     server,
     gateway,
+    supergraph,
     async stop() {
       await server.stop();
     },
