@@ -12,7 +12,11 @@ export const gatewayConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    SUPERGRAPH_PATH: z.string().optional(),
+    // The supergraph served: a published folder (manifest.json + supergraph.graphql; in Kubernetes a
+    // mounted ConfigMap) or a supergraph file; or the URL of either. Polled, switched without a restart.
+    SUPERGRAPH_PATH: z.string().min(1).optional(),
+    SUPERGRAPH_URL: url.optional(),
+    SUPERGRAPH_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
     // Where each subgraph runs, when not where the committed supergraph says (docker, tests).
     SUBGRAPH_URL_GRID_ORGANISATION: url.optional(),
     SUBGRAPH_URL_POPULATION_REGISTRY: url.optional(),
@@ -64,6 +68,10 @@ export const gatewayConfigSchema = z
   .refine((c) => c.NODE_ENV !== 'production' || (!c.DEV_SIGNIN_PRIVATE_KEY && !c.DEV_SIGNIN_PEOPLE_PATH), {
     message: 'the development sign-in does not exist in production: unset DEV_SIGNIN_PRIVATE_KEY and DEV_SIGNIN_PEOPLE_PATH',
     path: ['DEV_SIGNIN_PRIVATE_KEY'],
+  })
+  .refine((c) => !(c.SUPERGRAPH_PATH && c.SUPERGRAPH_URL), {
+    message: 'set at most one of SUPERGRAPH_PATH or SUPERGRAPH_URL',
+    path: ['SUPERGRAPH_URL'],
   })
   .refine((c) => !c.SAFELIST_ONLY || Boolean(c.PERSISTED_QUERIES_PATH), {
     message: 'SAFELIST_ONLY needs PERSISTED_QUERIES_PATH',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway, GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
@@ -14,6 +14,7 @@ import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
 import { corsMiddleware, mountWeb } from './web';
+import { SupergraphSource } from './supergraph-source';
 
 export interface GatewayContext {
   authorization: string;
@@ -63,9 +64,11 @@ function formatError(logger: Logger) {
   };
 }
 
-/** A subgraph's URL as the committed supergraph names it (join__Graph). */
-function subgraphUrl(supergraphSdl: string, name: string): string | undefined {
-  const match = new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(supergraphSdl);
+/** A subgraph's URL as the committed supergraph names it (join__Graph), where no override is set. */
+function committedSubgraphUrl(name: string): string | undefined {
+  const file = defaultSupergraphPath();
+  if (!existsSync(file)) return undefined;
+  const match = new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(readFileSync(file, 'utf8'));
   return match?.[1];
 }
 
@@ -73,12 +76,17 @@ export interface RunningGateway {
   app: express.Express;
   server: ApolloServer<GatewayContext>;
   gateway: ApolloGateway;
+  supergraph: SupergraphSource;
   stop(): Promise<void>;
 }
 
-/** The gateway over the committed supergraph, with the subgraph URLs the config overrides. */
+/** The gateway over the published (or committed) supergraph, with the subgraph URLs the config overrides. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH ?? defaultSupergraphPath(), 'utf8');
+  const supergraph = new SupergraphSource({
+    ...(config.SUPERGRAPH_URL ? { url: config.SUPERGRAPH_URL } : { path: config.SUPERGRAPH_PATH ?? defaultSupergraphPath() }),
+    pollIntervalMs: config.SUPERGRAPH_POLL_INTERVAL_MS,
+    logger,
+  });
   const verifier = new TokenVerifier({
     publicKeyPem: config.AUTH_PUBLIC_KEY,
     jwksUrl: config.AUTH_JWKS_URL,
@@ -87,7 +95,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
       const key = SUBGRAPH_URL_ENV[name];
       const override = key ? (config[key] as string | undefined) : undefined;
@@ -122,6 +130,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     res.json({ status: 'ok' });
   });
   app.use(corsMiddleware(config.CORS_ORIGINS));
+  // Which supergraph this instance serves (hash and published version), and why a newer one was refused.
+  app.get('/status/supergraph', (_req, res) => {
+    res.json(supergraph.status());
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -153,7 +165,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     app,
     {
       distDir: config.WEB_DIST_DIR,
-      incidentsUrl: config.SUBGRAPH_URL_INCIDENT_REPORTING ?? subgraphUrl(supergraphSdl, 'incident-reporting'),
+      incidentsUrl: config.SUBGRAPH_URL_INCIDENT_REPORTING ?? committedSubgraphUrl('incident-reporting'),
       corsOrigins: config.CORS_ORIGINS,
       production,
       devSignIn:
@@ -172,6 +184,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     app,
     server,
     gateway,
+    supergraph,
     async stop() {
       await server.stop();
     },

@@ -1,3 +1,5 @@
+import { JsonSchema } from '@civgrid/events';
+import { supersededBy } from './compatibility';
 import { eventSchemas } from './index';
 
 const DOMAINS: Record<string, { service: string; summary: string }> = {
@@ -14,25 +16,32 @@ const messageName = (type: string): string => type.replace(/^civgrid\./, '').rep
 
 /**
  * The AsyncAPI 3.0 document for analysts: one channel per domain topic, one message per event
- * type, each payload the CloudEvents envelope around the type's JSON Schema.
+ * type, each payload the CloudEvents envelope around the type's JSON Schema. A type a later version
+ * supersedes is marked deprecated (the payload schema's `deprecated`, and `x-superseded-by`).
  */
-export function asyncApiDocument(): Record<string, unknown> {
+export function asyncApiDocument(schemas: Readonly<Record<string, JsonSchema>> = eventSchemas): Record<string, unknown> {
+  const superseded = supersededBy(Object.keys(schemas));
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const [domain, info] of Object.entries(DOMAINS)) {
-    const types = Object.keys(eventSchemas)
+    const types = Object.keys(schemas)
       .filter((t) => t.split('.')[1] === domain)
       .sort();
     const channelMessages: Record<string, unknown> = {};
     for (const type of types) {
       const name = messageName(type);
+      const successor = superseded.get(type);
       messages[name] = {
         name: type,
-        title: (eventSchemas[type] as { title?: string }).title,
+        title: (schemas[type] as { title?: string }).title,
+        ...(successor
+          ? { summary: `Deprecated: superseded by ${successor}; published beside it for the transition.`, 'x-superseded-by': successor }
+          : {}),
         contentType: 'application/cloudevents+json',
         headers: { type: 'object', properties: { ce_type: { const: type }, ce_id: { type: 'string' } } },
         payload: {
+          ...(successor ? { deprecated: true } : {}),
           type: 'object',
           required: ['specversion', 'id', 'source', 'type', 'subject', 'time', 'data'],
           properties: {
@@ -43,7 +52,7 @@ export function asyncApiDocument(): Record<string, unknown> {
             subject: { type: 'string', description: 'The aggregate id; also the Kafka key.' },
             time: { type: 'string', format: 'date-time' },
             datacontenttype: { const: 'application/json' },
-            data: eventSchemas[type],
+            data: schemas[type],
           },
         },
       };

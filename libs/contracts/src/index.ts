@@ -13,6 +13,8 @@ export * from './incident';
 export * from './population-counts';
 export * from './reactions';
 export * from './schema-parts';
+export * from './compatibility';
+export * from './published';
 
 /** Every event type of every domain, with its schema: producers validate on write, consumers on read. */
 export const eventSchemas: Readonly<Record<string, JsonSchema>> = {

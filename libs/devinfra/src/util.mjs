@@ -65,6 +65,20 @@ export function tail(file, lines = 40) {
   }
 }
 
+/**
+ * The last line of a log that says what went wrong (an error, a refusal), trimmed: failures are
+ * reported in one line that names the log for the rest.
+ * @param {string} file
+ */
+export function lastProblem(file) {
+  const line = tail(file, 60)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /FATAL|ERROR|PANIC|Exception|could not|cannot|permission denied|EACCES|refused/i.test(l))
+    .at(-1);
+  return line && line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lifetime of the servers we spawn.
 //

@@ -169,10 +169,16 @@ export async function runMigrations(def: ServiceDefinition, env: Record<string, 
     migrationsTableName: 'migrations',
   });
   await ds.initialize();
+  // Pods of a rollout start together and each migrates first (Kubernetes init containers): one at a
+  // time, the others then find nothing left to do.
+  const lock = ds.createQueryRunner();
   try {
+    await lock.connect();
+    await lock.query("SELECT pg_advisory_lock(hashtext('civgrid-migrations'))");
     const done = await ds.runMigrations({ transaction: 'each' });
     return done.map((m) => m.name);
   } finally {
+    await lock.release();
     await ds.destroy();
   }
 }

@@ -1,0 +1,4 @@
+export * from './artefact';
+export * from './check';
+export * from './compose';
+export * from './publish';
