@@ -273,7 +273,14 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
   if (seedOut.status !== 0) throw new Error('seeding failed');
   const demo = JSON.parse(seedOut.stdout.trim().split('\n').at(-1));
 
-  const gatewayEnv = { ...common, PORT: String(GATEWAY_PORT) };
+  // The development sign-in lists the demo people the web app's seed binds to real rows (below).
+  const peoplePath = join(root, '.local', 'demo-people.json');
+  const gatewayEnv = {
+    ...common,
+    PORT: String(GATEWAY_PORT),
+    DEV_SIGNIN_PRIVATE_KEY: keys.privateKeyPem,
+    DEV_SIGNIN_PEOPLE_PATH: peoplePath,
+  };
   const gw = spawn(process.execPath, [join(root, 'gateway', 'dist', 'main.js')], {
     cwd: root,
     env: gatewayEnv,
@@ -283,9 +290,24 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
   children.push(gw);
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`);
 
+  log("seeding the web app's demo world through the gateway (committees, centre and rooms, households, incidents, disputes)");
+  const { seedDemo } = createRequire(join(root, 'package.json'))(join(root, 'gateway', 'dist', 'demo-seed.js'));
+  const { issueToken } = lib('auth');
+  const world = await seedDemo({
+    url: `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+    districtCode: demo.districtPath.split('.')[0],
+    sign: (claims) => issueToken({ privateKeyPem: keys.privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid' }, claims, '12h'),
+    log,
+  });
+  writeFileSync(peoplePath, JSON.stringify(world.people, null, 2), { mode: 0o600 });
+
   const tokens = await demoTokens(keys, demo);
+  const web = existsSync(join(root, 'web', 'dist', 'index.html'));
   const lines = [
     '',
+    web
+      ? `CivGrid web app: http://127.0.0.1:${GATEWAY_PORT}/   (sign in as a demo person: ${world.people.map((p) => p.name).join(', ')})`
+      : 'CivGrid web app: not built (pnpm --filter @civgrid/web build)',
     `CivGrid is running. Gateway: http://127.0.0.1:${GATEWAY_PORT}/graphql`,
     ...present.map((s) => `  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}/graphql   (health: /health/ready)`),
     `  PostgreSQL  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,

@@ -41,11 +41,33 @@ export const gatewayConfigSchema = z
     MAX_COST: z.coerce.number().int().min(1).default(50_000),
     PERSISTED_QUERIES_PATH: z.string().optional(),
     SAFELIST_ONLY: bool.default(false),
+    // The web app (web/dist by default) and the origins other than the gateway's own that may call it.
+    WEB_DIST_DIR: z.string().optional(),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin such as https://app.example.org (no path)'))),
+    // Development sign-in for the demo people (npm start writes the file); refused in production.
+    DEV_SIGNIN_PRIVATE_KEY: z
+      .string()
+      .transform((v) => v.replace(/\\n/g, '\n'))
+      .optional(),
+    DEV_SIGNIN_PEOPLE_PATH: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => Boolean(c.AUTH_PUBLIC_KEY) !== Boolean(c.AUTH_JWKS_URL), {
     message: 'set exactly one of AUTH_PUBLIC_KEY (development) or AUTH_JWKS_URL (production)',
     path: ['AUTH_PUBLIC_KEY'],
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || (!c.DEV_SIGNIN_PRIVATE_KEY && !c.DEV_SIGNIN_PEOPLE_PATH), {
+    message: 'the development sign-in does not exist in production: unset DEV_SIGNIN_PRIVATE_KEY and DEV_SIGNIN_PEOPLE_PATH',
+    path: ['DEV_SIGNIN_PRIVATE_KEY'],
   })
   .refine((c) => !(c.SUPERGRAPH_PATH && c.SUPERGRAPH_URL), {
     message: 'set at most one of SUPERGRAPH_PATH or SUPERGRAPH_URL',

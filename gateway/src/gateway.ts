@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway, GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
@@ -12,6 +13,7 @@ import { DomainError } from '@civgrid/errors';
 import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
+import { corsMiddleware, mountWeb } from './web';
 import { SupergraphSource } from './supergraph-source';
 
 export interface GatewayContext {
@@ -60,6 +62,14 @@ function formatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
     };
   };
+}
+
+/** A subgraph's URL as the committed supergraph names it (join__Graph), where no override is set. */
+function committedSubgraphUrl(name: string): string | undefined {
+  const file = defaultSupergraphPath();
+  if (!existsSync(file)) return undefined;
+  const match = new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(readFileSync(file, 'utf8'));
+  return match?.[1];
 }
 
 export interface RunningGateway {
@@ -119,6 +129,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   app.get('/health/ready', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(corsMiddleware(config.CORS_ORIGINS));
   // Which supergraph this instance serves (hash and published version), and why a newer one was refused.
   app.get('/status/supergraph', (_req, res) => {
     res.json(supergraph.status());
@@ -149,6 +160,25 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         }
       },
     }),
+  );
+  mountWeb(
+    app,
+    {
+      distDir: config.WEB_DIST_DIR,
+      incidentsUrl: config.SUBGRAPH_URL_INCIDENT_REPORTING ?? committedSubgraphUrl('incident-reporting'),
+      corsOrigins: config.CORS_ORIGINS,
+      production,
+      devSignIn:
+        config.DEV_SIGNIN_PRIVATE_KEY && config.DEV_SIGNIN_PEOPLE_PATH
+          ? {
+              privateKeyPem: config.DEV_SIGNIN_PRIVATE_KEY,
+              issuer: config.AUTH_ISSUER,
+              audience: config.AUTH_AUDIENCE,
+              peoplePath: config.DEV_SIGNIN_PEOPLE_PATH,
+            }
+          : undefined,
+    },
+    logger,
   );
   return {
     app,

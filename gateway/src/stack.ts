@@ -102,10 +102,15 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
 
 /**
  * The whole system for one test file or benchmark: every subgraph on its own database, one topic
- * prefix, one signing key, and the real gateway over the committed supergraph. `only` starts a
+ * prefix, one signing key, and the real gateway over the committed supergraph (its environment may
+ * depend on the stack's keys, e.g. the web app's development sign-in). `only` starts a
  * subset (queries that need a subgraph left out then fail, as they would in production).
  */
-export async function startStack(label: string, gatewayEnv: Record<string, string> = {}, only?: string[]): Promise<Stack> {
+export async function startStack(
+  label: string,
+  gatewayEnv: Record<string, string> | ((keys: TestKeys) => Record<string, string>) = {},
+  only?: string[],
+): Promise<Stack> {
   const keys = await makeKeys();
   const prefix = topicPrefix(label);
   const services: Record<string, StackService> = {};
@@ -122,7 +127,7 @@ export async function startStack(label: string, gatewayEnv: Record<string, strin
     AUTH_AUDIENCE: TEST_AUDIENCE,
     AUTH_PUBLIC_KEY: keys.publicKeyPem,
     AUTH_DISTRICT_ROOT: TEST_DISTRICT_ROOTS.join(','),
-    ...gatewayEnv,
+    ...(typeof gatewayEnv === 'function' ? gatewayEnv(keys) : gatewayEnv),
   };
   for (const [name, svc] of Object.entries(services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;
   const gateway = await createGateway(gatewayConfigSchema.parse(env), pino({ level: 'silent' }));

@@ -85,10 +85,11 @@ export class ResidentService {
   });
 
   /** Validated, normalised personal fields, or a refusal that never repeats them. */
-  personal(nationalId: string, phone: string | undefined): { id: string; birthDate: string; sex: string; phone: string | null } {
+  personal(nationalId: string, phone: string | null | undefined): { id: string; birthDate: string; sex: string; phone: string | null } {
     const parsed = parseNationalId(nationalId, this.clock.now());
     if (typeof parsed === 'string') throw ResidentErrors.nationalIdInvalid(parsed);
-    const p = phone === undefined ? null : normalisePhone(phone);
+    // A form sends `phone: null` for "no phone" as often as it leaves it out.
+    const p = phone === undefined || phone === null ? null : normalisePhone(phone);
     if (p !== null && !PHONE_PATTERN.test(p)) throw ResidentErrors.phoneInvalid();
     return { id: parsed.value, birthDate: parsed.birthDate, sex: parsed.sex, phone: p };
   }

@@ -1,0 +1,178 @@
+import { useMutation, useQuery } from '@apollo/client';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { graphql } from '../gql';
+import type { Session } from '../session';
+import { IncidentCard } from './incident';
+
+const CONSOLE = graphql(`
+  query OfficerConsole($areaPath: String!) {
+    areas(first: 100, underPath: $areaPath) {
+      totalCount
+      edges {
+        node {
+          id
+          code
+          name
+          level
+          path
+        }
+      }
+    }
+    grids(first: 100, underPath: $areaPath) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          kind
+          area {
+            id
+          }
+        }
+      }
+    }
+    gridHealth(areaPath: $areaPath, limit: 20) {
+      problems {
+        kind
+        description
+        grids {
+          id
+          name
+        }
+      }
+    }
+    incidents(open: true, first: 10) {
+      totalCount
+      edges {
+        node {
+          ...IncidentFields
+        }
+      }
+    }
+    departments(first: 100) {
+      edges {
+        node {
+          id
+          name
+          kind
+        }
+      }
+    }
+  }
+`);
+
+const BLOW_WHISTLE = graphql(`
+  mutation BlowWhistle($input: BlowWhistleInput!) {
+    blowWhistle(input: $input) {
+      id
+      incident {
+        ...IncidentFields
+      }
+    }
+  }
+`);
+
+const ESCALATE = graphql(`
+  mutation EscalateIncident($input: EscalateIncidentInput!) {
+    escalateIncident(input: $input) {
+      ...IncidentFields
+    }
+  }
+`);
+
+export function OfficerConsole({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const areaPath = session.claims.areas?.[0] ?? '';
+  const q = useQuery(CONSOLE, { variables: { areaPath }, skip: !areaPath });
+  const [onlyOverdue, setOnlyOverdue] = useState(false);
+  const [blow] = useMutation(BLOW_WHISTLE);
+  const [escalate] = useMutation(ESCALATE);
+  const [dept, setDept] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const areas = q.data?.areas.edges.map((e) => e.node) ?? [];
+  const grids = q.data?.grids.edges.map((e) => e.node) ?? [];
+  const incidents = (q.data?.incidents.edges.map((e) => e.node) ?? []).filter((i) => !onlyOverdue || i.overdue);
+  const departments = q.data?.departments.edges.map((e) => e.node) ?? [];
+  const depth = (path: string) => path.split('.').length - areaPath.split('.').length;
+  return (
+    <div className="console">
+      <aside className="card tree" aria-labelledby="tree-title">
+        <h2 id="tree-title">{t('officer.tree')}</h2>
+        <ul>
+          {areas.map((a) => (
+            <li key={a.id} style={{ paddingInlineStart: `${depth(a.path)}em` }}>
+              {a.name} <small>{t(`level.${a.level}`)}</small>
+              <ul>
+                {grids
+                  .filter((g) => g.area.id === a.id)
+                  .map((g) => (
+                    <li key={g.id} className="grid-leaf">
+                      ▦ {g.name}
+                    </li>
+                  ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+        <h3>{t('officer.health')}</h3>
+        <ul>
+          {q.data?.gridHealth.problems.map((p, n) => (
+            <li key={n}>
+              {p.grids.map((g) => g.name).join('、')}：{p.description}
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <section aria-labelledby="open-title">
+        <h2 id="open-title">{t('officer.open', { n: q.data?.incidents.totalCount ?? 0 })}</h2>
+        <label>
+          <input type="checkbox" checked={onlyOverdue} onChange={(e) => setOnlyOverdue(e.target.checked)} /> {t('officer.onlyOverdue')}
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        {incidents.map((i) => (
+          <IncidentCard key={i.id} incident={i}>
+            {i.status !== 'REPORTED' && (
+              <>
+                <label>
+                  {t('officer.department')}
+                  <select value={dept[i.id] ?? ''} onChange={(e) => setDept({ ...dept, [i.id]: e.target.value })}>
+                    <option value="">—</option>
+                    {departments.map((d) => (
+                      <option key={d.id} value={d.id}>
+                        {d.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button
+                  type="button"
+                  disabled={!dept[i.id]}
+                  onClick={() =>
+                    void blow({
+                      variables: {
+                        input: { incidentId: i.id, departmentIds: [dept[i.id]], dueAt: new Date(Date.now() + 24 * 3600_000).toISOString() },
+                      },
+                    }).catch((e: Error) => setError(e.message))
+                  }
+                >
+                  {t('officer.whistle')}
+                </button>
+              </>
+            )}
+            <button
+              type="button"
+              onClick={() => void escalate({ variables: { input: { id: i.id } } }).catch((e: Error) => setError(e.message))}
+            >
+              {t('officer.escalate')}
+            </button>
+          </IncidentCard>
+        ))}
+      </section>
+    </div>
+  );
+}
