@@ -86,7 +86,7 @@ async function relayVersusRawProducer(): Promise<{ relay: number[]; raw: number[
       const relay = new OutboxRelay({
         dataSource: ds,
         connectionString: db.url,
-        producer,
+        createProducer: () => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
         topic: relayTopic,
         logger: silent,
         lockName: `bench-${prefix}`,

@@ -1,8 +1,9 @@
-import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { EventCatalogue } from './catalogue';
 import { CloudEvent, parseCloudEvent } from './cloudevent';
+import { EventSender } from './producer';
 
 /** `event.data` has been validated against the catalogue before a handler sees it. */
 export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
@@ -18,7 +19,7 @@ export interface ConsumerOptions {
   handlers: Record<string, EventHandler>;
   catalogue: EventCatalogue;
   /** Shared producer used for the dead-letter topic. */
-  producer: Producer;
+  producer: EventSender;
   deadLetterTopic: string;
   maxAttempts?: number;
   retryDelayMs?: number;

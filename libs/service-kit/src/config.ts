@@ -33,6 +33,9 @@ export const baseConfigSchema = z
       .min(-1)
       .default(7 * 24 * 3600 * 1000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    // The longest wait of the relay after a failed send (exponential from 250 ms up to this).
+    OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(5000),
     // A whole request, body included: a district's ledger over a village's network takes a while.
     HTTP_REQUEST_TIMEOUT_MS: z.coerce
       .number()

@@ -1,8 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { deadLetterTopic, ensureTopics, EventConsumer, eventsTopic, OutboxRelay, TopicSettings } from '@civgrid/events';
+import {
+  deadLetterTopic,
+  ensureTopics,
+  EventConsumer,
+  eventsTopic,
+  OutboxRelay,
+  SelfHealingProducer,
+  TopicSettings,
+} from '@civgrid/events';
 import { BaseConfig } from './config';
 import { EventHandlers } from './event-handlers';
 import { ServiceDefinition } from './definition';
@@ -21,8 +29,8 @@ export const RUNTIME_OPTIONS = Symbol('civgrid:runtime-options');
 export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly relay: OutboxRelay;
   consumer: EventConsumer | undefined;
-  private readonly producer: Producer;
-  private producerConnected = false;
+  /** For the dead-letter topic; the relay has a producer of its own. */
+  private readonly producer: SelfHealingProducer;
   private stopped = false;
   private kafkaReady: Promise<void> = Promise.resolve();
   private interruptRetry: () => void = () => undefined;
@@ -36,19 +44,25 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     private readonly dataSource: DataSource,
     private readonly handlers: EventHandlers,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
-    this.producer.on('producer.disconnect', () => {
-      this.producerConnected = false;
-    });
+    // kafkajs retries briefly inside a send; past that the relay replaces the producer and backs off.
+    const createProducer = () =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      });
+    this.producer = new SelfHealingProducer(createProducer, logger.child({ component: 'dlq-producer' }));
     this.relay = new OutboxRelay({
       dataSource,
       connectionString: config.DATABASE_URL,
-      producer: this.producer,
+      createProducer,
       topic: this.topic,
       logger: logger.child({ component: 'outbox-relay' }),
       lockName: `civgrid:outbox-relay:${def.name}`,
       pollMs: config.OUTBOX_POLL_MS,
-      beforeSend: () => this.connectProducer(),
+      batchSize: config.OUTBOX_BATCH_SIZE,
+      maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
     });
   }
 
@@ -88,12 +102,6 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  private async connectProducer(): Promise<void> {
-    if (this.producerConnected) return;
-    await this.producer.connect();
-    this.producerConnected = true;
-  }
-
   private async startKafka(): Promise<void> {
     const settings = this.topicSettings;
     const consumed = this.handlers.domains.map((d) => eventsTopic(settings, d));
@@ -104,7 +112,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
         await admin.connect();
         await ensureTopics(admin, [...new Set([this.topic, dlq, ...consumed])], settings);
         await admin.disconnect();
-        await this.connectProducer();
+        await this.producer.producer();
         if (consumed.length > 0 && !this.consumer && !this.stopped) {
           const consumer = new EventConsumer({
             kafka: this.kafka,
