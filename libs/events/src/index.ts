@@ -5,3 +5,4 @@ export * from './outbox';
 export * from './producer';
 export * from './relay';
 export * from './consumer';
+export * from './dead-letters';

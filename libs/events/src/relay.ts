@@ -46,6 +46,47 @@ export interface RelayStatus {
   lastPublishedAt: string | null;
 }
 
+/**
+ * The relay's claim: the next unpublished rows after a position, in commit-sequence order. The
+ * partial index on unpublished rows serves it as an index scan however many published rows the
+ * table holds (`outbox.seq`: a bare `seq` would sort by the text column of the select list).
+ */
+export const CLAIM_SQL = `SELECT id, seq::text AS seq, aggregateid, type, payload::text AS payload FROM outbox
+  WHERE published_at IS NULL AND outbox.seq > $1 ORDER BY outbox.seq LIMIT $2`;
+
+/**
+ * Retention: published rows older than the cutoff ($1), oldest first along the sequence index, at
+ * most $2 per statement (old rows sit at the low end of the sequence, so this stops early).
+ */
+export const PRUNE_OUTBOX_SQL = `DELETE FROM outbox WHERE seq IN (
+  SELECT seq FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY seq LIMIT $2)`;
+
+/** Retention of consumed event ids: an id older than the topics' retention cannot come again. */
+export const PRUNE_INBOX_SQL = `DELETE FROM inbox WHERE ctid = ANY (ARRAY(
+  SELECT ctid FROM inbox WHERE received_at < $1 LIMIT $2))`;
+
+/** Prunes published outbox rows and inbox ids older than their cutoffs; returns how many went. */
+export async function pruneEvents(
+  manager: { query(sql: string, params: unknown[]): Promise<unknown> },
+  cutoffs: { outbox: Date; inbox: Date },
+  chunk = 10_000,
+  maxChunks = 20,
+): Promise<{ outbox: number; inbox: number }> {
+  const count = (r: unknown): number => (Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0);
+  const pruned = { outbox: 0, inbox: 0 };
+  for (const [table, sql, cutoff] of [
+    ['outbox', PRUNE_OUTBOX_SQL, cutoffs.outbox],
+    ['inbox', PRUNE_INBOX_SQL, cutoffs.inbox],
+  ] as const) {
+    for (let i = 0; i < maxChunks; i++) {
+      const n = count(await manager.query(sql, [cutoff, chunk]));
+      pruned[table] += n;
+      if (n < chunk) break;
+    }
+  }
+  return pruned;
+}
+
 class SendFailed extends Error {
   constructor(
     readonly ids: string[],
@@ -179,15 +220,7 @@ export class OutboxRelay {
   }
 
   private claim(client: Client, afterSeq: string): Promise<OutboxRow[]> {
-    // The partial index on unpublished rows serves this as an index scan, whatever the history.
-    return client
-      .query<OutboxRow>(
-        // `outbox.seq`: a bare `seq` would sort by the text column of the select list.
-        `SELECT id, seq::text AS seq, aggregateid, type, payload::text AS payload FROM outbox
-          WHERE published_at IS NULL AND outbox.seq > $1 ORDER BY outbox.seq LIMIT $2`,
-        [afterSeq, this.batchSize],
-      )
-      .then((r) => r.rows);
+    return client.query<OutboxRow>(CLAIM_SQL, [afterSeq, this.batchSize]).then((r) => r.rows);
   }
 
   private async mark(client: Client, ids: string[]): Promise<void> {

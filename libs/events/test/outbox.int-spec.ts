@@ -11,7 +11,10 @@ import {
   Outbox,
   OutboxRelay,
   OutboxSchemaV1,
+  listDeadLetters,
   parseCloudEvent,
+  redriveDeadLetters,
+  redriveTopic,
 } from '../src';
 
 const TYPE = 'civgrid.test.thing-happened.v1';
@@ -319,6 +322,99 @@ describe('outbox and relay', () => {
     expect(none[0].n).toBe(0);
     await producer.disconnect();
   });
+
+  it('parks a poison record with its source partition and offset, applies the next good one, and redrives a fixed one once', async () => {
+    const source = eventsTopic({ prefix }, 'poison');
+    const dlq = deadLetterTopic({ prefix }, 'poison-consumer');
+    const redrive = redriveTopic({ prefix }, 'poison-consumer');
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [source, dlq, redrive], settings);
+    await admin.disconnect();
+    await ds.query('CREATE TABLE IF NOT EXISTS allowed (n int PRIMARY KEY)');
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource: ds,
+      logger,
+      name: 'poison-consumer',
+      groupId: `poison-${prefix}`,
+      topics: [source],
+      redriveTopic: redrive,
+      catalogue,
+      producer,
+      deadLetterTopic: dlq,
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handlers: {
+        [TYPE]: async (event, m) => {
+          const { n } = event.data as { n: number };
+          // Refused until the operator "fixes" it by allowing the number.
+          if (n >= 4000 && (await m.query('SELECT 1 FROM allowed WHERE n = $1', [n])).length === 0)
+            throw new Error(`${n} is not allowed yet`);
+          await m.query('INSERT INTO applied (event_id, n) VALUES ($1, $2)', [event.id, n]);
+        },
+      },
+    });
+    const envelope = (id: string, n: number) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id,
+        source: '/t',
+        type: TYPE,
+        subject: 'p',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        data: { n },
+      });
+    const applied = async (n: number) => (await ds.query(`SELECT count(*)::int AS c FROM applied WHERE n = $1`, [n]))[0].c as number;
+    try {
+      await consumer.start();
+      const [poisonAck] = await producer.send({
+        topic: source,
+        acks: -1,
+        messages: [{ key: 'p', value: envelope(`poison-${prefix}`, 4001) }],
+      });
+      const [garbageAck] = await producer.send({ topic: source, acks: -1, messages: [{ key: 'p', value: 'not json' }] });
+      await producer.send({ topic: source, acks: -1, messages: [{ key: 'p', value: envelope(`good-${prefix}`, 42) }] });
+      await eventually(async () => ((await applied(42)) === 1 ? true : undefined), 20_000, 100);
+
+      const parked = await eventually(
+        async () => {
+          const list = await listDeadLetters(kafka, dlq);
+          return list.length >= 2 ? list : undefined;
+        },
+        20_000,
+        200,
+      );
+      const poison = parked.find((d) => d.eventId === `poison-${prefix}`)!;
+      expect(poison).toMatchObject({
+        key: 'p',
+        eventType: TYPE,
+        consumer: 'poison-consumer',
+        group: `poison-${prefix}`,
+        source: { topic: source, partition: poisonAck.partition, offset: poisonAck.baseOffset },
+        reason: expect.stringMatching(/handler failed 2 times: 4001 is not allowed yet/),
+      });
+      expect(Date.parse(poison.firstFailureAt!)).toBeLessThanOrEqual(Date.parse(poison.lastFailureAt!));
+      const garbage = parked.find((d) => d.eventId === null)!;
+      expect(garbage).toMatchObject({ source: { topic: source, partition: garbageAck.partition, offset: garbageAck.baseOffset } });
+      expect(garbage.reason).toMatch(/^malformed: /);
+      expect(await applied(4001)).toBe(0);
+
+      // Fixed: redrive it (twice, as an operator might); it is applied once.
+      await ds.query('INSERT INTO allowed (n) VALUES (4001)');
+      expect((await redriveDeadLetters(kafka, dlq, redrive, `poison-${prefix}`)).map((d) => d.eventId)).toEqual([`poison-${prefix}`]);
+      await eventually(async () => ((await applied(4001)) === 1 ? true : undefined), 20_000, 100);
+      await redriveDeadLetters(kafka, dlq, redrive, poison.id);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await applied(4001)).toBe(1);
+    } finally {
+      await consumer.stop();
+      await producer.disconnect();
+    }
+  }, 90_000);
 
   it('hands every partition to the instance that stays when another stops while still joining', async () => {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
