@@ -58,8 +58,8 @@ export const CLAIM_SQL = `SELECT id, seq::text AS seq, aggregateid, type, payloa
  * Retention: published rows older than the cutoff ($1), oldest first along the sequence index, at
  * most $2 per statement (old rows sit at the low end of the sequence, so this stops early).
  */
-export const PRUNE_OUTBOX_SQL = `DELETE FROM outbox WHERE seq IN (
-  SELECT seq FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY seq LIMIT $2)`;
+export const PRUNE_OUTBOX_SQL = `DELETE FROM outbox WHERE seq = ANY (ARRAY(
+  SELECT seq FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY seq LIMIT $2))`;
 
 /** Retention of consumed event ids: an id older than the topics' retention cannot come again. */
 export const PRUNE_INBOX_SQL = `DELETE FROM inbox WHERE ctid = ANY (ARRAY(
