@@ -149,6 +149,11 @@ export class OutboxRelay {
     };
   }
 
+  /** Connects the producer ahead of the first send (a failure here is retried by the first send). */
+  async connect(): Promise<void> {
+    await this.producer.producer();
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
