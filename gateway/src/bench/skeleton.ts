@@ -226,6 +226,13 @@ async function commitToApplied(): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=events runs the event figures alone (relay vs raw producer, commit → applied latency).
+  if (process.env['BENCH_ONLY'] !== 'events') await gatewayFigures();
+  await eventFigures();
+  process.exit(0);
+}
+
+async function gatewayFigures(): Promise<void> {
   const stack = await startStack('bench');
   try {
     const env: Record<string, string> = {
@@ -265,7 +272,9 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
 
+async function eventFigures(): Promise<void> {
   const { relay, raw } = await relayVersusRawProducer();
   const relayRate = median(relay);
   const rawRate = median(raw);
@@ -279,7 +288,6 @@ async function main(): Promise<void> {
   console.log(
     `commit → consumer-applied at 1,000 events/s (10 s, the first second not counted, ${lat.length} events): p50 ${ms(percentile(lat, 50))}, p99 ${ms(percentile(lat, 99))}`,
   );
-  process.exit(0);
 }
 
 main().catch((error: unknown) => {
