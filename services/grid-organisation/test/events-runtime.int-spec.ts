@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Role } from '@civgrid/auth';
-import { EVENTS_RETENTION_JOB, startTestService, TestService } from '@civgrid/service-kit';
+import { EVENTS_RETENTION_JOB } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { eventually, gql, query, tokenFor } from '@civgrid/testing';
 import { gridOrganisation } from '../src';
 
