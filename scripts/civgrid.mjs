@@ -434,7 +434,51 @@ async function pnpmCommand() {
   process.exit(r.status ?? 1);
 }
 
-const commands = { start, test, token, bench, pnpm: pnpmCommand };
+const EVENTS_USAGE = `usage: node scripts/civgrid.mjs events dlq list|redrive [--service S] [--id ID]
+  list     the records each service's consumer parked (civgrid.<service>.dlq), one JSON object a line:
+           id (dlq partition:offset), eventId, type, key, reason, consumer group, source topic,
+           partition and offset, first and last failure time
+  redrive  puts them (or the one --id names: a parked id or an event id) back for that service's
+           consumer; it applies them through its inbox, so an event already applied changes nothing
+  KAFKA_BROKERS (required) and KAFKA_TOPIC_PREFIX (default empty) name the broker and topics.`;
+
+/** `events dlq list|redrive`: the dead letters of every service (or of --service), after a fix. */
+async function events() {
+  const args = process.argv.slice(3);
+  const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const action = args[1];
+  if (args[0] !== 'dlq' || !['list', 'redrive'].includes(action)) {
+    log(EVENTS_USAGE);
+    process.exit(2);
+  }
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('set KAFKA_BROKERS (host:port[,host:port…]) to the broker the services use');
+  const service = flag('--service');
+  const id = flag('--id');
+  if (service && !SERVICES.some((s) => s.name === service))
+    throw new Error(`no service ${service}; known: ${SERVICES.map((s) => s.name).join(', ')}`);
+  if (!existsSync(join(root, 'libs', 'events', 'dist', 'index.js'))) {
+    bootstrap();
+    pnpm(['--filter', '@civgrid/events', '--reporter=silent', 'build']);
+  }
+  const ev = lib('events');
+  const { Kafka, logLevel } = createRequire(join(root, 'libs', 'events', 'package.json'))('kafkajs');
+  const kafka = new Kafka({ clientId: 'civgrid-dlq', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const settings = { prefix: process.env.KAFKA_TOPIC_PREFIX ?? '' };
+  let count = 0;
+  for (const s of SERVICES.filter((x) => !service || x.name === service)) {
+    const dlq = ev.deadLetterTopic(settings, s.name);
+    const found =
+      action === 'list'
+        ? await ev.listDeadLetters(kafka, dlq, id)
+        : await ev.redriveDeadLetters(kafka, dlq, ev.redriveTopic(settings, s.name), id);
+    for (const d of found) process.stdout.write(`${JSON.stringify({ service: s.name, ...d })}\n`);
+    count += found.length;
+  }
+  log(action === 'list' ? `${count} parked` : `${count} redriven`);
+}
+
+const commands = { start, test, token, bench, events, pnpm: pnpmCommand };
 const command = commands[process.argv[2]];
 if (!command) {
   log(`usage: node scripts/civgrid.mjs ${Object.keys(commands).join('|')}`);

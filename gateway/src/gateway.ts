@@ -9,7 +9,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { Principal, TokenVerifier } from '@civgrid/auth';
-import { DomainError } from '@civgrid/errors';
+import { DomainError, RETRY_AFTER_SECONDS } from '@civgrid/errors';
 import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
@@ -38,6 +38,7 @@ const SAFE_CODES = new Set([
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'CONFLICT',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
@@ -46,8 +47,49 @@ const SAFE_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|fetch failed|network timeout/i;
+
+/** A subgraph that could not be reached, or answered 502/503/504: a transient fault, not a bug. */
+function subgraphUnavailable(formatted: GraphQLFormattedError, error: unknown): boolean {
+  const status = (formatted.extensions?.['response'] as { status?: unknown } | undefined)?.status;
+  if (typeof status === 'number' && status >= 502 && status <= 504) return true;
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const { code, message, errno } = e as { code?: unknown; message?: unknown; errno?: unknown };
+    if ([code, errno, message].some((x) => typeof x === 'string' && UNREACHABLE.test(x))) return true;
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** A response carrying SERVICE_UNAVAILABLE is answered 503 with Retry-After. */
+const serviceUnavailablePlugin: ApolloServerPlugin<GatewayContext> = {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response }) {
+        const body = response.body;
+        const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+        if (errors?.some((e) => e.extensions?.['code'] === 'SERVICE_UNAVAILABLE')) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+        }
+        return Promise.resolve();
+      },
+    });
+  },
+};
+
 function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.['code'] !== 'SERVICE_UNAVAILABLE' && subgraphUnavailable(formatted, error)) {
+      const serviceName = formatted.extensions?.['serviceName'];
+      logger.warn({ err: error, path: formatted.path, serviceName }, 'a subgraph is unavailable');
+      return {
+        message: 'A part of the system is unavailable just now; retry shortly.',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SUBGRAPH_UNAVAILABLE', retryable: true },
+      };
+    }
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && SAFE_CODES.has(code)) {
       const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
@@ -94,6 +136,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     audience: config.AUTH_AUDIENCE,
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
+  // The URLs the supergraph names (`@join__graph(name: …, url: …)`), where the config does not override them.
+  const supergraphUrls = new Map([...supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1], m[2]]));
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
@@ -103,7 +147,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     },
   });
   const production = config.NODE_ENV === 'production';
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [serviceUnavailablePlugin];
   if (production) plugins.push(ApolloServerPluginLandingPageDisabled());
   if (config.PERSISTED_QUERIES_PATH) plugins.push(safelistPlugin(config.PERSISTED_QUERIES_PATH, config.SAFELIST_ONLY));
   const server = new ApolloServer<GatewayContext>({
@@ -126,8 +170,29 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready = it can serve: the supergraph is loaded and the server is not stopping. A subgraph that is
+  // away does not make the gateway unready (the rest of the graph still answers); /health/status says which.
+  let stopping = false;
   app.get('/health/ready', (_req, res) => {
-    res.json({ status: 'ok' });
+    if (stopping) res.status(503).json({ status: 'unavailable', problems: ['stopping'] });
+    else res.json({ status: 'ok' });
+  });
+  app.get('/health/status', async (_req, res) => {
+    const entries = await Promise.all(
+      Object.entries(SUBGRAPH_URL_ENV).map(async ([name, key]) => {
+        const url = (config[key] as string | undefined) ?? supergraphUrls.get(name);
+        if (!url) return [name, 'unknown'] as const;
+        try {
+          const r = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) });
+          return [name, r.ok ? 'ready' : `unready (${r.status})`] as const;
+        } catch (error) {
+          return [name, `unreachable (${(error as Error).message})`] as const;
+        }
+      }),
+    );
+    const subgraphs = Object.fromEntries(entries);
+    const degraded = entries.filter(([, state]) => state !== 'ready').map(([name, state]) => `${name}: ${state}`);
+    res.json({ status: degraded.length > 0 ? 'degraded' : 'ok', degraded, subgraphs });
   });
   app.use(corsMiddleware(config.CORS_ORIGINS));
   // Which supergraph this instance serves (hash and published version), and why a newer one was refused.
@@ -186,6 +251,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     gateway,
     supergraph,
     async stop() {
+      stopping = true;
       await server.stop();
     },
   };

@@ -31,6 +31,10 @@ export interface StackService {
   /** Runs one round of a scheduled job now. */
   runJob(name: string): Promise<{ ran: boolean; count: number }>;
   topic(domain: string): string;
+  /** Sends the process a signal (SIGKILL: a crash) and waits until it is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Starts it again from its build, on the same port and database. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,18 +48,20 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-// Each service runs from its build in a process of its own, as in production: @nestjs/graphql keeps
-// code-first types in one store per process, so four subgraphs cannot share one.
-async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string): Promise<StackService> {
-  const db = await createTestDatabase(subgraph.name.replace(/-/g, '_'));
-  const env = { ...process.env, ...serviceEnv({ databaseUrl: db.url, topicPrefix: prefix, keys }), NODE_ENV: 'test' };
+interface Launched {
+  child: ChildProcess;
+  url: string;
+  ask<T>(op: string, args?: Record<string, unknown>): Promise<T>;
+}
+
+/** Forks a service's build and waits until it listens. */
+async function launch(subgraph: Subgraph, env: Record<string, string | undefined>): Promise<Launched> {
   const main = join(__dirname, '..', '..', subgraph.dir, 'dist', 'main.js');
   const child: ChildProcess = fork(main, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   let next = 0;
-  let url: string;
   try {
-    url = await new Promise<string>((resolve, reject) => {
+    const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${subgraph.name} did not start in 60 s`)), 60_000);
       child.on('message', (message: { ready?: string; id?: number; result?: unknown; error?: string }) => {
         if (message.ready) {
@@ -72,29 +78,59 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
         reject(new Error(`${subgraph.name} exited (${code}) before it was ready; is it built (pnpm -r build)?`)),
       );
     });
+    const ask = <T>(op: string, args: Record<string, unknown> = {}): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve: (result) => resolve(result as T), reject });
+        child.send({ id, op, ...args });
+      });
+    return { child, url, ask };
   } catch (error) {
     child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+// Each service runs from its build in a process of its own, as in production: @nestjs/graphql keeps
+// code-first types in one store per process, so four subgraphs cannot share one.
+async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string): Promise<StackService> {
+  const db = await createTestDatabase(subgraph.name.replace(/-/g, '_'));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...serviceEnv({ databaseUrl: db.url, topicPrefix: prefix, keys }),
+    NODE_ENV: 'test',
+  };
+  let current: Launched;
+  try {
+    current = await launch(subgraph, env);
+  } catch (error) {
     await db.drop();
     throw error;
   }
-  const ask = <T>(op: string, args: Record<string, unknown> = {}): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve: (result) => resolve(result as T), reject });
-      child.send({ id, op, ...args });
-    });
+  const url = current.url;
+  const exited = (child: ChildProcess): Promise<unknown> =>
+    child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();
   return {
     name: subgraph.name,
     url,
     db,
-    sql: { record: () => ask<void>('sql.record'), stop: () => ask<string[]>('sql.stop') },
-    setClock: (at) => ask<void>('clock.set', { at: at?.toISOString() ?? null }),
-    runJob: (name) => ask<{ ran: boolean; count: number }>('job.run', { name }),
+    sql: { record: () => current.ask<void>('sql.record'), stop: () => current.ask<string[]>('sql.stop') },
+    setClock: (at) => current.ask<void>('clock.set', { at: at?.toISOString() ?? null }),
+    runJob: (name) => current.ask<{ ran: boolean; count: number }>('job.run', { name }),
     topic: (domain) => eventsTopic({ prefix }, domain),
+    async kill(signal) {
+      const done = exited(current.child);
+      current.child.kill(signal);
+      await done;
+    },
+    async restart() {
+      // Same port, same database: the gateway keeps its URL.
+      current = await launch(subgraph, { ...env, PORT: new URL(url).port });
+    },
     async stop() {
-      const exited = child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();
-      child.kill('SIGTERM');
-      await exited;
+      const done = exited(current.child);
+      current.child.kill('SIGTERM');
+      await done;
       await db.drop();
     },
   };

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureInfra, ensureKafkaJars, findRepoRoot, startKafka } from './index.mjs';
+import { ensureInfra, ensureKafkaJars, findRepoRoot, startKafka, startPostgres } from './index.mjs';
 import { mkdtempSync } from 'node:fs';
 
 const USAGE = `usage:
@@ -13,9 +13,13 @@ const USAGE = `usage:
   civgrid-infra up
       start PostgreSQL + Kafka with persistent data in <repo>/.local, print
       DATABASE_URL=... and KAFKA_BROKERS=..., run until Ctrl-C
-  civgrid-infra kafka --port <port>
-      start a fresh Kafka broker alone on that port (tests of a broker outage), print
-      KAFKA_BROKERS=..., run until SIGTERM/Ctrl-C, then remove its data
+  civgrid-infra kafka --port <port> [--data-dir <dir>]
+      start a Kafka broker alone on that port (tests of a broker outage), print
+      KAFKA_BROKERS=..., run until SIGTERM/Ctrl-C (the broker shuts down as on SIGTERM), then
+      remove its data — unless --data-dir is given: then a broker started again on it has the same data
+  civgrid-infra postgres --port <port> --data-dir <dir>
+      start a PostgreSQL server alone on that port with its data in <dir> (kept: started again on it,
+      it has the same data), print DATABASE_URL=..., run until SIGTERM/Ctrl-C (fast shutdown)
   civgrid-infra fetch
       only download the Kafka jars (Maven) into the cache`;
 
@@ -103,21 +107,40 @@ async function cmdUp() {
   for (const s of SIGNALS) process.on(s, onSignal);
 }
 
-async function cmdKafka(args) {
-  const port = Number(args[args.indexOf('--port') + 1]);
-  if (!args.includes('--port') || !Number.isInteger(port) || port <= 0) fail(`kafka needs --port <port>\n${USAGE}`);
-  const startingHandlers = exitOnSignalWhileStarting();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'civgrid-kafka-'));
-  const kafka = await startKafka({ dataDir, port, removeOnStop: true }).catch(fail);
-  startingHandlers();
-  process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(',')}\n`);
+const option = (args, name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+
+/** Runs until a signal, then stops `server` and exits. */
+function runUntilSignal(server) {
   const keepAlive = setInterval(() => {}, 1 << 30);
   const onSignal = async (signal) => {
     clearInterval(keepAlive);
-    await kafka.stop().catch((err) => process.stderr.write(`civgrid-infra: stop: ${err.message}\n`));
+    await server.stop().catch((err) => process.stderr.write(`civgrid-infra: stop: ${err.message}\n`));
     process.exit(signal === 'SIGINT' ? 0 : 128 + os.constants.signals[signal]);
   };
   for (const s of SIGNALS) process.once(s, onSignal);
+}
+
+async function cmdKafka(args) {
+  const port = Number(option(args, '--port'));
+  if (!Number.isInteger(port) || port <= 0) fail(`kafka needs --port <port>\n${USAGE}`);
+  const kept = option(args, '--data-dir');
+  const startingHandlers = exitOnSignalWhileStarting();
+  const dataDir = kept ? path.resolve(kept) : mkdtempSync(path.join(os.tmpdir(), 'civgrid-kafka-'));
+  const kafka = await startKafka({ dataDir, port, removeOnStop: !kept }).catch(fail);
+  startingHandlers();
+  process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(',')}\n`);
+  runUntilSignal(kafka);
+}
+
+async function cmdPostgres(args) {
+  const port = Number(option(args, '--port'));
+  const dataDir = option(args, '--data-dir');
+  if (!Number.isInteger(port) || port <= 0 || !dataDir) fail(`postgres needs --port <port> --data-dir <dir>\n${USAGE}`);
+  const startingHandlers = exitOnSignalWhileStarting();
+  const pg = await startPostgres({ dataDir: path.resolve(dataDir), port }).catch(fail);
+  startingHandlers();
+  process.stdout.write(`DATABASE_URL=${pg.url}\n`);
+  runUntilSignal(pg);
 }
 
 async function cmdFetch() {
@@ -135,6 +158,9 @@ switch (cmd) {
     break;
   case 'kafka':
     await cmdKafka(rest);
+    break;
+  case 'postgres':
+    await cmdPostgres(rest);
     break;
   case 'fetch':
     await cmdFetch();

@@ -1,5 +1,15 @@
 // The GraphQL error codes a client can rely on. Every error that reaches a user carries one.
-export const GRAPHQL_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'INTERNAL_SERVER_ERROR'] as const;
+// SERVICE_UNAVAILABLE is transient (a database or a subgraph away): it comes with
+// `extensions.retryable: true`, and retrying the same request (with its idempotency key) is safe.
+export const GRAPHQL_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'CONFLICT',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
 export type GraphqlCode = (typeof GRAPHQL_CODES)[number];
 
 /**
@@ -27,3 +37,9 @@ export const conflict = (reason: string, message: string, details?: Record<strin
 export const forbidden = (reason: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('FORBIDDEN', reason, message, details);
 export const unauthenticated = (reason: string, message: string) => new DomainError('UNAUTHENTICATED', reason, message);
+
+/** Seconds a client is told to wait (Retry-After) before retrying a request that met a transient fault. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** A dependency is away for now; the same request may be retried. */
+export const serviceUnavailable = (reason: string, message: string) => new DomainError('SERVICE_UNAVAILABLE', reason, message);

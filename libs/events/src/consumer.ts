@@ -1,8 +1,9 @@
-import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { EventCatalogue } from './catalogue';
 import { CloudEvent, parseCloudEvent } from './cloudevent';
+import { EventSender } from './producer';
 
 /** `event.data` has been validated against the catalogue before a handler sees it. */
 export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
@@ -18,10 +19,49 @@ export interface ConsumerOptions {
   handlers: Record<string, EventHandler>;
   catalogue: EventCatalogue;
   /** Shared producer used for the dead-letter topic. */
-  producer: Producer;
+  producer: EventSender;
   deadLetterTopic: string;
+  /**
+   * Where `events dlq redrive` puts parked events back for this consumer alone
+   * (`redriveTopic(...)`); consumed like the others, through the inbox.
+   */
+  redriveTopic?: string;
   maxAttempts?: number;
   retryDelayMs?: number;
+  session?: ConsumerSession;
+}
+
+/** Group membership and reconnects, stated rather than kafkajs's defaults (30 s session, 30 s retry cap). */
+export interface ConsumerSession {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  /** The longest wait between two attempts to reach a broker that is away. */
+  maxRetryTimeMs: number;
+}
+
+export const DEFAULT_CONSUMER_SESSION: ConsumerSession = {
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1000,
+  rebalanceTimeoutMs: 10_000,
+  maxRetryTimeMs: 1000,
+};
+
+/** Where a parked record came from, and when it failed: the headers of a dead-letter record. */
+export const DLQ_HEADERS = {
+  reason: 'civgrid-dlq-reason',
+  consumer: 'civgrid-dlq-consumer',
+  group: 'civgrid-dlq-consumer-group',
+  topic: 'civgrid-dlq-source-topic',
+  partition: 'civgrid-dlq-source-partition',
+  offset: 'civgrid-dlq-source-offset',
+  firstFailureAt: 'civgrid-dlq-first-failure-at',
+  lastFailureAt: 'civgrid-dlq-last-failure-at',
+} as const;
+
+export interface SourcePosition {
+  partition: number;
+  offset: string;
 }
 
 // Failures of the database rather than of the event: connection lost or refused, the server shutting
@@ -35,7 +75,9 @@ export function isTransient(error: unknown): boolean {
   if (typeof e.code === 'string' && (TRANSIENT_SQLSTATE.test(e.code) || TRANSIENT_ERRNO.has(e.code))) return true;
   if (
     typeof e.message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|not currently accepting connections/i.test(
+      e.message,
+    )
   )
     return true;
   return e.driverError !== undefined && e.driverError !== error && isTransient(e.driverError);
@@ -50,25 +92,55 @@ export class EventConsumer {
   private consumer: Consumer | undefined;
   private starting: Promise<void> | undefined;
   applied = 0;
+  parked = 0;
+  /** In its group with partitions assigned (false while the broker is away or a rebalance runs). */
+  joined = false;
 
   constructor(private readonly options: ConsumerOptions) {}
 
   async start(): Promise<void> {
-    const { kafka, groupId, topics } = this.options;
+    const { kafka, groupId, topics, logger } = this.options;
+    const session = this.options.session ?? DEFAULT_CONSUMER_SESSION;
     // An idle fetch waits at most a second and heartbeats go every second, so a member notices a
     // rebalance (an instance starting or stopping) within about a second, not kafkajs's 3 to 5.
-    const consumer = kafka.consumer({
+    // While the broker is away kafkajs retries at most `maxRetryTimeMs` apart, and after it gives up
+    // the consumer restarts itself (restartOnFailure), whatever the error: it rejoins within seconds
+    // of the broker being back. The session timeout bounds how long a vanished member holds partitions.
+    const consumer: Consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      retry: { retries: 10 },
-      heartbeatInterval: 1000,
+      sessionTimeout: session.sessionTimeoutMs,
+      rebalanceTimeout: session.rebalanceTimeoutMs,
+      heartbeatInterval: session.heartbeatIntervalMs,
       maxWaitTimeInMs: 1000,
+      retry: {
+        retries: 20,
+        initialRetryTime: 200,
+        maxRetryTime: session.maxRetryTimeMs,
+        // Never for a consumer being stopped: it would rejoin as a member nobody stops.
+        restartOnFailure: (error) => {
+          const restart = this.consumer === consumer;
+          if (restart) logger.warn({ err: error }, 'event consumer stopped on an error; it restarts and rejoins its group');
+          return Promise.resolve(restart);
+        },
+      },
     });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    for (const e of [consumer.events.CRASH, consumer.events.DISCONNECT, consumer.events.STOP, consumer.events.REBALANCING]) {
+      consumer.on(e, () => {
+        this.joined = false;
+      });
+    }
     this.consumer = consumer;
+    const subscribed = this.options.redriveTopic ? [...topics, this.options.redriveTopic] : topics;
     this.starting = (async () => {
       await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({ eachMessage: ({ topic, message }) => this.handle(topic, message) });
+      await consumer.subscribe({ topics: subscribed, fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ topic, partition, message }) => this.handle(topic, message, { partition, offset: message.offset }),
+      });
     })();
     await this.starting;
   }
@@ -85,21 +157,23 @@ export class EventConsumer {
   }
 
   /** Exposed for tests of redelivery: applies one raw message as if Kafka delivered it. */
-  async handle(topic: string, message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>): Promise<void> {
+  async handle(topic: string, message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>, at?: SourcePosition): Promise<void> {
     const { handlers, logger, name, catalogue } = this.options;
     let event: CloudEvent;
+    const park = (reason: string, firstFailureAt = new Date()) => this.deadLetter(topic, message, at, reason, firstFailureAt);
     try {
       event = parseCloudEvent(message.value);
     } catch (error) {
-      return this.deadLetter(topic, message, `malformed: ${(error as Error).message}`);
+      return park(`malformed: ${(error as Error).message}`);
     }
     const handler = handlers[event.type];
     if (!handler) return; // not an event this consumer cares about
     try {
       catalogue.validate(event.type, event.data);
     } catch (error) {
-      return this.deadLetter(topic, message, (error as Error).message);
+      return park((error as Error).message);
     }
+    let firstFailureAt: Date | undefined;
     const attempts = this.options.maxAttempts ?? 5;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts || (isTransient(lastError) && this.consumer); attempt++) {
@@ -117,6 +191,7 @@ export class EventConsumer {
         return;
       } catch (error) {
         lastError = error;
+        firstFailureAt ??= new Date();
         logger.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'event handler failed');
         await new Promise((r) => setTimeout(r, Math.min(5_000, (this.options.retryDelayMs ?? 200) * attempt)));
       }
@@ -124,21 +199,41 @@ export class EventConsumer {
     // The database went away (or the consumer is stopping mid-outage): the event is not at fault.
     // Throwing leaves its offset uncommitted, so it comes again rather than being parked for good.
     if (isTransient(lastError)) throw lastError;
-    await this.deadLetter(topic, message, `handler failed ${attempts} times: ${String((lastError as Error)?.message ?? lastError)}`);
+    await park(`handler failed ${attempts} times: ${String((lastError as Error)?.message ?? lastError)}`, firstFailureAt);
   }
 
-  private async deadLetter(topic: string, message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>, reason: string): Promise<void> {
+  /**
+   * Parks a record as it came (key, value, headers) with where it came from and when it failed. A
+   * redriven record that fails again keeps its first source (the original topic, partition, offset).
+   */
+  private async deadLetter(
+    topic: string,
+    message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
+    at: SourcePosition | undefined,
+    reason: string,
+    firstFailureAt: Date,
+  ): Promise<void> {
+    const original = message.headers ?? {};
+    const redriven = original[DLQ_HEADERS.topic] !== undefined;
     const headers: IHeaders = {
-      ...(message.headers ?? {}),
-      'civgrid-dlq-reason': reason.slice(0, 2000),
-      'civgrid-dlq-consumer': this.options.name,
-      'civgrid-dlq-source-topic': topic,
+      ...original,
+      [DLQ_HEADERS.reason]: reason.slice(0, 2000),
+      [DLQ_HEADERS.consumer]: this.options.name,
+      [DLQ_HEADERS.group]: this.options.groupId,
+      [DLQ_HEADERS.lastFailureAt]: new Date().toISOString(),
     };
-    this.options.logger.error({ reason, topic }, 'event parked in the dead-letter topic');
+    if (!redriven) {
+      headers[DLQ_HEADERS.topic] = topic;
+      headers[DLQ_HEADERS.partition] = at ? String(at.partition) : '';
+      headers[DLQ_HEADERS.offset] = at?.offset ?? '';
+      headers[DLQ_HEADERS.firstFailureAt] = firstFailureAt.toISOString();
+    }
+    this.options.logger.error({ reason, topic, partition: at?.partition, offset: at?.offset }, 'event parked in the dead-letter topic');
     await this.options.producer.send({
       topic: this.options.deadLetterTopic,
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
+    this.parked += 1;
   }
 }

@@ -2,5 +2,7 @@ export * from './cloudevent';
 export * from './catalogue';
 export * from './topics';
 export * from './outbox';
+export * from './producer';
 export * from './relay';
 export * from './consumer';
+export * from './dead-letters';

@@ -3,12 +3,17 @@ import { DataSource } from 'typeorm';
 import { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CLOUDEVENTS_CONTENT_TYPE } from './cloudevent';
+import { SelfHealingProducer } from './producer';
 
 export interface RelayOptions {
   dataSource: DataSource;
-  /** A dedicated connection for LISTEN and for the leader lock. */
+  /** A dedicated connection for LISTEN, the leader lock, and the claims and marks of the active relay. */
   connectionString: string;
-  producer: Producer;
+  /**
+   * Makes a fresh idempotent producer (`idempotent: true, maxInFlightRequests: 1`). The relay owns
+   * it: it connects it, and after any failed send disconnects it and makes a new one.
+   */
+  createProducer: () => Producer;
   topic: string;
   logger: Logger;
   /** Names the leader lock: one active relay per service, however many instances run. */
@@ -16,41 +21,137 @@ export interface RelayOptions {
   batchSize?: number;
   /** The safety-net poll when no notification arrives. */
   pollMs?: number;
-  /** Called before each send, e.g. to (re)connect the producer after an outage. */
-  beforeSend?: () => Promise<void>;
+  /** The longest wait after a failure (exponential from 250 ms up to this). */
+  maxBackoffMs?: number;
 }
 
 interface OutboxRow {
   id: string;
+  seq: string;
   aggregateid: string;
   type: string;
   /** The envelope as stored, sent as it is: no parse and re-serialise on the hot path. */
   payload: string;
 }
 
+export interface RelayStatus {
+  leader: boolean;
+  producerConnected: boolean;
+  /** Producers made so far: more than one means the relay replaced a failed one. */
+  producerGeneration: number;
+  published: number;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastFailureAt: string | null;
+  lastPublishedAt: string | null;
+}
+
 /**
- * Moves committed outbox rows to Kafka. Rows are claimed with FOR UPDATE SKIP LOCKED (a cursor
- * "after the last id" would skip rows whose transactions commit out of order) and marked published
- * only after the broker acknowledged with acks=all. Woken by NOTIFY; polls slowly as a safety net.
+ * The relay's claim: the next unpublished rows after a position, in commit-sequence order. The
+ * partial index on unpublished rows serves it as an index scan however many published rows the
+ * table holds (`outbox.seq`: a bare `seq` would sort by the text column of the select list).
+ */
+export const CLAIM_SQL = `SELECT id, seq::text AS seq, aggregateid, type, payload::text AS payload FROM outbox
+  WHERE published_at IS NULL AND outbox.seq > $1 ORDER BY outbox.seq LIMIT $2`;
+
+/**
+ * Retention: published rows older than the cutoff ($1), oldest first along the sequence index, at
+ * most $2 per statement (old rows sit at the low end of the sequence, so this stops early).
+ */
+export const PRUNE_OUTBOX_SQL = `DELETE FROM outbox WHERE seq = ANY (ARRAY(
+  SELECT seq FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY seq LIMIT $2))`;
+
+/** Retention of consumed event ids: an id older than the topics' retention cannot come again. */
+export const PRUNE_INBOX_SQL = `DELETE FROM inbox WHERE ctid = ANY (ARRAY(
+  SELECT ctid FROM inbox WHERE received_at < $1 LIMIT $2))`;
+
+/** Prunes published outbox rows and inbox ids older than their cutoffs; returns how many went. */
+export async function pruneEvents(
+  manager: { query(sql: string, params: unknown[]): Promise<unknown> },
+  cutoffs: { outbox: Date; inbox: Date },
+  chunk = 10_000,
+  maxChunks = 20,
+): Promise<{ outbox: number; inbox: number }> {
+  const count = (r: unknown): number => (Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0);
+  const pruned = { outbox: 0, inbox: 0 };
+  for (const [table, sql, cutoff] of [
+    ['outbox', PRUNE_OUTBOX_SQL, cutoffs.outbox],
+    ['inbox', PRUNE_INBOX_SQL, cutoffs.inbox],
+  ] as const) {
+    for (let i = 0; i < maxChunks; i++) {
+      const n = count(await manager.query(sql, [cutoff, chunk]));
+      pruned[table] += n;
+      if (n < chunk) break;
+    }
+  }
+  return pruned;
+}
+
+class SendFailed extends Error {
+  constructor(
+    readonly ids: string[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/**
+ * Moves committed outbox rows to Kafka, at least once and in `seq` order per aggregate (key =
+ * aggregate id, one send in flight, an idempotent producer with acks=all). One relay per service is
+ * active: it holds a session advisory lock on its own connection and claims and marks rows only on
+ * that connection, so a relay whose connection dropped can neither claim nor mark again.
+ *
+ * Pipelined: while one batch is on its way to the broker, the next is read from the outbox and the
+ * previous one is marked published. A batch is sent only after the one before it was acknowledged;
+ * a failure ends the round, and the next round starts again from the oldest unpublished row.
+ * After any failed send the producer is replaced by a fresh one (see SelfHealingProducer), and the
+ * relay waits out its backoff: a NOTIFY shortens the idle poll, never a failure backoff.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly producer: SelfHealingProducer;
   private listener: Client | undefined;
   private leader = false;
   private stopped = true;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private pendingWake = false;
+  private failures = 0;
+  private lastFailureAt: Date | undefined;
+  private lastPublishedAt: Date | undefined;
+  private lastError: string | undefined;
   published = 0;
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 2000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.producer = new SelfHealingProducer(options.createProducer, options.logger);
   }
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  status(): RelayStatus {
+    return {
+      leader: this.leader,
+      producerConnected: this.producer.connected,
+      producerGeneration: this.producer.generation,
+      published: this.published,
+      consecutiveFailures: this.failures,
+      lastError: this.lastError ?? null,
+      lastFailureAt: this.lastFailureAt?.toISOString() ?? null,
+      lastPublishedAt: this.lastPublishedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Connects the producer ahead of the first send (a failure here is retried by the first send). */
+  async connect(): Promise<void> {
+    await this.producer.producer();
   }
 
   start(): void {
@@ -64,74 +165,121 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     await this.dropListener();
+    await this.producer.disconnect();
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /**
+   * One round: publishes batches until the outbox has no more than a partial batch left (or this
+   * instance is not the active relay); returns how many rows it published.
+   */
   async drainOnce(): Promise<number> {
-    const { dataSource, producer, topic } = this.options;
-    return dataSource.transaction(async (manager) => {
-      // The leader lock lives on the listening connection; should that connection drop while a batch
-      // is in flight, a new leader could drain beside the old one and interleave one aggregate's
-      // events. This per-batch lock (another key space: two keys) lets one batch run at a time.
-      const [{ mine }]: { mine: boolean }[] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1), 1) AS mine', [
-        this.options.lockName,
-      ]);
-      if (!mine) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT id, aggregateid, type, payload::text AS payload FROM outbox
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await this.options.beforeSend?.();
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: rows.map((row) => ({
-          key: row.aggregateid,
-          value: row.payload,
-          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type },
-        })),
-      });
-      await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
-      this.published += rows.length;
-      return rows.length;
-    });
+    const client = this.listener;
+    if (!client || !this.leader) return 0;
+    let batch = await this.claim(client, '0');
+    let total = 0;
+    let marking: Promise<void> = Promise.resolve();
+    try {
+      while (batch.length > 0) {
+        const producer = await this.producer.producer().catch((error: unknown) => {
+          throw new SendFailed(
+            batch.map((r) => r.id),
+            error,
+          );
+        });
+        const sending = producer
+          .send({
+            topic: this.options.topic,
+            acks: -1,
+            messages: batch.map((row) => ({
+              key: row.aggregateid,
+              value: row.payload,
+              headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type },
+            })),
+          })
+          .catch(async (error: unknown) => {
+            await this.producer.replace(producer, error);
+            throw new SendFailed(
+              batch.map((r) => r.id),
+              error,
+            );
+          });
+        // While the broker works: read the next batch (a full batch means more may be waiting).
+        const more = batch.length === this.batchSize && !this.stopped;
+        const next = more ? this.claim(client, batch[batch.length - 1].seq) : Promise.resolve([]);
+        next.catch(() => undefined);
+        await sending;
+        await marking;
+        const ids = batch.map((r) => r.id);
+        marking = this.mark(client, ids);
+        marking.catch(() => undefined);
+        total += ids.length;
+        this.published += ids.length;
+        this.lastPublishedAt = new Date();
+        batch = await next;
+      }
+    } finally {
+      await marking.catch(() => undefined);
+    }
+    await marking;
+    return total;
+  }
+
+  private claim(client: Client, afterSeq: string): Promise<OutboxRow[]> {
+    return client.query<OutboxRow>(CLAIM_SQL, [afterSeq, this.batchSize]).then((r) => r.rows);
+  }
+
+  private async mark(client: Client, ids: string[]): Promise<void> {
+    // `attempts` counts sends: this one, plus the failed ones recorded before it.
+    await client.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   private async run(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       try {
         if (!this.leader) await this.tryLead();
         if (!this.leader) {
-          await this.sleep(this.pollMs);
+          await this.sleep(this.pollMs, true);
           continue;
         }
         const count = await this.drainOnce();
-        failures = 0;
-        if (count < this.batchSize) await this.sleep(this.pollMs);
+        this.failures = 0;
+        if (count === 0 || count % this.batchSize !== 0) await this.sleep(this.pollMs, true);
       } catch (error) {
-        failures += 1;
-        const delay = Math.min(10_000, 200 * 2 ** Math.min(failures, 6));
-        this.options.logger.warn({ err: error, failures, retryInMs: delay }, 'outbox relay could not publish; events wait in the outbox');
-        await this.recordFailure(error);
-        await this.sleep(delay);
+        this.failures += 1;
+        this.lastFailureAt = new Date();
+        const cause = error instanceof SendFailed ? error.cause : error;
+        this.lastError = cause instanceof Error ? cause.message : String(cause);
+        const delay = Math.min(this.maxBackoffMs, 250 * 2 ** Math.min(this.failures - 1, 8));
+        this.options.logger.warn(
+          { err: cause, failures: this.failures, retryInMs: delay, producerGeneration: this.producer.generation },
+          'outbox relay could not publish; events wait in the outbox',
+        );
+        if (error instanceof SendFailed) await this.recordFailure(error.ids, this.lastError);
+        else if (!this.listener) this.leader = false;
+        // A failure backoff: notifications do not cut it short.
+        await this.sleep(delay, false);
       }
     }
   }
 
   private async tryLead(): Promise<void> {
     if (!this.listener) {
-      const client = new Client({ connectionString: this.options.connectionString });
+      const client = new Client({ connectionString: this.options.connectionString, application_name: 'outbox-relay' });
       client.on('notification', () => this.notify());
       client.on('error', (error) => {
         this.options.logger.warn({ err: error }, 'outbox relay lost its listening connection');
-        this.leader = false;
-        this.listener = undefined;
+        if (this.listener === client) {
+          this.leader = false;
+          this.listener = undefined;
+        }
       });
-      await client.connect();
-      await client.query('LISTEN outbox');
+      try {
+        await client.connect();
+        await client.query('LISTEN outbox');
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
       this.listener = client;
     }
     // Session-level advisory lock: held while this connection lives, released when it dies.
@@ -147,9 +295,10 @@ export class OutboxRelay {
     else this.pendingWake = true;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** `wakeable`: an idle poll that a NOTIFY ends early; a failure backoff is not. */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    if (this.pendingWake) {
+    if (wakeable && this.pendingWake) {
       this.pendingWake = false;
       return Promise.resolve();
     }
@@ -160,16 +309,21 @@ export class OutboxRelay {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      // stop() ends any sleep; a notification only a wakeable one (and is kept for after a backoff).
+      this.wake = wakeable
+        ? done
+        : () => {
+            if (this.stopped) done();
+            else this.pendingWake = true;
+          };
     });
   }
 
-  private async recordFailure(error: unknown): Promise<void> {
+  private async recordFailure(ids: string[], message: string): Promise<void> {
     try {
       await this.options.dataSource.query(
-        `UPDATE outbox SET attempts = attempts + 1, last_error = $1
-          WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $2)`,
-        [String(error instanceof Error ? error.message : error).slice(0, 1000), this.batchSize],
+        `UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = ANY($2::uuid[]) AND published_at IS NULL`,
+        [message.slice(0, 1000), ids],
       );
     } catch {
       // The database may be what failed; the next round tries again.

@@ -15,6 +15,10 @@ export const eventsTopic = (settings: Pick<TopicSettings, 'prefix'>, domain: str
 export const deadLetterTopic = (settings: Pick<TopicSettings, 'prefix'>, consumer: string): string =>
   `${settings.prefix}civgrid.${consumer}.dlq`;
 
+/** Where `events dlq redrive` puts parked events back, read by that one consumer only. */
+export const redriveTopic = (settings: Pick<TopicSettings, 'prefix'>, consumer: string): string =>
+  `${settings.prefix}civgrid.${consumer}.redrive`;
+
 /** Topics are made by the project with stated partitions and retention, never by broker auto-creation. */
 export async function ensureTopics(admin: Admin, names: string[], settings: TopicSettings): Promise<void> {
   const existing = new Set(await admin.listTopics());

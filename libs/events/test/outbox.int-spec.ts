@@ -11,14 +11,17 @@ import {
   Outbox,
   OutboxRelay,
   OutboxSchemaV1,
+  listDeadLetters,
   parseCloudEvent,
+  redriveDeadLetters,
+  redriveTopic,
 } from '../src';
 
 const TYPE = 'civgrid.test.thing-happened.v1';
 const catalogue = new EventCatalogue({
   [TYPE]: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer' } } },
 });
-const logger = pino({ level: 'silent' });
+const logger = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 let db: TestDatabase;
 let ds: DataSource;
@@ -50,8 +53,19 @@ afterAll(async () => {
 
 const outbox = new Outbox('/civgrid/test', catalogue);
 
-function relayFor(producer: ReturnType<Kafka['producer']>, lockName = `lock-${prefix}`) {
-  return new OutboxRelay({ dataSource: ds, connectionString: db.url, producer, topic, logger, lockName, pollMs: 200, batchSize: 7 });
+const idempotent = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+
+function relayFor(lockName = `lock-${prefix}`, topicName = topic) {
+  return new OutboxRelay({
+    dataSource: ds,
+    connectionString: db.url,
+    createProducer: idempotent,
+    topic: topicName,
+    logger,
+    lockName,
+    pollMs: 200,
+    batchSize: 7,
+  });
 }
 
 describe('outbox and relay', () => {
@@ -108,9 +122,7 @@ describe('outbox and relay', () => {
   });
 
   it('loses nothing when 20 writers commit concurrently in random order, and publishes each event once', async () => {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const relay = relayFor(producer);
+    const relay = relayFor();
     relay.start();
     const writers = Array.from({ length: 20 }, (_, w) =>
       ds.transaction(async (m) => {
@@ -128,7 +140,6 @@ describe('outbox and relay', () => {
     const mine = <M extends { key: string | null }>(m: M[]): M[] => m.filter((x) => /^thing-\d+$/.test(x.key ?? ''));
     const messages = mine(await readTopic(topic, (m) => new Set(mine(m).map((x) => x.key)).size >= 100, 30_000));
     await relay.stop();
-    await producer.disconnect();
     const keys = messages.map((m) => m.key);
     expect(new Set(keys).size).toBe(100);
     expect(keys).toHaveLength(100);
@@ -137,20 +148,123 @@ describe('outbox and relay', () => {
     for (const m of messages) expect(() => parseCloudEvent(JSON.stringify(m.value))).not.toThrow();
   });
 
+  it('recovers by itself when its sends fail (the topic deleted under it, then re-created), in order per aggregate', async () => {
+    const recTopic = eventsTopic({ prefix }, 'recover');
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [recTopic], settings);
+    const relay = new OutboxRelay({
+      dataSource: ds,
+      connectionString: db.url,
+      createProducer: () =>
+        kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          retry: { retries: 2, maxRetryTime: 500 },
+        }),
+      topic: recTopic,
+      logger,
+      lockName: `recover-${prefix}`,
+      pollMs: 200,
+      batchSize: 5,
+      maxBackoffMs: 500,
+    });
+    const write = (from: number, to: number) =>
+      ds.transaction((m) =>
+        outbox.add(
+          m,
+          ...Array.from({ length: to - from }, (_, i) => ({
+            type: TYPE,
+            aggregateType: 'Thing',
+            aggregateId: `rec-${(from + i) % 3}`,
+            data: { n: from + i },
+          })),
+        ),
+      );
+    const unpublished = async () =>
+      (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE aggregateid LIKE 'rec-%' AND published_at IS NULL`))[0].n as number;
+    try {
+      relay.start();
+      await write(0, 12);
+      await eventually(async () => ((await unpublished()) === 0 ? true : undefined), 20_000, 100);
+      expect(relay.status().producerGeneration).toBe(1);
+
+      // The producer's sequence numbers now belong to partitions that no longer exist.
+      await admin.deleteTopics({ topics: [recTopic], timeout: 10_000 });
+      await eventually(async () => (!(await admin.listTopics()).includes(recTopic) ? true : undefined), 15_000, 200);
+      await write(12, 40);
+      // The sends fail while the topic is gone; each failure drops the producer.
+      await eventually(async () => (relay.status().consecutiveFailures > 0 ? true : undefined), 30_000, 100);
+      expect(await unpublished()).toBe(28);
+      await ensureTopics(admin, [recTopic], settings);
+      await eventually(async () => ((await unpublished()) === 0 ? true : undefined), 30_000, 200);
+      // The old producer failed and was replaced by a fresh one: that is how it got through.
+      expect(relay.status().producerGeneration).toBeGreaterThan(1);
+      const messages = (
+        await readTopic(recTopic, (m) => new Set(m.map((x) => (x.value as { data: { n: number } }).data.n)).size >= 28, 20_000)
+      ).map((m) => ({ key: m.key, n: (m.value as { data: { n: number } }).data.n }));
+      expect(new Set(messages.map((m) => m.n))).toEqual(new Set(Array.from({ length: 28 }, (_, i) => 12 + i)));
+      // Resent after a failure, events may repeat; one aggregate's first deliveries stay in commit order.
+      for (const key of ['rec-0', 'rec-1', 'rec-2']) {
+        const firsts = [...new Set(messages.filter((m) => m.key === key).map((m) => m.n))];
+        expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+      }
+    } finally {
+      await relay.stop();
+      await admin.disconnect();
+    }
+  }, 90_000);
+
+  it('backs off after a failure however many commits notify it, and counts each real attempt once', async () => {
+    const dead = new Kafka({
+      clientId: 'dead',
+      brokers: ['127.0.0.1:1'],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 200,
+    });
+    const relay = new OutboxRelay({
+      dataSource: ds,
+      connectionString: db.url,
+      createProducer: () => dead.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, maxRetryTime: 50 } }),
+      topic,
+      logger,
+      lockName: `backoff-${prefix}`,
+      pollMs: 5000,
+      batchSize: 1000,
+      maxBackoffMs: 1000,
+    });
+    // Rows of other tests in this outbox are already published; this relay sees only these.
+    await ds.query(`UPDATE outbox SET published_at = now() WHERE published_at IS NULL`);
+    relay.start();
+    const started = Date.now();
+    // A commit every 50 ms, each with its NOTIFY, for 3 s.
+    for (let i = 0; Date.now() - started < 3000; i++) {
+      await ds.transaction((m) => outbox.add(m, { type: TYPE, aggregateType: 'Thing', aggregateId: `backoff-${i}`, data: { n: i } }));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await relay.stop();
+    const [first] = await ds.query(`SELECT attempts, last_error FROM outbox WHERE aggregateid = 'backoff-0'`);
+    // Backoff 250, 500, 1000, 1000 ms…: at most about six attempts in 3 s (a notification per commit would make ~60).
+    expect(first.attempts).toBeGreaterThanOrEqual(2);
+    expect(first.attempts).toBeLessThanOrEqual(7);
+    expect(first.last_error).toEqual(expect.any(String));
+    expect(relay.status()).toMatchObject({ leader: false, producerConnected: false });
+    expect(relay.status().consecutiveFailures).toBe(first.attempts);
+    await ds.query(`DELETE FROM outbox WHERE aggregateid LIKE 'backoff-%'`);
+  }, 30_000);
+
   it('runs one active relay when two instances start', async () => {
-    const p1 = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    const p2 = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await Promise.all([p1.connect(), p2.connect()]);
     const lock = `two-${prefix}`;
-    const a = relayFor(p1, lock);
-    const b = relayFor(p2, lock);
+    const a = relayFor(lock);
+    const b = relayFor(lock);
     a.start();
     b.start();
     await new Promise((r) => setTimeout(r, 1000));
     expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1);
     await a.stop();
     await b.stop();
-    await Promise.all([p1.disconnect(), p2.disconnect()]);
   });
 
   it('applies a redelivered event once, and parks a failing one in the dead-letter topic with the reason', async () => {
@@ -208,6 +322,99 @@ describe('outbox and relay', () => {
     expect(none[0].n).toBe(0);
     await producer.disconnect();
   });
+
+  it('parks a poison record with its source partition and offset, applies the next good one, and redrives a fixed one once', async () => {
+    const source = eventsTopic({ prefix }, 'poison');
+    const dlq = deadLetterTopic({ prefix }, 'poison-consumer');
+    const redrive = redriveTopic({ prefix }, 'poison-consumer');
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [source, dlq, redrive], settings);
+    await admin.disconnect();
+    await ds.query('CREATE TABLE IF NOT EXISTS allowed (n int PRIMARY KEY)');
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource: ds,
+      logger,
+      name: 'poison-consumer',
+      groupId: `poison-${prefix}`,
+      topics: [source],
+      redriveTopic: redrive,
+      catalogue,
+      producer,
+      deadLetterTopic: dlq,
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handlers: {
+        [TYPE]: async (event, m) => {
+          const { n } = event.data as { n: number };
+          // Refused until the operator "fixes" it by allowing the number.
+          if (n >= 4000 && (await m.query('SELECT 1 FROM allowed WHERE n = $1', [n])).length === 0)
+            throw new Error(`${n} is not allowed yet`);
+          await m.query('INSERT INTO applied (event_id, n) VALUES ($1, $2)', [event.id, n]);
+        },
+      },
+    });
+    const envelope = (id: string, n: number) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id,
+        source: '/t',
+        type: TYPE,
+        subject: 'p',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        data: { n },
+      });
+    const applied = async (n: number) => (await ds.query(`SELECT count(*)::int AS c FROM applied WHERE n = $1`, [n]))[0].c as number;
+    try {
+      await consumer.start();
+      const [poisonAck] = await producer.send({
+        topic: source,
+        acks: -1,
+        messages: [{ key: 'p', value: envelope(`poison-${prefix}`, 4001) }],
+      });
+      const [garbageAck] = await producer.send({ topic: source, acks: -1, messages: [{ key: 'p', value: 'not json' }] });
+      await producer.send({ topic: source, acks: -1, messages: [{ key: 'p', value: envelope(`good-${prefix}`, 42) }] });
+      await eventually(async () => ((await applied(42)) === 1 ? true : undefined), 20_000, 100);
+
+      const parked = await eventually(
+        async () => {
+          const list = await listDeadLetters(kafka, dlq);
+          return list.length >= 2 ? list : undefined;
+        },
+        20_000,
+        200,
+      );
+      const poison = parked.find((d) => d.eventId === `poison-${prefix}`)!;
+      expect(poison).toMatchObject({
+        key: 'p',
+        eventType: TYPE,
+        consumer: 'poison-consumer',
+        group: `poison-${prefix}`,
+        source: { topic: source, partition: poisonAck.partition, offset: poisonAck.baseOffset },
+        reason: expect.stringMatching(/handler failed 2 times: 4001 is not allowed yet/),
+      });
+      expect(Date.parse(poison.firstFailureAt!)).toBeLessThanOrEqual(Date.parse(poison.lastFailureAt!));
+      const garbage = parked.find((d) => d.eventId === null)!;
+      expect(garbage).toMatchObject({ source: { topic: source, partition: garbageAck.partition, offset: garbageAck.baseOffset } });
+      expect(garbage.reason).toMatch(/^malformed: /);
+      expect(await applied(4001)).toBe(0);
+
+      // Fixed: redrive it (twice, as an operator might); it is applied once.
+      await ds.query('INSERT INTO allowed (n) VALUES (4001)');
+      expect((await redriveDeadLetters(kafka, dlq, redrive, `poison-${prefix}`)).map((d) => d.eventId)).toEqual([`poison-${prefix}`]);
+      await eventually(async () => ((await applied(4001)) === 1 ? true : undefined), 20_000, 100);
+      await redriveDeadLetters(kafka, dlq, redrive, poison.id);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await applied(4001)).toBe(1);
+    } finally {
+      await consumer.stop();
+      await producer.disconnect();
+    }
+  }, 90_000);
 
   it('hands every partition to the instance that stays when another stops while still joining', async () => {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

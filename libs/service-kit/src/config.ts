@@ -32,7 +32,27 @@ export const baseConfigSchema = z
       .int()
       .min(-1)
       .default(7 * 24 * 3600 * 1000),
+    // Consumers: how soon a member that vanished loses its partitions, how often members heartbeat,
+    // how long a rebalance waits for members to rejoin, and the longest wait between reconnects to
+    // a broker that is away (so a consumer is back within seconds of the broker, not half a minute).
+    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+    KAFKA_CONSUMER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(1000),
+    KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+    KAFKA_CONSUMER_MAX_RETRY_MS: z.coerce.number().int().min(100).default(1000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    // The longest wait of the relay after a failed send (exponential from 250 ms up to this).
+    OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(5000),
+    // Retention: published outbox rows and consumed event ids older than this are pruned by a job
+    // that runs on one instance at a time. An inbox id must outlive the topics' retention, or a
+    // replay from the start of a topic would apply an event twice.
+    OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
+    INBOX_RETENTION_HOURS: z.coerce.number().min(0).default(336),
+    EVENTS_PRUNE_EVERY_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * 60_000),
     // A whole request, body included: a district's ledger over a village's network takes a while.
     HTTP_REQUEST_TIMEOUT_MS: z.coerce
       .number()
@@ -60,6 +80,10 @@ export const baseConfigSchema = z
   .refine((c) => Boolean(c.AUTH_PUBLIC_KEY) !== Boolean(c.AUTH_JWKS_URL), {
     message: 'set exactly one of AUTH_PUBLIC_KEY (development) or AUTH_JWKS_URL (production)',
     path: ['AUTH_PUBLIC_KEY'],
+  })
+  .refine((c) => c.KAFKA_TOPIC_RETENTION_MS === -1 || c.INBOX_RETENTION_HOURS * 3_600_000 >= c.KAFKA_TOPIC_RETENTION_MS, {
+    message: 'must be at least the topics retention (KAFKA_TOPIC_RETENTION_MS): an event still on a topic must still be known',
+    path: ['INBOX_RETENTION_HOURS'],
   });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -3,7 +3,9 @@ import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError, GraphqlCode } from '@civgrid/errors';
+import { DomainError, GraphqlCode, RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import { isTransient } from '@civgrid/events';
+import type { ApolloServerPlugin } from '@apollo/server';
 
 // GraphQL's own codes for requests that never reached a resolver: safe to show as they are.
 const PASS_THROUGH = new Set([
@@ -75,6 +77,10 @@ export function codeOfStatus(status: number): GraphqlCode {
       return 'NOT_FOUND';
     case 409:
       return 'CONFLICT';
+    case 502:
+    case 503:
+    case 504:
+      return 'SERVICE_UNAVAILABLE';
     default:
       return status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
   }
@@ -87,12 +93,48 @@ function fromHttp(error: HttpException): DomainError {
   return new DomainError(code, 'HTTP_' + status, error.message);
 }
 
+/** The database is away (refused, dropped, shutting down, out of connections): a transient fault. */
+export function databaseUnavailable(error: unknown): DomainError | undefined {
+  return isTransient(error)
+    ? new DomainError('SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'The service cannot reach its database just now; retry shortly.')
+    : undefined;
+}
+
 function toFormatted(error: DomainError, base: GraphQLFormattedError): GraphQLFormattedError {
   return {
     message: error.message,
     locations: base.locations,
     path: base.path,
-    extensions: { code: error.code, reason: error.reason, ...(error.details ? { details: error.details } : {}) },
+    extensions: {
+      code: error.code,
+      reason: error.reason,
+      ...(error.code === 'SERVICE_UNAVAILABLE' ? { retryable: true } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
+}
+
+/**
+ * A response that carries a SERVICE_UNAVAILABLE error is answered 503 with Retry-After, so that HTTP
+ * clients, proxies and the gateway see a transient fault, not a success.
+ */
+export function serviceUnavailablePlugin<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        // @nestjs/apollo adds a plugin after ours that resets the status of every response with `data`
+        // to 200; the hooks run side by side, so this one sets its status a turn later, after it.
+        async willSendResponse({ response }) {
+          await Promise.resolve();
+          const body = response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          if (errors?.some((e) => e.extensions?.['code'] === 'SERVICE_UNAVAILABLE')) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+          }
+        },
+      });
+    },
   };
 }
 
@@ -106,7 +148,7 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) return toFormatted(original, formatted);
     if (original instanceof HttpException) return toFormatted(fromHttp(original), formatted);
-    const pg = original && typeof original === 'object' ? fromPostgres(original) : undefined;
+    const pg = original && typeof original === 'object' ? (fromPostgres(original) ?? databaseUnavailable(original)) : undefined;
     if (pg) return toFormatted(pg, formatted);
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { HttpException } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { DomainError, GraphqlCode } from '@civgrid/errors';
-import { codeOfStatus, fromPostgres } from './errors';
+import { DomainError, GraphqlCode, RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import { codeOfStatus, databaseUnavailable, fromPostgres } from './errors';
 
 /** What a plain HTTP endpoint (an upload, Open311, a check-in) answers for an error. */
 export interface HttpErrorAnswer {
@@ -19,6 +19,7 @@ const STATUS: Record<GraphqlCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -50,7 +51,7 @@ export function httpErrorOf(error: unknown, logger: Logger, path: string, byReas
     error instanceof DomainError
       ? error
       : error && typeof error === 'object' && !(error instanceof HttpException)
-        ? fromPostgres(error)
+        ? (fromPostgres(error) ?? databaseUnavailable(error))
         : undefined;
   if (domain)
     return { status: byReason[domain.reason] ?? STATUS[domain.code], code: domain.code, reason: domain.reason, message: domain.message };
@@ -70,8 +71,9 @@ export function httpErrorOf(error: unknown, logger: Logger, path: string, byReas
 export function sendHttpError(res: ServerResponse, answer: HttpErrorAnswer): void {
   if (res.headersSent) return;
   if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  if (answer.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.statusCode = answer.status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   const { code, reason, message } = answer;
-  res.end(JSON.stringify({ error: { code, reason, message } }));
+  res.end(JSON.stringify({ error: { code, reason, message, ...(code === 'SERVICE_UNAVAILABLE' ? { retryable: true } : {}) } }));
 }

@@ -1,6 +1,7 @@
 export * from './bootstrap';
 export * from './clock';
 export * from './jobs';
+export * from './events-retention';
 export * from './config';
 export * from './context';
 export * from './definition';

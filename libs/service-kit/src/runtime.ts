@@ -1,12 +1,48 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { deadLetterTopic, ensureTopics, EventConsumer, eventsTopic, OutboxRelay, TopicSettings } from '@civgrid/events';
+import {
+  deadLetterTopic,
+  ensureTopics,
+  EventConsumer,
+  eventsTopic,
+  OutboxRelay,
+  redriveTopic,
+  RelayStatus,
+  SelfHealingProducer,
+  TopicSettings,
+} from '@civgrid/events';
 import { BaseConfig } from './config';
 import { EventHandlers } from './event-handlers';
 import { ServiceDefinition } from './definition';
 import { CONFIG, KAFKA, LOGGER, SERVICE } from './tokens';
+
+const within = <T>(ms: number, work: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
+
+/** What /health/status answers: the state of the moving parts, none of which makes a service unready. */
+export interface ServiceStatus {
+  service: string;
+  /** `degraded` when something below needs a look; the service still serves. */
+  status: 'ok' | 'degraded';
+  degraded: string[];
+  database: 'up' | 'down';
+  kafka: { broker: 'up' | 'down'; error?: string };
+  relay: RelayStatus;
+  outbox: { unpublished: number | null; oldestUnpublishedAgeSeconds: number | null };
+  consumer: { group: string; topics: string[]; joined: boolean; applied: number; parked: number; lag: number | null } | null;
+}
+
+/** An unpublished row older than this makes the status `degraded`. */
+const BACKLOG_AGE_WARNING_S = 60;
 
 export interface RuntimeOptions {
   schemaOnly: boolean;
@@ -21,8 +57,8 @@ export const RUNTIME_OPTIONS = Symbol('civgrid:runtime-options');
 export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly relay: OutboxRelay;
   consumer: EventConsumer | undefined;
-  private readonly producer: Producer;
-  private producerConnected = false;
+  /** For the dead-letter topic; the relay has a producer of its own. */
+  private readonly producer: SelfHealingProducer;
   private stopped = false;
   private kafkaReady: Promise<void> = Promise.resolve();
   private interruptRetry: () => void = () => undefined;
@@ -36,19 +72,25 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     private readonly dataSource: DataSource,
     private readonly handlers: EventHandlers,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
-    this.producer.on('producer.disconnect', () => {
-      this.producerConnected = false;
-    });
+    // kafkajs retries briefly inside a send; past that the relay replaces the producer and backs off.
+    const createProducer = () =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      });
+    this.producer = new SelfHealingProducer(createProducer, logger.child({ component: 'dlq-producer' }));
     this.relay = new OutboxRelay({
       dataSource,
       connectionString: config.DATABASE_URL,
-      producer: this.producer,
+      createProducer,
       topic: this.topic,
       logger: logger.child({ component: 'outbox-relay' }),
       lockName: `civgrid:outbox-relay:${def.name}`,
       pollMs: config.OUTBOX_POLL_MS,
-      beforeSend: () => this.connectProducer(),
+      batchSize: config.OUTBOX_BATCH_SIZE,
+      maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
     });
   }
 
@@ -62,6 +104,89 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       partitions: this.config.KAFKA_TOPIC_PARTITIONS,
       retentionMs: this.config.KAFKA_TOPIC_RETENTION_MS,
     };
+  }
+
+  get consumerGroup(): string {
+    return `${this.topicSettings.prefix}civgrid.${this.def.name}`;
+  }
+
+  get consumedTopics(): string[] {
+    return this.handlers.domains.map((d) => eventsTopic(this.topicSettings, d));
+  }
+
+  /** The broker, the outbox backlog and consumer lag, each asked with a short timeout. */
+  async status(): Promise<ServiceStatus> {
+    const degraded: string[] = [];
+    const [database, backlog] = await Promise.all([
+      within(2000, this.dataSource.query('SELECT 1')).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
+      within(
+        2000,
+        this.dataSource.query<{ n: number; age: number | null }[]>(
+          `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`,
+        ),
+      ).catch(() => undefined),
+    ]);
+    if (database === 'down') degraded.push('database does not answer');
+    const topics = this.consumedTopics;
+    let broker: ServiceStatus['kafka'] = { broker: 'up' };
+    let lag: number | null = null;
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    try {
+      await within(
+        2500,
+        admin.connect().then(() => admin.describeCluster()),
+      );
+      if (this.consumer && topics.length > 0) {
+        lag = await within(2500, this.consumerLag(admin, topics)).catch(() => null);
+      }
+    } catch (error) {
+      broker = { broker: 'down', error: (error as Error).message };
+      degraded.push('broker does not answer: events wait in the outbox');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    const relay = this.relay.status();
+    if (relay.consecutiveFailures > 0) degraded.push(`relay failing (${relay.consecutiveFailures} in a row): ${relay.lastError}`);
+    const age = backlog?.[0]?.age ?? null;
+    if (age !== null && age > BACKLOG_AGE_WARNING_S) degraded.push(`oldest unpublished event is ${Math.round(age)} s old`);
+    const consumer = this.consumer;
+    return {
+      service: this.def.name,
+      status: degraded.length > 0 ? 'degraded' : 'ok',
+      degraded,
+      database,
+      kafka: broker,
+      relay,
+      outbox: { unpublished: backlog?.[0]?.n ?? null, oldestUnpublishedAgeSeconds: age === null ? null : Math.round(age * 10) / 10 },
+      consumer:
+        topics.length > 0
+          ? {
+              group: this.consumerGroup,
+              topics,
+              joined: consumer?.joined ?? false,
+              applied: consumer?.applied ?? 0,
+              parked: consumer?.parked ?? 0,
+              lag,
+            }
+          : null,
+    };
+  }
+
+  private async consumerLag(admin: ReturnType<Kafka['admin']>, topics: string[]): Promise<number> {
+    const committed = await admin.fetchOffsets({ groupId: this.consumerGroup, topics });
+    let lag = 0;
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const end of ends) {
+        const at = Number(mine.find((p) => p.partition === end.partition)?.offset ?? -1);
+        lag += Number(end.high) - (at >= 0 ? at : Number(end.low));
+      }
+    }
+    return lag;
   }
 
   /** Resolves once topics exist and the consumer has joined its group. */
@@ -88,35 +213,37 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  private async connectProducer(): Promise<void> {
-    if (this.producerConnected) return;
-    await this.producer.connect();
-    this.producerConnected = true;
-  }
-
   private async startKafka(): Promise<void> {
     const settings = this.topicSettings;
-    const consumed = this.handlers.domains.map((d) => eventsTopic(settings, d));
+    const consumed = this.consumedTopics;
     const dlq = deadLetterTopic(settings, this.def.name);
+    const redrive = redriveTopic(settings, this.def.name);
     for (let attempt = 1; !this.stopped; attempt++) {
       const admin = this.kafka.admin();
       try {
         await admin.connect();
-        await ensureTopics(admin, [...new Set([this.topic, dlq, ...consumed])], settings);
+        await ensureTopics(admin, [...new Set([this.topic, dlq, ...(consumed.length > 0 ? [redrive] : []), ...consumed])], settings);
         await admin.disconnect();
-        await this.connectProducer();
+        await this.producer.producer();
         if (consumed.length > 0 && !this.consumer && !this.stopped) {
           const consumer = new EventConsumer({
             kafka: this.kafka,
             dataSource: this.dataSource,
             logger: this.logger.child({ component: 'event-consumer' }),
             name: this.def.name,
-            groupId: `${settings.prefix}civgrid.${this.def.name}`,
+            groupId: this.consumerGroup,
+            session: {
+              sessionTimeoutMs: this.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+              heartbeatIntervalMs: this.config.KAFKA_CONSUMER_HEARTBEAT_MS,
+              rebalanceTimeoutMs: this.config.KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS,
+              maxRetryTimeMs: this.config.KAFKA_CONSUMER_MAX_RETRY_MS,
+            },
             topics: consumed,
             handlers: this.handlers.asMap(),
             catalogue: this.def.catalogue,
             producer: this.producer,
             deadLetterTopic: dlq,
+            redriveTopic: redrive,
           });
           this.consumer = consumer;
           await consumer.start();

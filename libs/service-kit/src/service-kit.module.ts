@@ -12,10 +12,11 @@ import { Outbox } from '@civgrid/events';
 import { BaseConfig } from './config';
 import { RequestContext } from './context';
 import { ServiceDefinition } from './definition';
-import { contextError, createErrorFormatter } from './errors';
+import { contextError, createErrorFormatter, serviceUnavailablePlugin } from './errors';
 import { Clock } from './clock';
 import { EventHandlers } from './event-handlers';
 import { Jobs } from './jobs';
+import { EventsRetention } from './events-retention';
 import { HealthController } from './health.controller';
 import { createKafka } from './kafka';
 import { Loaders } from './loaders';
@@ -80,7 +81,7 @@ export class ServiceKitModule {
       autoTransformHttpErrors: false,
       formatError: createErrorFormatter(logger),
       // Traces would tell any caller how each field was resolved.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), serviceUnavailablePlugin()],
       // Every operation, `_service` and `_entities` included, needs a valid token.
       context: async ({ req }: { req: Request }): Promise<RequestContext> => {
         let principal: Principal;
@@ -118,6 +119,7 @@ export class ServiceKitModule {
         EventHandlers,
         Clock,
         Jobs,
+        EventsRetention,
         ServiceRuntime,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useValue: validationPipe },
