@@ -1,3 +1,4 @@
 export * from './config';
 export * from './gateway';
-export * from './limits';
+export * from './rate-limit';
+export * from './subgraph-fetch';

@@ -23,7 +23,7 @@ const resolveEnv = (env: Record<string, string> = {}) =>
       k,
       String(v)
         .replace(/\$\{CIVGRID_AUTH_PUBLIC_KEY[^}]*\}/, PEM)
-        .replace(/\$\{CIVGRID_(PII_[A-Z_]+|PHOTO_URL_SECRET):\?[^}]*\}/, KEY),
+        .replace(/\$\{CIVGRID_(PII_[A-Z_]+|PHOTO_URL_SECRET|GATEWAY_SHARED_SECRET):\?[^}]*\}/, KEY),
     ]),
   );
 
