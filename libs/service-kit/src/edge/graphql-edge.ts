@@ -153,7 +153,7 @@ export function graphqlEdge(options: GraphqlEdgeOptions): RequestHandler {
       try {
         document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
       } catch (error) {
-        if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message))
+        if (error instanceof Error && /contains more th(?:an|at) \d+ tokens/.test(error.message))
           return sendGraphqlError(res, 400, 'QUERY_TOO_COMPLEX', `The query has more than ${limits.maxTokens} tokens.`, {
             reason: 'MAX_TOKENS',
             limit: limits.maxTokens,
