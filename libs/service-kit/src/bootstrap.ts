@@ -146,6 +146,12 @@ export function loadDotEnv(file = '.env'): void {
 /** `main.ts` of every service: start from process.env (and `.env`) or print what is wrong and exit 1. */
 export async function runMain(def: ServiceDefinition): Promise<void> {
   loadDotEnv();
+  // A promise a library left rejected must not stop the service for everyone: log it, keep serving.
+  const crashLog = createLogger(def.name, 'error');
+  process.on('unhandledRejection', (reason) => {
+    const err = reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : { value: String(reason) };
+    crashLog.error({ err }, 'unhandled rejection');
+  });
   try {
     const started = await startService(def, process.env, { waitForKafka: false, host: process.env['HOST'] ?? '127.0.0.1' });
     process.stdout.write(`${def.name} listening on ${started.url}\n`);

@@ -127,4 +127,18 @@ describe('limits of a subgraph', () => {
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Grid { id name code } } }`;
     expect(await limit(q, { r: reps }, asGateway(token))).toMatchObject({ status: 400, code: 'QUERY_TOO_COMPLEX', reason: 'MAX_COST' });
   });
+
+  it('refuses an _entities batch naming a type it does not serve, and keeps serving', async () => {
+    // Before: @apollo/subgraph threw for the stranger while the member lookup was under way, whose
+    // rejection nobody awaited, and the process died (found by the fuzz tier).
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on GridMember { name } } }`;
+    const r = [
+      { __typename: 'GridMember', id: '7d5c3c1e-0000-4000-8000-000000000001' },
+      { __typename: 'Nope', id: '7d5c3c1e-0000-4000-8000-000000000002' },
+    ];
+    expect(await limit(q, { r }, asGateway(token))).toEqual({ status: 400, code: 'BAD_USER_INPUT', reason: 'UNKNOWN_ENTITY_TYPE' });
+    const literal = `{ _entities(representations: [{ __typename: "Nope", id: "x" }]) { __typename } }`;
+    expect(await limit(literal, {}, asGateway(token))).toEqual({ status: 400, code: 'BAD_USER_INPUT', reason: 'UNKNOWN_ENTITY_TYPE' });
+    expect(await limit(`{ grids { totalCount } }`)).toEqual({ status: 200, code: undefined, reason: undefined });
+  });
 });

@@ -6,6 +6,7 @@ import {
   getOperationAST,
   GraphQLError,
   GraphQLSchema,
+  isUnionType,
   Kind,
   OperationDefinitionNode,
   OperationTypeNode,
@@ -56,6 +57,47 @@ function selectsFederationFields(document: DocumentNode, operation: OperationDef
       return walk(fragment.selectionSet);
     });
   return walk(operation.selectionSet);
+}
+
+/**
+ * The first `__typename` of an `_entities` representation that names no entity of this schema.
+ * @apollo/subgraph throws for one while the other representations' lookups are under way, and
+ * those then reject with nobody listening: refused here, before anything runs.
+ */
+function unknownEntityType(
+  schema: GraphQLSchema | undefined,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): string | undefined {
+  const entity = schema?.getType('_Entity');
+  if (!entity || !isUnionType(entity) || !selectsFederationFields(document, operation)) return undefined;
+  const known = new Set(entity.getTypes().map((t) => t.name));
+  const typenames: unknown[] = [];
+  const collect = (set: SelectionSetNode, seen: Set<string>): void => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD && sel.name.value === '_entities') {
+        const value = sel.arguments?.find((a) => a.name.value === 'representations')?.value;
+        if (value?.kind === Kind.VARIABLE) {
+          const given = variables?.[value.name.value];
+          for (const rep of Array.isArray(given) ? given : [given]) typenames.push((rep as { __typename?: unknown } | null)?.__typename);
+        } else if (value) {
+          for (const rep of value.kind === Kind.LIST ? value.values : [value]) {
+            const field = rep.kind === Kind.OBJECT ? rep.fields.find((f) => f.name.value === '__typename') : undefined;
+            typenames.push(field?.value.kind === Kind.STRING ? field.value.value : undefined);
+          }
+        }
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet, seen);
+      else if (sel.kind === Kind.FRAGMENT_SPREAD && !seen.has(sel.name.value)) {
+        seen.add(sel.name.value);
+        const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value);
+        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) collect(fragment.selectionSet, seen);
+      }
+    }
+  };
+  collect(operation.selectionSet, new Set());
+  const at = typenames.findIndex((t) => typeof t !== 'string' || !known.has(t));
+  return at < 0 ? undefined : JSON.stringify(typenames[at] ?? null);
 }
 
 const refusalExtensions = (r: LimitRefusal): Record<string, unknown> => ({
@@ -166,7 +208,18 @@ export function graphqlEdge(options: GraphqlEdgeOptions): RequestHandler {
     }
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     const operation = getOperationAST(document, operationName);
-    if (!operation) return next();
+    // Apollo's gateway answers an unknown operation name with a 500: say it is the caller's.
+    if (!operation)
+      return document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION)
+        ? sendGraphqlError(
+            res,
+            400,
+            'OPERATION_RESOLUTION_FAILURE',
+            operationName
+              ? `The document has no operation named ${operationName}.`
+              : 'The document has several operations: name the one to run (operationName).',
+          )
+        : next();
     if (operation.operation === OperationTypeNode.SUBSCRIPTION)
       return sendGraphqlError(
         res,
@@ -190,6 +243,9 @@ export function graphqlEdge(options: GraphqlEdgeOptions): RequestHandler {
     }
 
     const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : undefined;
+    const stranger = unknownEntityType(options.schema(), document, operation, variables);
+    if (stranger !== undefined)
+      return sendGraphqlError(res, 400, 'BAD_USER_INPUT', `No entity type ${stranger} is served here.`, { reason: 'UNKNOWN_ENTITY_TYPE' });
     const refusal = measureOperation(options.schema(), document, operation, variables, limits);
     if (refusal) return sendGraphqlError(res, 400, 'QUERY_TOO_COMPLEX', refusal.message, refusalExtensions(refusal));
     next();

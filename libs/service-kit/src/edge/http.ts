@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 /** Codes of the answers given before a request reaches GraphQL (or instead of it). */
 export type EdgeCode =
   | 'BAD_REQUEST'
+  | 'BAD_USER_INPUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'NOT_FOUND'
@@ -13,6 +14,7 @@ export type EdgeCode =
   | 'SUBSCRIPTIONS_NOT_SUPPORTED'
   | 'PERSISTED_QUERY_HASH_MISMATCH'
   | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'OPERATION_RESOLUTION_FAILURE'
   | 'GATEWAY_CREDENTIAL_REQUIRED'
   | 'RATE_LIMITED'
   | 'REQUEST_TIMEOUT'

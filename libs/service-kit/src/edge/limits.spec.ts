@@ -1,4 +1,4 @@
-import { buildSchema, getOperationAST, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, getOperationAST, parse } from 'graphql';
 import { signGatewayCredential, verifyGatewayCredential } from '@civgrid/auth';
 import { DEFAULT_QUERY_LIMITS, LimitRefusal, measureOperation, PLAIN_LIST, QueryLimits, UNSTATED_PAGE } from './limits';
 
@@ -83,6 +83,12 @@ describe('the other limits', () => {
     const limits = { ...DEFAULT_QUERY_LIMITS, maxAliases: 3 };
     const q = `{ area(id: "a") { ...A ...A } } fragment A on Area { x: id y: id }`;
     expect(measure(q, {}, limits)).toMatchObject({ reason: 'MAX_ALIASES', actual: 4 });
+  });
+
+  it('lets the standard introspection query through, but not introspection nested without end', () => {
+    expect(measure(getIntrospectionQuery(), {}, DEFAULT_QUERY_LIMITS)).toBeUndefined();
+    const nested = `{ __type(name: "Area") { fields { type { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } } }`;
+    expect(measure(nested, {}, DEFAULT_QUERY_LIMITS)).toMatchObject({ reason: 'MAX_DEPTH' });
   });
 
   it('refuses a fragment cycle instead of following it', () => {

@@ -120,9 +120,15 @@ function listSize(
   const pageArg = definition?.args.find((a) => a.name === 'first' || a.name === 'last');
   if (pageArg) return typeof pageArg.defaultValue === 'number' ? Math.max(1, pageArg.defaultValue) : UNSTATED_PAGE;
   if (parent?.name.endsWith('Connection')) return 1;
+  // Introspection answers the schema, whose size is ours: each field once (graphql-js'
+  // MaxIntrospectionDepthRule, which Apollo runs, bounds fields-within-fields).
+  if (parent?.name.startsWith('__')) return 1;
   if (definition && isListType(getNullableType(definition.type))) return PLAIN_LIST;
   return 1;
 }
+
+// Meta fields are not among a type's fields: their types, so what is below them is measured too.
+const META_FIELDS: Record<string, string> = { __schema: '__Schema', __type: '__Type' };
 
 class Refused extends Error {
   constructor(readonly refusal: LimitRefusal) {
@@ -199,13 +205,17 @@ export function measureOperation(
       out.directives = add(out.directives, sel.directives?.length ?? 0);
       if (sel.kind === Kind.FIELD) {
         const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[sel.name.value] : undefined;
+        const meta = META_FIELDS[sel.name.value];
         const key = sel.alias?.value ?? sel.name.value;
         out.names.set(key, add(out.names.get(key) ?? 0, 1));
         if (sel.alias) out.aliases = add(out.aliases, 1);
         let innerCost = 0;
         if (sel.selectionSet) {
-          const inner = measure(sel.selectionSet, definition ? getNamedType(definition.type) : undefined);
-          out.depth = Math.max(out.depth, inner.depth + 1);
+          const inner = measure(sel.selectionSet, definition ? getNamedType(definition.type) : typeNamed(meta));
+          // A type reference's ofType chain is as long as the schema's wrappers (a few), never the
+          // caller's choice: the standard introspection query stays within the depth limit.
+          const levels = sel.name.value === 'ofType' && parent?.name === '__Type' ? 0 : 1;
+          out.depth = Math.max(out.depth, inner.depth + levels);
           out.aliases = add(out.aliases, inner.aliases);
           out.directives = add(out.directives, inner.directives);
           innerCost = inner.cost;
