@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { TestService, startTestService } from '@civgrid/service-kit';
+import { TestService, startTestService } from '@civgrid/service-testing';
 import { asGateway, gql, tokenFor } from '@civgrid/testing';
 import { gridOrganisation } from '../src';
 
