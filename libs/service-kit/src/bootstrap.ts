@@ -77,8 +77,33 @@ function guardEdges(app: NestExpressApplication, config: BaseConfig, logger: Log
   );
   const adapter = app.getHttpAdapter();
   const express: import('express').Express = adapter.getInstance();
-  adapter.setNotFoundHandler = () => express.use(notFoundHandler);
-  adapter.setErrorHandler = () => express.use(jsonErrorHandler(logger));
+  // A service's own HTTP endpoints (photos, Open311, ledgers) keep their error format: under a first
+  // path segment one of its controllers serves, Nest's handlers (and the service's filters) answer.
+  const owned = (): Set<string> => {
+    const router = (express as unknown as { router?: { stack?: { route?: { path?: unknown } }[] } }).router;
+    const segments = (router?.stack ?? [])
+      .map((layer) => layer.route?.path)
+      .filter((path): path is string => typeof path === 'string')
+      .map((path) => path.split('/')[1] ?? '')
+      .filter((segment) => segment && segment !== 'graphql' && !segment.startsWith(':'));
+    return new Set(segments);
+  };
+  const ownerOf = (segments: Set<string>) => (path: string) => segments.has(path.split('/')[1] ?? '');
+  const edgeErrors = jsonErrorHandler(logger);
+  type Handler = (...args: unknown[]) => unknown;
+  adapter.setNotFoundHandler = (nest: Handler) => {
+    const isOwned = ownerOf(owned());
+    return express.use((req: import('express').Request, res: import('express').Response, next: import('express').NextFunction) =>
+      isOwned(req.path) ? nest(req, res, next) : notFoundHandler(req, res, next),
+    );
+  };
+  adapter.setErrorHandler = (nest: Handler) => {
+    const isOwned = ownerOf(owned());
+    return express.use(
+      (error: unknown, req: import('express').Request, res: import('express').Response, next: import('express').NextFunction) =>
+        isOwned(req.path) ? nest(error, req, res, next) : edgeErrors(error, req, res, next),
+    );
+  };
 }
 
 /** Starts a subgraph from an environment; a bad environment stops it with the list of problems. */
