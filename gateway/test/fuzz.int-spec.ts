@@ -35,7 +35,14 @@ let stack: Stack;
 let schemas: { gateway: GraphQLSchema; subgraph: GraphQLSchema };
 let tokens: (string | undefined)[];
 let ids: string[];
-const stats = { operations: 0, status5xx: 0, maxMs: 0, byCode: {} as Record<string, number>, byStatus: {} as Record<string, number> };
+const stats = {
+  operations: 0,
+  status5xx: 0,
+  maxMs: 0,
+  slowRetried: 0,
+  byCode: {} as Record<string, number>,
+  byStatus: {} as Record<string, number>,
+};
 const violations: string[] = [];
 
 beforeAll(async () => {
@@ -70,7 +77,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   process.stdout.write(
-    `fuzz: ${stats.operations} operations, ${stats.status5xx} HTTP 5xx, max ${stats.maxMs.toFixed(0)} ms; statuses ${JSON.stringify(stats.byStatus)}; codes ${JSON.stringify(stats.byCode)}\n`,
+    `fuzz: ${stats.operations} operations, ${stats.status5xx} HTTP 5xx, max ${stats.maxMs.toFixed(0)} ms (${stats.slowRetried} over 2 s sent again); statuses ${JSON.stringify(stats.byStatus)}; codes ${JSON.stringify(stats.byCode)}\n`,
   );
   await stack?.stop();
 });
@@ -284,7 +291,14 @@ async function send(target: 'gateway' | 'subgraph', r: Request): Promise<void> {
     stats.status5xx++;
     problems.push(`HTTP ${res.status}`);
   }
-  if (ms > 2000) problems.push(`${ms.toFixed(0)} ms`);
+  if (ms > 2000) {
+    // A slow path is slow again; two cores shared with the other suites are not: sent once more, alone.
+    const again = performance.now();
+    await fetch(url, { method: 'POST', headers, body: r.body }).then((x) => x.text());
+    const retried = performance.now() - again;
+    stats.slowRetried++;
+    if (retried > 2000) problems.push(`${ms.toFixed(0)} ms, then ${retried.toFixed(0)} ms`);
+  }
   let json: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined;
   try {
     json = JSON.parse(text) as typeof json;

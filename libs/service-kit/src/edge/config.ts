@@ -13,7 +13,7 @@ export const graphqlLimitsConfig = {
   GRAPHQL_MAX_DUPLICATE_FIELDS: int(1, DEFAULT_QUERY_LIMITS.maxDuplicateFields),
   GRAPHQL_MAX_COST: int(1, DEFAULT_QUERY_LIMITS.maxCost),
   // Validation is bounded by the caps above; a document that still takes longer is refused.
-  GRAPHQL_VALIDATION_BUDGET_MS: int(1, 200),
+  GRAPHQL_VALIDATION_BUDGET_MS: int(1, 2_000),
   // A GraphQL request not answered by then gets 503 REQUEST_TIMEOUT.
   GRAPHQL_REQUEST_TIMEOUT_MS: int(100, 15_000),
 };
