@@ -12,6 +12,9 @@ for (const group of ['libs', 'services']) {
   }
 }
 
+// Subpath entry points (no Nest behind them).
+packages['^@civgrid/service-kit/edge$'] = path.join(root, 'libs', 'service-kit', 'src', 'edge', 'index.ts');
+
 const swc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
 
 module.exports = function preset(dir, displayName) {

@@ -4,6 +4,7 @@
 //   npm test   — install, static checks, provision, every test in the workspace, "N passed, N failed"
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,8 +59,14 @@ const lib = (name) => createRequire(join(root, 'package.json'))(join(root, 'libs
 async function devKeys() {
   const file = join(root, '.local', 'dev-keys.json');
   const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  if (kept.publicKeyPem && kept.PII_ENCRYPTION_KEY) return kept;
-  const keys = { ...(await lib('auth').generateDevKeyPair()), ...lib('pii').generatePiiKeys(), ...kept };
+  if (kept.publicKeyPem && kept.PII_ENCRYPTION_KEY && kept.GATEWAY_SHARED_SECRET) return kept;
+  const keys = {
+    ...(await lib('auth').generateDevKeyPair()),
+    ...lib('pii').generatePiiKeys(),
+    // The gateway signs its subgraph requests with it (x-civgrid-gateway).
+    GATEWAY_SHARED_SECRET: randomBytes(32).toString('hex'),
+    ...kept,
+  };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
@@ -240,6 +247,7 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
     AUTH_PUBLIC_KEY: keys.publicKeyPem,
     PII_ENCRYPTION_KEY: keys.PII_ENCRYPTION_KEY,
     PII_HASH_KEY: keys.PII_HASH_KEY,
+    GATEWAY_SHARED_SECRET: keys.GATEWAY_SHARED_SECRET,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
@@ -344,6 +352,7 @@ async function token() {
         `AUTH_PUBLIC_KEY="${keys.publicKeyPem.trim()}"`,
         `PII_ENCRYPTION_KEY=${keys.PII_ENCRYPTION_KEY}`,
         `PII_HASH_KEY=${keys.PII_HASH_KEY}`,
+        `GATEWAY_SHARED_SECRET=${keys.GATEWAY_SHARED_SECRET}`,
         '',
       ].join('\n'),
     );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEV_DISTRICT_ROOT, districtRootsProblem, parseDistrictRoots } from '@civgrid/auth';
+import { gatewaySecretConfig, graphqlLimitsConfig } from '@civgrid/service-kit/edge';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const pem = z
@@ -36,9 +37,23 @@ export const gatewayConfigSchema = z
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     GRAPHQL_INTROSPECTION: bool.optional(),
-    MAX_DEPTH: z.coerce.number().int().min(1).default(10),
-    MAX_ALIASES: z.coerce.number().int().min(0).default(30),
-    MAX_COST: z.coerce.number().int().min(1).default(50_000),
+    ...graphqlLimitsConfig,
+    // Signs every subgraph request (x-civgrid-gateway); the subgraphs hold the same secret.
+    GATEWAY_SHARED_SECRET: gatewaySecretConfig,
+    // Idle keep-alive sockets to subgraphs are closed after this; keep it below the subgraphs'
+    // HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s by default) so no request is written to a closed socket.
+    SUBGRAPH_IDLE_SOCKET_MS: z.coerce.number().int().min(100).default(30_000),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    // Token buckets per principal (valid token) and per client address (no or bad token).
+    RATE_LIMIT_ENABLED: bool.default(true),
+    RATE_LIMIT_PRINCIPAL_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_PRINCIPAL_BURST: z.coerce.number().int().min(1).default(100),
+    RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_ADDRESS_BURST: z.coerce.number().int().min(1).default(30),
+    // Proxies in front of the gateway whose X-Forwarded-For is believed (0: the peer address).
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+    // Whole HTTP requests (headers and body) must arrive within this.
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
     PERSISTED_QUERIES_PATH: z.string().optional(),
     SAFELIST_ONLY: bool.default(false),
     // The web app (web/dist by default) and the origins other than the gateway's own that may call it.

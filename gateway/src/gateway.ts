@@ -8,26 +8,52 @@ import express from 'express';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { Principal, TokenVerifier } from '@civgrid/auth';
+import { GATEWAY_CREDENTIAL_HEADER, Principal, signGatewayCredential, TokenVerifier } from '@civgrid/auth';
 import { DomainError, RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import {
+  graphqlEdge,
+  jsonErrorHandler,
+  notFoundHandler,
+  queryLimitsOf,
+  requestDeadline,
+  validationBudget,
+} from '@civgrid/service-kit/edge';
+import { GraphQLSchema } from 'graphql';
 import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
-import { operationLimits } from './limits';
+import { rateLimit } from './rate-limit';
 import { persistedQueries, safelistPlugin } from './safelist';
 import { corsMiddleware, mountWeb } from './web';
 import { SupergraphSource } from './supergraph-source';
+import { subgraphFetcher } from './subgraph-fetch';
 
 export interface GatewayContext {
   authorization: string;
   principal: Principal;
 }
 
-/** Forwards the caller's token: every subgraph verifies it again. */
+/**
+ * Forwards the caller's token (every subgraph verifies it again) and signs the request with the
+ * gateway's own credential, which `_entities` and `_service` require.
+ */
 class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly secret: string,
+  ) {
+    super(config);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const authorization = (context as Partial<GatewayContext>).authorization;
     if (typeof authorization === 'string') request.http?.headers.set('authorization', authorization);
+    request.http?.headers.set(GATEWAY_CREDENTIAL_HEADER, signGatewayCredential(this.secret, authorization));
   }
 }
+
+/** The verified principal of a request (or the refusal), computed once for the rate limit and the context. */
+type Verified = { principal: Principal } | { error: unknown };
+const VERIFIED = Symbol('verified');
+type WithVerified = express.Request & { [VERIFIED]?: Promise<Verified> };
 
 export const defaultSupergraphPath = (): string => join(__dirname, '..', 'supergraph.graphql');
 
@@ -45,6 +71,10 @@ const SAFE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  'QUERY_TOO_COMPLEX',
+  'PERSISTED_QUERY_HASH_MISMATCH',
+  'SUBSCRIPTIONS_NOT_SUPPORTED',
+  'RATE_LIMITED',
 ]);
 
 const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|fetch failed|network timeout/i;
@@ -136,15 +166,24 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     audience: config.AUTH_AUDIENCE,
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
-  // The URLs the supergraph names (`@join__graph(name: …, url: …)`), where the config does not override them.
-  const supergraphUrls = new Map([...supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1], m[2]]));
+  const fetcher = subgraphFetcher({ idleSocketMs: config.SUBGRAPH_IDLE_SOCKET_MS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  // Where each subgraph is reached (the supergraph's URL or the config's override), for /health/status.
+  const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
       const key = SUBGRAPH_URL_ENV[name];
       const override = key ? (config[key] as string | undefined) : undefined;
-      return new AuthenticatedDataSource({ url: override ?? url });
+      if (override ?? url) subgraphUrls.set(name, (override ?? url)!);
+      return new AuthenticatedDataSource(
+        { url: override ?? url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] },
+        config.GATEWAY_SHARED_SECRET,
+      );
     },
+  });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: s }) => {
+    apiSchema = s;
   });
   const production = config.NODE_ENV === 'production';
   const plugins: ApolloServerPlugin<GatewayContext>[] = [serviceUnavailablePlugin];
@@ -158,15 +197,22 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    validationRules: [operationLimits({ maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST })],
+    // Depth, cost and the other limits are checked before Apollo parses (graphqlEdge below).
+    validationRules: [validationBudget(config.GRAPHQL_VALIDATION_BUDGET_MS)],
     formatError: formatError(logger),
     plugins,
   });
   await server.start();
 
   const known = config.PERSISTED_QUERIES_PATH ? persistedQueries(config.PERSISTED_QUERIES_PATH) : undefined;
+  const verify = (req: WithVerified): Promise<Verified> =>
+    (req[VERIFIED] ??= verifier.verifyHeader(req.headers.authorization).then(
+      (principal) => ({ principal }),
+      (error: unknown) => ({ error }),
+    ));
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -180,7 +226,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   app.get('/health/status', async (_req, res) => {
     const entries = await Promise.all(
       Object.entries(SUBGRAPH_URL_ENV).map(async ([name, key]) => {
-        const url = (config[key] as string | undefined) ?? supergraphUrls.get(name);
+        const url = (config[key] as string | undefined) ?? subgraphUrls.get(name);
         if (!url) return [name, 'unknown'] as const;
         try {
           const r = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) });
@@ -201,6 +247,20 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   });
   app.use(
     '/graphql',
+    requestDeadline(config.GRAPHQL_REQUEST_TIMEOUT_MS),
+    ...(config.RATE_LIMIT_ENABLED
+      ? [
+          rateLimit({
+            principal: { perMinute: config.RATE_LIMIT_PRINCIPAL_PER_MINUTE, burst: config.RATE_LIMIT_PRINCIPAL_BURST },
+            address: { perMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE, burst: config.RATE_LIMIT_ADDRESS_BURST },
+            subjectOf: async (req) => {
+              if (!req.headers.authorization) return undefined;
+              const v = await verify(req);
+              return 'principal' in v ? v.principal.userId : undefined;
+            },
+          }),
+        ]
+      : []),
     express.json({ limit: '1mb' }),
     (req, _res, next) => {
       // A safelisted operation may be sent by hash alone.
@@ -212,17 +272,16 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       }
       next();
     },
+    graphqlEdge({ limits: queryLimitsOf(config), schema: () => apiSchema }),
     expressMiddleware(server, {
       context: async ({ req }): Promise<GatewayContext> => {
-        try {
-          const principal = await verifier.verifyHeader(req.headers.authorization);
-          return { authorization: req.headers.authorization!, principal };
-        } catch (error) {
-          if (error instanceof DomainError) {
-            throw new GraphQLError(error.message, { extensions: { code: error.code, reason: error.reason, http: { status: 401 } } });
-          }
-          throw error;
+        const verified = await verify(req as WithVerified);
+        if ('principal' in verified) return { authorization: req.headers.authorization!, principal: verified.principal };
+        const error = verified.error;
+        if (error instanceof DomainError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, reason: error.reason, http: { status: 401 } } });
         }
+        throw error;
       },
     }),
   );
@@ -245,6 +304,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     },
     logger,
   );
+  app.use(notFoundHandler);
+  app.use(jsonErrorHandler(logger));
   return {
     app,
     server,
@@ -253,6 +314,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     async stop() {
       stopping = true;
       await server.stop();
+      fetcher.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 export * from './config';
 export * from './gateway';
-export * from './limits';
 export * from './supergraph-source';
+export * from './rate-limit';
+export * from './subgraph-fetch';

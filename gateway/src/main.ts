@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const { app, stop } = await createGateway(config, logger);
   const server = createServer(app);
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(config.HTTP_REQUEST_TIMEOUT_MS, 20_000);
   server.listen(config.PORT, process.env['HOST'] ?? '127.0.0.1', () => {
     process.stdout.write(`gateway listening on http://127.0.0.1:${config.PORT}/graphql (ready in ${Date.now() - started} ms)\n`);
   });

@@ -10,6 +10,7 @@ import {
   serviceEnv,
   TEST_AUDIENCE,
   TEST_DISTRICT_ROOTS,
+  TEST_GATEWAY_SECRET,
   TEST_ISSUER,
   TestDatabase,
   TestKeys,
@@ -163,6 +164,9 @@ export async function startStack(
     AUTH_AUDIENCE: TEST_AUDIENCE,
     AUTH_PUBLIC_KEY: keys.publicKeyPem,
     AUTH_DISTRICT_ROOT: TEST_DISTRICT_ROOTS.join(','),
+    GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+    // The suites' own traffic is not what the rate limit is for (its own test turns it on).
+    RATE_LIMIT_ENABLED: 'false',
     ...(typeof gatewayEnv === 'function' ? gatewayEnv(keys) : gatewayEnv),
   };
   for (const [name, svc] of Object.entries(services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { gql, GraphqlResponse } from '@civgrid/testing';
+import { asGateway, gql, GraphqlResponse } from '@civgrid/testing';
 import { Stack } from '../src/stack';
 import { Place, Position, POSITIONS, World } from './access-world';
 import { claimsRefused, FieldId, gate, mayAsk, Outcome, reaches, Row, RuleId, Shape, Shown, shown } from './access-oracle';
@@ -63,8 +63,9 @@ const askExpected = (rule: RuleId, shape: Shape, position: Position): Outcome =>
 const gateExpected = (rule: RuleId, shape: Shape): Outcome =>
   claimsRefused(shape) ? 'unauthenticated' : gate(rule, shape) ? 'allowed' : 'refused';
 
+// Straight at a subgraph, a probe comes as the gateway would (its credential): what is tested is the user's reach.
 const call = (ctx: ProbeContext, query: string, variables: Record<string, unknown> = {}, url = ctx.stack.url) =>
-  gql<Record<string, unknown>>(url, query, variables, ctx.token);
+  gql<Record<string, unknown>>(url, query, variables, ctx.token, url === ctx.stack.url ? {} : asGateway(ctx.token));
 
 const shownOf = (value: unknown, plain: unknown): Shown =>
   value === null || value === undefined ? 'null' : JSON.stringify(value) === JSON.stringify(plain) ? 'plain' : 'masked';

@@ -4,6 +4,7 @@ import { Role } from '@civgrid/auth';
 import { catalogue, DisputeClosedData, IncidentEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, toCloudEvent } from '@civgrid/events';
 import {
+  asGateway,
   eventually,
   gql,
   GraphqlResponse,
@@ -674,6 +675,7 @@ describe('the whistle (吹哨报到)', () => {
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Whistle { id } } }`,
         { r: [{ __typename: 'Whistle', id: whistleId }] },
         token,
+        asGateway(token),
       );
     expect((await entity(courtOfficer)).data?._entities).toEqual([{ id: whistleId }]);
     expect(reasonOf(await entity(strangerOfficer))).toEqual({ code: 'NOT_FOUND', reason: 'WHISTLE_NOT_FOUND' });
@@ -941,6 +943,7 @@ describe('federation', () => {
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { reportedIncidents { totalCount } } } }`,
         { r: [alice, bob, randomUUID()].map((id) => ({ __typename: 'Resident', id })) },
         token,
+        asGateway(token),
       );
     await svc().sql.record();
     const res = await entities(w.officer);

@@ -3,7 +3,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Role } from '@civgrid/auth';
 import { catalogue, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, readTopic, reasonOf } from '@civgrid/testing';
+import { asGateway, dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, readTopic, reasonOf } from '@civgrid/testing';
 import { createTree, Tree, waitForReplica } from '../src/scenario';
 import { startStack, Stack } from '../src/stack';
 
@@ -377,6 +377,7 @@ describe('dispute mediation through the gateway', () => {
           ],
         },
         admin,
+        asGateway(admin),
       ),
     );
     expect(entities._entities).toEqual([{ dispute: { id: dispute.id, status: 'CLOSED' } }, { dispute: null }]);
@@ -694,6 +695,7 @@ describe('dispute mediation through the gateway', () => {
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Department { mediationSessions { edges { node { id } } } } } }`,
       { r: [{ __typename: 'Department', id: housing }] },
       judge,
+      asGateway(judge),
     );
     expect(dataOf(judgeView)._entities[0].mediationSessions.edges.map((e) => e.node.id)).toEqual([sa.id]);
   });

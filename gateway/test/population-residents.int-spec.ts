@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Role } from '@civgrid/auth';
 import { catalogue, PopulationCountEvents, PopulationEvents } from '@civgrid/contracts';
-import { dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
+import { asGateway, dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
 import { Stack, startStack } from '../src/stack';
 import { codeOf, nationalId, phoneNumber, populationFixtures } from './population-fixtures';
 
@@ -212,6 +212,7 @@ describe('residents through the gateway', () => {
           ],
         },
         member,
+        asGateway(member),
       ),
     );
     expect(direct._entities.map((g) => g.residents.totalCount)).toEqual([1, 0]);
@@ -239,6 +240,7 @@ describe('residents through the gateway', () => {
         ],
       },
       admin,
+      asGateway(admin),
     );
     expect(res.data?._entities.slice(0, 5)).toEqual([null, { id: person.id }, null, { id: household.id }, null]);
     expect(res.data?._entities[5]).toEqual({ residents: { totalCount: 0 } });

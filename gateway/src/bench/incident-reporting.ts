@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { dataOf, eventually, gql, query } from '@civgrid/testing';
+import { asGateway, dataOf, eventually, gql, query } from '@civgrid/testing';
 import { createTree, waitForReplica } from '../scenario';
 import { startStack } from '../stack';
 import { alternate, latencies, p50p99, ratioP50 } from './stats';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     // The grid's first page of its open incidents, through the gateway (A) and as the gateway asks
     // the subgraph for it (B: the grid reference through _entities), in turns.
     const direct = async () => {
-      dataOf(await gql(svc.url, ENTITIES_PAGE, { r: [{ __typename: 'Grid', id: gridId }] }, admin));
+      dataOf(await gql(svc.url, ENTITIES_PAGE, { r: [{ __typename: 'Grid', id: gridId }] }, admin, asGateway(admin)));
     };
     const viaGateway = async () => {
       dataOf(await gql(stack.url, PAGE, { id: gridId }, admin));

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Role } from '@civgrid/auth';
-import { dataOf, gql } from '@civgrid/testing';
+import { asGateway, dataOf, gql } from '@civgrid/testing';
 import { createTree, waitForReplica } from '../scenario';
 import { startStack } from '../stack';
 import { LEDGER_HEADER, ledgerLines } from './population-fixtures';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const registry = stack.services['population-registry'].url;
     const direct = async () => {
       const after = cursors[j++ % cursors.length];
-      dataOf(await gql(registry, ENTITIES_PAGE, { r: [{ __typename: 'Grid', id: gridId }], after }, member));
+      dataOf(await gql(registry, ENTITIES_PAGE, { r: [{ __typename: 'Grid', id: gridId }], after }, member, asGateway(member)));
     };
     await latencies(100, CONCURRENCY, request);
     await latencies(100, CONCURRENCY, direct);

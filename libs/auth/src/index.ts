@@ -6,3 +6,4 @@ export * from './access';
 export * from './access-doc';
 export * from './tokens';
 export * from './nest';
+export * from './gateway-credential';

@@ -3,6 +3,8 @@ import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { BaseConfig, ConfigError, loadConfig } from './config';
 import { ServiceDefinition } from './definition';
@@ -12,6 +14,7 @@ import { SqlRecorder } from './sql-recorder';
 import { Clock } from './clock';
 import { Jobs } from './jobs';
 import { ServiceKitModule } from './service-kit.module';
+import { graphqlEdge, jsonErrorHandler, notFoundHandler, queryLimitsOf, requestDeadline } from './edge';
 
 export interface StartedService {
   app: INestApplication;
@@ -39,8 +42,68 @@ async function createApp(def: ServiceDefinition, config: BaseConfig, schemaOnly:
     bodyParser: true,
   });
   app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: true });
+  guardEdges(app, config, logger);
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Before GraphQL: the request deadline and the limits (with the gateway's credential for
+ * `_entities` and `_service`). After everything: unknown paths and unreadable bodies answered as
+ * GraphQL-shaped JSON errors with a code (Nest's own handlers are replaced; they answered in their
+ * own shape).
+ */
+function guardEdges(app: NestExpressApplication, config: BaseConfig, logger: Logger): void {
+  let schema: GraphQLSchema | undefined;
+  const schemaOf = (): GraphQLSchema | undefined => {
+    if (!schema) {
+      try {
+        schema = app.get(GraphQLSchemaHost).schema;
+      } catch {
+        // not built yet
+      }
+    }
+    return schema;
+  };
+  app.use(
+    '/graphql',
+    requestDeadline(config.GRAPHQL_REQUEST_TIMEOUT_MS),
+    graphqlEdge({
+      limits: queryLimitsOf(config),
+      schema: schemaOf,
+      credential: { secret: config.GATEWAY_SHARED_SECRET, scope: config.GATEWAY_CREDENTIAL_SCOPE },
+    }),
+  );
+  const adapter = app.getHttpAdapter();
+  const express: import('express').Express = adapter.getInstance();
+  // A service's own HTTP endpoints (photos, Open311, ledgers) keep their error format: under a first
+  // path segment one of its controllers serves, Nest's handlers (and the service's filters) answer.
+  const owned = (): Set<string> => {
+    const router = (express as unknown as { router?: { stack?: { route?: { path?: unknown } }[] } }).router;
+    const segments = (router?.stack ?? [])
+      .map((layer) => layer.route?.path)
+      .filter((path): path is string => typeof path === 'string')
+      .map((path) => path.split('/')[1] ?? '')
+      .filter((segment) => segment && segment !== 'graphql' && !segment.startsWith(':'));
+    return new Set(segments);
+  };
+  const ownerOf = (segments: Set<string>) => (path: string) => segments.has(path.split('/')[1] ?? '');
+  const edgeErrors = jsonErrorHandler(logger);
+  type Handler = (...args: unknown[]) => unknown;
+  adapter.setNotFoundHandler = (nest: Handler) => {
+    const isOwned = ownerOf(owned());
+    return express.use((req: import('express').Request, res: import('express').Response, next: import('express').NextFunction) =>
+      isOwned(req.path) ? nest(req, res, next) : notFoundHandler(req, res, next),
+    );
+  };
+  adapter.setErrorHandler = (nest: Handler) => {
+    const isOwned = ownerOf(owned());
+    return express.use(
+      (error: unknown, req: import('express').Request, res: import('express').Response, next: import('express').NextFunction) =>
+        isOwned(req.path) ? nest(error, req, res, next) : edgeErrors(error, req, res, next),
+    );
+  };
 }
 
 /** Starts a subgraph from an environment; a bad environment stops it with the list of problems. */
@@ -51,7 +114,10 @@ export async function startService(
 ): Promise<StartedService> {
   const config = loadConfig(def.name, def.configSchema, env);
   const app = await createApp(def, config, false);
-  (app.getHttpServer() as import('node:http').Server).requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  const http = app.getHttpServer() as import('node:http').Server;
+  http.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  http.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  http.headersTimeout = Math.min(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000);
   await app.listen(config.PORT, options.host ?? '127.0.0.1');
   const runtime = app.get(ServiceRuntime);
   if (options.waitForKafka ?? true) await runtime.whenKafkaReady();
@@ -91,6 +157,7 @@ const placeholderEnv: Record<string, string> = {
   KAFKA_BROKERS: '127.0.0.1:1',
   AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nschema-only\n-----END PUBLIC KEY-----',
   LOG_LEVEL: 'error',
+  GATEWAY_SHARED_SECRET: 'schema-only-'.padEnd(32, '-'),
   // Services with personal data want keys even to print a schema; these encrypt nothing.
   PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
   PII_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
@@ -104,6 +171,12 @@ export function loadDotEnv(file = '.env'): void {
 /** `main.ts` of every service: start from process.env (and `.env`) or print what is wrong and exit 1. */
 export async function runMain(def: ServiceDefinition): Promise<void> {
   loadDotEnv();
+  // A promise a library left rejected must not stop the service for everyone: log it, keep serving.
+  const crashLog = createLogger(def.name, 'error');
+  process.on('unhandledRejection', (reason) => {
+    const err = reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : { value: String(reason) };
+    crashLog.error({ err }, 'unhandled rejection');
+  });
   try {
     const started = await startService(def, process.env, { waitForKafka: false, host: process.env['HOST'] ?? '127.0.0.1' });
     process.stdout.write(`${def.name} listening on ${started.url}\n`);

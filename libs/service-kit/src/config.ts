@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEV_DISTRICT_ROOT, districtRootsProblem, parseDistrictRoots } from '@civgrid/auth';
+import { gatewaySecretConfig, graphqlLimitsConfig } from './edge/config';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -59,6 +60,14 @@ export const baseConfigSchema = z
       .int()
       .min(1000)
       .default(30 * 60_000),
+    // Idle keep-alive connections are kept this long: longer than the gateway's idle socket time
+    // (SUBGRAPH_IDLE_SOCKET_MS, 30 s), so the gateway always closes first.
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000),
+    ...graphqlLimitsConfig,
+    // The gateway signs its requests with this secret; `_entities` and `_service` (with
+    // GATEWAY_CREDENTIAL_SCOPE=all: every operation) answer only requests it signed.
+    GATEWAY_SHARED_SECRET: gatewaySecretConfig,
+    GATEWAY_CREDENTIAL_SCOPE: z.enum(['federation', 'all']).default('federation'),
     // Scheduled jobs (deadlines, overdue checks); off for a read-only replica of a service.
     JOBS_ENABLED: bool.default(true),
     AUTH_ISSUER: z.string().min(1).default('civgrid-dev'),

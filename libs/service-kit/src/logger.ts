@@ -26,6 +26,10 @@ export const REDACTED_PATHS = [
   'err.driverError.parameters',
   'err.driverError.detail',
   'err.driverError.where',
+  // body-parser keeps the raw request text on its errors.
+  'err.body',
+  'body',
+  'req.body',
 ];
 
 /** The services' logger (pino), for packages that do not depend on pino themselves. */

@@ -13,6 +13,7 @@ import { BaseConfig } from './config';
 import { RequestContext } from './context';
 import { ServiceDefinition } from './definition';
 import { contextError, createErrorFormatter, serviceUnavailablePlugin } from './errors';
+import { validationBudget } from './edge';
 import { Clock } from './clock';
 import { EventHandlers } from './event-handlers';
 import { Jobs } from './jobs';
@@ -80,6 +81,8 @@ export class ServiceKitModule {
       includeStacktraceInErrorResponses: false,
       autoTransformHttpErrors: false,
       formatError: createErrorFormatter(logger),
+      // The limits run before Apollo parses (graphqlEdge in bootstrap); this bounds validation.
+      validationRules: [validationBudget(config.GRAPHQL_VALIDATION_BUDGET_MS)],
       // Traces would tell any caller how each field was resolved.
       plugins: [ApolloServerPluginInlineTraceDisabled(), serviceUnavailablePlugin()],
       // Every operation, `_service` and `_entities` included, needs a valid token.

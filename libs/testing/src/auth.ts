@@ -1,5 +1,13 @@
-import { randomInt } from 'node:crypto';
-import { ClaimsInput, DEV_DISTRICT_ROOT, generateDevKeyPair, issueToken, Role } from '@civgrid/auth';
+import { randomBytes, randomInt } from 'node:crypto';
+import {
+  ClaimsInput,
+  DEV_DISTRICT_ROOT,
+  GATEWAY_CREDENTIAL_HEADER,
+  generateDevKeyPair,
+  issueToken,
+  Role,
+  signGatewayCredential,
+} from '@civgrid/auth';
 
 export const TEST_ISSUER = 'civgrid-test';
 export const TEST_AUDIENCE = 'civgrid';
@@ -51,3 +59,11 @@ export function foreignDistrictCode(): string {
     if (!TEST_DISTRICT_ROOTS.includes(code)) return code;
   }
 }
+
+/** The secret the services and the gateway of this test process share (GATEWAY_SHARED_SECRET). */
+export const TEST_GATEWAY_SECRET = randomBytes(24).toString('hex');
+
+/** The header a test adds to call a subgraph's `_entities` or `_service` as the gateway would. */
+export const asGateway = (token?: string): Record<string, string> => ({
+  [GATEWAY_CREDENTIAL_HEADER]: signGatewayCredential(TEST_GATEWAY_SECRET, token ? `Bearer ${token}` : undefined),
+});

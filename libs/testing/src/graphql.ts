@@ -10,16 +10,17 @@ export interface GraphqlResponse<D> {
   errors?: GraphqlError[];
 }
 
-/** Posts one GraphQL operation as a browser or app would. */
+/** Posts one GraphQL operation as a browser or app would (`headers`: e.g. `asGateway(token)`). */
 export async function gql<D = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
+  headers: Record<string, string> = {},
 ): Promise<GraphqlResponse<D>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();

@@ -1,5 +1,5 @@
 import { generatePiiKeys } from '@civgrid/pii';
-import { TEST_DISTRICT_ROOTS, TestKeys, TEST_AUDIENCE, TEST_ISSUER } from './auth';
+import { TEST_DISTRICT_ROOTS, TEST_GATEWAY_SECRET, TestKeys, TEST_AUDIENCE, TEST_ISSUER } from './auth';
 import { kafkaBrokers } from './kafka';
 
 /** The environment a service under test starts with: its own database, the test's topic prefix and key. */
@@ -23,6 +23,7 @@ export function serviceEnv(opts: {
     AUTH_AUDIENCE: TEST_AUDIENCE,
     AUTH_PUBLIC_KEY: opts.keys.publicKeyPem,
     AUTH_DISTRICT_ROOT: TEST_DISTRICT_ROOTS.join(','),
+    GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     // Fresh keys per service under test; services without personal data ignore them.
     ...generatePiiKeys(),

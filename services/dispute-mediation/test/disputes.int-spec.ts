@@ -1,6 +1,6 @@
 import { Role } from '@civgrid/auth';
 import { catalogue, MediationEvents } from '@civgrid/contracts';
-import { dataOf, gql, query, readTopic, tokenFor } from '@civgrid/testing';
+import { asGateway, dataOf, gql, query, readTopic, tokenFor } from '@civgrid/testing';
 import { DISPUTE, mediationSuite } from './factories';
 
 const suite = mediationSuite();
@@ -293,6 +293,7 @@ describe('disputes', () => {
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Grid { id disputes(first: 3) { totalCount edges { node { id } } } } } }`,
       { reps: grids.map((g) => ({ __typename: 'Grid', id: g.id })) },
       admin,
+      asGateway(admin),
     );
     const statements = suite.svc.sql.stop().filter((sql) => /\bdispute\b/i.test(sql));
 

@@ -12,7 +12,7 @@ import {
   ResidentEventData,
 } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
-import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
+import { asGateway, dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
 import { disputeMediation } from '../src';
 
@@ -236,8 +236,11 @@ export function mediationSuite() {
   const suite = {
     svc: undefined as unknown as TestService,
     make: undefined as unknown as Factories,
-    run: async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> =>
-      gql<D>(suite.svc.url, q, variables, token ?? (await suite.make.adminToken())),
+    // Signed as the gateway signs (the suites call _entities directly too).
+    run: async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<D>> => {
+      const t = token ?? (await suite.make.adminToken());
+      return gql<D>(suite.svc.url, q, variables, t, asGateway(t));
+    },
     ok: async <D>(q: string, variables: Record<string, unknown>, token?: string): Promise<D> =>
       dataOf(await suite.run<D>(q, variables, token)),
   };

@@ -1,6 +1,6 @@
 import { Role } from '@civgrid/auth';
 import { startService } from '@civgrid/service-kit';
-import { createTestDatabase, gql, makeKeys, serviceEnv, tokenFor, topicPrefix } from '@civgrid/testing';
+import { asGateway, createTestDatabase, gql, makeKeys, serviceEnv, tokenFor, topicPrefix } from '@civgrid/testing';
 import { TestService, startTestService } from '@civgrid/service-testing';
 import { gridOrganisation } from '../src';
 
@@ -29,7 +29,8 @@ describe('a subgraph reached directly', () => {
         ['garbage', 'not.a.jwt', 'TOKEN_INVALID'],
       ];
       for (const [label, token, reason] of tokens) {
-        const res = await gql(svc.url, op, variables, token);
+        // Signed as the gateway signs, so the token is what is refused.
+        const res = await gql(svc.url, op, variables, token, asGateway(token));
         expect({
           label,
           status: res.status,
@@ -49,8 +50,32 @@ describe('a subgraph reached directly', () => {
 
   it('answers the same operations with a valid token', async () => {
     const token = await tokenFor(svc.keys, { roles: [Role.ADMIN] });
-    const res = await gql<{ _service: { sdl: string } }>(svc.url, OPERATIONS.service, {}, token);
+    const res = await gql<{ _service: { sdl: string } }>(svc.url, OPERATIONS.service, {}, token, asGateway(token));
     expect(res.data?._service.sdl).toContain('type Grid');
+  });
+
+  it('answers _service and _entities only to the gateway, whatever the token', async () => {
+    const token = await tokenFor(svc.keys, { roles: [Role.ADMIN] });
+    const variables = { r: [{ __typename: 'Grid', id: '7d5c3c1e-0000-4000-8000-000000000000' }] };
+    const hidden = `query { ...Root } fragment Root on Query { ... on Query { _service { sdl } } }`;
+    const otherToken = await tokenFor(svc.keys, { roles: [Role.ADMIN], sub: 'someone-else' });
+    for (const [label, op, headers] of [
+      ['_service', OPERATIONS.service, {}],
+      ['_entities', OPERATIONS.entities, {}],
+      ['_service through fragments', hidden, {}],
+      ['a credential signed for another token', OPERATIONS.service, asGateway(otherToken)],
+      ['a forged credential', OPERATIONS.service, { 'x-civgrid-gateway': `v1.${Date.now()}.AAAA` }],
+    ] as [string, string, Record<string, string>][]) {
+      const res = await gql(svc.url, op, variables, token, headers);
+      expect({ label, status: res.status, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({
+        label,
+        status: 403,
+        code: 'GATEWAY_CREDENTIAL_REQUIRED',
+        data: null,
+      });
+    }
+    // An ordinary query needs no credential (GATEWAY_CREDENTIAL_SCOPE=federation, the default).
+    expect((await gql(svc.url, OPERATIONS.query, {}, token)).errors).toBeUndefined();
   });
 
   it('refuses a mutation from a role that may not make it', async () => {

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { dataOf, gql, tokenFor } from '@civgrid/testing';
+import { asGateway, dataOf, gql, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
 import { gridOrganisation } from '../src';
 import { factories } from './factories';
@@ -51,7 +51,7 @@ describe('references from other subgraphs', () => {
     ];
     const reader = await tokenFor(svc.keys, { roles: [Role.DISTRICT_OFFICER], areas: [district.path] });
     svc.sql.record();
-    const res = dataOf(await gql<{ _entities: { id: string }[] }>(svc.url, ENTITIES, { r: representations }, reader));
+    const res = dataOf(await gql<{ _entities: { id: string }[] }>(svc.url, ENTITIES, { r: representations }, reader, asGateway(reader)));
     const statements = svc.sql.stop();
     expect(res._entities.map((e) => e.id)).toEqual(representations.map((r) => r.id));
     const touching = (table: string) => statements.filter((s) => new RegExp(`FROM ${table}\\b`).test(s)).length;

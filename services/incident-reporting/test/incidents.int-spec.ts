@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
 import { catalogue, GridEvents, IncidentEvents } from '@civgrid/contracts';
-import { dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
+import { asGateway, dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
 import { incidentReporting } from '../src';
 import { factories, Incident, INCIDENT } from './factories';
@@ -259,6 +259,7 @@ describe('incident reporting', () => {
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Grid { id incidents(first: 2) { totalCount edges { node { id } } pageInfo { hasNextPage } } } } }`,
         { r: grids.map((g) => ({ __typename: 'Grid', id: g.id })) },
         admin,
+        asGateway(admin),
       ),
     );
     const statements = svc.sql.stop().filter((s) => /\bincident\b/.test(s));
@@ -278,6 +279,7 @@ describe('incident reporting', () => {
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Incident { id number grid { id } } } }`,
         { r: [...inFirst, inThird].map((i) => ({ __typename: 'Incident', id: i.id })) },
         admin,
+        asGateway(admin),
       ),
     );
     expect(svc.sql.stop().filter((s) => /\bincident\b/.test(s))).toHaveLength(1);

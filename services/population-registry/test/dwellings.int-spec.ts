@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
 import { catalogue, PopulationEvents } from '@civgrid/contracts';
-import { dataOf, eventually, gql, query, readTopic, tokenFor } from '@civgrid/testing';
+import { asGateway, dataOf, eventually, gql, query, readTopic, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
 import { populationRegistry } from '../src';
 import { DWELLING, factories, Grid } from './factories';
@@ -196,6 +196,7 @@ describe('dwellings', () => {
           `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Grid { id dwellings(first: 10) { totalCount edges { node { id grid { id } } } } } } }`,
           { reps: grids.map((g) => ({ __typename: 'Grid', id: g.id })) },
           token,
+          asGateway(token),
         ),
       )._entities;
 
@@ -215,11 +216,13 @@ describe('dwellings', () => {
     expect(mine.map((g) => g.dwellings.totalCount)).toEqual([0, 0, 0, 0, 4]);
     expect(mine[4].dwellings.edges.map((e) => e.node.id)).toEqual(expected.get(grids[4].id));
 
+    const admin = await make.adminToken();
     const tooMany = await gql(
       svc.url,
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Grid { dwellings(first: 500) { totalCount } } } }`,
       { reps: [{ __typename: 'Grid', id: grids[0].id }] },
-      await make.adminToken(),
+      admin,
+      asGateway(admin),
     );
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -7,6 +7,7 @@ const base = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/grid_organisation',
   KAFKA_BROKERS: '127.0.0.1:9092',
   AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
+  GATEWAY_SHARED_SECRET: 'a-shared-secret-of-32-characters',
   ...generatePiiKeys(),
 };
 const problems = (env: Record<string, string | undefined>): string[] => {

@@ -5,6 +5,7 @@ const base = {
   DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/incident_reporting',
   KAFKA_BROKERS: '127.0.0.1:9092',
   AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----',
+  GATEWAY_SHARED_SECRET: 'a-shared-secret-of-32-characters',
 };
 const s3 = {
   PHOTO_S3_ENDPOINT: 'http://127.0.0.1:9000',
