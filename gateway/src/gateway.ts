@@ -13,10 +13,14 @@ import { DomainError } from '@civgrid/errors';
 import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
+import { graphqlObservationPlugin, observationOf, observeRequests, REQUEST_ID_HEADER, RequestObservation } from '@civgrid/telemetry';
+import { GatewayMetrics, mountMetrics, observeSubgraph } from './observability';
 
 export interface GatewayContext {
   authorization: string;
   principal: Principal;
+  /** The request's id and log line (observeRequests). */
+  observation?: RequestObservation;
 }
 
 /** Forwards the caller's token: every subgraph verifies it again. */
@@ -24,6 +28,8 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const authorization = (context as Partial<GatewayContext>).authorization;
     if (typeof authorization === 'string') request.http?.headers.set('authorization', authorization);
+    const requestId = (context as Partial<GatewayContext>).observation?.requestId;
+    if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
   }
 }
 
@@ -79,16 +85,23 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     audience: config.AUTH_AUDIENCE,
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
+  const metrics = config.METRICS_ENABLED ? new GatewayMetrics() : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const key = SUBGRAPH_URL_ENV[name];
       const override = key ? (config[key] as string | undefined) : undefined;
-      return new AuthenticatedDataSource({ url: override ?? url });
+      return observeSubgraph(name, new AuthenticatedDataSource({ url: override ?? url }), metrics);
     },
   });
   const production = config.NODE_ENV === 'production';
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    graphqlObservationPlugin<GatewayContext>({
+      metrics: metrics?.core,
+      observation: (ctx) => ctx.observation,
+      principalId: (ctx) => ctx.principal?.userId,
+    }),
+  ];
   if (production) plugins.push(ApolloServerPluginLandingPageDisabled());
   if (config.PERSISTED_QUERIES_PATH) plugins.push(safelistPlugin(config.PERSISTED_QUERIES_PATH, config.SAFELIST_ONLY));
   const server = new ApolloServer<GatewayContext>({
@@ -108,6 +121,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const known = config.PERSISTED_QUERIES_PATH ? persistedQueries(config.PERSISTED_QUERIES_PATH) : undefined;
   const app = express();
   app.disable('x-powered-by');
+  // One log line per request; its id goes to every subgraph fetch (x-request-id).
+  app.use(observeRequests({ logger: logger.child({ component: 'http' }), metrics: metrics?.core }));
+  mountMetrics(app, metrics);
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -131,7 +147,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       context: async ({ req }): Promise<GatewayContext> => {
         try {
           const principal = await verifier.verifyHeader(req.headers.authorization);
-          return { authorization: req.headers.authorization!, principal };
+          return { authorization: req.headers.authorization!, principal, observation: observationOf(req) };
         } catch (error) {
           if (error instanceof DomainError) {
             throw new GraphQLError(error.message, { extensions: { code: error.code, reason: error.reason, http: { status: 401 } } });

@@ -31,6 +31,8 @@ export interface StackService {
   /** Runs one round of a scheduled job now. */
   runJob(name: string): Promise<{ ran: boolean; count: number }>;
   topic(domain: string): string;
+  /** The service's log lines (stdout), when the stack was started with `captureLogs`. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -46,11 +48,25 @@ export interface Stack {
 
 // Each service runs from its build in a process of its own, as in production: @nestjs/graphql keeps
 // code-first types in one store per process, so four subgraphs cannot share one.
-async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string): Promise<StackService> {
+async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string, options: StackOptions = {}): Promise<StackService> {
   const db = await createTestDatabase(subgraph.name.replace(/-/g, '_'));
-  const env = { ...process.env, ...serviceEnv({ databaseUrl: db.url, topicPrefix: prefix, keys }), NODE_ENV: 'test' };
+  const env = {
+    ...process.env,
+    ...serviceEnv({ databaseUrl: db.url, topicPrefix: prefix, keys }),
+    NODE_ENV: 'test',
+    ...options.serviceEnv,
+  };
   const main = join(__dirname, '..', '..', subgraph.dir, 'dist', 'main.js');
-  const child: ChildProcess = fork(main, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(main, [], { env, stdio: ['ignore', options.captureLogs ? 'pipe' : 'ignore', 'inherit', 'ipc'] });
+  const logs: string[] = [];
+  if (options.captureLogs) {
+    let rest = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      logs.push(...lines.filter(Boolean));
+    });
+  }
   const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   let next = 0;
   let url: string;
@@ -91,6 +107,7 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
     setClock: (at) => ask<void>('clock.set', { at: at?.toISOString() ?? null }),
     runJob: (name) => ask<{ ran: boolean; count: number }>('job.run', { name }),
     topic: (domain) => eventsTopic({ prefix }, domain),
+    logs,
     async stop() {
       const exited = child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();
       child.kill('SIGTERM');
@@ -105,12 +122,27 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
  * prefix, one signing key, and the real gateway over the committed supergraph. `only` starts a
  * subset (queries that need a subgraph left out then fail, as they would in production).
  */
-export async function startStack(label: string, gatewayEnv: Record<string, string> = {}, only?: string[]): Promise<Stack> {
+export interface StackOptions {
+  /** More environment for every subgraph (e.g. OTEL_* variables). */
+  serviceEnv?: Record<string, string>;
+  /** Keep every subgraph's log lines in `logs`. */
+  captureLogs?: boolean;
+  /** The in-process gateway's logger (default: silent). */
+  gatewayLogger?: pino.Logger;
+}
+
+export async function startStack(
+  label: string,
+  gatewayEnv: Record<string, string> = {},
+  only?: string[],
+  options: StackOptions = {},
+): Promise<Stack> {
   const keys = await makeKeys();
   const prefix = topicPrefix(label);
   const services: Record<string, StackService> = {};
   try {
-    for (const s of SUBGRAPHS.filter((x) => !only || only.includes(x.name))) services[s.name] = await startService(s, keys, prefix);
+    for (const s of SUBGRAPHS.filter((x) => !only || only.includes(x.name)))
+      services[s.name] = await startService(s, keys, prefix, options);
   } catch (error) {
     await Promise.all(Object.values(services).map((s) => s.stop()));
     throw error;
@@ -125,7 +157,7 @@ export async function startStack(label: string, gatewayEnv: Record<string, strin
     ...gatewayEnv,
   };
   for (const [name, svc] of Object.entries(services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;
-  const gateway = await createGateway(gatewayConfigSchema.parse(env), pino({ level: 'silent' }));
+  const gateway = await createGateway(gatewayConfigSchema.parse(env), options.gatewayLogger ?? pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
   });

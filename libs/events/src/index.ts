@@ -4,3 +4,4 @@ export * from './topics';
 export * from './outbox';
 export * from './relay';
 export * from './consumer';
+export * from './observe';

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CLOUDEVENTS_CONTENT_TYPE } from './cloudevent';
+import { RelayObserver, startPublishSpan } from './observe';
 
 export interface RelayOptions {
   dataSource: DataSource;
@@ -18,6 +19,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** Called before each send, e.g. to (re)connect the producer after an outage. */
   beforeSend?: () => Promise<void>;
+  /** Told of each published batch and each failed round (metrics). */
+  observer?: RelayObserver;
 }
 
 interface OutboxRow {
@@ -26,6 +29,8 @@ interface OutboxRow {
   type: string;
   /** The envelope as stored, sent as it is: no parse and re-serialise on the hot path. */
   payload: string;
+  /** The event's CloudEvents traceparent, when it was written in a trace. */
+  traceparent: string | null;
 }
 
 /**
@@ -78,23 +83,32 @@ export class OutboxRelay {
       ]);
       if (!mine) return 0;
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, aggregateid, type, payload::text AS payload FROM outbox
+        `SELECT id, aggregateid, type, payload::text AS payload, payload->>'traceparent' AS traceparent FROM outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
       await this.options.beforeSend?.();
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: rows.map((row) => ({
-          key: row.aggregateid,
-          value: row.payload,
-          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type },
-        })),
-      });
+      const started = process.hrtime.bigint();
+      const spans = rows.map((row) => startPublishSpan(topic, row.id, row.traceparent, rows.length));
+      try {
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: rows.map((row, i) => ({
+            key: row.aggregateid,
+            value: row.payload,
+            headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type, ...spans[i].headers },
+          })),
+        });
+      } catch (error) {
+        for (const span of spans) span.end(error);
+        throw error;
+      }
+      for (const span of spans) span.end();
       await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       this.published += rows.length;
+      this.options.observer?.published(rows.length, Number(process.hrtime.bigint() - started) / 1e9);
       return rows.length;
     });
   }
@@ -113,6 +127,7 @@ export class OutboxRelay {
         if (count < this.batchSize) await this.sleep(this.pollMs);
       } catch (error) {
         failures += 1;
+        this.options.observer?.failed();
         const delay = Math.min(10_000, 200 * 2 ** Math.min(failures, 6));
         this.options.logger.warn({ err: error, failures, retryInMs: delay }, 'outbox relay could not publish; events wait in the outbox');
         await this.recordFailure(error);

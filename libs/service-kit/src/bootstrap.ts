@@ -12,6 +12,8 @@ import { SqlRecorder } from './sql-recorder';
 import { Clock } from './clock';
 import { Jobs } from './jobs';
 import { ServiceKitModule } from './service-kit.module';
+import { observeRequests } from '@civgrid/telemetry';
+import { ServiceMetrics } from './metrics';
 
 export interface StartedService {
   app: INestApplication;
@@ -39,6 +41,11 @@ async function createApp(def: ServiceDefinition, config: BaseConfig, schemaOnly:
     bodyParser: true,
   });
   app.useBodyParser('json', { limit: '1mb' });
+  if (!schemaOnly) {
+    const metrics = app.get(ServiceMetrics);
+    // One log line per request, with the gateway's request id (x-request-id) and the trace id.
+    app.use(observeRequests({ logger: logger.child({ component: 'http' }), metrics: metrics.enabled ? metrics.core : undefined }));
+  }
   app.enableShutdownHooks();
   return app;
 }

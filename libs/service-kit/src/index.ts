@@ -24,3 +24,4 @@ export * from './access-inventory';
 export * from './replicas/department-replica.service';
 export * from './replicas/registry-replica.service';
 export * from './replicas/replicas.module';
+export * from './metrics';

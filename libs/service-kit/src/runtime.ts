@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ import { BaseConfig } from './config';
 import { EventHandlers } from './event-handlers';
 import { ServiceDefinition } from './definition';
 import { CONFIG, KAFKA, LOGGER, SERVICE } from './tokens';
+import { ServiceMetrics } from './metrics';
 
 export interface RuntimeOptions {
   schemaOnly: boolean;
@@ -35,6 +36,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(RUNTIME_OPTIONS) private readonly options: RuntimeOptions,
     private readonly dataSource: DataSource,
     private readonly handlers: EventHandlers,
+    @Optional() private readonly metrics?: ServiceMetrics,
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
     this.producer.on('producer.disconnect', () => {
@@ -49,6 +51,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       lockName: `civgrid:outbox-relay:${def.name}`,
       pollMs: config.OUTBOX_POLL_MS,
       beforeSend: () => this.connectProducer(),
+      observer: metrics?.relay,
     });
   }
 
@@ -117,6 +120,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
             catalogue: this.def.catalogue,
             producer: this.producer,
             deadLetterTopic: dlq,
+            observer: this.metrics?.consumer,
           });
           this.consumer = consumer;
           await consumer.start();
