@@ -43,7 +43,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK | un
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const { NodeSDK: SDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { ExpressInstrumentation } =
+  const { ExpressInstrumentation, ExpressLayerType } =
     require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   const { GraphQLInstrumentation } =
     require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
@@ -56,7 +56,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK | un
         // Scrapes and probes would drown the traces that matter.
         ignoreIncomingRequestHook: (req) => /^\/(metrics|health)(\/|$|\?)/.test(req.url ?? ''),
       }),
-      new ExpressInstrumentation(),
+      // Route handlers only: a span per body parser and middleware is noise, and costs.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       // Variables are never recorded (allowValues stays false); trivial field spans are left out.
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: 2 }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
