@@ -1,9 +1,7 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { createServer, Server } from 'node:http';
-import { join } from 'node:path';
 import { Role } from '@civgrid/auth';
-import { dataOf, eventually, gql, readTopic, TEST_AUDIENCE, TEST_DISTRICT_ROOTS, TEST_ISSUER } from '@civgrid/testing';
-import { SUBGRAPH_URL_ENV } from '../src/config';
+import { dataOf, eventually, gql, readTopic } from '@civgrid/testing';
+import { GatewayProcess, startGatewayProcess } from '../src/gateway-process';
 import { createTree, registerDwellings, waitForReplica } from '../src/scenario';
 import { startStack, Stack } from '../src/stack';
 
@@ -23,7 +21,7 @@ interface Span {
 
 const spans: Span[] = [];
 let receiver: Server;
-let gatewayProcess: ChildProcess | undefined;
+let gatewayProcess: GatewayProcess | undefined;
 let stack: Stack;
 let url: string;
 let admin: string;
@@ -76,21 +74,6 @@ function startReceiver(): Promise<string> {
   );
 }
 
-async function startGatewayProcess(env: Record<string, string>): Promise<string> {
-  const main = join(__dirname, '..', 'dist', 'main.js');
-  const child = fork(main, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  gatewayProcess = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+\/graphql)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the gateway exited (${code}); is it built?`)));
-  });
-}
-
 beforeAll(async () => {
   const endpoint = await startReceiver();
   const otel = {
@@ -99,27 +82,13 @@ beforeAll(async () => {
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
   stack = await startStack('tracing', {}, ['grid-organisation', 'population-registry'], { serviceEnv: otel });
-  const env: Record<string, string> = {
-    ...otel,
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    AUTH_ISSUER: TEST_ISSUER,
-    AUTH_AUDIENCE: TEST_AUDIENCE,
-    AUTH_PUBLIC_KEY: stack.keys.publicKeyPem,
-    AUTH_DISTRICT_ROOT: TEST_DISTRICT_ROOTS.join(','),
-  };
-  for (const [name, svc] of Object.entries(stack.services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;
-  url = await startGatewayProcess(env);
+  gatewayProcess = await startGatewayProcess(stack, otel);
+  url = gatewayProcess.url;
   admin = await stack.token({ roles: [Role.ADMIN] });
 }, 120_000);
 
 afterAll(async () => {
-  if (gatewayProcess && gatewayProcess.exitCode === null) {
-    const exited = new Promise((r) => gatewayProcess!.once('exit', r));
-    gatewayProcess.kill('SIGTERM');
-    await exited;
-  }
+  await gatewayProcess?.stop();
   await stack?.stop();
   await new Promise((r) => receiver?.close(r));
 });
