@@ -273,7 +273,8 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
   if (seedOut.status !== 0) throw new Error('seeding failed');
   const demo = JSON.parse(seedOut.stdout.trim().split('\n').at(-1));
 
-  const gatewayEnv = { ...common, PORT: String(GATEWAY_PORT) };
+  const demoTokensPath = join(root, '.local', 'demo-tokens.json');
+  const gatewayEnv = { ...common, PORT: String(GATEWAY_PORT), GRAPHIQL_DEMO_TOKENS_PATH: demoTokensPath };
   const gw = spawn(process.execPath, [join(root, 'gateway', 'dist', 'main.js')], {
     cwd: root,
     env: gatewayEnv,
@@ -284,9 +285,12 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`);
 
   const tokens = await demoTokens(keys, demo);
+  // The offline IDE (/graphiql) offers these in its token picker.
+  writeFileSync(demoTokensPath, JSON.stringify(Object.fromEntries(tokens.map((t) => [t.role, t.token])), null, 2));
   const lines = [
     '',
     `CivGrid is running. Gateway: http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+    `  GraphiQL (offline, demo tokens in its picker): http://127.0.0.1:${GATEWAY_PORT}/graphiql`,
     ...present.map((s) => `  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}/graphql   (health: /health/ready)`),
     `  PostgreSQL  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  Kafka       ${infra.kafkaBrokers.join(',')}`,

@@ -15,6 +15,7 @@ import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
 import { graphqlObservationPlugin, observationOf, observeRequests, REQUEST_ID_HEADER, RequestObservation } from '@civgrid/telemetry';
 import { GatewayMetrics, mountMetrics, observeSubgraph } from './observability';
+import { mountGraphiql } from './graphiql';
 
 export interface GatewayContext {
   authorization: string;
@@ -124,6 +125,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   // One log line per request; its id goes to every subgraph fetch (x-request-id).
   app.use(observeRequests({ logger: logger.child({ component: 'http' }), metrics: metrics?.core }));
   mountMetrics(app, metrics);
+  // The offline IDE, development only (production serves no /graphiql).
+  if (!production) mountGraphiql(app, { demoTokensPath: config.GRAPHIQL_DEMO_TOKENS_PATH });
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -58,9 +58,11 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK | un
       }),
       // Route handlers only: a span per body parser and middleware is noise, and costs.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
-      // Variables are never recorded (allowValues stays false); trivial field spans are left out.
-      new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: 2 }),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      // Variables are never recorded (allowValues stays false). Resolver spans for the root fields
+      // only (queries, mutations, _entities): a span per nested field costs more than it tells.
+      new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: 1 }),
+      // Every statement, without its parameters; pool check-outs are not worth a span each.
+      new PgInstrumentation({ enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
     ],
   });
   sdk.start();
