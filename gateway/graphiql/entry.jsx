@@ -50,7 +50,13 @@ function App() {
     createElement(
       'div',
       { style: { flex: 1, minHeight: 0 } },
-      createElement(GraphiQL, { key, fetcher, initialHeaders: headers, shouldPersistHeaders: false, defaultEditorToolsVisibility: 'headers' }),
+      createElement(GraphiQL, {
+        key,
+        fetcher,
+        initialHeaders: headers,
+        shouldPersistHeaders: false,
+        defaultEditorToolsVisibility: 'headers',
+      }),
     ),
   );
 }

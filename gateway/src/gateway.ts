@@ -14,7 +14,7 @@ import { GatewayConfig, SUBGRAPH_URL_ENV } from './config';
 import { operationLimits } from './limits';
 import { persistedQueries, safelistPlugin } from './safelist';
 import { graphqlObservationPlugin, observationOf, observeRequests, REQUEST_ID_HEADER, RequestObservation } from '@civgrid/telemetry';
-import { GatewayMetrics, mountMetrics, observeSubgraph } from './observability';
+import { disableVendorTelemetry, GatewayMetrics, mountMetrics, observeSubgraph } from './observability';
 import { mountGraphiql } from './graphiql';
 
 export interface GatewayContext {
@@ -87,6 +87,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
   const metrics = config.METRICS_ENABLED ? new GatewayMetrics() : undefined;
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {

@@ -44,3 +44,11 @@ export function mountMetrics(app: Express, metrics: GatewayMetrics | undefined):
     }, next);
   });
 }
+
+/**
+ * @apollo/gateway sends its own usage data to Apollo's servers unless APOLLO_TELEMETRY_DISABLED is
+ * set: a district's gateway talks to nobody outside, so it is off unless explicitly asked for.
+ */
+export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  env['APOLLO_TELEMETRY_DISABLED'] ??= 'true';
+}
