@@ -21,7 +21,7 @@ module.exports = function preset(dir, displayName) {
     testEnvironment: 'node',
     transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false, sourceMaps: 'inline' }] },
     moduleNameMapper: packages,
-    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     setupFiles: [path.join(root, 'jest.setup.js')],
     testTimeout: 60_000,

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Role } from '@civgrid/auth';
 import { gridOrganisation } from '@civgrid/grid-organisation';
-import { startTestService, TestService } from '@civgrid/service-kit';
 import { dataOf, eventually, gql, query, readTopic, tokenFor } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-testing';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {

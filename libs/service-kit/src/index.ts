@@ -18,7 +18,6 @@ export * from './grid-replica/grid-replica.entity';
 export * from './grid-replica/grid-replica.schema';
 export * from './grid-replica/grid-replica.service';
 export * from './grid-replica/grid-replica.module';
-export * from './test-harness';
 export * from './sql';
 export * from './access-inventory';
 export * from './replicas/department-replica.service';

@@ -1,5 +1,14 @@
-import { thrownReason } from '@civgrid/testing';
 import { createdOrderPage, decodeKeyset, encodeCursor, keysetCondition } from './pagination';
+
+/** The domain reason a call throws (the kit cannot use @civgrid/testing, which depends on it). */
+const reasonThrown = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { reason?: unknown }).reason;
+  }
+  return undefined;
+};
 
 describe('keyset cursors', () => {
   it('give back what the list put in', () => {
@@ -21,7 +30,7 @@ describe('keyset cursors', () => {
     ['a date that does not exist', ['2026-13-45 08:00:00+00'], ['timestamp']],
     ['too few values', ['370911000000'], ['path', 'uuid']],
   ] as const)('refuse %s as INVALID_CURSOR', (_label, values, parts) => {
-    expect(thrownReason(() => decodeKeyset(encodeCursor([...values]), parts))).toBe('INVALID_CURSOR');
+    expect(reasonThrown(() => decodeKeyset(encodeCursor([...values]), parts))).toBe('INVALID_CURSOR');
   });
 });
 
@@ -75,6 +84,6 @@ describe('a page in registration order', () => {
   });
 
   it('refuses a cursor of another list', () => {
-    expect(thrownReason(() => createdOrderPage('r', { after: encodeCursor(['370911000000']), first: 5 }, []))).toBe('INVALID_CURSOR');
+    expect(reasonThrown(() => createdOrderPage('r', { after: encodeCursor(['370911000000']), first: 5 }, []))).toBe('INVALID_CURSOR');
   });
 });

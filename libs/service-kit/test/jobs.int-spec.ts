@@ -1,25 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '@civgrid/testing';
 import { BaseConfig, Clock, Jobs, ServiceDefinition } from '../src';
 
-let db: TestDatabase;
+// Jobs keep no table: their locks are advisory locks named after the service and the job, so this
+// file needs no database of its own (the kit cannot use @civgrid/testing, which depends on it), only
+// a service name nobody else uses.
+const url = process.env['DATABASE_URL'];
+const serviceName = `jobs-test-${randomBytes(4).toString('hex')}`;
 const sources: DataSource[] = [];
 
-beforeAll(async () => {
-  db = await createTestDatabase('jobs');
-});
 afterAll(async () => {
   await Promise.all(sources.map((s) => s.destroy()));
-  await db?.drop();
 });
 
 /** One "instance" of a service: its own pool and its own Jobs, on the shared database. */
 async function instance(clock = new Clock()): Promise<Jobs> {
-  const ds = new DataSource({ type: 'postgres', url: db.url });
+  if (!url) throw new Error('DATABASE_URL is not set: run tests through `npm test` or `civgrid-infra run -- jest`');
+  const ds = new DataSource({ type: 'postgres', url });
   await ds.initialize();
   sources.push(ds);
-  const def = { name: 'jobs-test' } as ServiceDefinition;
+  const def = { name: serviceName } as ServiceDefinition;
   return new Jobs(ds, clock, def, { JOBS_ENABLED: true } as BaseConfig, pino({ level: 'silent' }), { schemaOnly: false });
 }
 

@@ -13,7 +13,7 @@ import {
 } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
 import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { disputeMediation } from '../src';
 
 export interface Grid {

@@ -1,6 +1,7 @@
 import { Role } from '@civgrid/auth';
-import { TestService, startService, startTestService } from '@civgrid/service-kit';
+import { startService } from '@civgrid/service-kit';
 import { createTestDatabase, gql, makeKeys, serviceEnv, tokenFor, topicPrefix } from '@civgrid/testing';
+import { TestService, startTestService } from '@civgrid/service-testing';
 import { gridOrganisation } from '../src';
 
 let svc: TestService;

@@ -1,7 +1,7 @@
 import { Role } from '@civgrid/auth';
 import { catalogue, GridEvents } from '@civgrid/contracts';
 import { dataOf, gql, query, readTopic, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { gridOrganisation } from '../src';
 import { factories } from './factories';
 

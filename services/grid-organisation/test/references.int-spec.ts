@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Role } from '@civgrid/auth';
-import { startTestService, TestService } from '@civgrid/service-kit';
 import { dataOf, gql, tokenFor } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { gridOrganisation } from '../src';
 import { factories } from './factories';
 

@@ -3,8 +3,8 @@ import { Role } from '@civgrid/auth';
 import { catalogue } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { PiiCipher } from '@civgrid/pii';
-import { startTestService, TestService } from '@civgrid/service-kit';
 import { dataOf, gql, query, tokenFor } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { gridOrganisation, seedDistrict } from '../src';
 
 let svc: TestService;

@@ -4,7 +4,7 @@ import { Role } from '@civgrid/auth';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '@civgrid/events';
 import { eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
-import { TestService } from '@civgrid/service-kit';
+import { TestService } from '@civgrid/service-testing';
 
 export interface Grid {
   id: string;

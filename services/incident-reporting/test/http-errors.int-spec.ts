@@ -1,5 +1,5 @@
-import { startTestService, TestService } from '@civgrid/service-kit';
 import { query } from '@civgrid/testing';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { incidentReporting } from '../src';
 import { factories } from './factories';
 import { issueKey } from './open311.helpers';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
 import { catalogue, GridEvents, IncidentEvents } from '@civgrid/contracts';
 import { dataOf, eventually, gql, query, readTopic } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { incidentReporting } from '../src';
 import { factories, Incident, INCIDENT } from './factories';
 

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { Role } from '@civgrid/auth';
 import { dataOf, gql, query } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { incidentReporting } from '../src';
-import { phoneJpeg } from '../src/photo/image.fixtures';
+import { phoneJpeg } from './fixtures/images';
 import { factories, Grid } from './factories';
 import { call, child, elements, issueKey, parseXml, text } from './open311.helpers';
 

@@ -1,8 +1,8 @@
 import { Role } from '@civgrid/auth';
 import { dataOf, gql } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { incidentReporting } from '../src';
-import { phoneJpeg } from '../src/photo/image.fixtures';
+import { phoneJpeg } from './fixtures/images';
 import { factories, Grid } from './factories';
 import {
   call,

@@ -1,6 +1,6 @@
 import { DOMParser, Element, onWarningStopParsing } from '@xmldom/xmldom';
 import { dataOf, gql } from '@civgrid/testing';
-import { TestService } from '@civgrid/service-kit';
+import { TestService } from '@civgrid/service-testing';
 
 // What a GeoReport v2 client needs, written from the specification (http://wiki.open311.org/GeoReport_v2)
 // and mySociety's servicerequestupdates extension, not from the facade: element names in their order.

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { incidentReporting } from '../src';
-import { tinyJpeg } from '../src/photo/image.fixtures';
+import { tinyJpeg } from './fixtures/images';
 import { factories } from './factories';
 import { S3Server, startS3Server } from './s3proxy';
 

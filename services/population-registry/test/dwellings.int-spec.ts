@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '@civgrid/auth';
 import { catalogue, PopulationEvents } from '@civgrid/contracts';
 import { dataOf, eventually, gql, query, readTopic, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { populationRegistry } from '../src';
 import { DWELLING, factories, Grid } from './factories';
 

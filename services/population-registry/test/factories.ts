@@ -4,7 +4,7 @@ import { Role } from '@civgrid/auth';
 import { GridEventData, GridEvents, GridStatus } from '@civgrid/contracts';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent } from '@civgrid/events';
 import { dataOf, eventually, gql, GraphqlResponse, kafkaBrokers, query, testDistrictCode, tokenFor } from '@civgrid/testing';
-import { TestService } from '@civgrid/service-kit';
+import { TestService } from '@civgrid/service-testing';
 
 export interface Grid {
   id: string;

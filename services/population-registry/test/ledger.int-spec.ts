@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { Role } from '@civgrid/auth';
 import { PopulationEvents } from '@civgrid/contracts';
 import { dataOf, gql, query, tokenFor } from '@civgrid/testing';
-import { startTestService, TestService } from '@civgrid/service-kit';
+import { startTestService, TestService } from '@civgrid/service-testing';
 import { populationRegistry } from '../src';
 import { checkDigitOf } from '../src/resident/national-id';
 import { factories } from './factories';

@@ -1,10 +1,6 @@
 import { eventsTopic } from '@civgrid/events';
+import { Clock, Jobs, ServiceDefinition, SqlRecorder, startService, StartedService } from '@civgrid/service-kit';
 import { createTestDatabase, makeKeys, serviceEnv, TestDatabase, TestKeys, topicPrefix } from '@civgrid/testing';
-import { startService, StartedService } from './bootstrap';
-import { ServiceDefinition } from './definition';
-import { SqlRecorder } from './sql-recorder';
-import { Clock } from './clock';
-import { Jobs } from './jobs';
 
 export interface TestService extends StartedService {
   db: TestDatabase;

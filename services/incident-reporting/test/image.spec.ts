@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { exifOrientation, MalformedImageError, sniffImageType, stripMetadata, uprightPixels } from './image';
-import { exifSegment, phoneJpeg, tinyJpeg, tinyPng, tinyWebp } from './image.fixtures';
+import { exifOrientation, MalformedImageError, sniffImageType, stripMetadata, uprightPixels } from '../src/photo/image';
+import { exifSegment, phoneJpeg, tinyJpeg, tinyPng, tinyWebp } from './fixtures/images';
 
 describe('image sniffing and metadata stripping', () => {
   it('knows a picture by its bytes, not by what it claims to be', () => {
