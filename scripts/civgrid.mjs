@@ -283,11 +283,13 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
 
   // The development sign-in lists the demo people the web app's seed binds to real rows (below).
   const peoplePath = join(root, '.local', 'demo-people.json');
+  const demoTokensPath = join(root, '.local', 'demo-tokens.json');
   const gatewayEnv = {
     ...common,
     PORT: String(GATEWAY_PORT),
     DEV_SIGNIN_PRIVATE_KEY: keys.privateKeyPem,
     DEV_SIGNIN_PEOPLE_PATH: peoplePath,
+    GRAPHIQL_DEMO_TOKENS_PATH: demoTokensPath,
   };
   const gw = spawn(process.execPath, [join(root, 'gateway', 'dist', 'main.js')], {
     cwd: root,
@@ -310,6 +312,8 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
   writeFileSync(peoplePath, JSON.stringify(world.people, null, 2), { mode: 0o600 });
 
   const tokens = await demoTokens(keys, demo);
+  // The offline IDE (/graphiql) offers these in its token picker.
+  writeFileSync(demoTokensPath, JSON.stringify(Object.fromEntries(tokens.map((t) => [t.role, t.token])), null, 2));
   const web = existsSync(join(root, 'web', 'dist', 'index.html'));
   const lines = [
     '',
@@ -317,6 +321,7 @@ async function startEverything(infra, ensureDatabase, children, stopAll, isStopp
       ? `CivGrid web app: http://127.0.0.1:${GATEWAY_PORT}/   (sign in as a demo person: ${world.people.map((p) => p.name).join(', ')})`
       : 'CivGrid web app: not built (pnpm --filter @civgrid/web build)',
     `CivGrid is running. Gateway: http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+    `  GraphiQL (offline, demo tokens in its picker): http://127.0.0.1:${GATEWAY_PORT}/graphiql`,
     ...present.map((s) => `  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}/graphql   (health: /health/ready)`),
     `  PostgreSQL  ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  Kafka       ${infra.kafkaBrokers.join(',')}`,

@@ -75,6 +75,10 @@ export const gatewayConfigSchema = z
       .optional(),
     DEV_SIGNIN_PEOPLE_PATH: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Prometheus metrics at /metrics (docs/observability.md).
+    METRICS_ENABLED: bool.default(true),
+    // Development only: the demo tokens the offline IDE (/graphiql) offers, as { "ROLE": "token" }.
+    GRAPHIQL_DEMO_TOKENS_PATH: z.string().optional(),
   })
   .refine((c) => Boolean(c.AUTH_PUBLIC_KEY) !== Boolean(c.AUTH_JWKS_URL), {
     message: 'set exactly one of AUTH_PUBLIC_KEY (development) or AUTH_JWKS_URL (production)',

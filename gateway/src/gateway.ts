@@ -25,10 +25,15 @@ import { persistedQueries, safelistPlugin } from './safelist';
 import { corsMiddleware, mountWeb } from './web';
 import { SupergraphSource } from './supergraph-source';
 import { subgraphFetcher } from './subgraph-fetch';
+import { graphqlObservationPlugin, observationOf, observeRequests, REQUEST_ID_HEADER, RequestObservation } from '@civgrid/telemetry';
+import { disableVendorTelemetry, GatewayMetrics, mountMetrics, observeSubgraph } from './observability';
+import { mountGraphiql } from './graphiql';
 
 export interface GatewayContext {
   authorization: string;
   principal: Principal;
+  /** The request's id and log line (observeRequests). */
+  observation?: RequestObservation;
 }
 
 /**
@@ -47,6 +52,8 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const authorization = (context as Partial<GatewayContext>).authorization;
     if (typeof authorization === 'string') request.http?.headers.set('authorization', authorization);
     request.http?.headers.set(GATEWAY_CREDENTIAL_HEADER, signGatewayCredential(this.secret, authorization));
+    const requestId = (context as Partial<GatewayContext>).observation?.requestId;
+    if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
   }
 }
 
@@ -169,15 +176,21 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const fetcher = subgraphFetcher({ idleSocketMs: config.SUBGRAPH_IDLE_SOCKET_MS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   // Where each subgraph is reached (the supergraph's URL or the config's override), for /health/status.
   const subgraphUrls = new Map<string, string>();
+  const metrics = config.METRICS_ENABLED ? new GatewayMetrics() : undefined;
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
       const key = SUBGRAPH_URL_ENV[name];
       const override = key ? (config[key] as string | undefined) : undefined;
       if (override ?? url) subgraphUrls.set(name, (override ?? url)!);
-      return new AuthenticatedDataSource(
-        { url: override ?? url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] },
-        config.GATEWAY_SHARED_SECRET,
+      return observeSubgraph(
+        name,
+        new AuthenticatedDataSource(
+          { url: override ?? url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] },
+          config.GATEWAY_SHARED_SECRET,
+        ),
+        metrics,
       );
     },
   });
@@ -186,7 +199,14 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     apiSchema = s;
   });
   const production = config.NODE_ENV === 'production';
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [serviceUnavailablePlugin];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    serviceUnavailablePlugin,
+    graphqlObservationPlugin<GatewayContext>({
+      metrics: metrics?.core,
+      observation: (ctx) => ctx.observation,
+      principalId: (ctx) => ctx.principal?.userId,
+    }),
+  ];
   if (production) plugins.push(ApolloServerPluginLandingPageDisabled());
   if (config.PERSISTED_QUERIES_PATH) plugins.push(safelistPlugin(config.PERSISTED_QUERIES_PATH, config.SAFELIST_ONLY));
   const server = new ApolloServer<GatewayContext>({
@@ -213,6 +233,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  // One log line per request; its id goes to every subgraph fetch (x-request-id).
+  app.use(observeRequests({ logger: logger.child({ component: 'http' }), metrics: metrics?.core }));
+  mountMetrics(app, metrics);
+  // The offline IDE, development only (production serves no /graphiql).
+  if (!production) mountGraphiql(app, { demoTokensPath: config.GRAPHIQL_DEMO_TOKENS_PATH });
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -276,7 +301,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     expressMiddleware(server, {
       context: async ({ req }): Promise<GatewayContext> => {
         const verified = await verify(req as WithVerified);
-        if ('principal' in verified) return { authorization: req.headers.authorization!, principal: verified.principal };
+        if ('principal' in verified) {
+          return { authorization: req.headers.authorization!, principal: verified.principal, observation: observationOf(req) };
+        }
         const error = verified.error;
         if (error instanceof DomainError) {
           throw new GraphQLError(error.message, { extensions: { code: error.code, reason: error.reason, http: { status: 401 } } });

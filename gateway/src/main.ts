@@ -1,7 +1,10 @@
+// First: tracing (when OTEL_* asks for it) must hook http, express and graphql before they load.
+import '@civgrid/telemetry/register';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import pino from 'pino';
 import { gatewayConfigSchema } from './config';
+import { stopTracing } from '@civgrid/telemetry';
 import { createGateway } from './gateway';
 
 async function main(): Promise<void> {
@@ -22,11 +25,14 @@ async function main(): Promise<void> {
   server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(config.HTTP_REQUEST_TIMEOUT_MS, 20_000);
   server.listen(config.PORT, process.env['HOST'] ?? '127.0.0.1', () => {
-    process.stdout.write(`gateway listening on http://127.0.0.1:${config.PORT}/graphql (ready in ${Date.now() - started} ms)\n`);
+    const { port } = server.address() as { port: number };
+    process.stdout.write(`gateway listening on http://127.0.0.1:${port}/graphql (ready in ${Date.now() - started} ms)\n`);
   });
   const shutdown = (): void => {
     server.close();
-    void stop().finally(() => process.exit(0));
+    void stop()
+      .then(() => stopTracing())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

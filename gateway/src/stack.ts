@@ -36,6 +36,8 @@ export interface StackService {
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Starts it again from its build, on the same port and database. */
   restart(): Promise<void>;
+  /** The service's log lines (stdout), when the stack was started with `captureLogs`. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -56,9 +58,17 @@ interface Launched {
 }
 
 /** Forks a service's build and waits until it listens. */
-async function launch(subgraph: Subgraph, env: Record<string, string | undefined>): Promise<Launched> {
+async function launch(subgraph: Subgraph, env: Record<string, string | undefined>, logs?: string[]): Promise<Launched> {
   const main = join(__dirname, '..', '..', subgraph.dir, 'dist', 'main.js');
-  const child: ChildProcess = fork(main, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(main, [], { env, stdio: ['ignore', logs ? 'pipe' : 'ignore', 'inherit', 'ipc'] });
+  if (logs) {
+    let rest = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      logs.push(...lines.filter(Boolean));
+    });
+  }
   const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   let next = 0;
   try {
@@ -94,16 +104,19 @@ async function launch(subgraph: Subgraph, env: Record<string, string | undefined
 
 // Each service runs from its build in a process of its own, as in production: @nestjs/graphql keeps
 // code-first types in one store per process, so four subgraphs cannot share one.
-async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string): Promise<StackService> {
+async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string, options: StackOptions = {}): Promise<StackService> {
   const db = await createTestDatabase(subgraph.name.replace(/-/g, '_'));
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...serviceEnv({ databaseUrl: db.url, topicPrefix: prefix, keys }),
     NODE_ENV: 'test',
+    ...options.serviceEnv,
   };
+  const logs: string[] = [];
+  const captured = options.captureLogs ? logs : undefined;
   let current: Launched;
   try {
-    current = await launch(subgraph, env);
+    current = await launch(subgraph, env, captured);
   } catch (error) {
     await db.drop();
     throw error;
@@ -126,8 +139,9 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
     },
     async restart() {
       // Same port, same database: the gateway keeps its URL.
-      current = await launch(subgraph, { ...env, PORT: new URL(url).port });
+      current = await launch(subgraph, { ...env, PORT: new URL(url).port }, captured);
     },
+    logs,
     async stop() {
       const done = exited(current.child);
       current.child.kill('SIGTERM');
@@ -143,16 +157,27 @@ async function startService(subgraph: Subgraph, keys: TestKeys, prefix: string):
  * depend on the stack's keys, e.g. the web app's development sign-in). `only` starts a
  * subset (queries that need a subgraph left out then fail, as they would in production).
  */
+export interface StackOptions {
+  /** More environment for every subgraph (e.g. OTEL_* variables). */
+  serviceEnv?: Record<string, string>;
+  /** Keep every subgraph's log lines in `logs`. */
+  captureLogs?: boolean;
+  /** The in-process gateway's logger (default: silent). */
+  gatewayLogger?: pino.Logger;
+}
+
 export async function startStack(
   label: string,
   gatewayEnv: Record<string, string> | ((keys: TestKeys) => Record<string, string>) = {},
   only?: string[],
+  options: StackOptions = {},
 ): Promise<Stack> {
   const keys = await makeKeys();
   const prefix = topicPrefix(label);
   const services: Record<string, StackService> = {};
   try {
-    for (const s of SUBGRAPHS.filter((x) => !only || only.includes(x.name))) services[s.name] = await startService(s, keys, prefix);
+    for (const s of SUBGRAPHS.filter((x) => !only || only.includes(x.name)))
+      services[s.name] = await startService(s, keys, prefix, options);
   } catch (error) {
     await Promise.all(Object.values(services).map((s) => s.stop()));
     throw error;
@@ -170,7 +195,7 @@ export async function startStack(
     ...(typeof gatewayEnv === 'function' ? gatewayEnv(keys) : gatewayEnv),
   };
   for (const [name, svc] of Object.entries(services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;
-  const gateway = await createGateway(gatewayConfigSchema.parse(env), pino({ level: 'silent' }));
+  const gateway = await createGateway(gatewayConfigSchema.parse(env), options.gatewayLogger ?? pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
   });

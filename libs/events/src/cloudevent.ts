@@ -10,6 +10,9 @@ export interface CloudEvent<T = unknown> {
   time: string;
   datacontenttype: 'application/json';
   dataschema?: string;
+  /** CloudEvents Distributed Tracing extension: the W3C trace context the event was raised in. */
+  traceparent?: string;
+  tracestate?: string;
   data: T;
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { EventCatalogue } from './catalogue';
 import { CloudEvent, parseCloudEvent } from './cloudevent';
 import { EventSender } from './producer';
+import { ConsumerObserver, inConsumeSpan } from './observe';
 
 /** `event.data` has been validated against the catalogue before a handler sees it. */
 export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
@@ -29,6 +30,8 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   retryDelayMs?: number;
   session?: ConsumerSession;
+  /** Told of each event consumed, each one parked and each partition's lag (metrics). */
+  observer?: ConsumerObserver;
 }
 
 /** Group membership and reconnects, stated rather than kafkajs's defaults (30 s session, 30 s retry cap). */
@@ -135,6 +138,12 @@ export class EventConsumer {
     }
     this.consumer = consumer;
     const subscribed = this.options.redriveTopic ? [...topics, this.options.redriveTopic] : topics;
+    const observer = this.options.observer;
+    if (observer) {
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        observer.lag(payload.topic, payload.partition, Math.max(0, Number(payload.offsetLag))),
+      );
+    }
     this.starting = (async () => {
       await consumer.connect();
       await consumer.subscribe({ topics: subscribed, fromBeginning: true });
@@ -173,33 +182,44 @@ export class EventConsumer {
     } catch (error) {
       return park((error as Error).message);
     }
-    let firstFailureAt: Date | undefined;
-    const attempts = this.options.maxAttempts ?? 5;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts || (isTransient(lastError) && this.consumer); attempt++) {
-      try {
-        await this.options.dataSource.transaction(async (manager) => {
-          const inserted: unknown[] = await manager.query(
-            `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING RETURNING event_id`,
-            [name, event.id, event.type],
-          );
-          if (inserted.length === 0) return; // seen before: no second effect
-          await handler(event, manager);
-          this.applied += 1;
-        });
-        return;
-      } catch (error) {
-        lastError = error;
-        firstFailureAt ??= new Date();
-        logger.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'event handler failed');
-        await new Promise((r) => setTimeout(r, Math.min(5_000, (this.options.retryDelayMs ?? 200) * attempt)));
+    const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    const observer = this.options.observer;
+    return inConsumeSpan(topic, event, message.headers, this.options.groupId, async () => {
+      const attempts = this.options.maxAttempts ?? 5;
+      let firstFailureAt: Date | undefined;
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= attempts || (isTransient(lastError) && this.consumer); attempt++) {
+        try {
+          const applied = await this.options.dataSource.transaction(async (manager) => {
+            const inserted: unknown[] = await manager.query(
+              `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING event_id`,
+              [name, event.id, event.type],
+            );
+            if (inserted.length === 0) return false; // seen before: no second effect
+            await handler(event, manager);
+            this.applied += 1;
+            return true;
+          });
+          observer?.consumed(event.type, applied ? 'applied' : 'duplicate', seconds());
+          return;
+        } catch (error) {
+          lastError = error;
+          firstFailureAt ??= new Date();
+          logger.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'event handler failed');
+          await new Promise((r) => setTimeout(r, Math.min(5_000, (this.options.retryDelayMs ?? 200) * attempt)));
+        }
       }
-    }
-    // The database went away (or the consumer is stopping mid-outage): the event is not at fault.
-    // Throwing leaves its offset uncommitted, so it comes again rather than being parked for good.
-    if (isTransient(lastError)) throw lastError;
-    await park(`handler failed ${attempts} times: ${String((lastError as Error)?.message ?? lastError)}`, firstFailureAt);
+      // The database went away (or the consumer is stopping mid-outage): the event is not at fault.
+      // Throwing leaves its offset uncommitted, so it comes again rather than being parked for good.
+      if (isTransient(lastError)) {
+        observer?.consumed(event.type, 'failed', seconds());
+        throw lastError;
+      }
+      observer?.consumed(event.type, 'dead_lettered', seconds());
+      await park(`handler failed ${attempts} times: ${String((lastError as Error)?.message ?? lastError)}`, firstFailureAt);
+    });
   }
 
   /**
@@ -229,6 +249,7 @@ export class EventConsumer {
       headers[DLQ_HEADERS.firstFailureAt] = firstFailureAt.toISOString();
     }
     this.options.logger.error({ reason, topic, partition: at?.partition, offset: at?.offset }, 'event parked in the dead-letter topic');
+    this.options.observer?.deadLettered(topic);
     await this.options.producer.send({
       topic: this.options.deadLetterTopic,
       acks: -1,

@@ -6,3 +6,4 @@ export * from './producer';
 export * from './relay';
 export * from './consumer';
 export * from './dead-letters';
+export * from './observe';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, QueryRunner } from 'typeorm';
 import { EventCatalogue } from './catalogue';
 import { DomainEvent, toCloudEvent } from './cloudevent';
+import { traceExtension } from './observe';
 
 /**
  * The only way to publish. `add` writes the event in the caller's transaction, so a change and
@@ -18,9 +19,10 @@ export class Outbox {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('outbox.add must run inside the transaction that makes the change');
     }
+    const tracing = traceExtension();
     const rows = events.map((event) => {
       this.catalogue.validate(event.type, event.data);
-      const envelope = toCloudEvent(this.source, event, randomUUID());
+      const envelope = { ...toCloudEvent(this.source, event, randomUUID()), ...tracing };
       return [envelope.id, event.aggregateType, event.aggregateId, event.type, JSON.stringify(envelope)];
     });
     // One multi-row statement, however many events the change raised.
@@ -54,6 +56,7 @@ export class Outbox {
       return `$${params.length}`;
     };
     const type = at(spec.type);
+    const tracing = traceExtension();
     const sql = `
       WITH src AS (${spec.select}), ev AS (SELECT gen_random_uuid() AS id, src.aggregate_id::text AS aggregate_id, src.data FROM src)
       INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
@@ -61,6 +64,7 @@ export class Outbox {
              jsonb_build_object('specversion', '1.0', 'id', ev.id::text, 'source', ${at(this.source)}::text, 'type', ${type}::text,
                                 'subject', ev.aggregate_id, 'time', ${at((spec.time ?? new Date()).toISOString())}::text,
                                 'datacontenttype', 'application/json', 'dataschema', ${at(`urn:civgrid:schema:${spec.type}`)}::text, 'data', ev.data)
+             || jsonb_strip_nulls(jsonb_build_object('traceparent', ${at(tracing.traceparent ?? null)}::text, 'tracestate', ${at(tracing.tracestate ?? null)}::text))
         FROM ev
       RETURNING payload->'data' AS data`;
     const rows: { data: unknown }[] = await manager.query(sql, params);

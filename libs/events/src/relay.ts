@@ -4,6 +4,7 @@ import { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CLOUDEVENTS_CONTENT_TYPE } from './cloudevent';
 import { SelfHealingProducer } from './producer';
+import { RelayObserver, startPublishSpan } from './observe';
 
 export interface RelayOptions {
   dataSource: DataSource;
@@ -23,6 +24,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** The longest wait after a failure (exponential from 250 ms up to this). */
   maxBackoffMs?: number;
+  /** Told of each published batch and each failed round (metrics). */
+  observer?: RelayObserver;
 }
 
 interface OutboxRow {
@@ -32,6 +35,8 @@ interface OutboxRow {
   type: string;
   /** The envelope as stored, sent as it is: no parse and re-serialise on the hot path. */
   payload: string;
+  /** The event's CloudEvents traceparent, when it was written in a trace. */
+  traceparent: string | null;
 }
 
 export interface RelayStatus {
@@ -51,7 +56,8 @@ export interface RelayStatus {
  * partial index on unpublished rows serves it as an index scan however many published rows the
  * table holds (`outbox.seq`: a bare `seq` would sort by the text column of the select list).
  */
-export const CLAIM_SQL = `SELECT id, seq::text AS seq, aggregateid, type, payload::text AS payload FROM outbox
+export const CLAIM_SQL = `SELECT id, seq::text AS seq, aggregateid, type, payload::text AS payload,
+  payload->>'traceparent' AS traceparent FROM outbox
   WHERE published_at IS NULL AND outbox.seq > $1 ORDER BY outbox.seq LIMIT $2`;
 
 /**
@@ -180,23 +186,32 @@ export class OutboxRelay {
     let marking: Promise<void> = Promise.resolve();
     try {
       while (batch.length > 0) {
+        const started = process.hrtime.bigint();
         const producer = await this.producer.producer().catch((error: unknown) => {
           throw new SendFailed(
             batch.map((r) => r.id),
             error,
           );
         });
+        // One PRODUCER span per event, a child of the trace the event was written in.
+        const spans = batch.map((row) => startPublishSpan(this.options.topic, row.id, row.traceparent, batch.length));
         const sending = producer
           .send({
             topic: this.options.topic,
             acks: -1,
-            messages: batch.map((row) => ({
+            messages: batch.map((row, i) => ({
               key: row.aggregateid,
               value: row.payload,
-              headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type },
+              headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type, ...spans[i].headers },
             })),
           })
+          .then(
+            () => {
+              for (const span of spans) span.end();
+            },
+          )
           .catch(async (error: unknown) => {
+            for (const span of spans) span.end(error);
             await this.producer.replace(producer, error);
             throw new SendFailed(
               batch.map((r) => r.id),
@@ -215,6 +230,7 @@ export class OutboxRelay {
         total += ids.length;
         this.published += ids.length;
         this.lastPublishedAt = new Date();
+        this.options.observer?.published(ids.length, Number(process.hrtime.bigint() - started) / 1e9);
         batch = await next;
       }
     } finally {
@@ -246,6 +262,7 @@ export class OutboxRelay {
         if (count === 0 || count % this.batchSize !== 0) await this.sleep(this.pollMs, true);
       } catch (error) {
         this.failures += 1;
+        this.options.observer?.failed();
         this.lastFailureAt = new Date();
         const cause = error instanceof SendFailed ? error.cause : error;
         this.lastError = cause instanceof Error ? cause.message : String(cause);

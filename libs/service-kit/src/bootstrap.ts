@@ -15,6 +15,8 @@ import { Clock } from './clock';
 import { Jobs } from './jobs';
 import { ServiceKitModule } from './service-kit.module';
 import { graphqlEdge, jsonErrorHandler, notFoundHandler, queryLimitsOf, requestDeadline } from './edge';
+import { observeRequests } from '@civgrid/telemetry';
+import { ServiceMetrics } from './metrics';
 
 export interface StartedService {
   app: INestApplication;
@@ -43,6 +45,11 @@ async function createApp(def: ServiceDefinition, config: BaseConfig, schemaOnly:
   });
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: true });
+  if (!schemaOnly) {
+    const metrics = app.get(ServiceMetrics);
+    // One log line per request, with the gateway's request id (x-request-id) and the trace id.
+    app.use(observeRequests({ logger: logger.child({ component: 'http' }), metrics: metrics.enabled ? metrics.core : undefined }));
+  }
   guardEdges(app, config, logger);
   app.enableShutdownHooks();
   return app;

@@ -85,6 +85,8 @@ export const baseConfigSchema = z
       }),
     GRAPHQL_INTROSPECTION: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Prometheus metrics at /metrics (docs/observability.md).
+    METRICS_ENABLED: bool.default(true),
   })
   .refine((c) => Boolean(c.AUTH_PUBLIC_KEY) !== Boolean(c.AUTH_JWKS_URL), {
     message: 'set exactly one of AUTH_PUBLIC_KEY (development) or AUTH_JWKS_URL (production)',

@@ -25,3 +25,4 @@ export * from './replicas/department-replica.service';
 export * from './replicas/registry-replica.service';
 export * from './replicas/replicas.module';
 export * from './edge';
+export * from './metrics';

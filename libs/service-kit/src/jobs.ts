@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { BaseConfig } from './config';
 import { Clock } from './clock';
 import { ServiceDefinition } from './definition';
 import { RUNTIME_OPTIONS, RuntimeOptions } from './runtime';
+import { ServiceMetrics } from './metrics';
 import { CONFIG, LOGGER, SERVICE } from './tokens';
 
 export interface JobDefinition {
@@ -37,6 +38,7 @@ export class Jobs implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: BaseConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RUNTIME_OPTIONS) private readonly options: RuntimeOptions,
+    @Optional() private readonly metrics?: ServiceMetrics,
   ) {}
 
   /** Called by feature modules in onModuleInit. */
@@ -63,6 +65,10 @@ export class Jobs implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Runs one round now; `ran` is false when another instance (or round) holds the job. */
   async runNow(name: string): Promise<{ ran: boolean; count: number }> {
+    return this.metrics ? this.metrics.timeJob(name, () => this.runRound(name)) : this.runRound(name);
+  }
+
+  private async runRound(name: string): Promise<{ ran: boolean; count: number }> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`no job ${name}; known: ${[...this.jobs.keys()].join(', ')}`);
     if (this.running.has(name)) return { ran: false, count: 0 };

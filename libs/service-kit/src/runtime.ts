@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -17,6 +17,7 @@ import { BaseConfig } from './config';
 import { EventHandlers } from './event-handlers';
 import { ServiceDefinition } from './definition';
 import { CONFIG, KAFKA, LOGGER, SERVICE } from './tokens';
+import { ServiceMetrics } from './metrics';
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
@@ -71,6 +72,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(RUNTIME_OPTIONS) private readonly options: RuntimeOptions,
     private readonly dataSource: DataSource,
     private readonly handlers: EventHandlers,
+    @Optional() private readonly metrics?: ServiceMetrics,
   ) {
     // kafkajs retries briefly inside a send; past that the relay replaces the producer and backs off.
     const createProducer = () =>
@@ -91,7 +93,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       pollMs: config.OUTBOX_POLL_MS,
       batchSize: config.OUTBOX_BATCH_SIZE,
       maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
+      observer: metrics?.relay,
     });
+    // One /metrics per service: the prom-client registry also shows what /health/status reports.
+    metrics?.attachStatus(() => this.status());
   }
 
   get topic(): string {
@@ -244,6 +249,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
             producer: this.producer,
             deadLetterTopic: dlq,
             redriveTopic: redrive,
+            observer: this.metrics?.consumer,
           });
           this.consumer = consumer;
           await consumer.start();

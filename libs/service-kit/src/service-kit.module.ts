@@ -23,6 +23,8 @@ import { createKafka } from './kafka';
 import { Loaders } from './loaders';
 import { RUNTIME_OPTIONS, RuntimeOptions, ServiceRuntime } from './runtime';
 import { SqlRecorder } from './sql-recorder';
+import { graphqlObservationPlugin, observationOf } from '@civgrid/telemetry';
+import { MetricsController, ServiceMetrics, TracingShutdown } from './metrics';
 import { CONFIG, KAFKA, LOGGER, SERVICE } from './tokens';
 
 function flattenValidation(errors: import('class-validator').ValidationError[], prefix = ''): string[] {
@@ -67,6 +69,7 @@ export class ServiceKitModule {
       applicationName: def.name,
     });
     const production = config.NODE_ENV === 'production';
+    const metrics = new ServiceMetrics(def.name, config.METRICS_ENABLED, logger);
 
     const graphql = GraphQLModule.forRoot<ApolloFederationDriverConfig>({
       driver: ApolloFederationDriver,
@@ -84,7 +87,15 @@ export class ServiceKitModule {
       // The limits run before Apollo parses (graphqlEdge in bootstrap); this bounds validation.
       validationRules: [validationBudget(config.GRAPHQL_VALIDATION_BUDGET_MS)],
       // Traces would tell any caller how each field was resolved.
-      plugins: [ApolloServerPluginInlineTraceDisabled(), serviceUnavailablePlugin()],
+      plugins: [
+        ApolloServerPluginInlineTraceDisabled(),
+        serviceUnavailablePlugin(),
+        graphqlObservationPlugin<RequestContext>({
+          metrics: config.METRICS_ENABLED ? metrics.core : undefined,
+          observation: (ctx) => observationOf(ctx.req),
+          principalId: (ctx) => ctx.principal?.userId,
+        }),
+      ],
       // Every operation, `_service` and `_entities` included, needs a valid token.
       context: async ({ req }: { req: Request }): Promise<RequestContext> => {
         let principal: Principal;
@@ -100,13 +111,15 @@ export class ServiceKitModule {
     return {
       module: ServiceKitModule,
       imports: [graphql],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE, useValue: def },
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: RUNTIME_OPTIONS, useValue: options },
         { provide: SqlRecorder, useValue: sql },
+        { provide: ServiceMetrics, useValue: metrics },
+        TracingShutdown,
         { provide: TokenVerifier, useValue: verifier },
         {
           provide: DataSource,
@@ -114,6 +127,7 @@ export class ServiceKitModule {
             if (options.schemaOnly) return dataSource;
             await dataSource.initialize();
             if (config.DATABASE_MIGRATE_ON_START) await dataSource.runMigrations({ transaction: 'each' });
+            metrics.attach(dataSource);
             return dataSource;
           },
         },
@@ -127,7 +141,21 @@ export class ServiceKitModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useValue: validationPipe },
       ],
-      exports: [SERVICE, CONFIG, LOGGER, SqlRecorder, TokenVerifier, DataSource, KAFKA, Outbox, EventHandlers, Clock, Jobs, ServiceRuntime],
+      exports: [
+        SERVICE,
+        CONFIG,
+        LOGGER,
+        SqlRecorder,
+        ServiceMetrics,
+        TokenVerifier,
+        DataSource,
+        KAFKA,
+        Outbox,
+        EventHandlers,
+        Clock,
+        Jobs,
+        ServiceRuntime,
+      ],
     };
   }
 }

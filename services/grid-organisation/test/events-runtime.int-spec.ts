@@ -35,8 +35,9 @@ describe('health and status', () => {
       consumer: { group: expect.stringContaining('civgrid.grid-organisation'), lag: expect.any(Number) },
     });
     const metrics = await (await fetch(`${base()}/metrics`)).text();
-    expect(metrics).toMatch(/^civgrid_outbox_unpublished\{service="grid-organisation"\} \d+$/m);
-    expect(metrics).toMatch(/^civgrid_kafka_up\{service="grid-organisation"\} 1$/m);
+    expect(metrics).toMatch(/^civgrid_outbox_backlog_rows\{component="grid-organisation"\} \d+$/m);
+    expect(metrics).toMatch(/^civgrid_kafka_up\{component="grid-organisation"\} 1$/m);
+    expect(metrics).toMatch(/^civgrid_outbox_relay_leader\{component="grid-organisation"\} 1$/m);
   });
 });
 

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { makeKeys, TEST_AUDIENCE, TEST_ISSUER } from '@civgrid/testing';
+import { gatewayConfigSchema } from '../src/config';
+import { createGateway, RunningGateway } from '../src/gateway';
+import { defaultGraphiqlAssets } from '../src/graphiql';
+
+// The offline IDE: every file the page loads comes from the gateway itself (no CDN), checked by
+// following every asset URL of the page and of its stylesheet; production serves none of it.
+
+const running: { gateway: RunningGateway; server: Server }[] = [];
+async function start(env: Record<string, string>): Promise<string> {
+  const keys = await makeKeys();
+  const gateway = await createGateway(
+    gatewayConfigSchema.parse({
+      PORT: '0',
+      AUTH_ISSUER: TEST_ISSUER,
+      AUTH_AUDIENCE: TEST_AUDIENCE,
+      AUTH_PUBLIC_KEY: keys.publicKeyPem,
+      ...env,
+    }),
+    pino({ level: 'silent' }),
+  );
+  const server: Server = await new Promise((resolve) => {
+    const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  running.push({ gateway, server });
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+afterAll(async () => {
+  for (const { gateway, server } of running) {
+    await new Promise((r) => server.close(r));
+    await gateway.stop();
+  }
+});
+
+describe('GraphiQL at /graphiql', () => {
+  it('in development loads every asset from the gateway itself, and offers the demo tokens', async () => {
+    const tokensFile = join(mkdtempSync(join(tmpdir(), 'ide-')), 'demo-tokens.json');
+    writeFileSync(tokensFile, JSON.stringify({ ADMIN: 'eyJ.admin.token', GRID_MEMBER: 'eyJ.member</script>' }));
+    const origin = await start({ NODE_ENV: 'development', GRAPHIQL_DEMO_TOKENS_PATH: tokensFile });
+    const page = await fetch(`${origin}/graphiql`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    const html = await page.text();
+
+    const assetUrls = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => new URL(m[1], `${origin}/graphiql`));
+    expect(assetUrls.map((u) => u.pathname).sort()).toEqual(['/graphiql/assets/graphiql.css', '/graphiql/assets/graphiql.js']);
+    const css = await (await fetch(new URL('/graphiql/assets/graphiql.css', origin))).text();
+    const cssUrls = [...css.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)]
+      .map((m) => m[1])
+      .filter((u) => !u.startsWith('data:'))
+      .map((u) => new URL(u, `${origin}/graphiql/assets/graphiql.css`));
+    expect(cssUrls.length).toBeGreaterThan(0); // the editor's icon font
+    // Monaco's workers, which the bundle starts from the folder it came from.
+    const workers = ['editor', 'json', 'graphql'].map((w) => new URL(`/graphiql/assets/${w}.worker.js`, origin));
+    for (const url of [...assetUrls, ...cssUrls, ...workers]) {
+      expect({ url: url.href, origin: url.origin }).toEqual({ url: url.href, origin });
+      const res = await fetch(url);
+      expect({ url: url.href, status: res.status }).toEqual({ url: url.href, status: 200 });
+    }
+    // Nothing in the bundle fetches code or styles from a CDN.
+    const bundle = readFileSync(join(defaultGraphiqlAssets(), 'graphiql.js'), 'utf8');
+    for (const cdn of ['esm.sh', 'unpkg.com', 'cdn.jsdelivr.net', 'cdnjs.cloudflare.com', 'embeddable-sandbox'])
+      expect({ cdn, found: bundle.includes(cdn) }).toEqual({ cdn, found: false });
+
+    const config = JSON.parse(/<script id="civgrid-ide-config" type="application\/json">(.*?)<\/script>/s.exec(html)![1]) as {
+      endpoint: string;
+      tokens: Record<string, string>;
+    };
+    expect(config).toEqual({ endpoint: '/graphql', tokens: { ADMIN: 'eyJ.admin.token', GRID_MEMBER: 'eyJ.member</script>' } });
+    expect(html).not.toContain('eyJ.member</script>'); // escaped inside the page
+  });
+
+  it('is not served in production', async () => {
+    const origin = await start({ NODE_ENV: 'production' });
+    expect((await fetch(`${origin}/graphiql`)).status).toBe(404);
+    expect((await fetch(`${origin}/graphiql/assets/graphiql.js`)).status).toBe(404);
+  });
+});
