@@ -205,11 +205,9 @@ export class OutboxRelay {
               headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.id, ce_type: row.type, ...spans[i].headers },
             })),
           })
-          .then(
-            () => {
-              for (const span of spans) span.end();
-            },
-          )
+          .then(() => {
+            for (const span of spans) span.end();
+          })
           .catch(async (error: unknown) => {
             for (const span of spans) span.end(error);
             await this.producer.replace(producer, error);
