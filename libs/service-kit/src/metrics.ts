@@ -163,53 +163,70 @@ export class ServiceMetrics {
         }
       },
     });
-    // The broker, the relay and the consumer group as /health/status sees them: one status read per scrape.
-    const databaseUp = new Gauge({ name: 'civgrid_database_up', help: 'The database answers (1) or not (0)', registers });
-    const kafkaUp = new Gauge({ name: 'civgrid_kafka_up', help: 'The broker answers (1) or not (0)', registers });
-    const relayLeader = new Gauge({
-      name: 'civgrid_outbox_relay_leader',
-      help: 'This instance runs the active outbox relay (1) or not (0)',
-      registers,
-    });
-    const relayFailures = new Gauge({
-      name: 'civgrid_outbox_relay_consecutive_failures',
-      help: 'Failed relay sends since the last success',
-      registers,
-    });
-    const producerGeneration = new Gauge({
-      name: 'civgrid_outbox_relay_producer_generation',
-      help: 'Producers the relay made (more than 1: it replaced one after a failed send)',
-      registers,
-    });
-    const groupLag = new Gauge({
-      name: 'civgrid_consumer_lag',
-      help: "Events on the consumed topics not yet committed by this service's consumer group (all partitions; absent when unknown)",
-      registers,
-    });
-    new Gauge({
-      name: 'civgrid_status_collected',
-      help: '1 when the last scrape read the service status (database, broker, relay, consumer group), 0 when it could not',
-      registers,
-      collect: async function (this: Gauge) {
-        const read = self.statusOf;
-        if (!read) return;
-        try {
-          const s = await read();
-          databaseUp.set(s.database === 'up' ? 1 : 0);
-          kafkaUp.set(s.kafka.broker === 'up' ? 1 : 0);
-          relayLeader.set(s.relay.leader ? 1 : 0);
-          relayFailures.set(s.relay.consecutiveFailures);
-          producerGeneration.set(s.relay.producerGeneration);
-          groupLag.reset();
-          if (s.consumer?.lag != null) groupLag.set(s.consumer.lag);
-          this.set(1);
-        } catch (error) {
-          scrapeErrors.inc();
-          self.logger.warn({ err: error }, 'metrics: the service status could not be read');
-          this.set(0);
-        }
-      },
-    });
+    // The broker, the relay and the consumer group as /health/status sees them. prom-client collects
+    // the metrics of a scrape concurrently: each gauge awaits the same status read (one per scrape).
+    const statusGauge = (name: string, help: string, value: (s: StatusFigures) => number | null | undefined): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect: async function (this: Gauge) {
+          const s = await self.scrapeStatus();
+          const v = s ? value(s) : name === 'civgrid_status_collected' && self.statusOf ? 0 : undefined;
+          if (v === null) this.reset();
+          else if (v !== undefined) this.set(v);
+        },
+      });
+    };
+    statusGauge('civgrid_database_up', 'The database answers (1) or not (0)', (s) => (s.database === 'up' ? 1 : 0));
+    statusGauge('civgrid_kafka_up', 'The broker answers (1) or not (0)', (s) => (s.kafka.broker === 'up' ? 1 : 0));
+    statusGauge('civgrid_outbox_relay_leader', 'This instance runs the active outbox relay (1) or not (0)', (s) =>
+      s.relay.leader ? 1 : 0,
+    );
+    statusGauge(
+      'civgrid_outbox_relay_consecutive_failures',
+      'Failed relay sends since the last success',
+      (s) => s.relay.consecutiveFailures,
+    );
+    statusGauge(
+      'civgrid_outbox_relay_producer_generation',
+      'Producers the relay made (more than 1: it replaced one after a failed send)',
+      (s) => s.relay.producerGeneration,
+    );
+    statusGauge(
+      'civgrid_consumer_lag',
+      "Events on the consumed topics not yet committed by this service's consumer group (all partitions; absent when unknown)",
+      (s) => s.consumer?.lag ?? null,
+    );
+    statusGauge(
+      'civgrid_status_collected',
+      '1 when the last scrape read the service status (database, broker, relay, consumer group), 0 when it could not',
+      () => 1,
+    );
+    this.statusFailed = () => {
+      scrapeErrors.inc();
+    };
+  }
+
+  private statusFailed: () => void = () => undefined;
+  private statusRead: { at: number; figures: Promise<StatusFigures | undefined> } | undefined;
+
+  /** One status read shared by the gauges of a scrape (reused for a second). */
+  private scrapeStatus(): Promise<StatusFigures | undefined> {
+    const read = this.statusOf;
+    if (!read) return Promise.resolve(undefined);
+    const now = Date.now();
+    if (!this.statusRead || now - this.statusRead.at > 1000) {
+      this.statusRead = {
+        at: now,
+        figures: read().catch((error: unknown) => {
+          this.statusFailed();
+          this.logger.warn({ err: error }, 'metrics: the service status could not be read');
+          return undefined;
+        }),
+      };
+    }
+    return this.statusRead.figures;
   }
 
   /** Where the scrape reads the broker, relay and consumer-group figures (the runtime's status). */
