@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { TEST_AUDIENCE, TEST_DISTRICT_ROOTS, TEST_ISSUER } from '@civgrid/testing';
+import { TEST_AUDIENCE, TEST_DISTRICT_ROOTS, TEST_GATEWAY_SECRET, TEST_ISSUER } from '@civgrid/testing';
 import { SUBGRAPH_URL_ENV } from './config';
 import type { Stack } from './stack';
 
@@ -22,6 +22,8 @@ export async function startGatewayProcess(stack: Stack, extraEnv: Record<string,
     AUTH_AUDIENCE: TEST_AUDIENCE,
     AUTH_PUBLIC_KEY: stack.keys.publicKeyPem,
     AUTH_DISTRICT_ROOT: TEST_DISTRICT_ROOTS.join(','),
+    GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+    RATE_LIMIT_ENABLED: 'false',
     ...extraEnv,
   };
   for (const [name, svc] of Object.entries(stack.services)) env[SUBGRAPH_URL_ENV[name]] = svc.url;

@@ -22,7 +22,19 @@ const envOf = (name: string): Record<string, string> =>
 
 describe('docker-compose.yml', () => {
   it('renders with no variable set: every one has a development default', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['postgres', 'kafka', ...SUBGRAPHS.map((s) => s.name), 'gateway', 'token'].sort());
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [
+        'postgres',
+        'kafka',
+        ...SUBGRAPHS.map((s) => s.name),
+        'gateway',
+        'token',
+        'prometheus',
+        'grafana',
+        'otel-collector',
+        'jaeger',
+      ].sort(),
+    );
     expect(text).not.toMatch(/\$\{[A-Z0-9_]+(:?\?[^}]*)?\}/); // no required (or bare) variables
   });
 
