@@ -85,7 +85,10 @@ describe('the web app on the gateway origin', () => {
   });
 
   it('refuses to start in production with the development sign-in configured, and refuses a CORS entry that is not an origin', () => {
-    const base = { AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----' };
+    const base = {
+      AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
+      GATEWAY_SHARED_SECRET: 'a-shared-secret-of-32-characters',
+    };
     const prod = gatewayConfigSchema.safeParse({
       ...base,
       NODE_ENV: 'production',

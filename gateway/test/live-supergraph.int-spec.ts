@@ -11,7 +11,7 @@ import { parse } from 'graphql';
 import pino from 'pino';
 import { Role } from '@civgrid/auth';
 import { PublishedArtefact, publishInitial, publishSubgraph, readPublished, sha256, writePublished } from '@civgrid/schema-registry';
-import { gql, makeKeys, TEST_AUDIENCE, TEST_ISSUER, tokenFor } from '@civgrid/testing';
+import { gql, makeKeys, TEST_AUDIENCE, TEST_ISSUER, tokenFor, TEST_GATEWAY_SECRET } from '@civgrid/testing';
 import { gatewayConfigSchema } from '../src/config';
 import { createGateway, RunningGateway } from '../src/gateway';
 import { SupergraphStatus } from '../src/supergraph-source';
@@ -57,6 +57,8 @@ beforeAll(async () => {
     AUTH_AUDIENCE: TEST_AUDIENCE,
     SUPERGRAPH_PATH: dir,
     SUPERGRAPH_POLL_INTERVAL_MS: '100',
+    GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+    RATE_LIMIT_ENABLED: 'false',
   });
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string }) });
   running = await createGateway(config, logger);
