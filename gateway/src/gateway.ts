@@ -9,7 +9,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_CREDENTIAL_HEADER, Principal, signGatewayCredential, TokenVerifier } from '@civgrid/auth';
-import { DomainError, RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import { DomainError, GRAPHQL_CODES, RETRY_AFTER_SECONDS } from '@civgrid/errors';
 import {
   graphqlEdge,
   jsonErrorHandler,
@@ -64,14 +64,10 @@ type WithVerified = express.Request & { [VERIFIED]?: Promise<Verified> };
 
 export const defaultSupergraphPath = (): string => join(__dirname, '..', 'supergraph.graphql');
 
-// Codes a subgraph or the gateway itself may show as they are; anything else is masked.
-const SAFE_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'CONFLICT',
-  'SERVICE_UNAVAILABLE',
+// Codes a subgraph or the gateway itself may show as they are; anything else is masked: the
+// domain's codes (libs/errors) but the masked one, and what Apollo and the edge answer themselves.
+const SAFE_CODES = new Set<string>([
+  ...GRAPHQL_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
