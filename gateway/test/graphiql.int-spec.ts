@@ -33,7 +33,10 @@ async function start(env: Record<string, string>): Promise<string> {
 }
 afterAll(async () => {
   for (const { gateway, server } of running) {
-    await new Promise((r) => server.close(r));
+    // fetch keeps its connections alive: close them, or close() waits for the client's idle timeout.
+    const closed = new Promise((r) => server.close(r));
+    server.closeAllConnections();
+    await closed;
     await gateway.stop();
   }
 });
@@ -63,6 +66,7 @@ describe('GraphiQL at /graphiql', () => {
     for (const url of [...assetUrls, ...cssUrls, ...workers]) {
       expect({ url: url.href, origin: url.origin }).toEqual({ url: url.href, origin });
       const res = await fetch(url);
+      await res.arrayBuffer(); // read whole: an unread multi-MB body holds the connection open
       expect({ url: url.href, status: res.status }).toEqual({ url: url.href, status: 200 });
     }
     // Nothing in the bundle fetches code or styles from a CDN.
@@ -84,6 +88,7 @@ describe('GraphiQL at /graphiql', () => {
     const page = await fetch(`${origin}/graphiql`);
     expect(await page.text()).not.toContain('/graphiql/assets/');
     const asset = await fetch(`${origin}/graphiql/assets/graphiql.js`);
+    await asset.arrayBuffer();
     expect(asset.headers.get('content-type') ?? '').not.toContain('javascript');
   });
 });
