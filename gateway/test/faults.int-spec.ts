@@ -1,46 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@civgrid/auth';
-import { dataOf, eventually, gql, query, readTopic, testDistrictCode } from '@civgrid/testing';
+import { dataOf, eventually, freePort, gql, query, readTopic, startInfraServer, stopInfraServer, testDistrictCode } from '@civgrid/testing';
 import { startStack, Stack, StackService } from '../src/stack';
 
 // The fault tier: a broker and a PostgreSQL server of this file's own, stopped and started under
 // concurrent writers through the gateway, and a service killed mid-write. Each scenario is a few
 // seconds of writes, so the tier stays short on two shared cores.
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-const cli = join(__dirname, '..', '..', 'libs', 'devinfra', 'src', 'cli.mjs');
-
-/** `civgrid-infra kafka|postgres` on a port and a kept data folder; resolves once it printed its URL. */
-function startServer(kind: 'kafka' | 'postgres', port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, kind, '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/(KAFKA_BROKERS|DATABASE_URL)=/.test(out)) resolve(child);
-    });
-    child.stderr.resume();
-    child.once('exit', (code) => reject(new Error(`the test ${kind} exited (${code})`)));
-  });
-}
-
-async function stopServer(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 let stack: Stack;
 let svc: StackService;
@@ -58,7 +26,10 @@ let admin: string;
 
 beforeAll(async () => {
   [kafkaPort, pgPort] = await Promise.all([freePort(), freePort()]);
-  [broker, pg] = await Promise.all([startServer('kafka', kafkaPort, kafkaDir), startServer('postgres', pgPort, pgDir)]);
+  [broker, pg] = await Promise.all([
+    startInfraServer('kafka', kafkaPort, { dataDir: kafkaDir, quiet: true }),
+    startInfraServer('postgres', pgPort, { dataDir: pgDir, quiet: true }),
+  ]);
   // This file's services, databases and topics live on its own broker and server (jest gives each
   // test file its own process.env).
   process.env['KAFKA_BROKERS'] = `127.0.0.1:${kafkaPort}`;
@@ -70,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop().catch(() => undefined);
-  await Promise.all([stopServer(broker), stopServer(pg)]);
+  await Promise.all([stopInfraServer(broker), stopInfraServer(pg)]);
   rmSync(kafkaDir, { recursive: true, force: true });
   rmSync(pgDir, { recursive: true, force: true });
 });
@@ -169,10 +140,10 @@ describe('the fault tier', () => {
     const done = new Promise<void>((r) => (release = r));
     const writing = writeUntil(6, done);
     await sleep(1500);
-    await stopServer(broker); // SIGTERM while sends are in flight
+    await stopInfraServer(broker); // SIGTERM while sends are in flight
     const stoppedAt = Date.now();
     await sleep(3000); // mutations go on meanwhile
-    broker = await startServer('kafka', kafkaPort, kafkaDir);
+    broker = await startInfraServer('kafka', kafkaPort, { dataDir: kafkaDir, quiet: true });
     const backAt = Date.now();
     await sleep(1000);
     release();
@@ -232,9 +203,9 @@ describe('the fault tier', () => {
     const done = new Promise<void>((r) => (release = r));
     const writing = writeUntil(4, done);
     await sleep(1500);
-    await stopServer(pg);
+    await stopInfraServer(pg);
     await sleep(2000);
-    pg = await startServer('postgres', pgPort, pgDir);
+    pg = await startInfraServer('postgres', pgPort, { dataDir: pgDir, quiet: true });
     // The services find their database again by themselves.
     await eventually(
       async () => ((await fetch(svc.url.replace(/\/graphql$/, '/health/ready'))).status === 200 ? true : undefined),

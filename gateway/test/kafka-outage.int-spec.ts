@@ -1,32 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { Role } from '@civgrid/auth';
 import { gridOrganisation } from '@civgrid/grid-organisation';
-import { dataOf, eventually, gql, query, readTopic, tokenFor } from '@civgrid/testing';
+import { dataOf, eventually, freePort, gql, query, readTopic, startInfraServer, stopInfraServer, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** A broker of its own on a chosen port, started and stopped by this test: the outage is real. */
-function startBroker(port: number): Promise<ChildProcess> {
-  const cli = join(__dirname, '..', '..', 'libs', 'devinfra', 'src', 'cli.mjs');
-  const child = spawn(process.execPath, [cli, 'kafka', '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('KAFKA_BROKERS=')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`the test broker exited (${code})`)));
-  });
-}
 
 let svc: TestService;
 let broker: ChildProcess | undefined;
@@ -42,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await svc?.stop();
-  if (broker && broker.exitCode === null) {
-    const exited = new Promise((r) => broker!.once('exit', r));
-    broker.kill('SIGTERM');
-    await exited;
-  }
+  await stopInfraServer(broker);
 });
 
 describe('when Kafka is down', () => {
@@ -72,7 +44,7 @@ describe('when Kafka is down', () => {
     }, 30_000);
     expect(waiting.published).toBe(false);
 
-    broker = await startBroker(port);
+    broker = await startInfraServer('kafka', port);
     await eventually(
       async () => {
         const [row] = await query<{ published: boolean }>(

@@ -1,34 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { Role } from '@civgrid/auth';
 import { gridOrganisation } from '@civgrid/grid-organisation';
-import { dataOf, eventually, gql, tokenFor } from '@civgrid/testing';
+import { dataOf, eventually, freePort, gql, startInfraServer, stopInfraServer, tokenFor } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
 
 // The outbox backlog gauges while the broker is down and after it is back: what an operator's
 // alert on civgrid_outbox_oldest_unpublished_age_seconds sees.
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-function startBroker(port: number): Promise<ChildProcess> {
-  const cli = join(__dirname, '..', '..', 'libs', 'devinfra', 'src', 'cli.mjs');
-  const child = spawn(process.execPath, [cli, 'kafka', '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('KAFKA_BROKERS=')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`the test broker exited (${code})`)));
-  });
-}
 
 let svc: TestService;
 let broker: ChildProcess | undefined;
@@ -44,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await svc?.stop();
-  if (broker && broker.exitCode === null) {
-    const exited = new Promise((r) => broker!.once('exit', r));
-    broker.kill('SIGTERM');
-    await exited;
-  }
+  await stopInfraServer(broker);
 });
 
 async function gauges(): Promise<{ rows: number; age: number; errors: number; published: number }> {
@@ -80,7 +53,7 @@ describe('outbox backlog metrics', () => {
     }, 30_000);
     expect(down.published).toBe(0);
 
-    broker = await startBroker(port);
+    broker = await startInfraServer('kafka', port);
     const up = await eventually(
       async () => {
         const g = await gauges();

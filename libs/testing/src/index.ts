@@ -3,3 +3,4 @@ export * from './database';
 export * from './graphql';
 export * from './kafka';
 export * from './service';
+export * from './infra';
