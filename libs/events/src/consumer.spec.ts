@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { Kafka, Producer } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError, type DataSource, type EntityManager } from 'typeorm';
 import { EventCatalogue } from './catalogue';
 import { EventConsumer, isTransient } from './consumer';
 
@@ -73,6 +73,9 @@ describe('a consumer whose database fails', () => {
     expect(isTransient(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isTransient({ code: 'QueryFailedError', driverError: { code: '40P01' } })).toBe(true);
     expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+    // The server went away mid-transaction: TypeORM released its query runner, nothing was committed.
+    expect(isTransient(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isTransient(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
     expect(isTransient({ code: '23505' })).toBe(false);
     expect(isTransient(new Error('no such grid'))).toBe(false);
   });

@@ -71,10 +71,15 @@ export interface SourcePosition {
 // down or out of connections, a serialisation failure or deadlock. Those are retried, never parked.
 const TRANSIENT_SQLSTATE = /^(08|57P0|53300|40001|40P01)/;
 const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+// TypeORM releases a transaction's query runner as soon as its connection reports an error (the server
+// went away mid-transaction); the transaction's next statement then throws one of these before it
+// reaches the server, so nothing of that transaction was committed.
+const RELEASED_MID_TRANSACTION = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 export function isTransient(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
-  const e = error as { code?: unknown; driverError?: unknown; message?: unknown };
+  const e = error as { code?: unknown; driverError?: unknown; message?: unknown; name?: unknown };
+  if (typeof e.name === 'string' && RELEASED_MID_TRANSACTION.has(e.name)) return true;
   if (typeof e.code === 'string' && (TRANSIENT_SQLSTATE.test(e.code) || TRANSIENT_ERRNO.has(e.code))) return true;
   if (
     typeof e.message === 'string' &&
