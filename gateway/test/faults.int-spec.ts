@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@civgrid/auth';
 import { dataOf, eventually, freePort, gql, query, readTopic, startInfraServer, stopInfraServer, testDistrictCode } from '@civgrid/testing';
+import { createTree } from '../src/scenario';
 import { startStack, Stack, StackService } from '../src/stack';
 
 // The fault tier: a broker and a PostgreSQL server of this file's own, stopped and started under
-// concurrent writers through the gateway, and a service killed mid-write. Each scenario is a few
+// concurrent writers through the gateway, and a service killed mid-write; population-registry
+// consumes grid-organisation's grid events into its replica throughout. Each scenario is a few
 // seconds of writes, so the tier stays short on two shared cores.
 
 let stack: Stack;
 let svc: StackService;
+let registry: StackService;
 let broker: ChildProcess | undefined;
 let pg: ChildProcess | undefined;
 let kafkaPort: number;
@@ -34,8 +37,9 @@ beforeAll(async () => {
   // test file its own process.env).
   process.env['KAFKA_BROKERS'] = `127.0.0.1:${kafkaPort}`;
   process.env['DATABASE_URL'] = `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
-  stack = await startStack('faults', {}, ['grid-organisation']);
+  stack = await startStack('faults', {}, ['grid-organisation', 'population-registry']);
   svc = stack.services['grid-organisation'];
+  registry = stack.services['population-registry'];
   admin = await stack.token({ roles: [Role.ADMIN] });
 }, 180_000);
 
@@ -90,6 +94,55 @@ async function writeUntil(writers: number, until: Promise<void>): Promise<Outcom
   return outcome;
 }
 
+/** One writer adding basic grids under a total grid of its own every 100 ms until `stop()`: the ids acknowledged. */
+async function writeGridsUntil(until: Promise<void>): Promise<string[]> {
+  const tree = await createTree(stack.url, admin);
+  const acknowledged: string[] = [];
+  let stopped = false;
+  void until.then(() => {
+    stopped = true;
+  });
+  for (let i = 1; !stopped; i++) {
+    const res = await gql<{ createGrid: { id: string } }>(
+      stack.url,
+      `mutation($input: CreateGridInput!) { createGrid(input: $input) { id } }`,
+      {
+        input: {
+          code: `B${tree.village.code.slice(0, 6)}y${i}`,
+          name: `第${i}网格`,
+          kind: 'BASIC',
+          areaId: tree.village.id,
+          parentGridId: tree.gridIds[0],
+        },
+      },
+      admin,
+    ).catch(() => undefined);
+    if (res?.data?.createGrid && !res.errors) acknowledged.push(res.data.createGrid.id);
+    await sleep(100);
+  }
+  return [tree.gridIds[0], ...acknowledged];
+}
+
+/** How many of these grids population-registry's replica holds, and how many grid-created events its inbox took for them. */
+async function replicated(gridIds: string[]): Promise<{ rows: number; applied: number }> {
+  const [{ rows }] = await query<{ rows: number }>(
+    registry.db.url,
+    `SELECT count(*)::int AS rows FROM grid_replica WHERE id = ANY($1::uuid[])`,
+    [gridIds],
+  );
+  const events = await query<{ id: string }>(
+    svc.db.url,
+    `SELECT id::text FROM outbox WHERE type = 'civgrid.grid.grid-created.v1' AND aggregateid = ANY($1)`,
+    [gridIds],
+  );
+  const [{ applied }] = await query<{ applied: number }>(
+    registry.db.url,
+    `SELECT count(*)::int AS applied FROM inbox WHERE event_id = ANY($1)`,
+    [events.map((e) => e.id)],
+  );
+  return { rows, applied };
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls both readiness endpoints every 200 ms until stopped; returns the answers that were not 200. */
@@ -139,6 +192,7 @@ describe('the fault tier', () => {
     let release!: () => void;
     const done = new Promise<void>((r) => (release = r));
     const writing = writeUntil(6, done);
+    const gridWriting = writeGridsUntil(done);
     await sleep(1500);
     await stopInfraServer(broker); // SIGTERM while sends are in flight
     const stoppedAt = Date.now();
@@ -147,16 +201,26 @@ describe('the fault tier', () => {
     const backAt = Date.now();
     await sleep(1000);
     release();
-    const outcome = await writing;
+    const [outcome, grids] = await Promise.all([writing, gridWriting]);
     await eventually(async () => ((await unpublished()) === 0 ? true : undefined), 10_000 - (Date.now() - backAt), 100);
     const drainedInMs = Date.now() - backAt;
+    // The consumer in population-registry rejoins by itself and applies every grid made meanwhile.
+    await eventually(async () => ((await replicated(grids)).rows === grids.length ? true : undefined), 30_000, 50);
+    const replicatedInMs = Date.now() - backAt;
     const bad = await readiness.stop();
     const during = outcome.acknowledged.length;
     const { missing, duplicates } = await onTopic(outcome.acknowledged);
+    const { applied } = await replicated(grids);
     console.log(
       `fault tier, broker SIGTERM: ${during} changes acknowledged (${outcome.failures.length} failed), broker away ${backAt - stoppedAt} ms; ` +
-        `${during - missing.length} of them on the topic, ${duplicates} duplicate deliveries; backlog drained ${drainedInMs} ms after the broker was back`,
+        `${during - missing.length} of them on the topic, ${duplicates} duplicate deliveries; backlog drained ${drainedInMs} ms after the broker was back; ` +
+        `${grids.length} grids made meanwhile in population-registry's replica ${replicatedInMs} ms after it (${applied} applied, once each)`,
     );
+    expect(grids.length).toBeGreaterThan(5);
+    // Each grid-created event applied once however often it was delivered.
+    expect(applied).toBe(grids.length);
+    // Consumers resume within 5 s of the broker being back (the relay's drain included).
+    expect(replicatedInMs).toBeLessThan(5_000);
     expect(outcome.failures).toEqual([]);
     expect(during).toBeGreaterThan(20);
     expect(missing).toEqual([]);
@@ -226,5 +290,18 @@ describe('the fault tier', () => {
         `all acknowledged rows present, ${outcome.acknowledged.length - missing.length} on the topic, ${duplicates} duplicate deliveries`,
     );
     expect(missing).toEqual([]);
+  }, 120_000);
+  it('stops within its grace period while the broker is away, and consumes again once started', async () => {
+    await stopInfraServer(broker);
+    await sleep(1000);
+    const t0 = Date.now();
+    await registry.kill('SIGTERM'); // Kubernetes gives a pod 30 s before SIGKILL
+    const stoppedInMs = Date.now() - t0;
+    broker = await startInfraServer('kafka', kafkaPort, { dataDir: kafkaDir, quiet: true });
+    await registry.restart();
+    const grids = await writeGridsUntil(Promise.resolve());
+    await eventually(async () => ((await replicated(grids)).rows === grids.length ? true : undefined), 30_000, 50);
+    console.log(`fault tier, SIGTERM with the broker away: population-registry exited in ${stoppedInMs} ms`);
+    expect(stoppedInMs).toBeLessThan(15_000);
   }, 120_000);
 });

@@ -43,3 +43,18 @@ export const RETRY_AFTER_SECONDS = 2;
 
 /** A dependency is away for now; the same request may be retried. */
 export const serviceUnavailable = (reason: string, message: string) => new DomainError('SERVICE_UNAVAILABLE', reason, message);
+
+/**
+ * `work`, or a rejection once `ms` have passed without its answer (`work` itself is not cancelled).
+ * The one time bound of the workspace: health checks, status reads, shutdown waits.
+ */
+export function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,6 +1,7 @@
 import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
+import { within } from '@civgrid/errors';
 import { EventCatalogue } from './catalogue';
 import { CloudEvent, parseCloudEvent } from './cloudevent';
 import { EventSender } from './producer';
@@ -32,6 +33,8 @@ export interface ConsumerOptions {
   session?: ConsumerSession;
   /** Told of each event consumed, each one parked and each partition's lag (metrics). */
   observer?: ConsumerObserver;
+  /** How many partitions are applied at once (default 3, the topics' partition count). */
+  partitionsConcurrently?: number;
 }
 
 /** Group membership and reconnects, stated rather than kafkajs's defaults (30 s session, 30 s retry cap). */
@@ -42,6 +45,9 @@ export interface ConsumerSession {
   /** The longest wait between two attempts to reach a broker that is away. */
   maxRetryTimeMs: number;
 }
+
+/** The longest stop() waits to leave the group. */
+const STOP_WAIT_MS = 5000;
 
 export const DEFAULT_CONSUMER_SESSION: ConsumerSession = {
   sessionTimeoutMs: 10_000,
@@ -153,6 +159,9 @@ export class EventConsumer {
       await consumer.connect();
       await consumer.subscribe({ topics: subscribed, fromBeginning: true });
       await consumer.run({
+        // Partitions are applied side by side, each in its offset order (one aggregate's events
+        // share a key, hence a partition, and never overtake each other).
+        partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
         eachMessage: ({ topic, partition, message }) => this.handle(topic, message, { partition, offset: message.offset }),
       });
     })();
@@ -166,8 +175,17 @@ export class EventConsumer {
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
-    await this.starting?.catch(() => undefined);
-    await consumer?.disconnect();
+    // With the broker away, joining and leaving wait on connection retries that outlast any
+    // shutdown grace period: after STOP_WAIT_MS the consumer is let go (its group drops it after a
+    // session timeout, and its inbox keeps a redelivered event from applying twice).
+    const leaving = (async () => {
+      await this.starting?.catch(() => undefined);
+      await consumer?.disconnect();
+    })();
+    await within(STOP_WAIT_MS, leaving).catch((error: unknown) => {
+      leaving.catch(() => undefined);
+      this.options.logger.warn({ err: error }, 'event consumer did not leave its group cleanly (is the broker away?)');
+    });
   }
 
   /** Exposed for tests of redelivery: applies one raw message as if Kafka delivered it. */

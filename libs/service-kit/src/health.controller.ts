@@ -1,9 +1,7 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { within } from '@civgrid/errors';
 import { ServiceRuntime, ServiceStatus } from './runtime';
-
-const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
 
 /**
  * live = the process works; ready = it can serve requests (its database answers). The broker, the

@@ -1,14 +1,19 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type RetryOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /** A kafkajs client that logs through pino (warnings and worse). */
-export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+export function createKafka(
+  clientId: string,
+  brokers: string[],
+  logger: Logger,
+  retry: RetryOptions = { retries: 5, initialRetryTime: 200 },
+): Kafka {
   return new Kafka({
     clientId,
     brokers,
     connectionTimeout: 3000,
     requestTimeout: 15000,
-    retry: { retries: 5, initialRetryTime: 200 },
+    retry,
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { within } from '@civgrid/errors';
 import type { ConsumerObserver, RelayObserver } from '@civgrid/events';
 import { CoreMetrics, DURATION_BUCKETS, stopTracing } from '@civgrid/telemetry';
 
@@ -146,13 +147,13 @@ export class ServiceMetrics {
         const ds = self.dataSource;
         if (!ds?.isInitialized) return;
         try {
-          const rows = await Promise.race([
+          const rows = await within(
+            2000,
             ds.query<{ rows: number; age: number }[]>(
               `SELECT count(*)::int AS rows, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age
                  FROM outbox WHERE published_at IS NULL`,
             ),
-            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('outbox backlog query took over 2 s')), 2000).unref()),
-          ]);
+          );
           backlogRows.set(rows[0]?.rows ?? 0);
           backlogAge.set(rows[0]?.age ?? 0);
           this.set(1);

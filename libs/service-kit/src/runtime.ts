@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional, OnApplicationBootstrap, OnApplicationShut
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { within } from '@civgrid/errors';
 import {
   deadLetterTopic,
   ensureTopics,
@@ -16,18 +17,9 @@ import {
 import { BaseConfig } from './config';
 import { EventHandlers } from './event-handlers';
 import { ServiceDefinition } from './definition';
+import { createKafka } from './kafka';
 import { CONFIG, KAFKA, LOGGER, SERVICE } from './tokens';
 import { ServiceMetrics } from './metrics';
-
-const within = <T>(ms: number, work: Promise<T>): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-};
 
 /** What /health/status answers: the state of the moving parts, none of which makes a service unready. */
 export interface ServiceStatus {
@@ -44,6 +36,8 @@ export interface ServiceStatus {
 
 /** An unpublished row older than this makes the status `degraded`. */
 const BACKLOG_AGE_WARNING_S = 60;
+/** About two minutes of tries, a second apart, before a consumer gives up on the broker (see consumerKafka). */
+const CONSUMER_CONNECT_RETRIES = 120;
 
 export interface RuntimeOptions {
   schemaOnly: boolean;
@@ -218,6 +212,21 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
+  /**
+   * The consumer's own client, whose connection retries outlast a broker restart (one try a
+   * `KAFKA_CONSUMER_MAX_RETRY_MS` apart for CONSUMER_CONNECT_RETRIES tries, about two minutes): a
+   * consumer that gave up would restart as a new group member, and the group would then wait a whole
+   * session timeout for the old one before it handed out partitions again. One that keeps trying
+   * keeps its member id and rejoins as soon as the broker is back.
+   */
+  private consumerKafka(): Kafka {
+    return createKafka(this.config.KAFKA_CLIENT_ID ?? this.def.name, this.config.KAFKA_BROKERS, this.logger, {
+      retries: CONSUMER_CONNECT_RETRIES,
+      initialRetryTime: 200,
+      maxRetryTime: this.config.KAFKA_CONSUMER_MAX_RETRY_MS,
+    });
+  }
+
   private async startKafka(): Promise<void> {
     const settings = this.topicSettings;
     const consumed = this.consumedTopics;
@@ -232,7 +241,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
         await this.producer.producer();
         if (consumed.length > 0 && !this.consumer && !this.stopped) {
           const consumer = new EventConsumer({
-            kafka: this.kafka,
+            kafka: this.consumerKafka(),
             dataSource: this.dataSource,
             logger: this.logger.child({ component: 'event-consumer' }),
             name: this.def.name,
