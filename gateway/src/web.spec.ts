@@ -55,6 +55,16 @@ describe('the web app on the gateway origin', () => {
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://app.example.org');
   });
 
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After for /photos and /open311 while incident reporting is away, never the app page', async () => {
+    const base = await serve({ incidentsUrl: 'http://127.0.0.1:9/graphql' }); // nothing listens on port 9
+    for (const path of ['/photos/x.jpg', '/open311/v2/services.json', '/open311/discovery.json']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    }
+  });
+
   it('offers the development sign-in in development only', async () => {
     const { privateKeyPem } = await generateDevKeyPair();
     const peoplePath = join(mkdtempSync(join(tmpdir(), 'civgrid-people-')), 'people.json');

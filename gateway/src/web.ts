@@ -5,11 +5,13 @@ import compression from 'compression';
 import express from 'express';
 import type { Logger } from 'pino';
 import { ClaimsInput, issueToken } from '@civgrid/auth';
+import { RETRY_AFTER_SECONDS } from '@civgrid/errors';
 
 /**
- * The web app on the gateway's origin: the built app at `/`, `/photos` forwarded to incident
- * reporting (so Photo.url, relative to that service, opens here), CORS only for an explicit
- * allow-list, and in development a sign-in endpoint for the demo people.
+ * The web app on the gateway's origin: the built app at `/`, `/photos` and `/open311` forwarded to
+ * incident reporting (so Photo.url, relative to that service, opens here, and Open311 clients need
+ * no second address), CORS only for an explicit allow-list, and in development a sign-in endpoint
+ * for the demo people.
  */
 export interface WebOptions {
   distDir?: string;
@@ -53,8 +55,11 @@ export function corsMiddleware(origins: readonly string[]): express.RequestHandl
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 
-/** Forwards /photos (upload, and the signed links Incident.photos gives) to incident reporting. */
-function photosProxy(target: string, logger: Logger): express.RequestHandler {
+/**
+ * Forwards a path of incident reporting's own HTTP endpoints as it is, streaming the body: /photos
+ * (upload, and the signed links Incident.photos gives) and /open311 (GeoReport v2, api keys and all).
+ */
+function forwardTo(target: string, what: string, logger: Logger): express.RequestHandler {
   return (req, res) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -75,9 +80,14 @@ function photosProxy(target: string, logger: Logger): express.RequestHandler {
         res.end(Buffer.from(await upstream.arrayBuffer()));
       })
       .catch((error: unknown) => {
-        logger.warn({ err: error }, 'photos: incident reporting unreachable');
+        logger.warn({ err: error, what }, 'incident reporting unreachable');
         if (!res.headersSent)
-          res.status(502).json({ code: 'PHOTOS_UNAVAILABLE', message: 'Photos cannot be reached just now; try again.' });
+          res
+            .status(503)
+            .setHeader('retry-after', String(RETRY_AFTER_SECONDS))
+            .json({
+              errors: [{ message: `${what} cannot be reached just now; retry shortly.`, extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+            });
       });
   };
 }
@@ -89,7 +99,11 @@ function readPeople(path: string): DemoPerson[] {
 
 /** Mounts what the web app needs; call after /graphql so the graph keeps its own handling. */
 export function mountWeb(app: express.Express, options: WebOptions, logger: Logger): void {
-  if (options.incidentsUrl) app.use('/photos', photosProxy(options.incidentsUrl.replace(/\/graphql$/, '').replace(/\/$/, ''), logger));
+  if (options.incidentsUrl) {
+    const incidents = options.incidentsUrl.replace(/\/graphql$/, '').replace(/\/$/, '');
+    app.use('/photos', forwardTo(incidents, 'Photos', logger));
+    app.use('/open311', forwardTo(incidents, 'Open311', logger));
+  }
   const dev = options.devSignIn;
   if (dev && !options.production) {
     // Development only: never mounted in production, whatever the configuration says.
@@ -115,7 +129,7 @@ export function mountWeb(app: express.Express, options: WebOptions, logger: Logg
   if (!existsSync(join(dist, 'index.html'))) return;
   // The app's files compressed (a phone on one bar of signal): 507 KB of script travels as 142 KB.
   const compressed = compression();
-  const OWN = /^\/(graphql|photos|health|dev\/)/;
+  const OWN = /^\/(graphql|photos|open311|health|dev\/)/;
   app.use((req, res, next) => (OWN.test(req.path) ? next() : compressed(req, res, next)));
   app.use(
     express.static(dist, {
@@ -128,7 +142,7 @@ export function mountWeb(app: express.Express, options: WebOptions, logger: Logg
     }),
   );
   const page = join(dist, 'index.html');
-  app.get(/^\/(?!graphql|photos|health|dev\/).*/, (_req, res) => {
+  app.get(/^\/(?!graphql|photos|open311|health|dev\/).*/, (_req, res) => {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(page);
   });

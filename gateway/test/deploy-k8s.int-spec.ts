@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import * as apps from 'kubernetes-models/apps/v1';
 import * as autoscaling from 'kubernetes-models/autoscaling/v2';
 import * as core from 'kubernetes-models/v1';
@@ -245,12 +245,31 @@ describe('deploy/k8s: the workloads', () => {
     expect(Number(env['SUPERGRAPH_POLL_INTERVAL_MS'])).toBeGreaterThan(0);
   });
 
-  it('routes the Ingress to the gateway only', () => {
+  it('routes to the gateway what the public uses (the graph, Open311, photos, the whole web app) and nothing of what stays inside', () => {
     const [ingress] = of(production, 'Ingress') as (K8sObject & {
-      spec: { rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[] };
+      spec: {
+        rules: { host: string; http: { paths: { path: string; pathType: string; backend: { service: { name: string } } }[] } }[];
+      };
     })[];
-    const backends = ingress.spec.rules.flatMap((r) => r.http.paths.map((p) => `${p.path} -> ${p.backend.service.name}`));
-    expect(backends).toEqual(['/graphql -> gateway']);
+    const paths = ingress.spec.rules.flatMap((r) => r.http.paths);
+    expect(new Set(paths.map((p) => p.backend.service.name))).toEqual(new Set(['gateway']));
+    // As the Ingress specification matches: Exact the whole path, Prefix whole path segments.
+    const routed = (url: string) =>
+      paths.some((p) => (p.pathType === 'Exact' ? url === p.path : url === p.path || url.startsWith(p.path.replace(/\/$/, '') + '/')));
+    for (const url of ['/graphql', '/open311/v2/services.json', '/open311/discovery.xml', '/photos/abc.jpg', '/'])
+      expect(routed(url)).toBe(true);
+    // Every file of the web app's build, as the gateway serves it.
+    const dist = join(root, 'web', 'dist');
+    const files = readdirSync(dist, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => '/' + relative(dist, join(f.parentPath, f.name)).split(sep).join('/'));
+    expect(files).toContain('/index.html');
+    expect(files.filter((f) => !routed(f))).toEqual([]);
+    for (const url of ['/metrics', '/health/ready', '/health/status', '/status/supergraph', '/graphiql', '/dev/people', '/dev/sign-in'])
+      expect(routed(url)).toBe(false);
+    // Incident reporting's links (photos, Open311 discovery) name the address the Ingress serves.
+    const incidents = named<Workload>(production, 'Deployment', 'incident-reporting').spec.template.spec.containers[0];
+    expect(effectiveEnv(production, incidents)['PUBLIC_BASE_URL']).toBe(`https://${ingress.spec.rules[0].host}`);
   });
 });
 

@@ -132,6 +132,18 @@ describe('the images', () => {
     expect(ignored).toEqual(expect.arrayContaining(['.local', '**/node_modules', '**/.env', '**/dist']));
     expect(existsSync(join(root, 'libs', 'auth', 'src', 'token-cli.ts'))).toBe(true);
   });
+
+  it('give the gateway the web app to serve at /: its image builds @civgrid/web where WEB_DIST_DIR points', () => {
+    const dockerfile = readFileSync(join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8');
+    const dir = /ENV [^\n]*WEB_DIST_DIR=(\S+)/.exec(dockerfile)?.[1];
+    expect(dir).toBe('/app/web');
+    // /out becomes /app in the runtime stage.
+    expect(dockerfile).toMatch(
+      /"\$\{PACKAGE\}" = "@civgrid\/gateway" \]; then pnpm --filter @civgrid\/web build && cp -r web\/dist \/out\/web/,
+    );
+    expect(dockerfile).toContain('COPY --from=build /out .');
+    expect(gatewayConfigSchema.shape.WEB_DIST_DIR).toBeDefined();
+  });
 });
 
 function problemOf(run: () => unknown): string | null {

@@ -778,7 +778,8 @@ describe('reactions to other services', () => {
 });
 
 describe('Open311 GeoReport v2', () => {
-  const open311 = (path: string) => `${base()}/open311/v2/${path}`;
+  // A client is given the gateway's address alone: the gateway forwards /open311 to the service.
+  const open311 = (path: string) => `${stack.url.replace(/\/graphql$/, '')}/open311/v2/${path}`;
 
   /** An Open311 API key for a client application, issued by an admin through the gateway. */
   const clientKey = async (w: World, defaultGridId?: string) =>
