@@ -93,6 +93,9 @@ export async function pruneEvents(
   return pruned;
 }
 
+/** The longest round: then the next one starts again from the oldest unpublished row. */
+const ROUND_MS = 1000;
+
 class SendFailed extends Error {
   constructor(
     readonly ids: string[],
@@ -109,7 +112,7 @@ class SendFailed extends Error {
  * that connection, so a relay whose connection dropped can neither claim nor mark again.
  *
  * Pipelined: while one batch is on its way to the broker, the next is read from the outbox and the
- * previous one is marked published. A batch is sent only after the one before it was acknowledged;
+ * previous one is marked published, batch after batch while rows keep committing (see drainOnce). A batch is sent only after the one before it was acknowledged;
  * a failure ends the round, and the next round starts again from the oldest unpublished row.
  * After any failed send the producer is replaced by a fresh one (see SelfHealingProducer), and the
  * relay waits out its backoff: a NOTIFY shortens the idle poll, never a failure backoff.
@@ -126,6 +129,8 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private pendingWake = false;
   private failures = 0;
+  /** The last round ended because nothing more was waiting (not because its time was up). */
+  private ranDry = true;
   private lastFailureAt: Date | undefined;
   private lastPublishedAt: Date | undefined;
   private lastError: string | undefined;
@@ -175,12 +180,16 @@ export class OutboxRelay {
   }
 
   /**
-   * One round: publishes batches until the outbox has no more than a partial batch left (or this
-   * instance is not the active relay); returns how many rows it published.
+   * One round: publishes batches, each claim reading what committed after the batch before it while
+   * that batch is on its way, until a claim finds nothing more (the round ran dry) or ROUND_MS have
+   * passed; returns how many rows it published. A round starts from the oldest unpublished row, so
+   * a row whose transaction committed after later ones waits at most about a round.
    */
   async drainOnce(): Promise<number> {
     const client = this.listener;
+    this.ranDry = true;
     if (!client || !this.leader) return 0;
+    const roundStarted = performance.now();
     let batch = await this.claim(client, '0');
     let total = 0;
     let marking: Promise<void> = Promise.resolve();
@@ -216,8 +225,10 @@ export class OutboxRelay {
               error,
             );
           });
-        // While the broker works: read the next batch (a full batch means more may be waiting).
-        const more = batch.length === this.batchSize && !this.stopped;
+        // While the broker works: read what committed after this batch (a steady trickle of commits
+        // is sent batch after batch, without waiting for a notification and a new round).
+        const more = !this.stopped && performance.now() - roundStarted < ROUND_MS;
+        if (!more) this.ranDry = false;
         const next = more ? this.claim(client, batch[batch.length - 1].seq) : Promise.resolve([]);
         next.catch(() => undefined);
         await sending;
@@ -255,9 +266,9 @@ export class OutboxRelay {
           await this.sleep(this.pollMs, true);
           continue;
         }
-        const count = await this.drainOnce();
+        await this.drainOnce();
         this.failures = 0;
-        if (count === 0 || count % this.batchSize !== 0) await this.sleep(this.pollMs, true);
+        if (this.ranDry) await this.sleep(this.pollMs, true);
       } catch (error) {
         this.failures += 1;
         this.options.observer?.failed();
