@@ -3,7 +3,9 @@ import { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { makeKeys, TEST_AUDIENCE, TEST_GATEWAY_SECRET, TEST_ISSUER } from '@civgrid/testing';
+import { Role } from '@civgrid/auth';
+import { makeKeys, TEST_AUDIENCE, TEST_GATEWAY_SECRET, TEST_ISSUER, TestKeys, tokenFor } from '@civgrid/testing';
+import { DESKTOP, launchBrowser, newContext } from '../src/browser';
 import { gatewayConfigSchema } from '../src/config';
 import { createGateway, RunningGateway } from '../src/gateway';
 import { defaultGraphiqlAssets } from '../src/graphiql';
@@ -12,8 +14,8 @@ import { defaultGraphiqlAssets } from '../src/graphiql';
 // following every asset URL of the page and of its stylesheet; production serves none of it.
 
 const running: { gateway: RunningGateway; server: Server }[] = [];
-async function start(env: Record<string, string>): Promise<string> {
-  const keys = await makeKeys();
+async function start(env: Record<string, string>, keys?: TestKeys): Promise<string> {
+  keys ??= await makeKeys();
   const gateway = await createGateway(
     gatewayConfigSchema.parse({
       PORT: '0',
@@ -81,6 +83,38 @@ describe('GraphiQL at /graphiql', () => {
     expect(config).toEqual({ endpoint: '/graphql', tokens: { ADMIN: 'eyJ.admin.token', GRID_MEMBER: 'eyJ.member</script>' } });
     expect(html).not.toContain('eyJ.member</script>'); // escaped inside the page
   });
+
+  it('opens in a real browser with nothing from another host, and runs a query with the demo token it offers', async () => {
+    const keys = await makeKeys();
+    const tokensFile = join(mkdtempSync(join(tmpdir(), 'ide-')), 'demo-tokens.json');
+    writeFileSync(tokensFile, JSON.stringify({ ADMIN: await tokenFor(keys, { roles: [Role.ADMIN] }) }));
+    const origin = await start({ NODE_ENV: 'development', GRAPHIQL_DEMO_TOKENS_PATH: tokensFile }, keys);
+    const browser = await launchBrowser();
+    try {
+      // Any request to another host is refused and listed.
+      const { context, foreign } = await newContext(browser, origin, DESKTOP);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+      });
+      await page.goto('/graphiql');
+      await page.getByLabel('demo token').waitFor();
+      const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+      await editor.waitFor({ timeout: 30_000 });
+      await editor.click();
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText('{ __typename }'); // as pasted: no auto-closed brace
+      await page.keyboard.press('ControlOrMeta+Enter');
+      await page.locator('.graphiql-response').getByText('"Query"').waitFor({ timeout: 30_000 });
+      expect(foreign).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 
   it('is not served in production', async () => {
     const origin = await start({ NODE_ENV: 'production' });
