@@ -7,9 +7,10 @@ import { createTree, registerDwellings, waitForReplica } from '../scenario';
 import { Stack, startStack } from '../stack';
 import { latencies, ms, percentile } from './stats';
 
-// node scripts/civgrid.mjs bench observability-cost — the cross-subgraph query through two copies of
-// the system side by side: A with tracing (every span exported over OTLP/HTTP to a receiver here)
-// and metrics on, B with both off (METRICS_ENABLED=false, no OTEL_*). Measured in turns, A B A B.
+// node scripts/civgrid.mjs bench observability-cost — the cross-subgraph query through copies of the
+// system side by side: both off (METRICS_ENABLED=false, no OTEL_*), metrics only, metrics with every
+// trace exported over OTLP/HTTP to a receiver here, and metrics with one trace in ten (head
+// sampling). Measured in turns, A B C D A B C D.
 
 const ROUNDS = 8;
 const PER_ROUND = 400;
@@ -42,7 +43,9 @@ function startSink(): Promise<{ url: string; server: Server }> {
 }
 
 async function side(name: string, env: Record<string, string>): Promise<Side> {
-  const stack = await startStack(`cost-${name}`, {}, ['grid-organisation', 'population-registry'], { serviceEnv: env });
+  const stack = await startStack(`cost-${name.replace(/[^a-z0-9]+/gi, '-')}`, {}, ['grid-organisation', 'population-registry'], {
+    serviceEnv: env,
+  });
   const gateway = await startGatewayProcess(stack, { ...env, NODE_ENV: 'production' });
   const token = await stack.token({ roles: [Role.ADMIN] });
   const { gridIds } = await createTree(gateway.url, token, 20);
@@ -65,40 +68,41 @@ async function turn(s: Side, record: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const sink = await startSink();
-  const on = await side('on', {
-    METRICS_ENABLED: 'true',
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_TRACES_SAMPLER: 'always_on',
-  });
-  const off = await side('off', { METRICS_ENABLED: 'false', OTEL_SDK_DISABLED: 'true' });
+  const traced = (sampler: Record<string, string>) => ({ METRICS_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, ...sampler });
+  // The baseline first; each other side's turns are compared with the baseline turn of their round.
+  const configs: [string, Record<string, string>][] = [
+    ['both off', { METRICS_ENABLED: 'false', OTEL_SDK_DISABLED: 'true' }],
+    ['metrics only', { METRICS_ENABLED: 'true', OTEL_SDK_DISABLED: 'true' }],
+    ['metrics + every trace', traced({ OTEL_TRACES_SAMPLER: 'always_on' })],
+    // Head sampling, one trace in ten: what exporting costs next to what instrumenting costs.
+    ['metrics + 10 % of traces', traced({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' })],
+  ];
+  const sides: Side[] = [];
   try {
-    await turn(on, false); // warm-up of both, not counted
-    await turn(off, false);
-    for (let round = 0; round < ROUNDS; round++) {
-      await turn(on, true);
-      await turn(off, true);
-    }
-    const total = (rates: number[]): number => rates.reduce((a, b) => a + b, 0) / rates.length;
-    for (const s of [on, off]) {
+    for (const [name, env] of configs) sides.push(await side(name, env));
+    for (const s of sides) await turn(s, false); // warm-up, not counted
+    for (let round = 0; round < ROUNDS; round++) for (const s of sides) await turn(s, true);
+    const [base] = sides;
+    const mean = (rates: number[]): number => rates.reduce((a, b) => a + b, 0) / rates.length;
+    for (const s of sides) {
+      const pairs = s.rates.map((r, i) => r / base.rates[i]);
       console.log(
-        `${s.name === 'on' ? 'tracing + metrics ON ' : 'tracing + metrics OFF'}: ${s.rates.map((r) => r.toFixed(0)).join(', ')} req/s ` +
-          `(mean ${total(s.rates).toFixed(0)}), p50 ${ms(percentile(s.latencies, 50))}, p99 ${ms(percentile(s.latencies, 99))}`,
+        `${s.name.padEnd(24)}: ${s.rates.map((r) => r.toFixed(0)).join(', ')} req/s (mean ${mean(s.rates).toFixed(0)}), ` +
+          `p50 ${ms(percentile(s.latencies, 50))}, p99 ${ms(percentile(s.latencies, 99))}` +
+          (s === base
+            ? ' (baseline)'
+            : `; vs baseline: median of the ${pairs.length} pairs ${percentile(pairs, 50).toFixed(3)} (cost ${((1 - percentile(pairs, 50)) * 100).toFixed(1)} %)`),
       );
     }
-    const ratio = total(on.rates) / total(off.rates);
-    // Each turn of A next to the B right after it: the machine's load changes less within a pair.
-    const pairs = on.rates.map((r, i) => r / off.rates[i]);
-    const pairMedian = percentile(pairs, 50);
     console.log(
-      `throughput on/off: mean ${ratio.toFixed(3)}, median of the ${pairs.length} A/B pairs ${pairMedian.toFixed(3)} ` +
-        `(cost ${((1 - pairMedian) * 100).toFixed(1)} %); ${ROUNDS}×${PER_ROUND} requests a side, ${IN_FLIGHT} in flight, ` +
-        `gateway + 2 subgraphs each, A B A B; ${spansReceived} OTLP exports received`,
+      `${ROUNDS}×${PER_ROUND} requests a side, ${IN_FLIGHT} in flight (the machine saturated: the cost shows as throughput), ` +
+        `gateway + 2 subgraphs each, sides in turns; ${spansReceived} OTLP exports received`,
     );
   } finally {
-    await on.gateway.stop();
-    await off.gateway.stop();
-    await on.stack.stop();
-    await off.stack.stop();
+    for (const s of sides) {
+      await s.gateway.stop();
+      await s.stack.stop();
+    }
     sink.server.close();
   }
   process.exit(0);
