@@ -44,6 +44,8 @@ export const gatewayConfigSchema = z
     // HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s by default) so no request is written to a closed socket.
     SUBGRAPH_IDLE_SOCKET_MS: z.coerce.number().int().min(100).default(30_000),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    // Identical queries of one caller in flight at once reach a subgraph once (mutations never).
+    SUBGRAPH_MERGE_IN_FLIGHT: bool.default(true),
     // Token buckets per principal (valid token) and per client address (no or bad token).
     RATE_LIMIT_ENABLED: bool.default(true),
     RATE_LIMIT_PRINCIPAL_PER_MINUTE: z.coerce.number().int().min(1).default(600),

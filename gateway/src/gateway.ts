@@ -169,7 +169,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     audience: config.AUTH_AUDIENCE,
     districtRoots: config.AUTH_DISTRICT_ROOT,
   });
-  const fetcher = subgraphFetcher({ idleSocketMs: config.SUBGRAPH_IDLE_SOCKET_MS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  const fetcher = subgraphFetcher({
+    idleSocketMs: config.SUBGRAPH_IDLE_SOCKET_MS,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    mergeInFlight: config.SUBGRAPH_MERGE_IN_FLIGHT,
+  });
   // Where each subgraph is reached (the supergraph's URL or the config's override), for /health/status.
   const subgraphUrls = new Map<string, string>();
   const metrics = config.METRICS_ENABLED ? new GatewayMetrics() : undefined;

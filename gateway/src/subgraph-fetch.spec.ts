@@ -51,3 +51,79 @@ describe('the gateway’s subgraph fetcher', () => {
     expect(isQueryBody('not json')).toBe(false);
   });
 });
+
+describe('identical queries in flight', () => {
+  // A subgraph that answers after 100 ms, so that concurrent requests overlap, and says who asked.
+  let slow: Server;
+  let slowUrl: string;
+  let received = 0;
+  beforeAll(async () => {
+    slow = createServer((req, res) => {
+      received++;
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () =>
+        setTimeout(() => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ data: { who: req.headers.authorization ?? null, asked: JSON.parse(body) as unknown } }));
+        }, 100),
+      );
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise((r) => slow.close(r)));
+  beforeEach(() => {
+    received = 0;
+  });
+
+  const merged = subgraphFetcher({ idleSocketMs: 1000, timeoutMs: 5000, mergeInFlight: true });
+  const unmerged = subgraphFetcher({ idleSocketMs: 1000, timeoutMs: 5000 });
+  afterAll(() => {
+    merged.close();
+    unmerged.close();
+  });
+  let n = 0;
+  // As the gateway sends them: each with its own request id, trace and signed credential.
+  const request = (query: string, authorization = 'Bearer a', variables: Record<string, unknown> = {}) => ({
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization,
+      'x-request-id': `r-${++n}`,
+      'x-civgrid-gateway': `${Date.now()}.${n}`,
+      traceparent: `00-${String(n).padStart(32, '0')}-${String(n).padStart(16, '0')}-01`,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const Q = 'query Q__grid__0($id: ID!) { grid(id: $id) { name } }';
+
+  it('sends ten identical concurrent queries of one caller once, and gives each caller the whole answer', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, () => merged(slowUrl, request(Q, 'Bearer a', { id: 1 }))));
+    expect(received).toBe(1);
+    const bodies = await Promise.all(answers.map((r) => r.json()));
+    for (const body of bodies) expect(body).toEqual({ data: { who: 'Bearer a', asked: { query: Q, variables: { id: 1 } } } });
+    expect(answers.every((r) => r.status === 200 && r.headers.get('content-type') === 'application/json')).toBe(true);
+  });
+
+  it('never merges across callers, across variables, mutations, or requests that do not overlap', async () => {
+    await Promise.all([
+      merged(slowUrl, request(Q, 'Bearer a', { id: 1 })),
+      merged(slowUrl, request(Q, 'Bearer b', { id: 1 })),
+      merged(slowUrl, request(Q, 'Bearer a', { id: 2 })),
+    ]);
+    expect(received).toBe(3);
+    received = 0;
+    const M = 'mutation M { createArea(input: {}) { id } }';
+    await Promise.all(Array.from({ length: 4 }, () => merged(slowUrl, request(M))));
+    expect(received).toBe(4);
+    received = 0;
+    for (let i = 0; i < 3; i++) await (await merged(slowUrl, request(Q, 'Bearer a', { id: 1 }))).json();
+    expect(received).toBe(3); // merged while in flight only: nothing is cached
+  });
+
+  it('sends every request when merging is off (SUBGRAPH_MERGE_IN_FLIGHT=false)', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => unmerged(slowUrl, request(Q, 'Bearer a', { id: 1 }))));
+    expect(received).toBe(5);
+  });
+});

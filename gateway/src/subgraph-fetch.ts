@@ -1,5 +1,7 @@
 import { Agent, request as httpRequest, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { GATEWAY_CREDENTIAL_HEADER } from '@civgrid/auth';
+import { REQUEST_ID_HEADER } from '@civgrid/telemetry';
 
 export interface SubgraphFetchOptions {
   /**
@@ -10,6 +12,41 @@ export interface SubgraphFetchOptions {
   idleSocketMs: number;
   /** A subgraph fetch not answered by then fails (and the gateway reports that field's error). */
   timeoutMs: number;
+  /**
+   * Identical queries in flight at once (same subgraph, document, variables and caller) are sent
+   * once and the answer shared, as Apollo Router and Hive Gateway do. Mutations never.
+   */
+  mergeInFlight?: boolean;
+}
+
+/**
+ * Headers that differ between two requests of the same caller for the same thing: a request's
+ * own id, its trace context, and the gateway's credential (signed with the time, over the
+ * Authorization header, which is itself part of the key).
+ */
+const PER_REQUEST_HEADERS = new Set([
+  REQUEST_ID_HEADER,
+  'traceparent',
+  'tracestate',
+  'baggage',
+  GATEWAY_CREDENTIAL_HEADER,
+  'content-length',
+]);
+
+/** What makes two subgraph requests the same request. */
+export function mergeKey(input: string, init: FetchInit): string {
+  const headers = headerPairs(init.headers)
+    .map(([k, v]) => [k.toLowerCase(), v] as const)
+    .filter(([k]) => !PER_REQUEST_HEADERS.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([init.method ?? 'GET', input, headers, typeof init.body === 'string' ? init.body : null]);
+}
+
+interface Answer {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: Buffer | null;
 }
 
 type FetchInit = { method?: string; headers?: unknown; body?: unknown; signal?: AbortSignal | null };
@@ -49,7 +86,8 @@ function headerPairs(headers: unknown): [string, string][] {
 
 /**
  * The gateway's fetcher for subgraphs: one keep-alive agent per gateway with a bounded idle time,
- * a deadline per fetch, and a query retried once when its pooled socket turns out to be closed.
+ * a deadline per fetch, a query retried once when its pooled socket turns out to be closed, and
+ * identical queries in flight merged into one request.
  */
 export function subgraphFetcher(options: SubgraphFetchOptions) {
   const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: options.idleSocketMs, scheduling: 'lifo' as const };
@@ -95,7 +133,7 @@ export function subgraphFetcher(options: SubgraphFetchOptions) {
       req.end(typeof init.body === 'string' ? init.body : undefined);
     });
 
-  const fetcher = async (input: string, init: FetchInit = {}): Promise<Response> => {
+  const send = async (input: string, init: FetchInit): Promise<Response> => {
     const url = new URL(input);
     try {
       return await once(url, init);
@@ -104,7 +142,36 @@ export function subgraphFetcher(options: SubgraphFetchOptions) {
       return once(url, init);
     }
   };
+  const inFlight = new Map<string, Promise<Answer>>();
+  let sent = 0;
+  const fetcher = async (input: string, init: FetchInit = {}): Promise<Response> => {
+    if (!options.mergeInFlight || !isQueryBody(init.body)) {
+      sent += 1;
+      return send(input, init);
+    }
+    const key = mergeKey(input, init);
+    let answer = inFlight.get(key);
+    if (!answer) {
+      sent += 1;
+      answer = send(input, init).then(async (res) => ({
+        status: res.status,
+        statusText: res.statusText,
+        headers: [...res.headers],
+        body: res.body ? Buffer.from(await res.arrayBuffer()) : null,
+      }));
+      inFlight.set(key, answer);
+      const done = (): void => void inFlight.delete(key);
+      answer.then(done, done);
+    }
+    // Each caller reads a response of its own.
+    const { status, statusText, headers, body } = await answer;
+    return new Response(body, { status, statusText, headers });
+  };
   return Object.assign(fetcher, {
+    /** Requests sent to subgraphs so far (merged ones count once). */
+    get sent(): number {
+      return sent;
+    },
     close(): void {
       http.destroy();
       https.destroy();

@@ -89,6 +89,37 @@ describe('the walking skeleton through the gateway', () => {
     expect(populationSql.filter((s) => /\bdwelling\b/.test(s))).toHaveLength(1);
   });
 
+  it('merges identical queries of one caller in flight at once into one subgraph fetch, answers every caller, and never merges two callers', async () => {
+    const tree = await createTree(stack.url, admin, 3);
+    await waitForReplica(stack, 'population-registry', tree.gridIds);
+    await registerDwellings(stack.url, admin, tree.gridIds, 1);
+    const Q = `query($p: String!) { grids(underPath: $p) { edges { node { id dwellings { edges { node { id grid { name } } } } } } } }`;
+    const gridOrg = stack.services['grid-organisation'];
+    const population = stack.services['population-registry'];
+    const ask = (token: string) => gql<{ grids: { edges: unknown[] } }>(stack.url, Q, { p: tree.village.path }, token);
+    const count = async (work: () => Promise<unknown>) => {
+      await Promise.all([gridOrg.sql.record(), population.sql.record()]);
+      await work();
+      const [g, p] = await Promise.all([gridOrg.sql.stop(), population.sql.stop()]);
+      return { grids: g.filter((x) => /FROM grid\b/.test(x)).length, dwellings: p.filter((x) => /\bdwelling\b/.test(x)).length };
+    };
+    const one = await count(() => ask(admin));
+    let answers: Awaited<ReturnType<typeof ask>>[] = [];
+    const eight = await count(async () => {
+      answers = await Promise.all(Array.from({ length: 8 }, () => ask(admin)));
+    });
+    for (const a of answers) expect(dataOf(a).grids.edges).toHaveLength(3);
+    // Eight callers, fewer statements than eight: the fetches that overlapped were sent once (how
+    // many overlap depends on timing; never all eight separately, since they are sent together).
+    console.log(`8 identical concurrent queries: ${eight.grids / one.grids} grid and ${eight.dwellings / one.dwellings} dwelling fetches`);
+    expect(eight.grids).toBeLessThan(8 * one.grids);
+    expect(eight.dwellings).toBeLessThan(8 * one.dwellings);
+    // Another caller's identical query is its own request.
+    const other = await stack.token({ roles: [Role.ADMIN], sub: 'another-admin' });
+    const two = await count(() => Promise.all([ask(admin), ask(other)]));
+    expect(two).toEqual({ grids: one.grids * 2, dwellings: one.dwellings * 2 });
+  });
+
   it('reaches all four subgraphs in one query', async () => {
     const tree = await createTree(stack.url, admin, 1);
     const gridId = tree.gridIds[0];
