@@ -1,6 +1,13 @@
-import { createServer, Server } from 'node:http';
+import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { isQueryBody, subgraphFetcher } from './subgraph-fetch';
+
+/** A stand-in subgraph on a real port: the server and its /graphql URL. */
+async function subgraph(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+}
 
 // A subgraph that drops the connection of the first request it sees, as one does when the gateway
 // writes to a pooled socket the subgraph has just closed.
@@ -8,7 +15,7 @@ let server: Server;
 let url: string;
 let seen = 0;
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  ({ server, url } = await subgraph((req, res) => {
     seen++;
     if (seen === 1) {
       req.socket.destroy();
@@ -19,9 +26,7 @@ beforeAll(async () => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ data: { ok: seen } }));
     });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  }));
 });
 afterAll(() => new Promise((r) => server.close(r)));
 beforeEach(() => {
@@ -58,7 +63,7 @@ describe('identical queries in flight', () => {
   let slowUrl: string;
   let received = 0;
   beforeAll(async () => {
-    slow = createServer((req, res) => {
+    ({ server: slow, url: slowUrl } = await subgraph((req, res) => {
       received++;
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -68,9 +73,7 @@ describe('identical queries in flight', () => {
           res.end(JSON.stringify({ data: { who: req.headers.authorization ?? null, asked: JSON.parse(body) as unknown } }));
         }, 100),
       );
-    });
-    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
-    slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`;
+    }));
   });
   afterAll(() => new Promise((r) => slow.close(r)));
   beforeEach(() => {
@@ -120,6 +123,23 @@ describe('identical queries in flight', () => {
     received = 0;
     for (let i = 0; i < 3; i++) await (await merged(slowUrl, request(Q, 'Bearer a', { id: 1 }))).json();
     expect(received).toBe(3); // merged while in flight only: nothing is cached
+  });
+
+  it('gives every merged caller the failure of a subgraph that drops the request, and sends the next one afresh', async () => {
+    let dropped = 0;
+    const { server: dropping, url: droppingUrl } = await subgraph((req) => {
+      dropped++;
+      setTimeout(() => req.socket.destroy(), 50);
+    });
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => merged(droppingUrl, request(Q, 'Bearer a', { id: 1 }))));
+      expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('rejected'));
+      expect(dropped).toBe(2); // one request, and its one retry on a reset socket
+      await expect(merged(droppingUrl, request(Q, 'Bearer a', { id: 1 }))).rejects.toThrow();
+      expect(dropped).toBe(4); // not answered from the failed one
+    } finally {
+      await new Promise((r) => dropping.close(r));
+    }
   });
 
   it('sends every request when merging is off (SUBGRAPH_MERGE_IN_FLIGHT=false)', async () => {

@@ -143,16 +143,11 @@ export function subgraphFetcher(options: SubgraphFetchOptions) {
     }
   };
   const inFlight = new Map<string, Promise<Answer>>();
-  let sent = 0;
   const fetcher = async (input: string, init: FetchInit = {}): Promise<Response> => {
-    if (!options.mergeInFlight || !isQueryBody(init.body)) {
-      sent += 1;
-      return send(input, init);
-    }
+    if (!options.mergeInFlight || !isQueryBody(init.body)) return send(input, init);
     const key = mergeKey(input, init);
     let answer = inFlight.get(key);
     if (!answer) {
-      sent += 1;
       answer = send(input, init).then(async (res) => ({
         status: res.status,
         statusText: res.statusText,
@@ -168,10 +163,6 @@ export function subgraphFetcher(options: SubgraphFetchOptions) {
     return new Response(body, { status, statusText, headers });
   };
   return Object.assign(fetcher, {
-    /** Requests sent to subgraphs so far (merged ones count once). */
-    get sent(): number {
-      return sent;
-    },
     close(): void {
       http.destroy();
       https.destroy();

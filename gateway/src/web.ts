@@ -6,6 +6,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { ClaimsInput, issueToken } from '@civgrid/auth';
 import { RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import { sendGraphqlError } from '@civgrid/service-kit/edge';
 
 /**
  * The web app on the gateway's origin: the built app at `/`, `/photos` and `/open311` forwarded to
@@ -81,13 +82,16 @@ function forwardTo(target: string, what: string, logger: Logger): express.Reques
       })
       .catch((error: unknown) => {
         logger.warn({ err: error, what }, 'incident reporting unreachable');
-        if (!res.headersSent)
-          res
-            .status(503)
-            .setHeader('retry-after', String(RETRY_AFTER_SECONDS))
-            .json({
-              errors: [{ message: `${what} cannot be reached just now; retry shortly.`, extensions: { code: 'SERVICE_UNAVAILABLE' } }],
-            });
+        sendGraphqlError(
+          res,
+          503,
+          'SERVICE_UNAVAILABLE',
+          `${what} cannot be reached just now; retry shortly.`,
+          {},
+          {
+            'retry-after': String(RETRY_AFTER_SECONDS),
+          },
+        );
       });
   };
 }

@@ -112,8 +112,8 @@ class SendFailed extends Error {
  * that connection, so a relay whose connection dropped can neither claim nor mark again.
  *
  * Pipelined: while one batch is on its way to the broker, the next is read from the outbox and the
- * previous one is marked published, batch after batch while rows keep committing (see drainOnce). A batch is sent only after the one before it was acknowledged;
- * a failure ends the round, and the next round starts again from the oldest unpublished row.
+ * previous one is marked published, batch after batch while rows keep committing (see drainOnce).
+ * A batch is sent only after the one before it was acknowledged; a failure ends the round, and the next round starts again from the oldest unpublished row.
  * After any failed send the producer is replaced by a fresh one (see SelfHealingProducer), and the
  * relay waits out its backoff: a NOTIFY shortens the idle poll, never a failure backoff.
  */
@@ -129,8 +129,6 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private pendingWake = false;
   private failures = 0;
-  /** The last round ended because nothing more was waiting (not because its time was up). */
-  private ranDry = true;
   private lastFailureAt: Date | undefined;
   private lastPublishedAt: Date | undefined;
   private lastError: string | undefined;
@@ -182,13 +180,13 @@ export class OutboxRelay {
   /**
    * One round: publishes batches, each claim reading what committed after the batch before it while
    * that batch is on its way, until a claim finds nothing more (the round ran dry) or ROUND_MS have
-   * passed; returns how many rows it published. A round starts from the oldest unpublished row, so
+   * passed; returns how many rows it published and whether it ran dry. A round starts from the oldest unpublished row, so
    * a row whose transaction committed after later ones waits at most about a round.
    */
-  async drainOnce(): Promise<number> {
+  async drainOnce(): Promise<{ published: number; ranDry: boolean }> {
     const client = this.listener;
-    this.ranDry = true;
-    if (!client || !this.leader) return 0;
+    if (!client || !this.leader) return { published: 0, ranDry: true };
+    let ranDry = true;
     const roundStarted = performance.now();
     let batch = await this.claim(client, '0');
     let total = 0;
@@ -228,7 +226,7 @@ export class OutboxRelay {
         // While the broker works: read what committed after this batch (a steady trickle of commits
         // is sent batch after batch, without waiting for a notification and a new round).
         const more = !this.stopped && performance.now() - roundStarted < ROUND_MS;
-        if (!more) this.ranDry = false;
+        if (!more) ranDry = false;
         const next = more ? this.claim(client, batch[batch.length - 1].seq) : Promise.resolve([]);
         next.catch(() => undefined);
         await sending;
@@ -246,7 +244,7 @@ export class OutboxRelay {
       await marking.catch(() => undefined);
     }
     await marking;
-    return total;
+    return { published: total, ranDry };
   }
 
   private claim(client: Client, afterSeq: string): Promise<OutboxRow[]> {
@@ -266,9 +264,9 @@ export class OutboxRelay {
           await this.sleep(this.pollMs, true);
           continue;
         }
-        await this.drainOnce();
+        const { ranDry } = await this.drainOnce();
         this.failures = 0;
-        if (this.ranDry) await this.sleep(this.pollMs, true);
+        if (ranDry) await this.sleep(this.pollMs, true);
       } catch (error) {
         this.failures += 1;
         this.options.observer?.failed();

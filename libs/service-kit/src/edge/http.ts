@@ -18,6 +18,7 @@ export type EdgeCode =
   | 'GATEWAY_CREDENTIAL_REQUIRED'
   | 'RATE_LIMITED'
   | 'REQUEST_TIMEOUT'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Sends a GraphQL-shaped error: `{ errors: [{ message, extensions: { code, … } }] }`. */
