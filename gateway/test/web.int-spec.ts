@@ -370,6 +370,63 @@ describe('the web app in a real browser', () => {
     await page.close();
   }, 120_000);
 
+  it("asks the graph for the grid member's first screen while the app's script is still on its way, and only once", async () => {
+    const member = world.people.find((p) => p.key === 'grid-member')!;
+    const session = { token: await stack.token(member.claims, '1h'), role: member.role, name: member.name, claims: member.claims };
+    const context = await browser.newContext({ ...PHONE, baseURL: base, locale: 'zh-CN', serviceWorkers: 'block' });
+    contexts.push(context);
+    await context.addInitScript(`localStorage.setItem('civgrid.session', ${JSON.stringify(JSON.stringify(session))})`);
+    let asked = 0;
+    let askedWhileScriptHeld = false;
+    let scriptHeld = false;
+    context.on('request', (r) => {
+      if (!r.url().endsWith('/graphql')) return;
+      asked++;
+      if (scriptHeld) askedWhileScriptHeld = true;
+    });
+    // The app's script is held back until the graph has been asked (or 10 s have passed).
+    await context.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+      scriptHeld = true;
+      for (let waited = 0; asked === 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      scriptHeld = false;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByText('张德福').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(askedWhileScriptHeld).toBe(true);
+    expect(asked).toBe(1);
+    await context.close();
+  }, 120_000);
+
+  it('opens from the kept page at once when the network hangs (one bar of signal), and shows the last data it had', async () => {
+    const { page, context } = await open(PHONE);
+    await signIn(page, '网格员');
+    await page.getByText('张德福').first().waitFor();
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+    await page.waitForFunction("Object.keys(localStorage).some((k) => k.startsWith('civgrid.cache.'))", undefined, { timeout: 10_000 });
+    // The page and the graph stop answering (the service worker's own fetches are routed too).
+    const held: (() => void)[] = [];
+    const hang = (route: { continue: () => Promise<void> }) =>
+      new Promise<void>((resolve) =>
+        held.push(
+          () =>
+            void route
+              .continue()
+              .catch(() => undefined)
+              .then(resolve),
+        ),
+      );
+    await context.route((url) => url.pathname === '/' || url.pathname === '/graphql', hang);
+    const navigation = await page.reload({ waitUntil: 'commit' });
+    await page.getByText('张德福').first().waitFor({ timeout: 15_000 });
+    expect(navigation?.fromServiceWorker()).toBe(true);
+    await context.unroute((url) => url.pathname === '/' || url.pathname === '/graphql');
+    for (const release of held) release();
+    await page.close();
+  }, 120_000);
+
   it('an analyst sees counts and no personal data', async () => {
     const { page } = await open(DESKTOP);
     await signIn(page, '分析员');

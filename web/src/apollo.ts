@@ -1,6 +1,7 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, from } from '@apollo/client';
 import { setContext } from '@apollo/client/link/context';
 import { onError } from '@apollo/client/link/error';
+import { firstAnswerLink } from './first-answer';
 import type { Session } from './session';
 
 // The last data the app had, per person, so it opens offline with something to show.
@@ -35,7 +36,7 @@ export function makeClient(session: Session, onUnauthenticated: () => void): Apo
     }),
   );
   const client = new ApolloClient({
-    link: from([keep, expired, auth, new HttpLink({ uri: '/graphql' })]),
+    link: from([keep, expired, firstAnswerLink(session.token), auth, new HttpLink({ uri: '/graphql' })]),
     cache,
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network', errorPolicy: 'all' } },
   });
