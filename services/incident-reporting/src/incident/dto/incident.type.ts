@@ -1,17 +1,11 @@
 import { AccessField, FIELDS } from '@civgrid/auth';
 import { Directive, Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
+import { IncidentCategory, INCIDENT_CATEGORIES } from '@civgrid/contracts';
 
-export enum IncidentCategoryEnum {
-  PUBLIC_SAFETY = 'PUBLIC_SAFETY',
-  ENVIRONMENT_SANITATION = 'ENVIRONMENT_SANITATION',
-  INFRASTRUCTURE = 'INFRASTRUCTURE',
-  PROPERTY_MANAGEMENT = 'PROPERTY_MANAGEMENT',
-  DISPUTE = 'DISPUTE',
-  SOCIAL_ASSISTANCE = 'SOCIAL_ASSISTANCE',
-  CARE_ALERT = 'CARE_ALERT',
-  OTHER = 'OTHER',
-}
+/** The taxonomy's categories (its `CATEGORIES`, the event contract's list) as a GraphQL enum, in their order. */
+export const IncidentCategoryEnum = Object.fromEntries(INCIDENT_CATEGORIES.map((c) => [c, c])) as { readonly [C in IncidentCategory]: C };
+export type IncidentCategoryEnum = IncidentCategory;
 registerEnumType(IncidentCategoryEnum, { name: 'IncidentCategory' });
 
 export enum IncidentPriorityEnum {
