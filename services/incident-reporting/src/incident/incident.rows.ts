@@ -4,7 +4,7 @@ import { keysetCondition } from '@civgrid/service-kit';
 import { EscalationLevelCode, NEVER_PUBLIC } from '../taxonomy/taxonomy';
 import { AWAITING_ACCEPT, isOpen, OPEN_STATUSES, RESOLVED_STATUSES } from './incident.workflow';
 import { GridIncidentsArgs } from './dto/incident.inputs';
-import { EscalationLevelEnum, IncidentPriorityEnum, IncidentSourceEnum, IncidentStatusEnum, IncidentType } from './dto/incident.type';
+import { IncidentType } from './dto/incident.type';
 
 // The incident aggregate as stored: its row, its columns, its mapper, and the SQL fragments every
 // statement on `incident` is built from (the statements live with their role: reads, commands,
@@ -119,9 +119,9 @@ export const toIncidentType = (e: IncidentRow): IncidentType => ({
   description: e.description,
   category: e.category,
   subcategory: e.subcategory,
-  priority: e.priority as IncidentPriorityEnum,
-  status: e.status as IncidentStatusEnum,
-  source: e.source as IncidentSourceEnum,
+  priority: e.priority,
+  status: e.status,
+  source: e.source,
   reportedAt: e.reportedAt,
   reportedBy: e.reporterId,
   assigneeId: e.assigneeId,
@@ -133,7 +133,7 @@ export const toIncidentType = (e: IncidentRow): IncidentType => ({
     latitude: e.latitude,
     longitude: e.longitude,
   },
-  escalationLevel: e.escalationLevel as EscalationLevelEnum,
+  escalationLevel: e.escalationLevel,
   acceptDueAt: e.acceptDueAt,
   resolveDueAt: e.resolveDueAt,
   overdue: isOverdue(e),

@@ -1,4 +1,4 @@
-import { IncidentCategory, IncidentPriority, INCIDENT_CATEGORIES } from '@civgrid/contracts';
+import { ESCALATION_LEVELS, IncidentCategory, IncidentPriority, INCIDENT_CATEGORIES } from '@civgrid/contracts';
 import type { IncidentReportingConfig } from '../config/config';
 
 export interface ServiceLevel {
@@ -119,7 +119,8 @@ export function deadlinesFrom(level: ServiceLevel, priority: IncidentPriority, f
   };
 }
 
-export const ESCALATION_ORDER = ['GRID', 'VILLAGE', 'TOWN', 'DISTRICT'] as const;
+/** The levels from the grid up (the contract's list, in its order). */
+export const ESCALATION_ORDER = ESCALATION_LEVELS;
 export type EscalationLevelCode = (typeof ESCALATION_ORDER)[number];
 
 /** The level above, or null at the top. */
