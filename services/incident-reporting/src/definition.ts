@@ -3,7 +3,6 @@ import { GridReplicaEntity, GridReplicaModule, ServiceDefinition } from '@civgri
 import { configSchema, IncidentReportingConfig } from './config/config';
 import { migrations } from './database/migrations';
 import { HttpEdgeModule } from './http/http.module';
-import { IncidentEntity } from './incident/incident.entity';
 import { IncidentModule } from './incident/incident.module';
 import { Open311Module } from './open311/open311.module';
 import { PhotoModule } from './photo/photo.module';
@@ -15,6 +14,7 @@ export const incidentReporting: ServiceDefinition<IncidentReportingConfig> = {
   configSchema,
   catalogue,
   modules: [HttpEdgeModule, GridReplicaModule, PhotoModule, IncidentModule, WhistleModule, Open311Module],
-  entities: [IncidentEntity, GridReplicaEntity],
+  // The only entity is the grid replica the kit reads with TypeORM; incidents are read and written in SQL (incident.rows.ts).
+  entities: [GridReplicaEntity],
   migrations,
 };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '@civgrid/testing';
+import cliDataSource from '../src/database/data-source';
 import { migrations } from '../src/database/migrations';
 
 let db: TestDatabase;
@@ -35,5 +36,18 @@ describe('the migrations', () => {
     expect(await tables()).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });
     expect(await tables()).toContain('whistle_department');
+  });
+
+  it("leave nothing for migration:generate to propose: the service's data source has entities that match their tables", async () => {
+    // The TypeORM CLI's own data source (src/database/data-source.ts), pointed at this database.
+    const cli = new DataSource({ ...cliDataSource.options, url: db.url } as DataSourceOptions);
+    await cli.initialize();
+    try {
+      await cli.runMigrations({ transaction: 'each' });
+      const proposed = await cli.driver.createSchemaBuilder().log();
+      expect(proposed.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await cli.destroy();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A local copy of grid-organisation's grids (id, path, name), kept by grid events, used for scoping. */
 @Entity('grid_replica')
@@ -12,6 +12,8 @@ export class GridReplicaEntity {
   @Column('text')
   name!: string;
 
+  /** GiST-indexed for `<@` (grid-replica.schema.ts): declared so that migration:generate keeps the index. */
+  @Index('ix_grid_replica_path', { spatial: true })
   @Column('ltree')
   path!: string;
 

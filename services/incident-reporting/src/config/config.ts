@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema } from '@civgrid/service-kit';
+import { CATEGORIES, NEVER_PUBLIC } from '../taxonomy/taxonomy';
 
 const json = <T extends z.ZodType>(schema: T) =>
   z
@@ -14,16 +15,8 @@ const json = <T extends z.ZodType>(schema: T) =>
     })
     .pipe(schema);
 
-const category = z.enum([
-  'PUBLIC_SAFETY',
-  'ENVIRONMENT_SANITATION',
-  'INFRASTRUCTURE',
-  'PROPERTY_MANAGEMENT',
-  'DISPUTE',
-  'SOCIAL_ASSISTANCE',
-  'CARE_ALERT',
-  'OTHER',
-]);
+// The categories are the taxonomy's; which are never public too.
+const category = z.enum(CATEGORIES);
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'subcategory codes are SCREAMING_SNAKE');
 
 export const serviceLevelOverride = z.object({
@@ -93,7 +86,7 @@ export const configSchema = baseConfigSchema
       .string()
       .default('PUBLIC_SAFETY,ENVIRONMENT_SANITATION,INFRASTRUCTURE,PROPERTY_MANAGEMENT,OTHER')
       .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))].filter((c) => c !== ''))
-      .pipe(z.array(category.exclude(['CARE_ALERT'], { message: 'CARE_ALERT is never public' })).min(1)),
+      .pipe(z.array(category.refine((c) => !NEVER_PUBLIC.includes(c), { message: `${NEVER_PUBLIC.join(', ')} is never public` })).min(1)),
     /** Decimal places of latitude and longitude in public reads (3 ≈ 110 m); a key may be granted the exact point. */
     OPEN311_PUBLISHED_PRECISION: z.coerce.number().int().min(0).max(6).default(3),
     /** A POST repeated with the same key and content within this many seconds returns the first request. */

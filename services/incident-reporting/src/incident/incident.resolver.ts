@@ -1,7 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { Access, CurrentPrincipal, FIELDS, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
 import { PhotoService, PhotoView } from '../photo/photo.service';
+import { Taxonomy, TAXONOMY } from '../taxonomy/taxonomy';
+import { IncidentReadsService } from './incident-reads.service';
 import { IncidentService } from './incident.service';
 import { leadsGrid } from './grid-leaders';
 import { allowedActions, mayActAsGridLeader, WorkflowAction } from './incident.workflow';
@@ -19,7 +22,6 @@ import {
 import {
   CategoryDefinitionType,
   DwellingRef,
-  IncidentCategoryEnum,
   IncidentConnection,
   IncidentTimelineEntryType,
   IncidentType,
@@ -37,34 +39,36 @@ const RETRY =
 const pageKey = (args: GridIncidentsArgs) => `${args.status ?? '*'}:${String(args.open ?? '*')}:${args.first}:${args.after ?? ''}`;
 
 /** Incidents as the reader may see them (one statement a batch); others are not found. */
-export const incidentLoader = (ctx: RequestContext, service: IncidentService) => {
+export const incidentLoader = (ctx: RequestContext, reads: IncidentReadsService) => {
   const principal = principalOf(ctx);
-  return ctx.loaders.get<string, IncidentType>('incident.readable', (ids) => service.loadByIds(principal, ids));
+  return ctx.loaders.get<string, IncidentType>('incident.readable', (ids) => reads.loadByIds(principal, ids));
 };
 
 @Resolver(() => IncidentType)
 export class IncidentResolver {
   constructor(
     private readonly service: IncidentService,
+    private readonly reads: IncidentReadsService,
     private readonly photoService: PhotoService,
+    @Inject(TAXONOMY) private readonly taxonomy: Taxonomy,
   ) {}
 
   @Access(RULES.incident.read)
   @Query(() => IncidentType)
   incident(@CurrentPrincipal() principal: Principal, @Args() { id }: IncidentArgs): Promise<IncidentType> {
-    return this.service.byId(principal, id);
+    return this.reads.byId(principal, id);
   }
 
   @Access(RULES.incident.read)
   @Query(() => IncidentConnection, { description: 'Incidents you may see, newest first; one grid with gridId.' })
   incidents(@CurrentPrincipal() principal: Principal, @Args() args: IncidentsArgs): Promise<Connection<IncidentType>> {
-    return this.service.list(principal, args);
+    return this.reads.list(principal, args);
   }
 
   @Access(RULES.taxonomy.read)
   @Query(() => [CategoryDefinitionType], { description: 'The category taxonomy with subcategories and service levels.' })
   incidentCategories(): CategoryDefinitionType[] {
-    return [...this.service.taxonomy.values()].map((c) => ({ ...c, category: c.category as IncidentCategoryEnum }));
+    return [...this.taxonomy.values()].map((c) => ({ ...c, category: c.category }));
   }
 
   @Access(RULES.statistics.read)
@@ -72,7 +76,7 @@ export class IncidentResolver {
     description: 'The share of incidents resolved at grid level, without escalation, in an area and period.',
   })
   resolvedInTheBud(@CurrentPrincipal() principal: Principal, @Args() args: ResolvedInTheBudArgs): Promise<ResolvedInTheBudType> {
-    return this.service.resolvedInTheBud(principal, args);
+    return this.reads.resolvedInTheBud(principal, args);
   }
 
   @Access(RULES.incident.report)
@@ -173,7 +177,7 @@ export class IncidentResolver {
   @ResolveField(() => [IncidentTimelineEntryType], { description: 'Every step, oldest first.' })
   timeline(@Parent() incident: IncidentType, @Context() ctx: RequestContext): Promise<IncidentTimelineEntryType[]> {
     return ctx.loaders
-      .get<string, IncidentTimelineEntryType[]>('incident.timeline', (ids) => this.service.loadTimelines(ids))
+      .get<string, IncidentTimelineEntryType[]>('incident.timeline', (ids) => this.reads.loadTimelines(ids))
       .load(incident.id);
   }
 
@@ -183,7 +187,7 @@ export class IncidentResolver {
     const principal = principalOf(ctx);
     // Whom the caller leads is asked once a request, and only of someone without an officer's role.
     const led = mayActAsGridLeader(principal)
-      ? await ctx.loaders.get<string, string[]>('incident.ledPaths', (users) => this.service.ledPaths(users)).load(principal.userId)
+      ? await ctx.loaders.get<string, string[]>('incident.ledPaths', (users) => this.reads.ledPaths(users)).load(principal.userId)
       : [];
     return allowedActions(incident.status, principal, incident.reportedBy, leadsGrid(led, incident.gridPath));
   }
@@ -191,7 +195,7 @@ export class IncidentResolver {
   @Access(RULES.incident.read)
   @ResolveReference()
   resolveReference(ref: { id: string }, ctx: RequestContext): Promise<IncidentType> {
-    return incidentLoader(ctx, this.service).load(ref.id);
+    return incidentLoader(ctx, this.reads).load(ref.id);
   }
 
   private step(principal: Principal, action: WorkflowAction, input: IncidentStepInput): Promise<IncidentType> {
@@ -201,7 +205,7 @@ export class IncidentResolver {
 
 @Resolver(() => GridRef)
 export class GridIncidentsResolver {
-  constructor(private readonly service: IncidentService) {}
+  constructor(private readonly reads: IncidentReadsService) {}
 
   @Access(RULES.incident.read)
   @ResolveField(() => IncidentConnection, { description: 'Incidents reported in this grid that you may see, newest first.' })
@@ -210,7 +214,7 @@ export class GridIncidentsResolver {
     // One loader per distinct page request: N grids asking for the same page cost one statement.
     return ctx.loaders
       .get<string, Connection<IncidentType>>(`incident.byGrid:${pageKey(args)}`, (ids) =>
-        this.service.loadByKeys(principal, 'grid_id', ids, args),
+        this.reads.loadByKeys(principal, 'grid_id', ids, args),
       )
       .load(grid.id);
   }
@@ -224,7 +228,7 @@ export class GridIncidentsResolver {
 
 @Resolver(() => ResidentRef)
 export class ResidentIncidentsResolver {
-  constructor(private readonly service: IncidentService) {}
+  constructor(private readonly reads: IncidentReadsService) {}
 
   @Access(RULES.incident.read)
   @ResolveField(() => IncidentConnection, { description: 'Incidents this resident told of that you may see, newest first.' })
@@ -236,7 +240,7 @@ export class ResidentIncidentsResolver {
     const principal = principalOf(ctx);
     return ctx.loaders
       .get<string, Connection<IncidentType>>(`incident.byResident:${pageKey(args)}`, (ids) =>
-        this.service.loadByKeys(principal, 'reporter_resident_id', ids, args),
+        this.reads.loadByKeys(principal, 'reporter_resident_id', ids, args),
       )
       .load(resident.id);
   }

@@ -1,185 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessRule, assertCanAskAbout, isUuid, Principal, reachCondition, RULES } from '@civgrid/auth';
+import { AccessRule, Principal, RULES } from '@civgrid/auth';
 import {
-  DisputeClosedData,
   IncidentAssignedData,
-  IncidentCategory,
   IncidentEscalatedData,
   IncidentEvents,
-  IncidentPriority,
   IncidentReportedData,
-  IncidentSource,
   IncidentStatus,
   IncidentTransitionData,
-  OverdueKind,
   ReactionEvents,
-  WellbeingCheckMissedData,
 } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import {
-  Clock,
-  CONFIG,
-  Connection,
-  GridReplicaService,
-  groupByKeys,
-  keysetCondition,
-  orderByKeys,
-  RegistryReplicaService,
-  returning,
-  toConnection,
-} from '@civgrid/service-kit';
-import { IncidentReportingConfig } from '../config/config';
+import { Clock, GridReplicaService, RegistryReplicaService, returning } from '@civgrid/service-kit';
 import { hasControlCharacters } from '../http/validation';
 import { PhotoService } from '../photo/photo.service';
-import { buildTaxonomy, deadlinesFrom, EscalationLevelCode, nextLevel, Taxonomy } from '../taxonomy/taxonomy';
+import { deadlinesFrom, EscalationLevelCode, nextLevel, Taxonomy, TAXONOMY } from '../taxonomy/taxonomy';
 import { IncidentErrors } from './incident.errors';
 import { GridLeaders, leadsGrid } from './grid-leaders';
+import { addToTimeline, lastStepWas } from './incident-timeline';
+import { AWAITING_ACCEPT_SQL, COLUMNS, IncidentRow, NewIncident, readCondition, toIncidentType } from './incident.rows';
 import { checkTransition, isOpen, mayActAsGridLeader, TRANSITIONS, WorkflowAction } from './incident.workflow';
-import {
-  AssignIncidentInput,
-  EscalateIncidentInput,
-  GridIncidentsArgs,
-  IncidentsArgs,
-  ReportIncidentInput,
-  ResolvedInTheBudArgs,
-} from './dto/incident.inputs';
-import {
-  EscalationLevelEnum,
-  IncidentActionEnum,
-  IncidentCategoryEnum,
-  IncidentPriorityEnum,
-  IncidentSourceEnum,
-  IncidentStatusEnum,
-  IncidentTimelineEntryType,
-  IncidentType,
-  ResolvedInTheBudType,
-} from './dto/incident.type';
-
-/** A row as the queries below select it, plus the exact sort key for cursors. */
-export interface IncidentRow {
-  id: string;
-  number: string;
-  title: string;
-  description: string;
-  category: IncidentCategory;
-  subcategory: string | null;
-  priority: IncidentPriority;
-  status: IncidentStatus;
-  source: IncidentSource;
-  gridId: string;
-  gridPath: string;
-  reporterId: string | null;
-  reporterResidentId: string | null;
-  dwellingId: string | null;
-  addressText: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  assigneeId: string | null;
-  escalationLevel: EscalationLevelCode;
-  everEscalated: boolean;
-  acceptDueAt: Date | null;
-  resolveDueAt: Date | null;
-  acceptOverdueAt: Date | null;
-  resolveOverdueAt: Date | null;
-  rejectionReason: string | null;
-  resolvedAt: Date | null;
-  closedAt: Date | null;
-  updatedAt: Date;
-  photoIds: string[];
-  idempotencyKey: string | null;
-  subjectResidentId: string | null;
-  wellbeingAgreementId: string | null;
-  reportedAt: Date;
-  sortKey: string;
-}
-
-// `sortKey` is reported_at as text: microseconds survive the round trip a JS Date would truncate.
-export const COLUMNS = `id, number, title, description, category, subcategory, priority, status, source, grid_id AS "gridId",
-  grid_path::text AS "gridPath", reporter_id AS "reporterId", reporter_resident_id AS "reporterResidentId", dwelling_id AS "dwellingId",
-  address_text AS "addressText", latitude, longitude, assignee_id AS "assigneeId", escalation_level AS "escalationLevel",
-  ever_escalated AS "everEscalated", accept_due_at AS "acceptDueAt", resolve_due_at AS "resolveDueAt",
-  accept_overdue_at AS "acceptOverdueAt", resolve_overdue_at AS "resolveOverdueAt", rejection_reason AS "rejectionReason",
-  resolved_at AS "resolvedAt", closed_at AS "closedAt", updated_at AS "updatedAt", photo_ids::text[] AS "photoIds",
-  idempotency_key AS "idempotencyKey", subject_resident_id AS "subjectResidentId", wellbeing_agreement_id AS "wellbeingAgreementId",
-  reported_at AS "reportedAt", reported_at::text AS "sortKey"`;
-
-const NEWEST_FIRST = 'reported_at DESC, id DESC';
-
-// The statuses that still owe work (isOpen), in SQL.
-const OPEN_STATUSES = `('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`;
-
-/**
- * Overdue = a deadline that is missed now: still not accepted after the accept deadline was marked
- * missed, or still open after the resolve deadline was. A late accept ends the first; escalation
- * gives fresh deadlines and clears the marks.
- */
-const isOverdue = (e: Pick<IncidentRow, 'status' | 'acceptOverdueAt' | 'resolveOverdueAt'>): boolean =>
-  (e.status === 'REPORTED' && e.acceptOverdueAt !== null) || (isOpen(e.status) && e.resolveOverdueAt !== null);
-
-/** The same rule in SQL, for the `overdue` filter. */
-const OVERDUE_SQL = `((status = 'REPORTED' AND accept_overdue_at IS NOT NULL)
-  OR (status IN ${OPEN_STATUSES} AND resolve_overdue_at IS NOT NULL))`;
-
-export const toIncidentType = (e: IncidentRow): IncidentType => ({
-  id: e.id,
-  number: e.number,
-  title: e.title,
-  description: e.description,
-  category: e.category as IncidentCategoryEnum,
-  subcategory: e.subcategory,
-  priority: e.priority as IncidentPriorityEnum,
-  status: e.status as IncidentStatusEnum,
-  source: e.source as IncidentSourceEnum,
-  reportedAt: e.reportedAt,
-  reportedBy: e.reporterId,
-  assigneeId: e.assigneeId,
-  gridId: e.gridId,
-  gridPath: e.gridPath,
-  location: {
-    dwelling: e.dwellingId ? { __typename: 'Dwelling', id: e.dwellingId } : null,
-    addressText: e.addressText,
-    latitude: e.latitude,
-    longitude: e.longitude,
-  },
-  escalationLevel: e.escalationLevel as EscalationLevelEnum,
-  acceptDueAt: e.acceptDueAt,
-  resolveDueAt: e.resolveDueAt,
-  overdue: isOverdue(e),
-  rejectionReason: e.rejectionReason,
-  resolvedAt: e.resolvedAt,
-  closedAt: e.closedAt,
-  updatedAt: e.updatedAt,
-  reporterResidentId: e.reporterResidentId,
-  subjectResidentId: e.subjectResidentId,
-  wellbeingAgreementId: e.wellbeingAgreementId,
-  photoIds: e.photoIds,
-});
-
-const cursorOf = (r: IncidentRow): string[] => [r.sortKey, r.id];
-
-/**
- * The incidents a rule of the table lets the principal reach, over `incident` (or its alias): by
- * grid and area, and for a department officer those whistled to their department.
- */
-export const readCondition = (
-  principal: Principal,
-  params: unknown[],
-  alias = 'incident',
-  rule: AccessRule = RULES.incident.read,
-): string =>
-  reachCondition(
-    principal,
-    rule,
-    {
-      path: `${alias}.grid_path`,
-      gridId: `${alias}.grid_id`,
-      department: (dept) =>
-        `EXISTS (SELECT 1 FROM whistle dw JOIN whistle_department dd ON dd.whistle_id = dw.id WHERE dw.incident_id = ${alias}.id AND dd.department_id = ${dept})`,
-    },
-    params,
-  );
+import { AssignIncidentInput, EscalateIncidentInput, ReportIncidentInput } from './dto/incident.inputs';
+import { IncidentType } from './dto/incident.type';
 
 /** The rule a workflow step follows (who may take it beyond the reach is the workflow's table). */
 export const STEP_RULES: Record<WorkflowAction, AccessRule> = {
@@ -191,32 +34,6 @@ export const STEP_RULES: Record<WorkflowAction, AccessRule> = {
   REOPEN: RULES.incident.verify,
 };
 
-/** Appends the keyset condition for "after this cursor, newest first". */
-function afterCursor(cursor: string | undefined, params: unknown[]): string | undefined {
-  return keysetCondition(
-    cursor,
-    [
-      ['reported_at', 'timestamp'],
-      ['id', 'uuid'],
-    ],
-    'DESC',
-    params,
-  );
-}
-
-function listFilters(args: GridIncidentsArgs & { overdue?: boolean }, params: unknown[]): string[] {
-  const where: string[] = [];
-  if (args.status) {
-    params.push(args.status);
-    where.push(`status = $${params.length}`);
-  }
-  if (args.open === true) where.push(`status IN ${OPEN_STATUSES}`);
-  if (args.open === false) where.push(`status NOT IN ${OPEN_STATUSES}`);
-  if (args.overdue === true) where.push(OVERDUE_SQL);
-  if (args.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
-  return where;
-}
-
 const sameReport = (e: IncidentRow, input: ReportIncidentInput): boolean =>
   e.gridId === input.gridId &&
   e.title === input.title &&
@@ -225,8 +42,6 @@ const sameReport = (e: IncidentRow, input: ReportIncidentInput): boolean =>
   (e.subcategory ?? undefined) === (input.subcategory ?? undefined) &&
   e.priority === (input.priority as string) &&
   e.source === (input.source as string);
-
-const SYSTEM = { population: 'system:wellbeing-check', mediation: 'system:dispute-mediation', sla: 'system:service-level' } as const;
 
 const TRANSITION_EVENTS: Record<WorkflowAction, string> = {
   ACCEPT: IncidentEvents.accepted,
@@ -237,75 +52,21 @@ const TRANSITION_EVENTS: Record<WorkflowAction, string> = {
   REOPEN: IncidentEvents.reopened,
 };
 
-interface NewIncident {
-  gridId: string;
-  gridPath: string;
-  title: string;
-  description: string;
-  category: IncidentCategory;
-  subcategory: string | null;
-  priority: IncidentPriority;
-  source: IncidentSource;
-  reporterId: string;
-  reporterResidentId: string | null;
-  dwellingId: string | null;
-  addressText: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  assigneeId: string | null;
-  photoIds: string[];
-  idempotencyKey: string | null;
-  originKey: string | null;
-  subjectResidentId: string | null;
-  wellbeingAgreementId: string | null;
+/** What an escalation tells mediation: whether it becomes a dispute, of what kind, between whom. */
+export interface EscalationAsDispute {
+  asDispute: boolean;
+  disputeKind: string | null;
+  residentIds: string[];
 }
 
 /**
- * What a reader outside the service (Open311) may see: incidents of the published categories
- * anywhere, and, where a client's key allows it, those of other categories in its areas. Care
- * alerts never: they name a resident to visit.
+ * The commands on incidents: report, the workflow steps, assignment and escalation. Each locks the
+ * row it changes, writes the change, its timeline entry (incident-timeline) and its event (the
+ * outbox) in one transaction; a refused command writes nothing. The reactions to other services'
+ * events and the overdue job take their steps through the same methods.
  */
-export interface PublicVisibility {
-  categories: readonly string[];
-  alsoAllCategoriesIn?: readonly string[];
-}
-
-export interface PublicIncidentQuery {
-  visibility: PublicVisibility;
-  numbers?: readonly string[];
-  reportedFrom?: Date;
-  reportedTo?: Date;
-  /** Category, and subcategory or null for the whole category. */
-  services?: readonly { category: string; subcategory: string | null }[];
-  /** true: reported, accepted or in progress; false: the others; undefined: both. */
-  open?: boolean;
-  limit: number;
-}
-
-/** One entry of an incident's timeline with what a public reader needs of its incident. */
-export interface PublicTimelineRow {
-  id: string;
-  action: string;
-  toStatus: IncidentStatus;
-  at: Date;
-  note: string | null;
-  number: string;
-  source: IncidentSource;
-  gridPath: string;
-}
-
-function visibilityCondition(v: PublicVisibility, params: unknown[], table = 'incident'): string {
-  params.push(v.categories);
-  const published = `${table}.category::text = ANY($${params.length}::text[])`;
-  if (!v.alsoAllCategoriesIn?.length) return `${table}.category <> 'CARE_ALERT' AND ${published}`;
-  params.push(v.alsoAllCategoriesIn);
-  return `${table}.category <> 'CARE_ALERT' AND (${published} OR ${table}.grid_path <@ $${params.length}::ltree[])`;
-}
-
 @Injectable()
 export class IncidentService {
-  readonly taxonomy: Taxonomy;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
@@ -314,10 +75,8 @@ export class IncidentService {
     private readonly photos: PhotoService,
     private readonly leaders: GridLeaders,
     private readonly registry: RegistryReplicaService,
-    @Inject(CONFIG) config: IncidentReportingConfig,
-  ) {
-    this.taxonomy = buildTaxonomy(config);
-  }
+    @Inject(TAXONOMY) private readonly taxonomy: Taxonomy,
+  ) {}
 
   /**
    * Stores the incident, its first timeline entry and its event in one transaction. With an
@@ -381,7 +140,7 @@ export class IncidentService {
   }
 
   /** Inserts with deadlines, timeline and events; undefined when the idempotency or origin key already exists. */
-  private async insert(manager: EntityManager, n: NewIncident): Promise<IncidentRow | undefined> {
+  async insert(manager: EntityManager, n: NewIncident): Promise<IncidentRow | undefined> {
     const now = this.clock.now();
     const due = deadlinesFrom(this.taxonomy.get(n.category)!.serviceLevel, n.priority, now);
     // A redelivered care alert finds its incident before it takes a number (numbers have no gaps for it).
@@ -437,7 +196,15 @@ export class IncidentService {
       ],
     );
     if (!row) return undefined;
-    await this.timeline(manager, row.id, 'REPORT', null, 'REPORTED', n.reporterId, now, null);
+    await addToTimeline(manager, {
+      incidentId: row.id,
+      action: 'REPORT',
+      from: null,
+      to: 'REPORTED',
+      actorId: n.reporterId,
+      at: now,
+      note: null,
+    });
     const data: IncidentReportedData = {
       incidentId: row.id,
       number: row.number,
@@ -450,7 +217,15 @@ export class IncidentService {
     };
     await this.outbox.add(manager, { type: IncidentEvents.reported, aggregateType: 'Incident', aggregateId: row.id, data, time: now });
     if (n.assigneeId) {
-      await this.timeline(manager, row.id, 'ASSIGN', 'REPORTED', 'REPORTED', n.reporterId, now, null);
+      await addToTimeline(manager, {
+        incidentId: row.id,
+        action: 'ASSIGN',
+        from: 'REPORTED',
+        to: 'REPORTED',
+        actorId: n.reporterId,
+        at: now,
+        note: null,
+      });
       await this.assignedEvent(manager, row, n.assigneeId, n.reporterId, now);
     }
     return row;
@@ -473,14 +248,15 @@ export class IncidentService {
       const check = checkTransition(action, row.status, principal, row.reporterId, leads);
       if (!check.ok) {
         // A phone retrying a step that already went through gets the incident back, not an error.
-        if (check.why === 'STATE' && (await this.lastStepWas(manager, id, action, principal.userId))) return toIncidentType(row);
+        if (check.why === 'STATE' && (await lastStepWas(manager, id, action, principal.userId))) return toIncidentType(row);
         throw check.why === 'STATE' ? IncidentErrors.illegalTransition(action, row.status) : IncidentErrors.notAllowed(action);
       }
       return toIncidentType(await this.apply(manager, row, action, check.to, principal.userId, note, reason));
     });
   }
 
-  private async apply(
+  /** Takes a step already checked (or one the system takes): the row, the timeline, the event. */
+  async apply(
     manager: EntityManager,
     row: IncidentRow,
     action: WorkflowAction,
@@ -500,7 +276,7 @@ export class IncidentService {
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [row.id, to, now, reason, action, actorId],
     );
-    await this.timeline(manager, row.id, action, row.status, to, actorId, now, reason ?? note);
+    await addToTimeline(manager, { incidentId: row.id, action, from: row.status, to, actorId, at: now, note: reason ?? note });
     const data: IncidentTransitionData = {
       incidentId: row.id,
       number: row.number,
@@ -526,7 +302,15 @@ export class IncidentService {
         `UPDATE incident SET assignee_id = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`,
         [row.id, input.assigneeId, now],
       );
-      await this.timeline(manager, row.id, 'ASSIGN', row.status, row.status, principal.userId, now, null);
+      await addToTimeline(manager, {
+        incidentId: row.id,
+        action: 'ASSIGN',
+        from: row.status,
+        to: row.status,
+        actorId: principal.userId,
+        at: now,
+        note: null,
+      });
       await this.assignedEvent(manager, row, input.assigneeId, principal.userId, now);
       return toIncidentType(updated);
     });
@@ -552,13 +336,14 @@ export class IncidentService {
     });
   }
 
-  private async raiseLevel(
+  /** One level up with a fresh service level: by hand (escalate) or for a missed deadline (the overdue job). */
+  async raiseLevel(
     manager: EntityManager,
     row: IncidentRow,
     to: EscalationLevelCode,
     actorId: string,
     note: string | null,
-    dispute: { asDispute: boolean; disputeKind: string | null; residentIds: string[] },
+    dispute: EscalationAsDispute,
   ): Promise<IncidentRow> {
     const now = this.clock.now();
     // The new level gets a whole service level of its own from now; its own misses may escalate again.
@@ -566,21 +351,21 @@ export class IncidentService {
     const [updated] = await returning<IncidentRow>(
       manager,
       `UPDATE incident SET escalation_level = $2, ever_escalated = true, updated_at = $3,
-         accept_due_at = CASE WHEN status = 'REPORTED' THEN $4::timestamptz ELSE accept_due_at END, resolve_due_at = $5::timestamptz,
-         accept_overdue_at = CASE WHEN status = 'REPORTED' THEN NULL ELSE accept_overdue_at END, resolve_overdue_at = NULL
+         accept_due_at = CASE WHEN status IN ${AWAITING_ACCEPT_SQL} THEN $4::timestamptz ELSE accept_due_at END,
+         resolve_due_at = $5::timestamptz,
+         accept_overdue_at = CASE WHEN status IN ${AWAITING_ACCEPT_SQL} THEN NULL ELSE accept_overdue_at END, resolve_overdue_at = NULL
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [row.id, to, now, due.acceptDueAt, due.resolveDueAt],
     );
-    await this.timeline(
-      manager,
-      row.id,
-      'ESCALATE',
-      row.status,
-      row.status,
+    await addToTimeline(manager, {
+      incidentId: row.id,
+      action: 'ESCALATE',
+      from: row.status,
+      to: row.status,
       actorId,
-      now,
-      note ?? `${row.escalationLevel} → ${to}${dispute.asDispute ? ' (dispute)' : ''}`,
-    );
+      at: now,
+      note: note ?? `${row.escalationLevel} → ${to}${dispute.asDispute ? ' (dispute)' : ''}`,
+    });
     const data: IncidentEscalatedData = {
       incidentId: row.id,
       number: row.number,
@@ -601,283 +386,6 @@ export class IncidentService {
       time: now,
     });
     return updated;
-  }
-
-  /**
-   * One round of the overdue job: marks every missed deadline once (the mark is in the row, so a
-   * restart or another instance finds nothing left to do), announces it, and escalates where the
-   * category says so.
-   */
-  async markOverdue(now: Date, manager: EntityManager): Promise<number> {
-    let count = 0;
-    for (const kind of ['ACCEPT', 'RESOLVE'] as OverdueKind[]) {
-      const [due, mark, statuses] =
-        kind === 'ACCEPT'
-          ? ['accept_due_at', 'accept_overdue_at', `('REPORTED')`]
-          : ['resolve_due_at', 'resolve_overdue_at', `('REPORTED', 'ACCEPTED', 'IN_PROGRESS')`];
-      const rows = await returning<IncidentRow & { dueAt: Date }>(
-        manager,
-        `UPDATE incident SET ${mark} = $1 WHERE id IN (
-           SELECT id FROM incident WHERE ${mark} IS NULL AND ${due} <= $1 AND status IN ${statuses}
-           ORDER BY ${due} LIMIT 500 FOR UPDATE SKIP LOCKED)
-         RETURNING ${COLUMNS}, ${due} AS "dueAt"`,
-        [now],
-      );
-      for (const row of rows) {
-        count++;
-        await this.timeline(
-          manager,
-          row.id,
-          'OVERDUE',
-          row.status,
-          row.status,
-          SYSTEM.sla,
-          now,
-          `${kind.toLowerCase()} deadline ${row.dueAt.toISOString()}`,
-        );
-        await this.outbox.add(manager, {
-          type: IncidentEvents.overdue,
-          aggregateType: 'Incident',
-          aggregateId: row.id,
-          data: {
-            incidentId: row.id,
-            number: row.number,
-            gridId: row.gridId,
-            gridPath: row.gridPath,
-            kind,
-            dueAt: row.dueAt.toISOString(),
-            detectedAt: now.toISOString(),
-          },
-          time: now,
-        });
-        const to = nextLevel(row.escalationLevel);
-        if (to && this.taxonomy.get(row.category)!.serviceLevel.autoEscalate) {
-          await this.raiseLevel(manager, row, to, SYSTEM.sla, null, { asDispute: false, disputeKind: null, residentIds: [] });
-        }
-      }
-    }
-    return count;
-  }
-
-  /** A missed wellbeing check: one urgent care alert per agreement and day, however often the event comes. */
-  async openCareAlert(data: WellbeingCheckMissedData, manager: EntityManager): Promise<void> {
-    const grid = await this.grids.getMany([data.gridId]);
-    await this.insert(manager, {
-      gridId: data.gridId,
-      gridPath: grid[0]?.path ?? data.gridPath,
-      title: `Wellbeing check missed on ${data.day}`,
-      description: 'The agreed daily sign was not seen by its deadline: visit and check on the resident.',
-      category: 'CARE_ALERT',
-      subcategory: 'MISSED_WELLBEING_CHECK',
-      priority: 'URGENT',
-      source: 'WELLBEING_ALERT',
-      reporterId: SYSTEM.population,
-      reporterResidentId: null,
-      dwellingId: null,
-      addressText: null,
-      latitude: null,
-      longitude: null,
-      assigneeId: data.responsibleMemberId,
-      photoIds: [],
-      idempotencyKey: null,
-      originKey: `wellbeing:${data.agreementId}:${data.day}`,
-      subjectResidentId: data.residentId,
-      wellbeingAgreementId: data.agreementId,
-    });
-  }
-
-  /** Mediation closed the dispute an incident became: the incident is resolved (if it still owes work). */
-  async resolveFromDispute(data: DisputeClosedData, manager: EntityManager): Promise<void> {
-    if (!data.originIncidentId) return;
-    const [row] = await manager.query<IncidentRow[]>(`SELECT ${COLUMNS} FROM incident WHERE id = $1 FOR UPDATE`, [data.originIncidentId]);
-    if (!row) return;
-    await manager.query(`UPDATE incident SET dispute_id = $2 WHERE id = $1`, [row.id, data.disputeId]);
-    if (!isOpen(row.status)) return;
-    await this.apply(manager, row, 'RESOLVE', 'RESOLVED', SYSTEM.mediation, `dispute ${data.number}: ${data.outcome}`, null);
-  }
-
-  async byId(principal: Principal, id: string): Promise<IncidentType> {
-    const [incident] = await this.loadByIds(principal, [id]);
-    if (incident instanceof Error) throw incident;
-    return incident;
-  }
-
-  /** Open311's reads: newest first, at most `limit`, only what the visibility allows. */
-  async publicSearch(q: PublicIncidentQuery): Promise<IncidentRow[]> {
-    const params: unknown[] = [];
-    const where = [visibilityCondition(q.visibility, params)];
-    if (q.numbers) {
-      params.push(q.numbers);
-      where.push(`number = ANY($${params.length}::text[])`);
-    }
-    if (q.reportedFrom) {
-      params.push(q.reportedFrom);
-      where.push(`reported_at >= $${params.length}`);
-    }
-    if (q.reportedTo) {
-      params.push(q.reportedTo);
-      where.push(`reported_at <= $${params.length}`);
-    }
-    if (q.services) {
-      params.push(
-        q.services.map((c) => c.category),
-        q.services.map((c) => c.subcategory ?? ''),
-      );
-      where.push(
-        `EXISTS (SELECT 1 FROM unnest($${params.length - 1}::text[], $${params.length}::text[]) AS c (category, sub)
-           WHERE c.category = incident.category::text AND (c.sub = '' OR c.sub = incident.subcategory))`,
-      );
-    }
-    if (q.open === true) where.push(`status IN ${OPEN_STATUSES}`);
-    if (q.open === false) where.push(`status NOT IN ${OPEN_STATUSES}`);
-    params.push(q.limit);
-    return this.dataSource.query<IncidentRow[]>(
-      `SELECT ${COLUMNS} FROM incident WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}`,
-      params,
-    );
-  }
-
-  /** Timeline entries of visible incidents in a period, oldest first, at most `limit` (status updates for Open311). */
-  async publicTimeline(q: {
-    visibility: PublicVisibility;
-    from: Date;
-    to: Date;
-    actions: readonly string[];
-    limit: number;
-  }): Promise<PublicTimelineRow[]> {
-    const params: unknown[] = [q.from, q.to, q.actions];
-    const visible = visibilityCondition(q.visibility, params, 'i');
-    params.push(q.limit);
-    return this.dataSource.query<PublicTimelineRow[]>(
-      `SELECT t.id::text AS id, t.action, t.to_status AS "toStatus", t.at, t.note, i.number, i.source, i.grid_path::text AS "gridPath"
-         FROM incident_transition t JOIN incident i ON i.id = t.incident_id
-        WHERE t.at >= $1 AND t.at <= $2 AND t.action = ANY($3::text[]) AND ${visible}
-        ORDER BY t.at, t.id LIMIT $${params.length}`,
-      params,
-    );
-  }
-
-  /**
-   * The incident a reporter filed under one of these idempotency keys at or after `since`: a client
-   * that names its retries by a key per period (Open311) finds the first attempt of the period before.
-   */
-  async reportedWith(reporterId: string, keys: readonly string[], since: Date): Promise<IncidentType | undefined> {
-    const [row] = await this.dataSource.query<IncidentRow[]>(
-      `SELECT ${COLUMNS} FROM incident WHERE reporter_id = $1 AND idempotency_key = ANY($2::text[]) AND reported_at >= $3
-        ORDER BY reported_at LIMIT 1`,
-      [reporterId, keys, since],
-    );
-    return row ? toIncidentType(row) : undefined;
-  }
-
-  /** Newest first, keyset-paged on (reported_at, id). */
-  async list(principal: Principal, args: IncidentsArgs): Promise<Connection<IncidentType>> {
-    const params: unknown[] = [];
-    const where = [readCondition(principal, params), ...listFilters(args, params)];
-    if (args.gridId) {
-      params.push(args.gridId);
-      where.push(`grid_id = $${params.length}::uuid`);
-    }
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const after = afterCursor(args.after, params);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<IncidentRow[]>(
-        `SELECT ${COLUMNS} FROM incident WHERE ${after ? `${filter} AND ${after}` : filter} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM incident WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, toIncidentType, cursorOf);
-  }
-
-  /** One statement for a whole batch of references; an incident out of the reader's reach is not found. */
-  async loadByIds(principal: Principal, ids: readonly string[]): Promise<(IncidentType | Error)[]> {
-    const params: unknown[] = [ids.filter(isUuid)];
-    const rows: IncidentRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) AND ${readCondition(principal, params)}`,
-      params,
-    );
-    return orderByKeys(
-      ids,
-      rows.map(toIncidentType),
-      (i) => i.id,
-      (id) => IncidentErrors.notFound(id),
-    );
-  }
-
-  /**
-   * One page of incidents for each of many grids (or residents), in one statement: a lateral count
-   * and a lateral page per key, each served by an index on (key, reported_at, id).
-   */
-  async loadByKeys(
-    principal: Principal,
-    column: 'grid_id' | 'reporter_resident_id',
-    keys: readonly string[],
-    args: GridIncidentsArgs,
-  ): Promise<Connection<IncidentType>[]> {
-    const params: unknown[] = [keys];
-    const where = [`${column} = g.id`, readCondition(principal, params), ...listFilters(args, params)];
-    const filter = where.join(' AND ');
-    const after = afterCursor(args.after, params);
-    params.push(args.first + 1);
-    const rows: (Partial<IncidentRow> & { key: string; total: number })[] = await this.dataSource.query(
-      `SELECT g.id AS key, c.total, p.*
-         FROM unnest($1::uuid[]) AS g (id)
-         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM incident WHERE ${filter}) c
-         LEFT JOIN LATERAL (
-           SELECT ${COLUMNS} FROM incident WHERE ${after ? `${filter} AND ${after}` : filter} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}
-         ) p ON TRUE
-        ORDER BY g.id, p."reportedAt" DESC, p.id DESC`,
-      params,
-    );
-    const byKey = new Map<string, { total: number; rows: IncidentRow[] }>();
-    for (const { key, total, ...incident } of rows) {
-      const entry = byKey.get(key) ?? { total, rows: [] };
-      if (incident.id) entry.rows.push(incident as IncidentRow);
-      byKey.set(key, entry);
-    }
-    return keys.map((id) => {
-      const entry = byKey.get(id) ?? { total: 0, rows: [] };
-      return toConnection(entry.rows, args.first, entry.total, toIncidentType, cursorOf);
-    });
-  }
-
-  /** The timelines of a batch of incidents, oldest entry first, in one statement. */
-  async loadTimelines(ids: readonly string[]): Promise<IncidentTimelineEntryType[][]> {
-    const rows = await this.dataSource.query<(IncidentTimelineEntryType & { incidentId: string })[]>(
-      `SELECT incident_id AS "incidentId", action, from_status AS "from", to_status AS "to", actor_id AS "actorId", at, note
-         FROM incident_transition WHERE incident_id = ANY($1::uuid[]) ORDER BY incident_id, id`,
-      [ids],
-    );
-    return groupByKeys(ids, rows, (r) => r.incidentId).map((list) => list.map(({ incidentId: _, ...entry }) => entry));
-  }
-
-  /** The share of incidents resolved in a period that never left the grid level. */
-  async resolvedInTheBud(principal: Principal, args: ResolvedInTheBudArgs): Promise<ResolvedInTheBudType> {
-    assertCanAskAbout(principal, RULES.statistics.read, args.areaPath);
-    if (args.from >= args.to) throw IncidentErrors.periodReversed();
-    const params: unknown[] = [args.areaPath, args.from, args.to];
-    const counted = reachCondition(principal, RULES.statistics.read, { path: 'grid_path', gridId: 'grid_id' }, params);
-    const [row] = await this.dataSource.query<{ resolved: number; atGrid: number }[]>(
-      `SELECT count(*)::int AS resolved, count(*) FILTER (WHERE NOT ever_escalated)::int AS "atGrid"
-         FROM incident WHERE grid_path <@ $1::ltree AND resolved_at >= $2 AND resolved_at < $3 AND status IN ('RESOLVED', 'CLOSED') AND ${counted}`,
-      params,
-    );
-    return {
-      areaPath: args.areaPath,
-      from: args.from,
-      to: args.to,
-      resolved: row.resolved,
-      resolvedAtGrid: row.atGrid,
-      share: row.resolved === 0 ? null : row.atGrid / row.resolved,
-    };
-  }
-
-  /** The grid paths each of a batch of users leads now (for allowedActions). */
-  ledPaths(userIds: readonly string[]): Promise<string[][]> {
-    return this.leaders.ledPaths(userIds, this.clock.now());
   }
 
   /** NOT_FOUND for a resident or dwelling id that names nothing in the caller's registry reach. */
@@ -903,31 +411,6 @@ export class IncidentService {
     );
     if (!row) throw IncidentErrors.notFound(id);
     return row;
-  }
-
-  private async lastStepWas(manager: EntityManager, id: string, action: WorkflowAction, actorId: string): Promise<boolean> {
-    const [last] = await manager.query<{ action: string; actorId: string }[]>(
-      `SELECT action, actor_id AS "actorId" FROM incident_transition WHERE incident_id = $1 AND action NOT IN ('OVERDUE', 'ESCALATE', 'ASSIGN')
-        ORDER BY id DESC LIMIT 1`,
-      [id],
-    );
-    return last?.action === action && last.actorId === actorId;
-  }
-
-  private async timeline(
-    manager: EntityManager,
-    incidentId: string,
-    action: keyof typeof IncidentActionEnum,
-    from: IncidentStatus | null,
-    to: IncidentStatus,
-    actorId: string,
-    at: Date,
-    note: string | null,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO incident_transition (incident_id, action, from_status, to_status, actor_id, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [incidentId, action, from, to, actorId, at, note],
-    );
   }
 
   private async assignedEvent(manager: EntityManager, row: IncidentRow, assigneeId: string, actorId: string, at: Date): Promise<void> {

@@ -67,5 +67,14 @@ export function allowedActions(
   return (Object.keys(TRANSITIONS) as WorkflowAction[]).filter((a) => checkTransition(a, status, principal, reporterId, leadsGrid).ok);
 }
 
-/** Still owes work: the deadlines apply and Open311 calls it "open". */
-export const isOpen = (status: IncidentStatus): boolean => status === 'REPORTED' || status === 'ACCEPTED' || status === 'IN_PROGRESS';
+/** The statuses that still owe work: the deadlines apply and Open311 calls them "open" (SQL: `OPEN_SQL`). */
+export const OPEN_STATUSES: readonly IncidentStatus[] = ['REPORTED', 'ACCEPTED', 'IN_PROGRESS'];
+
+/** Not accepted yet: the accept deadline applies (those an ACCEPT step starts from). */
+export const AWAITING_ACCEPT: readonly IncidentStatus[] = TRANSITIONS.ACCEPT.from;
+
+/** Resolved, whether or not the fix was verified yet: what "resolved in the bud" counts. */
+export const RESOLVED_STATUSES: readonly IncidentStatus[] = ['RESOLVED', 'CLOSED'];
+
+/** Still owes work (one of OPEN_STATUSES). */
+export const isOpen = (status: IncidentStatus): boolean => OPEN_STATUSES.includes(status);

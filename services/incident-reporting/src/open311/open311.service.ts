@@ -2,13 +2,17 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { isWithin, Principal, Role } from '@civgrid/auth';
-import { IncidentCategory, IncidentStatus, INCIDENT_CATEGORIES } from '@civgrid/contracts';
+import { IncidentStatus } from '@civgrid/contracts';
 import { Clock, CONFIG, GridReplicaService, LOGGER } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
-import { IncidentRow, IncidentService, PublicTimelineRow, PublicVisibility } from '../incident/incident.service';
+import { IncidentReadsService } from '../incident/incident-reads.service';
+import { IncidentRow, PublicTimelineRow, PublicVisibility } from '../incident/incident.rows';
+import { IncidentService } from '../incident/incident.service';
 import { isOpen } from '../incident/incident.workflow';
-import { IncidentCategoryEnum, IncidentPriorityEnum, IncidentSourceEnum, IncidentType } from '../incident/dto/incident.type';
+import { IncidentPriorityEnum, IncidentSourceEnum, IncidentType } from '../incident/dto/incident.type';
 import { PhotoService } from '../photo/photo.service';
+import { Taxonomy, TAXONOMY } from '../taxonomy/taxonomy';
+import { Open311Catalogue } from './open311.catalogue';
 import { isUuid } from '../http/validation';
 import { list, Open311Document, Open311Node } from './open311.format';
 import { Open311Errors } from './open311.errors';
@@ -52,21 +56,6 @@ const UPDATE_TEXT: Record<string, string> = {
 };
 const PUBLIC_ACTIONS = Object.keys(UPDATE_TEXT);
 
-const title = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
-
-/** `CATEGORY` or `CATEGORY-SUBCATEGORY`: the taxonomy as Open311 service codes. */
-export const serviceCodeOf = (category: string, subcategory: string | null) => (subcategory ? `${category}-${subcategory}` : category);
-
-interface ServiceEntry {
-  code: string;
-  name: string;
-  description: string;
-  keywords: string;
-  group: string;
-  category: IncidentCategory;
-  subcategory: string | null;
-}
-
 /** A request as a GeoReport v2 client reads it, in the specification's element order. */
 export type Open311Request = Record<
   | 'service_request_id'
@@ -97,12 +86,13 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
  */
 @Injectable()
 export class Open311Service {
-  private readonly catalogue: ServiceEntry[];
-  private readonly published: readonly IncidentCategory[];
+  private readonly catalogue: Open311Catalogue;
   private readonly changeset: string;
 
   constructor(
     private readonly incidents: IncidentService,
+    private readonly reads: IncidentReadsService,
+    @Inject(TAXONOMY) taxonomy: Taxonomy,
     private readonly photos: PhotoService,
     private readonly keys: Open311KeyService,
     private readonly grids: GridReplicaService,
@@ -110,8 +100,7 @@ export class Open311Service {
     @Inject(CONFIG) private readonly config: IncidentReportingConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.published = config.OPEN311_PUBLIC_CATEGORIES.filter((c) => this.incidents.taxonomy.get(c)?.public);
-    this.catalogue = this.published.flatMap((c) => this.entriesOf(c));
+    this.catalogue = new Open311Catalogue(taxonomy, config.OPEN311_PUBLIC_CATEGORIES);
     // Discovery's changeset: services and definitions change only with the configuration, i.e. at a start.
     this.changeset = w3c(clock.now());
   }
@@ -145,7 +134,7 @@ export class Open311Service {
       root: 'services',
       body: list(
         'service',
-        this.catalogue.map((s) => ({
+        this.catalogue.services.map((s) => ({
           service_code: s.code,
           service_name: s.name,
           description: s.description,
@@ -162,7 +151,7 @@ export class Open311Service {
   async definition(params: Open311Params, code: string): Promise<Open311Document> {
     this.checkJurisdiction(params);
     await this.reader(params);
-    const service = this.catalogue.find((s) => s.code === code);
+    const service = this.catalogue.find(code);
     if (!service) throw Open311Errors.unknownService(code);
     return {
       root: 'service_definition',
@@ -203,7 +192,7 @@ export class Open311Service {
     const client = await this.keys.authenticate(apiKey);
     const serviceCode = params.get('service_code');
     if (!serviceCode) throw Open311Errors.missing('service_code');
-    const service = this.catalogue.find((s) => s.code === serviceCode);
+    const service = this.catalogue.find(serviceCode);
     if (!service) throw Open311Errors.unknownService(serviceCode);
     const lat = coordinate(params, 'lat', 90);
     const long = coordinate(params, 'long', 180);
@@ -237,14 +226,14 @@ export class Open311Service {
     } else {
       const period = Math.floor(now / window);
       idempotencyKey = `c:${sha256(content)}:${period}`;
-      const earlier = await this.incidents.reportedWith(principal.userId, [`c:${sha256(content)}:${period - 1}`], new Date(now - window));
+      const earlier = await this.reads.reportedWith(principal.userId, [`c:${sha256(content)}:${period - 1}`], new Date(now - window));
       if (earlier) return this.created(earlier);
     }
     const incident = await this.incidents.report(principal, {
       gridId,
       title: service.name,
       description,
-      category: service.category as IncidentCategoryEnum,
+      category: service.category,
       subcategory: service.subcategory ?? undefined,
       priority: IncidentPriorityEnum.NORMAL,
       source: IncidentSourceEnum.OPEN311,
@@ -280,17 +269,19 @@ export class Open311Service {
     let rows: IncidentRow[];
     if (ids) {
       if (ids.length > MAX_RESULTS) throw Open311Errors.tooManyIds(MAX_RESULTS);
-      rows = await this.incidents.publicSearch({ visibility, numbers: ids, limit: MAX_RESULTS });
+      rows = await this.reads.publicSearch({ visibility, numbers: ids, limit: MAX_RESULTS });
     } else {
       const { from, to } = dateRange(params, this.clock.now(), MAX_DAYS);
       const status = params.list('status');
       if (status?.some((s) => s !== 'open' && s !== 'closed')) throw Open311Errors.status();
       const codes = params.list('service_code');
-      rows = await this.incidents.publicSearch({
+      rows = await this.reads.publicSearch({
         visibility,
         reportedFrom: from,
         reportedTo: to,
-        services: codes?.map((c) => this.readableService(c, client)),
+        services: codes?.map((c) =>
+          this.catalogue.readable(c, Boolean(client?.readGrants.includes(Open311ReadGrantEnum.UNPUBLISHED_SERVICES))),
+        ),
         open: status && status.length === 1 ? status[0] === 'open' : undefined,
         limit: MAX_RESULTS,
       });
@@ -307,7 +298,7 @@ export class Open311Service {
   async request(params: Open311Params, id: string, baseUrl: string): Promise<Open311Document> {
     this.checkJurisdiction(params);
     const client = await this.reader(params);
-    const [row] = await this.incidents.publicSearch({ visibility: this.visibilityFor(client), numbers: [id], limit: 1 });
+    const [row] = await this.reads.publicSearch({ visibility: this.visibilityFor(client), numbers: [id], limit: 1 });
     if (!row) throw Open311Errors.notFound(id);
     return { root: 'service_requests', body: list('request', [this.toRequest(row, client, baseUrl)]) };
   }
@@ -317,7 +308,7 @@ export class Open311Service {
     this.checkJurisdiction(params);
     const client = await this.reader(params);
     const { from, to } = dateRange(params, this.clock.now(), MAX_DAYS);
-    const rows = await this.incidents.publicTimeline({
+    const rows = await this.reads.publicTimeline({
       visibility: this.visibilityFor(client),
       from,
       to,
@@ -341,7 +332,7 @@ export class Open311Service {
 
   private visibilityFor(client: Open311Client | null): PublicVisibility {
     return {
-      categories: this.published,
+      categories: this.catalogue.published,
       alsoAllCategoriesIn: client?.readGrants.includes(Open311ReadGrantEnum.UNPUBLISHED_SERVICES) ? client.areaPaths : undefined,
     };
   }
@@ -352,7 +343,7 @@ export class Open311Service {
   }
 
   private toRequest(r: IncidentRow, client: Open311Client | null, baseUrl: string): Open311Request {
-    const service = this.serviceOf(r.category, r.subcategory);
+    const service = this.catalogue.serviceOf(r.category, r.subcategory);
     const exact = this.granted(client, r.gridPath, Open311ReadGrantEnum.EXACT_LOCATION);
     // What a reporter wrote through Open311 was written for the public; what staff recorded is shown only to a granted key.
     const text = r.source === 'OPEN311' || this.granted(client, r.gridPath, Open311ReadGrantEnum.STAFF_REPORTS);
@@ -391,57 +382,6 @@ export class Open311Service {
       description: r.action === 'REJECT' && text && r.note ? `Rejected: ${r.note}` : UPDATE_TEXT[r.action],
       media_url: null,
     };
-  }
-
-  // ---------- the taxonomy as services ----------
-
-  private entriesOf(category: IncidentCategory): ServiceEntry[] {
-    const def = this.incidents.taxonomy.get(category)!;
-    return [
-      {
-        code: category,
-        name: def.name,
-        description: `${def.name}, anything not listed under it.`,
-        keywords: def.name.toLowerCase(),
-        group: def.name,
-        category,
-        subcategory: null,
-      },
-      ...def.subcategories.map((sub) => ({
-        code: serviceCodeOf(category, sub),
-        name: `${def.name}: ${title(sub)}`,
-        description: `${title(sub)} (${def.name.toLowerCase()}).`,
-        keywords: [def.name, title(sub)].join(', ').toLowerCase(),
-        group: def.name,
-        category,
-        subcategory: sub,
-      })),
-    ];
-  }
-
-  /** The one name of a service, in the service list and in every request of it alike. */
-  private serviceOf(category: IncidentCategory, subcategory: string | null): ServiceEntry {
-    const code = serviceCodeOf(category, subcategory);
-    return (
-      this.catalogue.find((s) => s.code === code) ?? this.entriesOf(category).find((s) => s.code === code) ?? this.entriesOf(category)[0]
-    );
-  }
-
-  /** A service_code a reader filters by: a published one, or, with its key's grant, any but care alerts. */
-  private readableService(code: string, client: Open311Client | null): { category: string; subcategory: string | null } {
-    const published = this.catalogue.find((s) => s.code === code);
-    if (published) return published;
-    const [category, subcategory = null] = code.split('-', 2);
-    const def = (INCIDENT_CATEGORIES as readonly string[]).includes(category)
-      ? this.incidents.taxonomy.get(category as IncidentCategory)
-      : undefined;
-    const known =
-      def &&
-      def.public &&
-      (subcategory === null || def.subcategories.includes(subcategory)) &&
-      serviceCodeOf(category, subcategory) === code;
-    if (!known || !client?.readGrants.includes(Open311ReadGrantEnum.UNPUBLISHED_SERVICES)) throw Open311Errors.unknownService(code);
-    return { category, subcategory };
   }
 }
 

@@ -1,5 +1,5 @@
-import { IncidentCategory, IncidentPriority, INCIDENT_CATEGORIES } from '@civgrid/contracts';
-import { IncidentReportingConfig } from '../config/config';
+import { ESCALATION_LEVELS, IncidentCategory, IncidentPriority, INCIDENT_CATEGORIES } from '@civgrid/contracts';
+import type { IncidentReportingConfig } from '../config/config';
 
 export interface ServiceLevel {
   acceptMinutes: number;
@@ -71,11 +71,25 @@ const DEFAULTS: Record<IncidentCategory, Omit<CategoryDefinition, 'category'>> =
   },
 };
 
+/**
+ * The service's one list of categories (the event contract's, which DEFAULTS must cover): the
+ * GraphQL enum, the configuration's checks and the SQL that hides categories are built from it.
+ */
+export const CATEGORIES = INCIDENT_CATEGORIES;
+
+export const isCategory = (code: string): code is IncidentCategory => (CATEGORIES as readonly string[]).includes(code);
+
+/** Never shown outside the service, whatever the configuration (care alerts name a resident to visit). */
+export const NEVER_PUBLIC: readonly IncidentCategory[] = CATEGORIES.filter((c) => !DEFAULTS[c].public);
+
 export type Taxonomy = ReadonlyMap<IncidentCategory, CategoryDefinition>;
+
+/** The Nest token of the service's taxonomy (built once from the configuration by the incident module). */
+export const TAXONOMY = Symbol('incident-reporting:taxonomy');
 
 export function buildTaxonomy(config: Pick<IncidentReportingConfig, 'INCIDENT_SUBCATEGORIES' | 'INCIDENT_SERVICE_LEVELS'>): Taxonomy {
   return new Map(
-    INCIDENT_CATEGORIES.map((category) => {
+    CATEGORIES.map((category) => {
       const base = DEFAULTS[category];
       const extra = config.INCIDENT_SUBCATEGORIES?.[category] ?? [];
       const override = config.INCIDENT_SERVICE_LEVELS?.[category] ?? {};
@@ -105,7 +119,8 @@ export function deadlinesFrom(level: ServiceLevel, priority: IncidentPriority, f
   };
 }
 
-export const ESCALATION_ORDER = ['GRID', 'VILLAGE', 'TOWN', 'DISTRICT'] as const;
+/** The levels from the grid up (the contract's list, in its order). */
+export const ESCALATION_ORDER = ESCALATION_LEVELS;
 export type EscalationLevelCode = (typeof ESCALATION_ORDER)[number];
 
 /** The level above, or null at the top. */

@@ -1,9 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { Inject } from '@nestjs/common';
-import { CONFIG, Jobs, ReplicasModule } from '@civgrid/service-kit';
-import { IncidentReportingConfig } from '../config/config';
-import { IncidentModule, OVERDUE_JOB } from '../incident/incident.module';
-import { IncidentService } from '../incident/incident.service';
+import { ReplicasModule } from '@civgrid/service-kit';
+import { IncidentModule } from '../incident/incident.module';
+import { IncidentOverdueJob } from '../incident/incident-overdue.job';
 import { DepartmentWhistlesResolver, IncidentWhistlesResolver, WhistleResolver } from './whistle.resolver';
 import { WhistleService } from './whistle.service';
 
@@ -13,18 +11,12 @@ import { WhistleService } from './whistle.service';
 })
 export class WhistleModule implements OnModuleInit {
   constructor(
-    private readonly incidents: IncidentService,
+    private readonly overdue: IncidentOverdueJob,
     private readonly whistles: WhistleService,
-    private readonly jobs: Jobs,
-    @Inject(CONFIG) private readonly config: IncidentReportingConfig,
   ) {}
 
   onModuleInit(): void {
-    // One round marks every deadline missed since the last: the marks live in the rows, so nothing fires twice.
-    this.jobs.register({
-      name: OVERDUE_JOB,
-      everyMs: this.config.OVERDUE_CHECK_MS,
-      run: async (now, manager) => (await this.incidents.markOverdue(now, manager)) + (await this.whistles.markSilent(now, manager)),
-    });
+    // A summoned department's silent deadline is marked in the incidents' overdue round, like the incidents' own.
+    this.overdue.alsoRun((now, manager) => this.whistles.markSilent(now, manager));
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { Access, CurrentPrincipal, Principal, principalOf, RULES } from '@civgrid/auth';
 import { Connection, RequestContext } from '@civgrid/service-kit';
-import { IncidentService } from '../incident/incident.service';
+import { IncidentReadsService } from '../incident/incident-reads.service';
 import { incidentLoader } from '../incident/incident.resolver';
 import { IncidentType } from '../incident/dto/incident.type';
 import { BlowWhistleInput, ReportToWhistleInput, WhistleArgs, WhistlesArgs } from './whistle.inputs';
@@ -14,7 +14,7 @@ const pageKey = (args: WhistlesArgs) => `${String(args.pending ?? '*')}:${args.f
 export class WhistleResolver {
   constructor(
     private readonly service: WhistleService,
-    private readonly incidents: IncidentService,
+    private readonly incidents: IncidentReadsService,
   ) {}
 
   @Access(RULES.whistle.read)

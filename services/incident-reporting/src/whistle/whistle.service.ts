@@ -16,12 +16,11 @@ import {
   toConnection,
 } from '@civgrid/service-kit';
 import { IncidentService } from '../incident/incident.service';
+import { addToTimeline, SYSTEM_ACTORS } from '../incident/incident-timeline';
 import { isOpen } from '../incident/incident.workflow';
 import { WhistleErrors } from './whistle.errors';
 import { BlowWhistleInput, ReportToWhistleInput, WhistlesArgs } from './whistle.inputs';
 import { WhistleDepartmentStatusEnum, WhistleType } from './whistle.type';
-
-const SLA_ACTOR = 'system:service-level';
 
 interface DepartmentJson {
   departmentId: string;
@@ -181,17 +180,15 @@ export class WhistleService {
       [now],
     );
     for (const row of rows) {
-      await manager.query(
-        `INSERT INTO incident_transition (incident_id, action, from_status, to_status, actor_id, at, note)
-         VALUES ($1, 'OVERDUE', $2, $2, $3, $4, $5)`,
-        [
-          row.incidentId,
-          row.status,
-          SLA_ACTOR,
-          now,
-          `department ${row.departmentId} did not report to the whistle by ${row.dueAt.toISOString()}`,
-        ],
-      );
+      await addToTimeline(manager, {
+        incidentId: row.incidentId,
+        action: 'OVERDUE',
+        from: row.status,
+        to: row.status,
+        actorId: SYSTEM_ACTORS.sla,
+        at: now,
+        note: `department ${row.departmentId} did not report to the whistle by ${row.dueAt.toISOString()}`,
+      });
       const data: DepartmentOverdueData = {
         whistleId: row.whistleId,
         incidentId: row.incidentId,

@@ -1,55 +1,44 @@
 import { AccessField, FIELDS } from '@civgrid/auth';
 import { Directive, Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@civgrid/service-kit';
+import {
+  ESCALATION_LEVELS,
+  INCIDENT_CATEGORIES,
+  INCIDENT_PRIORITIES,
+  INCIDENT_SOURCES,
+  INCIDENT_STATUSES,
+  IncidentCategory,
+  IncidentPriority,
+  IncidentSource,
+  IncidentStatus,
+} from '@civgrid/contracts';
 
-export enum IncidentCategoryEnum {
-  PUBLIC_SAFETY = 'PUBLIC_SAFETY',
-  ENVIRONMENT_SANITATION = 'ENVIRONMENT_SANITATION',
-  INFRASTRUCTURE = 'INFRASTRUCTURE',
-  PROPERTY_MANAGEMENT = 'PROPERTY_MANAGEMENT',
-  DISPUTE = 'DISPUTE',
-  SOCIAL_ASSISTANCE = 'SOCIAL_ASSISTANCE',
-  CARE_ALERT = 'CARE_ALERT',
-  OTHER = 'OTHER',
-}
+// The GraphQL enums of the incident domain are its code lists (the event contract's, which the
+// taxonomy, the workflow and the SQL use too), value for value and in their order.
+const enumOf = <C extends string>(codes: readonly C[]) => Object.fromEntries(codes.map((c) => [c, c])) as { readonly [K in C]: K };
+
+/** The taxonomy's categories (its `CATEGORIES`). */
+export const IncidentCategoryEnum = enumOf(INCIDENT_CATEGORIES);
+export type IncidentCategoryEnum = IncidentCategory;
 registerEnumType(IncidentCategoryEnum, { name: 'IncidentCategory' });
 
-export enum IncidentPriorityEnum {
-  LOW = 'LOW',
-  NORMAL = 'NORMAL',
-  HIGH = 'HIGH',
-  URGENT = 'URGENT',
-}
+export const IncidentPriorityEnum = enumOf(INCIDENT_PRIORITIES);
+export type IncidentPriorityEnum = IncidentPriority;
 registerEnumType(IncidentPriorityEnum, { name: 'IncidentPriority' });
 
-export enum IncidentStatusEnum {
-  REPORTED = 'REPORTED',
-  ACCEPTED = 'ACCEPTED',
-  IN_PROGRESS = 'IN_PROGRESS',
-  RESOLVED = 'RESOLVED',
-  CLOSED = 'CLOSED',
-  REJECTED = 'REJECTED',
-}
+export const IncidentStatusEnum = enumOf(INCIDENT_STATUSES);
+export type IncidentStatusEnum = IncidentStatus;
 registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus', description: 'Where an incident stands in its workflow.' });
 
-export enum IncidentSourceEnum {
-  GRID_PATROL = 'GRID_PATROL',
-  RESIDENT_REPORT = 'RESIDENT_REPORT',
-  HOTLINE = 'HOTLINE',
-  OPEN311 = 'OPEN311',
-  WELLBEING_ALERT = 'WELLBEING_ALERT',
-}
+export const IncidentSourceEnum = enumOf(INCIDENT_SOURCES);
+export type IncidentSourceEnum = IncidentSource;
 registerEnumType(IncidentSourceEnum, {
   name: 'IncidentSource',
   description: 'Found on a grid patrol, told by a resident, phoned in, filed through Open311, or raised by a missed wellbeing check.',
 });
 
-export enum EscalationLevelEnum {
-  GRID = 'GRID',
-  VILLAGE = 'VILLAGE',
-  TOWN = 'TOWN',
-  DISTRICT = 'DISTRICT',
-}
+export const EscalationLevelEnum = enumOf(ESCALATION_LEVELS);
+export type EscalationLevelEnum = (typeof ESCALATION_LEVELS)[number];
 registerEnumType(EscalationLevelEnum, {
   name: 'EscalationLevel',
   description: 'Who handles it: the grid, the village or community, the town or street, the district.',
