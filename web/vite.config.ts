@@ -7,5 +7,5 @@ const gateway = process.env['CIVGRID_GATEWAY'] ?? 'http://127.0.0.1:4000';
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', sourcemap: false, chunkSizeWarningLimit: 400 },
-  server: { proxy: { '/graphql': gateway, '/photos': gateway, '/dev': gateway } },
+  server: { proxy: { '/graphql': gateway, '/photos': gateway, '/dev': gateway, '/config.json': gateway } },
 });

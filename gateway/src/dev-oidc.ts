@@ -46,7 +46,7 @@ function oauthError(res: express.Response, status: number, error: string, descri
 
 /** The authorize request's parameters, checked: a bad one is answered on the page, never redirected. */
 function authorizeParams(source: Record<string, unknown>, origin: string): { params: Record<string, string> } | { problem: string } {
-  const get = (k: string): string => (typeof source[k] === 'string' ? (source[k] as string) : '');
+  const get = (k: string): string => (typeof source[k] === 'string' ? source[k] : '');
   const params = {
     response_type: get('response_type'),
     client_id: get('client_id'),
@@ -153,7 +153,7 @@ export function mountDevOidc(app: express.Express, options: DevOidcOptions, logg
 
   router.post('/token', express.urlencoded({ extended: false, limit: '8kb' }), (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const str = (k: string): string => (typeof body[k] === 'string' ? body[k] : '');
     if (str('grant_type') !== 'authorization_code')
       return oauthError(res, 400, 'unsupported_grant_type', 'Only authorization_code is supported.');
     const code = str('code');

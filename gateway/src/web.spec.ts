@@ -122,12 +122,12 @@ describe('the web app on the gateway origin', () => {
       code_challenge_method: 'S256',
       scope: 'openid',
     };
-    const form = await fetch(`${discovery['authorization_endpoint']}?${new URLSearchParams(params)}`);
+    const form = await fetch(`${discovery['authorization_endpoint']}?${new URLSearchParams(params).toString()}`);
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('分析员');
     // Without PKCE the request is refused on the page.
     const plain = await fetch(
-      `${discovery['authorization_endpoint']}?${new URLSearchParams({ ...params, code_challenge_method: 'plain' })}`,
+      `${discovery['authorization_endpoint']}?${new URLSearchParams({ ...params, code_challenge_method: 'plain' }).toString()}`,
     );
     expect(plain.status).toBe(400);
 

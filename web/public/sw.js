@@ -29,7 +29,7 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (/^\/(graphql|photos|dev|health)/.test(url.pathname)) return;
+  if (/^\/(graphql|photos|dev|health|config\.json)/.test(url.pathname)) return;
   if (event.request.mode === 'navigate') {
     // The page: the network first (a new build shows at once), the kept copy when offline.
     event.respondWith(
