@@ -338,7 +338,14 @@ function Register({ grids, owner, send }: { grids: GridNode[]; owner: string; se
       {
         key: dwellingId,
         kind: 'registerDwelling',
-        input: { gridId: grid, kind: 'APARTMENT', occupancy: 'OWNER_OCCUPIED', ...address, addressText: place },
+        input: {
+          gridId: grid,
+          kind: 'APARTMENT',
+          occupancy: 'OWNER_OCCUPIED',
+          // An empty part of the address is left out (the registry wants 1 character or more).
+          ...Object.fromEntries(Object.entries(address).filter(([, v]) => v.trim() !== '')),
+          addressText: place,
+        },
         owner,
         createdAt,
       },
