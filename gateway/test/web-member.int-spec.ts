@@ -157,6 +157,55 @@ describe("the grid member's phone", () => {
     await page.close();
   }, 240_000);
 
+  it('an expired session returns to sign-in and keeps the queue: signed in again through the issuer, the queued registration is sent once', async () => {
+    const member = await ownGridMember(w);
+    await registerHousehold(w, member.token, member.gridId, `X${Date.now()}`);
+    const { page, context } = await w.open(PHONE);
+    const oidcSignIn = async () => {
+      await page.goto('/');
+      await page.getByRole('button', { name: '统一身份认证登录' }).click();
+      await page.waitForURL(/\/dev\/oidc\/authorize\?/);
+      await page.getByRole('button', { name: new RegExp(member.name) }).click();
+      await page.getByRole('button', { name: `退出 (${member.name})` }).waitFor();
+    };
+    await oidcSignIn();
+    // The app shell is kept, so it opens offline.
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+    await page.getByRole('button', { name: '登记住户' }).click();
+    await context.setOffline(true);
+    const number = `Q${Date.now()}`;
+    await page.getByLabel('楼栋').fill('5号楼');
+    await page.getByLabel('户号').fill(number);
+    await page.getByLabel('姓名').fill('郑玉兰');
+    await page.getByLabel('身份证号').fill(nationalId('19480606'));
+    await page.getByRole('button', { name: '提交登记' }).click();
+    await page.getByText('待发送（3）').waitFor();
+
+    // The next day the token (12 hours) has expired: the app opens on the sign-in screen.
+    await context.clock.setFixedTime(new Date(Date.now() + 24 * 3600_000));
+    await page.reload();
+    await page.getByRole('heading', { name: '选择演示身份登录' }).waitFor();
+    expect(await page.getByRole('button', { name: /^退出/ }).count()).toBe(0);
+    const queued = await page.evaluate<number>(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('civgrid');
+      open.onsuccess = () => { const all = open.result.transaction('outbox').objectStore('outbox').count(); all.onsuccess = () => resolve(all.result); all.onerror = reject; };
+      open.onerror = reject;
+    })`);
+    expect(queued).toBe(3);
+    expect((await households(member.gridId)).filter((h) => h.number === number)).toEqual([]);
+
+    await context.setOffline(false);
+    await oidcSignIn();
+    await page.getByText(/待发送/).waitFor({ state: 'detached', timeout: 30_000 });
+    const arrived = await eventually(async () => {
+      const found = (await households(member.gridId)).filter((h) => h.number === number);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0].members.map((m) => m.name)).toEqual(['郑玉兰']);
+    await page.close();
+  }, 180_000);
+
   it('signs in through OpenID Connect (authorization code + PKCE) at the development issuer and opens the screen of the person chosen there', async () => {
     const member = await ownGridMember(w);
     await registerHousehold(w, member.token, member.gridId, `O${Date.now()}`, [{ name: '吴秋菊', birth: '19520302', relation: '户主' }]);
