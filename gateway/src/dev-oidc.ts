@@ -138,6 +138,8 @@ export function mountDevOidc(app: express.Express, options: DevOidcOptions, logg
     }
     const { params } = checked;
     const code = base64url(randomBytes(32));
+    // Codes never exchanged are forgotten once they expire.
+    for (const [c, g] of grants) if (g.expires < Date.now()) grants.delete(c);
     grants.set(code, {
       key: person.key,
       clientId: params.client_id,
