@@ -38,5 +38,5 @@ function firstScreenQuery(): Plugin {
 export default defineConfig({
   plugins: [react(), firstScreenQuery()],
   build: { outDir: 'dist', sourcemap: false, chunkSizeWarningLimit: 400 },
-  server: { proxy: { '/graphql': gateway, '/photos': gateway, '/dev': gateway } },
+  server: { proxy: { '/graphql': gateway, '/photos': gateway, '/dev': gateway, '/config.json': gateway } },
 });

@@ -76,6 +76,14 @@ export const gatewayConfigSchema = z
       .transform((v) => v.replace(/\\n/g, '\n'))
       .optional(),
     DEV_SIGNIN_PEOPLE_PATH: z.string().optional(),
+    // Production sign-in in the web app: OpenID Connect authorization code + PKCE against this issuer
+    // (an https URL, or a path on the gateway's origin such as /dev/oidc in development).
+    OIDC_ISSUER: z
+      .string()
+      .regex(/^(https?:\/\/[^\s]+|\/[^\s]*)$/, 'must be the issuer URL (https://id.example.org/realms/civgrid) or a path on this origin')
+      .transform((v) => v.replace(/\/$/, ''))
+      .optional(),
+    OIDC_CLIENT_ID: z.string().min(1).default('civgrid-web'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Prometheus metrics at /metrics (docs/observability.md).
     METRICS_ENABLED: bool.default(true),

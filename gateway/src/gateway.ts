@@ -319,6 +319,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       incidentsUrl: config.SUBGRAPH_URL_INCIDENT_REPORTING ?? committedSubgraphUrl('incident-reporting'),
       corsOrigins: config.CORS_ORIGINS,
       production,
+      oidc: config.OIDC_ISSUER ? { issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID } : undefined,
       devSignIn:
         config.DEV_SIGNIN_PRIVATE_KEY && config.DEV_SIGNIN_PEOPLE_PATH
           ? {

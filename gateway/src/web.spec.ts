@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import pino from 'pino';
-import { generateDevKeyPair, Role } from '@civgrid/auth';
+import { createHash, randomBytes } from 'node:crypto';
+import { generateDevKeyPair, Role, TokenVerifier } from '@civgrid/auth';
 import { gatewayConfigSchema } from './config';
 import { corsMiddleware, DemoPerson, mountWeb, WebOptions } from './web';
 
@@ -92,6 +93,95 @@ describe('the web app on the gateway origin', () => {
     // In production the path is just a screen of the app: no people, no tokens.
     expect(await (await fetch(`${prod}/dev/people`)).text()).not.toContain('analyst');
     expect((await fetch(`${prod}/dev/sign-in`, { method: 'POST', body: '{"key":"analyst"}' })).status).toBe(404);
+  });
+
+  it('the development OpenID Connect issuer: discovery, an authorize page of the demo people, a token only for the right PKCE verifier (once), the JWKS that verifies it; absent in production', async () => {
+    const { privateKeyPem } = await generateDevKeyPair();
+    const peoplePath = join(mkdtempSync(join(tmpdir(), 'civgrid-people-')), 'people.json');
+    writeFileSync(peoplePath, JSON.stringify([person]));
+    const devSignIn = { privateKeyPem, issuer: 'civgrid-dev', audience: 'civgrid', peoplePath };
+    const dev = await serve({ devSignIn, oidc: { issuer: '/dev/oidc', clientId: 'civgrid-web' } });
+    expect(await (await fetch(`${dev}/config.json`)).json()).toEqual({ oidc: { issuer: '/dev/oidc', clientId: 'civgrid-web' } });
+    const discovery = (await (await fetch(`${dev}/dev/oidc/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    expect(discovery).toMatchObject({
+      issuer: `${dev}/dev/oidc`,
+      authorization_endpoint: `${dev}/dev/oidc/authorize`,
+      token_endpoint: `${dev}/dev/oidc/token`,
+      code_challenge_methods_supported: ['S256'],
+    });
+
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const redirect = `${dev}/`;
+    const params = {
+      response_type: 'code',
+      client_id: 'civgrid-web',
+      redirect_uri: redirect,
+      state: 'st-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      scope: 'openid',
+    };
+    const form = await fetch(`${discovery['authorization_endpoint']}?${new URLSearchParams(params).toString()}`);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('分析员');
+    // Without PKCE the request is refused on the page.
+    const plain = await fetch(
+      `${discovery['authorization_endpoint']}?${new URLSearchParams({ ...params, code_challenge_method: 'plain' }).toString()}`,
+    );
+    expect(plain.status).toBe(400);
+
+    const authorize = async (): Promise<string> => {
+      const chosen = await fetch(discovery['authorization_endpoint'], {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ ...params, person: 'analyst' }),
+      });
+      expect(chosen.status).toBe(303);
+      const back = new URL(chosen.headers.get('location')!);
+      expect(`${back.origin}${back.pathname}`).toBe(redirect);
+      expect(back.searchParams.get('state')).toBe('st-1');
+      return back.searchParams.get('code')!;
+    };
+    const exchange = (code: string, codeVerifier: string) =>
+      fetch(discovery['token_endpoint'], {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirect,
+          client_id: 'civgrid-web',
+          code_verifier: codeVerifier,
+        }),
+      });
+
+    // A wrong verifier is refused, and the code is spent.
+    const first = await authorize();
+    const wrong = await exchange(first, randomBytes(32).toString('base64url'));
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
+    expect((await exchange(first, verifier)).status).toBe(400);
+
+    const code = await authorize();
+    const granted = await exchange(code, verifier);
+    expect(granted.status).toBe(200);
+    const body = (await granted.json()) as { access_token: string; token_type: string; expires_in: number };
+    expect(body.token_type).toBe('Bearer');
+    expect(body.expires_in).toBeGreaterThan(0);
+    const principal = await new TokenVerifier({
+      jwksUrl: discovery['jwks_uri'],
+      issuer: 'civgrid-dev',
+      audience: 'civgrid',
+      districtRoots: ['370911000000'],
+    }).verify(body.access_token);
+    expect(principal).toMatchObject({ userId: 'a', roles: [Role.ANALYST] });
+    // Used once only.
+    expect((await exchange(code, verifier)).status).toBe(400);
+
+    const prod = await serve({ devSignIn, production: true });
+    expect((await fetch(`${prod}/dev/oidc/token`, { method: 'POST', body: new URLSearchParams({ code }) })).status).toBe(404);
+    expect(await (await fetch(`${prod}/dev/oidc/.well-known/openid-configuration`)).text()).not.toContain('authorization_endpoint');
+    expect(await (await fetch(`${prod}/config.json`)).json()).toEqual({ oidc: null });
   });
 
   it('refuses to start in production with the development sign-in configured, and refuses a CORS entry that is not an origin', () => {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ClaimsInput, issueToken } from '@civgrid/auth';
 import { RETRY_AFTER_SECONDS } from '@civgrid/errors';
 import { sendGraphqlError } from '@civgrid/service-kit/edge';
+import { mountDevOidc } from './dev-oidc';
 
 /**
  * The web app on the gateway's origin: the built app at `/`, `/photos` and `/open311` forwarded to
@@ -21,6 +22,13 @@ export interface WebOptions {
   corsOrigins: readonly string[];
   production: boolean;
   devSignIn?: { privateKeyPem: string; issuer: string; audience: string; peoplePath: string };
+  /** Production sign-in: the OpenID Connect issuer (a URL, or a path on this origin) and the app's client id. */
+  oidc?: { issuer: string; clientId: string };
+}
+
+/** What the app reads at start (`GET /config.json`): how to sign in. */
+export interface WebRuntimeConfig {
+  oidc: { issuer: string; clientId: string } | null;
 }
 
 /** One demo person the development sign-in lists: bound to real rows by the demo seed. */
@@ -108,8 +116,14 @@ export function mountWeb(app: express.Express, options: WebOptions, logger: Logg
     app.use('/photos', forwardTo(incidents, 'Photos', logger));
     app.use('/open311', forwardTo(incidents, 'Open311', logger));
   }
+  app.get('/config.json', (_req, res) => {
+    const config: WebRuntimeConfig = { oidc: options.oidc ?? null };
+    res.setHeader('cache-control', 'no-cache');
+    res.json(config);
+  });
   const dev = options.devSignIn;
   if (dev && !options.production) {
+    mountDevOidc(app, { ...dev, people: () => readPeople(dev.peoplePath) }, logger);
     // Development only: never mounted in production, whatever the configuration says.
     app.get('/dev/people', (_req, res) => {
       res.json(readPeople(dev.peoplePath).map(({ key, role, name, description }) => ({ key, role, name, description })));
@@ -133,7 +147,7 @@ export function mountWeb(app: express.Express, options: WebOptions, logger: Logg
   if (!existsSync(join(dist, 'index.html'))) return;
   // The app's files compressed (a phone on one bar of signal): 507 KB of script travels as 142 KB.
   const compressed = compression();
-  const OWN = /^\/(graphql|photos|open311|health|dev\/)/;
+  const OWN = /^\/(graphql|photos|open311|health|dev\/|config\.json)/;
   app.use((req, res, next) => (OWN.test(req.path) ? next() : compressed(req, res, next)));
   app.use(
     express.static(dist, {
@@ -146,7 +160,7 @@ export function mountWeb(app: express.Express, options: WebOptions, logger: Logg
     }),
   );
   const page = join(dist, 'index.html');
-  app.get(/^\/(?!graphql|photos|open311|health|dev\/).*/, (_req, res) => {
+  app.get(/^\/(?!graphql|photos|open311|health|dev\/|config\.json).*/, (_req, res) => {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(page);
   });

@@ -1,6 +1,7 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, from } from '@apollo/client';
 import { setContext } from '@apollo/client/link/context';
 import { onError } from '@apollo/client/link/error';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { firstAnswerLink } from './first-answer';
 import type { Session } from './session';
 
@@ -8,7 +9,14 @@ import type { Session } from './session';
 const cacheKey = (s: Session): string => `civgrid.cache.${s.claims.sub}`;
 
 export function makeClient(session: Session, onUnauthenticated: () => void): ApolloClient<unknown> {
-  const cache = new InMemoryCache();
+  // Lists come a page at a time: "load more" asks for the next page (first/after) and the cache
+  // appends it to the pages it has (one list per filter; asking for the first page again starts over).
+  const cache = new InMemoryCache({
+    typePolicies: {
+      Grid: { fields: { households: relayStylePagination(false) } },
+      Query: { fields: { incidents: relayStylePagination(['status', 'open', 'gridId', 'overdue']) } },
+    },
+  });
   const kept = localStorage.getItem(cacheKey(session));
   if (kept) cache.restore(JSON.parse(kept) as Record<string, never>);
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,6 +1,6 @@
 // Changes made offline wait here, in IndexedDB, each with its idempotency key; they are sent in
 // the order they were made when the network returns, and the graph applies each key once.
-export type OutboxKind = 'reportIncident' | 'recordCheckIn' | 'recordVisit';
+export type OutboxKind = 'reportIncident' | 'recordCheckIn' | 'recordVisit' | 'registerDwelling' | 'registerHousehold' | 'registerResident';
 
 export interface OutboxItem {
   seq?: number;

@@ -1,7 +1,14 @@
 import { ApolloError, type ApolloClient } from '@apollo/client';
 import { useCallback, useEffect, useState } from 'react';
 import { graphql } from './gql';
-import type { RecordCheckInInput, RecordVisitInput, ReportIncidentInput } from './gql/graphql';
+import type {
+  RecordCheckInInput,
+  RecordVisitInput,
+  RegisterDwellingInput,
+  RegisterHouseholdInput,
+  RegisterResidentInput,
+  ReportIncidentInput,
+} from './gql/graphql';
 import { all, flush, notify, onOutboxChange, Refused, type OutboxItem } from './outbox';
 import type { Session } from './session';
 
@@ -30,6 +37,32 @@ export const RECORD_VISIT = graphql(`
     recordVisit(input: $input) {
       id
       visitedAt
+    }
+  }
+`);
+
+// A registration is queued as three kinds of items with ids made on the phone: the household names
+// its dwelling's id and each resident its household's, so they chain in the queue's order, and a
+// resend registers each once.
+export const REGISTER_DWELLING = graphql(`
+  mutation RegisterDwelling($input: RegisterDwellingInput!) {
+    registerDwelling(input: $input) {
+      id
+    }
+  }
+`);
+export const REGISTER_HOUSEHOLD = graphql(`
+  mutation RegisterHousehold($input: RegisterHouseholdInput!) {
+    registerHousehold(input: $input) {
+      id
+      number
+    }
+  }
+`);
+export const REGISTER_RESIDENT = graphql(`
+  mutation RegisterResident($input: RegisterResidentInput!) {
+    registerResident(input: $input) {
+      id
     }
   }
 `);
@@ -72,6 +105,24 @@ export function sender(client: ApolloClient<unknown>, session: Session) {
         case 'recordCheckIn':
           // A check-in is kept once per agreement and day: sending it again records it once.
           await client.mutate({ mutation: RECORD_CHECK_IN, variables: { input: item.input as unknown as RecordCheckInInput } });
+          break;
+        case 'registerDwelling':
+          await client.mutate({
+            mutation: REGISTER_DWELLING,
+            variables: { input: { ...(item.input as unknown as RegisterDwellingInput), id: item.key } },
+          });
+          break;
+        case 'registerHousehold':
+          await client.mutate({
+            mutation: REGISTER_HOUSEHOLD,
+            variables: { input: { ...(item.input as unknown as RegisterHouseholdInput), id: item.key } },
+          });
+          break;
+        case 'registerResident':
+          await client.mutate({
+            mutation: REGISTER_RESIDENT,
+            variables: { input: { ...(item.input as unknown as RegisterResidentInput), id: item.key } },
+          });
           break;
         case 'recordVisit':
           // The visit's id is made on the phone: sent twice, it is recorded once.

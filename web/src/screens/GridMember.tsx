@@ -1,10 +1,10 @@
-import { useApolloClient, useMutation, useQuery } from '@apollo/client';
+import { useApolloClient, useQuery } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graphql } from '../gql';
 import type { MyGridsQuery } from '../gql/graphql';
 import { nationalIdProblem } from '../national-id';
-import { enqueue, notify } from '../outbox';
+import { all, enqueue, notify, type OutboxItem } from '../outbox';
 import type { Session } from '../session';
 import { useOutbox } from '../sync';
 import { IncidentCard, INCIDENT_FIELDS_DOC } from './incident';
@@ -27,24 +27,7 @@ const MY_GRIDS = graphql(`
             share
           }
           households(first: 20) {
-            totalCount
-            edges {
-              node {
-                id
-                number
-                dwelling {
-                  addressText
-                }
-                members {
-                  id
-                  name
-                  relation
-                  age
-                  nationalId
-                  phone
-                }
-              }
-            }
+            ...HouseholdPage
           }
           wellbeingChecksDueToday {
             agreement {
@@ -66,40 +49,69 @@ const MY_GRIDS = graphql(`
   }
 `);
 
-const MY_INCIDENTS = graphql(`
-  query MyIncidents {
-    incidents(first: 10) {
-      totalCount
-      edges {
-        node {
-          ...IncidentFields
+// The households of a grid a page at a time (the cache appends each page to the grid's list).
+const HOUSEHOLD_PAGE = graphql(`
+  fragment HouseholdPage on HouseholdConnection {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        number
+        dwelling {
+          addressText
+        }
+        members {
+          id
+          name
+          relation
+          age
+          nationalId
+          phone
         }
       }
     }
   }
 `);
+const MORE_HOUSEHOLDS = graphql(`
+  query MoreHouseholds($gridId: ID!, $after: String) {
+    grid(id: $gridId) {
+      id
+      households(first: 20, after: $after) {
+        ...HouseholdPage
+      }
+    }
+  }
+`);
 
-const REGISTER_DWELLING = graphql(`
-  mutation RegisterDwelling($input: RegisterDwellingInput!) {
-    registerDwelling(input: $input) {
+// Unmasked only here, for this screen: never written to the (kept) cache.
+const REVEAL_PHONE = graphql(`
+  query RevealPhone($id: ID!, $purpose: String!) {
+    resident(id: $id) {
       id
+      phone(purpose: $purpose)
     }
   }
 `);
-const REGISTER_HOUSEHOLD = graphql(`
-  mutation RegisterHousehold($input: RegisterHouseholdInput!) {
-    registerHousehold(input: $input) {
-      id
-      number
-    }
-  }
-`);
-const REGISTER_RESIDENT = graphql(`
-  mutation RegisterResident($input: RegisterResidentInput!) {
-    registerResident(input: $input) {
-      id
-      name
-      nationalId
+
+const MY_INCIDENTS = graphql(`
+  query MyIncidents($after: String) {
+    incidents(first: 10, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...IncidentFields
+        }
+      }
     }
   }
 `);
@@ -117,6 +129,7 @@ export function GridMemberApp({ session }: { session: Session }) {
   const list = (grids.data ?? grids.previousData)?.grids.edges.map((e) => e.node) ?? [];
   const tabs: Tab[] = ['grids', 'register', 'checks', 'visits', 'report', 'incidents'];
   void INCIDENT_FIELDS_DOC;
+  void HOUSEHOLD_PAGE;
   return (
     <div className="phone">
       <div className="status" role="status" aria-live="polite">
@@ -141,7 +154,7 @@ export function GridMemberApp({ session }: { session: Session }) {
       </nav>
       {grids.error && <p className="error">{t('common.loadFailed')}</p>}
       {tab === 'grids' && <Grids grids={list} />}
-      {tab === 'register' && <Register grids={list} onDone={() => void grids.refetch()} />}
+      {tab === 'register' && <Register grids={list} owner={session.claims.sub} send={outbox.send} />}
       {tab === 'checks' && <Checks grids={list} owner={session.claims.sub} onQueued={() => void outbox.send()} />}
       {tab === 'visits' && <Visits grids={list} owner={session.claims.sub} onQueued={() => void outbox.send()} />}
       {tab === 'report' && <Report grids={list} owner={session.claims.sub} onQueued={() => void outbox.send()} />}
@@ -156,29 +169,138 @@ function Grids({ grids }: { grids: GridNode[] }) {
     <section aria-labelledby="grids-title">
       <h2 id="grids-title">{t('grids.title')}</h2>
       {grids.map((g) => (
-        <article key={g.id} className="card">
-          <h3>
-            {g.name} <small>{g.area.name}</small>
-          </h3>
-          <p>{t('grids.households', { n: g.households.totalCount })}</p>
-          <ul className="households">
-            {g.households.edges.map(({ node: h }) => (
-              <li key={h.id}>
-                <strong>{h.number}</strong> {h.dwelling.addressText}
-                <ul>
-                  {h.members.map((r) => (
-                    <li key={r.id}>
-                      {r.name}（{r.relation}，{t('grids.age', { n: r.age })}） <span className="mono">{r.nationalId}</span>{' '}
-                      {r.phone && <span className="mono">{r.phone}</span>}
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ul>
-        </article>
+        <GridCard key={g.id} grid={g} />
       ))}
     </section>
+  );
+}
+
+function GridCard({ grid: g }: { grid: GridNode }) {
+  const { t } = useTranslation();
+  const client = useApolloClient();
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const page = g.households;
+  // The next page is appended to this grid's list in the cache (see apollo.ts).
+  const more = () => {
+    setLoading(true);
+    setFailed(false);
+    client
+      .query({ query: MORE_HOUSEHOLDS, variables: { gridId: g.id, after: page.pageInfo.endCursor }, fetchPolicy: 'network-only' })
+      .catch(() => setFailed(true))
+      .finally(() => setLoading(false));
+  };
+  return (
+    <article className="card" aria-labelledby={`grid-${g.id}`}>
+      <h3 id={`grid-${g.id}`}>
+        {g.name} <small>{g.area.name}</small>
+      </h3>
+      <p>{t('grids.households', { n: page.totalCount })}</p>
+      <ul className="households">
+        {page.edges.map(({ node: h }) => (
+          <li key={h.id}>
+            <strong>{h.number}</strong> {h.dwelling.addressText}
+            <ul>
+              {h.members.map((r) => (
+                <li key={r.id}>
+                  {r.name}（{r.relation}，{t('grids.age', { n: r.age })}） <span className="mono">{r.nationalId}</span>{' '}
+                  {r.phone && <Phone resident={{ id: r.id, name: r.name, masked: r.phone }} />}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      <p>{t('grids.shown', { shown: page.edges.length, n: page.totalCount })}</p>
+      {page.pageInfo.hasNextPage && (
+        <button type="button" onClick={more} disabled={loading}>
+          {t('grids.loadMore')}
+        </button>
+      )}
+      {failed && (
+        <p role="alert" className="error">
+          {t('common.loadFailed')}
+        </p>
+      )}
+    </article>
+  );
+}
+
+/**
+ * A phone is masked until the member states why they need it: the graph unmasks it for that purpose
+ * and audits the read. The number lives in this component only (not in the kept cache, not logged).
+ */
+function Phone({ resident }: { resident: { id: string; name: string; masked: string } }) {
+  const { t } = useTranslation();
+  const client = useApolloClient();
+  const [asking, setAsking] = useState(false);
+  const [purpose, setPurpose] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [phone, setPhone] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const why = purpose.trim();
+    if (why.length < 3) {
+      setProblem(t('grids.purposeRequired'));
+      return;
+    }
+    setProblem(null);
+    client
+      .query({ query: REVEAL_PHONE, variables: { id: resident.id, purpose: why }, fetchPolicy: 'no-cache' })
+      .then(({ data, error }) => {
+        if (data?.resident.phone) {
+          setPhone(data.resident.phone);
+          setAsking(false);
+          setPurpose('');
+        } else setProblem(error?.message ?? t('common.loadFailed'));
+      })
+      .catch((err: Error) => setProblem(err.message));
+  };
+  if (phone)
+    return (
+      <a className="mono" href={`tel:${phone}`} aria-label={t('grids.phoneOf', { name: resident.name })}>
+        {phone}
+      </a>
+    );
+  return (
+    <>
+      <span className="mono">{resident.masked}</span>{' '}
+      {!asking && (
+        <button type="button" onClick={() => setAsking(true)}>
+          {t('grids.showPhone', { name: resident.name })}
+        </button>
+      )}
+      {asking && (
+        <form className="reveal" onSubmit={submit} noValidate aria-label={t('grids.showPhone', { name: resident.name })}>
+          <label>
+            {t('grids.purpose')}
+            <input
+              value={purpose}
+              onChange={(e) => setPurpose(e.target.value)}
+              maxLength={500}
+              aria-invalid={problem !== null}
+              aria-describedby={`purpose-${resident.id}`}
+              autoFocus
+            />
+          </label>
+          <span id={`purpose-${resident.id}`} className="error" role={problem ? 'alert' : undefined}>
+            {problem ?? ''}
+          </span>
+          <button type="submit" className="primary">
+            {t('grids.reveal')}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setAsking(false);
+              setProblem(null);
+            }}
+          >
+            {t('grids.cancel')}
+          </button>
+        </form>
+      )}
+    </>
   );
 }
 
@@ -190,7 +312,7 @@ interface ResidentDraft {
 }
 const emptyResident = (relation: string): ResidentDraft => ({ name: '', nationalId: '', phone: '', relation });
 
-function Register({ grids, onDone }: { grids: GridNode[]; onDone: () => void }) {
+function Register({ grids, owner, send }: { grids: GridNode[]; owner: string; send: () => Promise<void> }) {
   const { t } = useTranslation();
   const [gridId, setGridId] = useState('');
   const [address, setAddress] = useState({ building: '', unit: '', room: '' });
@@ -198,46 +320,55 @@ function Register({ grids, onDone }: { grids: GridNode[]; onDone: () => void }) 
   const [residents, setResidents] = useState<ResidentDraft[]>([emptyResident('户主')]);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [registerDwelling] = useMutation(REGISTER_DWELLING);
-  const [registerHousehold] = useMutation(REGISTER_HOUSEHOLD);
-  const [registerResident] = useMutation(REGISTER_RESIDENT);
   const grid = gridId || grids[0]?.id || '';
   const problems = residents.map((r) => (r.nationalId ? nationalIdProblem(r.nationalId) : null));
   const invalid = problems.some(Boolean) || residents.some((r) => !r.name || !r.nationalId) || !number || !address.building;
+  // Queued like every other change (online or not): the dwelling, then the household, then its
+  // residents, each with an id made here that the next one names, so they arrive in order and once.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (invalid) return;
     setError(null);
-    try {
-      const place = `${address.building}${address.unit}${address.room}`;
-      const d = await registerDwelling({
-        variables: {
-          input: { gridId: grid, kind: 'APARTMENT', occupancy: 'OWNER_OCCUPIED', ...address, addressText: place },
+    setMessage(null);
+    const dwellingId = crypto.randomUUID();
+    const householdId = crypto.randomUUID();
+    const place = `${address.building}${address.unit}${address.room}`;
+    const createdAt = new Date().toISOString();
+    const items: OutboxItem[] = [
+      {
+        key: dwellingId,
+        kind: 'registerDwelling',
+        input: {
+          gridId: grid,
+          kind: 'APARTMENT',
+          occupancy: 'OWNER_OCCUPIED',
+          // An empty part of the address is left out (the registry wants 1 character or more).
+          ...Object.fromEntries(Object.entries(address).filter(([, v]) => v.trim() !== '')),
+          addressText: place,
         },
-      });
-      const h = await registerHousehold({
-        variables: { input: { number, dwellingId: d.data!.registerDwelling.id, registrationType: 'PERMANENT' } },
-      });
-      for (const r of residents) {
-        await registerResident({
-          variables: {
-            input: {
-              householdId: h.data!.registerHousehold.id,
-              name: r.name,
-              nationalId: r.nationalId,
-              relation: r.relation,
-              phone: r.phone || null,
-            },
-          },
-        });
-      }
-      setMessage(t('register.done', { number, n: residents.length }));
-      setResidents([emptyResident('户主')]);
-      setNumber('');
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+        owner,
+        createdAt,
+      },
+      { key: householdId, kind: 'registerHousehold', input: { number, dwellingId, registrationType: 'PERMANENT' }, owner, createdAt },
+      ...residents.map((r): OutboxItem => ({
+        key: crypto.randomUUID(),
+        kind: 'registerResident',
+        input: { householdId, name: r.name, nationalId: r.nationalId, relation: r.relation, phone: r.phone || null },
+        owner,
+        createdAt,
+      })),
+    ];
+    for (const item of items) await enqueue(item);
+    notify();
+    const registered = { number, n: residents.length };
+    setResidents([emptyResident('户主')]);
+    setNumber('');
+    await send();
+    const keys = new Set(items.map((i) => i.key));
+    const left = (await all()).filter((i) => keys.has(i.key));
+    const refused = left.find((i) => i.refused);
+    if (refused) setError(refused.refused ?? null);
+    else setMessage(t(left.length === 0 ? 'register.done' : 'register.queued', registered));
   };
   const set = (i: number, patch: Partial<ResidentDraft>) => setResidents(residents.map((r, j) => (i === j ? { ...r, ...patch } : r)));
   return (
@@ -526,7 +657,9 @@ function Report({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; 
 function Incidents() {
   const { t } = useTranslation();
   const q = useQuery(MY_INCIDENTS);
-  const items = (q.data ?? q.previousData)?.incidents.edges.map((e) => e.node) ?? [];
+  const [loading, setLoading] = useState(false);
+  const data = (q.data ?? q.previousData)?.incidents;
+  const items = data?.edges.map((e) => e.node) ?? [];
   const alerts = items.filter((i) => i.category === 'CARE_ALERT');
   const others = items.filter((i) => i.category !== 'CARE_ALERT');
   return (
@@ -540,6 +673,18 @@ function Incidents() {
       {others.map((i) => (
         <IncidentCard key={i.id} incident={i} />
       ))}
+      {data?.pageInfo.hasNextPage && (
+        <button
+          type="button"
+          disabled={loading}
+          onClick={() => {
+            setLoading(true);
+            void q.fetchMore({ variables: { after: data.pageInfo.endCursor } }).finally(() => setLoading(false));
+          }}
+        >
+          {t('incidents.loadMore')}
+        </button>
+      )}
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEven
 import { Outbox } from '@civgrid/events';
 import { Connection, GridReplicaService, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { gridReach } from '../registry/access';
-import { wellFormed } from '../registry/ids';
+import { lockClientId, wellFormed } from '../registry/ids';
 import { GridErrors } from '../registry/grid-errors';
 import { DwellingEntity } from './dwelling.entity';
 import { DwellingErrors } from './dwelling.errors';
@@ -69,8 +69,17 @@ export class DwellingService {
     return this.dataSource.transaction(async (manager) => {
       const grid = await this.grids.inReach(input.gridId, principal, RULES.registry.write, manager);
       if (grid.status !== 'ACTIVE') throw GridErrors.notActive(grid.id);
+      if (input.id) {
+        // Sent again (the phone's queue): the dwelling comes back as it was first registered.
+        await lockClientId(manager, input.id);
+        const [earlier] = await manager.query<DwellingRow[]>(`SELECT ${COLUMNS} FROM dwelling d WHERE d.id = $1`, [input.id]);
+        if (earlier) {
+          if (earlier.gridId !== grid.id) throw DwellingErrors.idTaken();
+          return toDwellingType(earlier);
+        }
+      }
       const dwelling = manager.create(DwellingEntity, {
-        id: randomUUID(),
+        id: input.id ?? randomUUID(),
         gridId: grid.id,
         kind: input.kind,
         occupancy: input.occupancy,

@@ -6,7 +6,7 @@ import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, Registra
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { gridReach } from '../registry/access';
-import { wellFormed } from '../registry/ids';
+import { lockClientId, wellFormed } from '../registry/ids';
 import { raiseGridCounts } from '../registry/grid-counts';
 import { GridErrors } from '../registry/grid-errors';
 import { HouseholdErrors } from './household.errors';
@@ -68,7 +68,16 @@ export class HouseholdService {
   async register(principal: Principal, input: RegisterHouseholdInput): Promise<HouseholdType> {
     return this.dataSource.transaction(async (manager) => {
       const dwelling = await writableDwelling(manager, principal, input.dwellingId);
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
+      if (input.id) {
+        // Sent again (the phone's queue): the household comes back as it was first registered.
+        await lockClientId(manager, input.id);
+        const [earlier] = await manager.query<HouseholdRow[]>(`SELECT ${COLUMNS} FROM household h WHERE h.id = $1`, [input.id]);
+        if (earlier) {
+          if (earlier.number !== input.number || earlier.dwellingId !== dwelling.id) throw HouseholdErrors.idTaken();
+          return toHouseholdType(earlier);
+        }
+      }
       const rows = await manager.query<HouseholdRow[]>(
         `INSERT INTO household AS h (id, number, dwelling_id, grid_id, registration_type) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT ON CONSTRAINT uq_household_number DO NOTHING RETURNING ${COLUMNS}`,

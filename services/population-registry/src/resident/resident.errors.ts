@@ -17,6 +17,7 @@ export const ResidentErrors = {
       'RESIDENT_ALREADY_REGISTERED',
       'A resident with this national ID number is already registered (someone who moved out and came back: record their return with recordResidentReturned).',
     ),
+  idTaken: () => conflict('RESIDENT_ID_TAKEN', 'That resident id belongs to another resident.'),
   deceased: (id: string) => conflict('RESIDENT_DECEASED', `Resident ${id} is recorded as deceased and cannot return.`),
   returnNeedsResident: () =>
     badInput('RESIDENT_REQUIRED', 'Name the resident who returns: their residentId, or their nationalId from their ID card.'),

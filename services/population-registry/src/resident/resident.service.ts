@@ -9,7 +9,7 @@ import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, toConnec
 import { HouseholdErrors } from '../household/household.errors';
 import { HouseholdService } from '../household/household.service';
 import { gridReach, purposeOf } from '../registry/access';
-import { wellFormed } from '../registry/ids';
+import { lockClientId, wellFormed } from '../registry/ids';
 import { localDay, raiseGridCounts } from '../registry/grid-counts';
 import { parseNationalId } from './national-id';
 import { ResidentErrors } from './resident.errors';
@@ -98,7 +98,19 @@ export class ResidentService {
     const person = this.personal(input.nationalId, input.phone);
     return this.dataSource.transaction(async (manager) => {
       const household = await this.households.writable(manager, principal, input.householdId, RULES.registry.write);
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
+      if (input.id) {
+        // Sent again (the phone's queue): the resident comes back as first registered, once.
+        await lockClientId(manager, input.id);
+        const [earlier] = await manager.query<(ResidentRow & { hash: Buffer })[]>(
+          `SELECT ${RESIDENT_COLUMNS}, r.national_id_hash AS hash FROM resident r WHERE r.id = $1`,
+          [input.id],
+        );
+        if (earlier) {
+          if (earlier.householdId !== household.id || !earlier.hash.equals(this.cipher.hash(person.id))) throw ResidentErrors.idTaken();
+          return this.toType(earlier);
+        }
+      }
       const now = this.clock.now();
       const rows = await manager.query<ResidentRow[]>(
         `INSERT INTO resident AS r (id, household_id, grid_id, name, relation, national_id_cipher, national_id_hash, birth_date, sex, phone_cipher, phone_hash, created_at)

@@ -6,6 +6,14 @@ import { DwellingKindEnum, DwellingOccupancyEnum } from './dwelling.type';
 // The lengths match the table's check constraints.
 @InputType()
 export class RegisterDwellingInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Made by the phone: sending the same dwelling again (a weak network, an offline queue) registers it once.',
+  })
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
   @Field(() => ID, { description: 'The grid the dwelling lies in.' })
   @IsUUID()
   gridId!: string;

@@ -1,9 +1,17 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsEnum, IsString, IsUUID, Matches } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { RegistrationTypeEnum } from './household.type';
 
 @InputType()
 export class RegisterHouseholdInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Made by the phone: sending the same household again (a weak network, an offline queue) registers it once.',
+  })
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
   @Field({ description: 'The household number (户号), 1–40 letters, digits or dashes.' })
   @IsString()
   @Matches(/^[A-Za-z0-9-]{1,40}$/)

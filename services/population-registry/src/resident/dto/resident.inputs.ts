@@ -5,6 +5,14 @@ import { PopulationTagEnum, ResidentStatusEnum } from './resident.type';
 
 @InputType()
 export class RegisterResidentInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Made by the phone: sending the same resident again (a weak network, an offline queue) registers it once.',
+  })
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
   @Field(() => ID)
   @IsUUID()
   householdId!: string;
