@@ -330,8 +330,7 @@ describe('the web app in a real browser', () => {
   it("asks the graph for the grid member's first screen while the app's script is still on its way, and only once", async () => {
     const member = world.people.find((p) => p.key === 'grid-member')!;
     const session = { token: await stack.token(member.claims, '1h'), role: member.role, name: member.name, claims: member.claims };
-    const context = await browser.newContext({ ...PHONE, baseURL: base, locale: 'zh-CN', serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await w.browser.newContext({ ...PHONE, baseURL: base, locale: 'zh-CN', serviceWorkers: 'block' });
     await context.addInitScript(`localStorage.setItem('civgrid.session', ${JSON.stringify(JSON.stringify(session))})`);
     let asked = 0;
     let askedWhileScriptHeld = false;
