@@ -1,5 +1,5 @@
 import { BoundedLabel, CoreMetrics, outcomeOf, routeLabel } from './metrics';
-import { tracingWanted } from './tracing';
+import { enabledInstrumentations, tracingWanted } from './tracing';
 
 describe('bounded labels', () => {
   it('keeps the first N operation names, then counts the rest as other; missing and malformed names are not kept', () => {
@@ -45,5 +45,20 @@ describe('tracing switch', () => {
     expect(tracingWanted({ OTEL_TRACES_EXPORTER: 'console' })).toBe(true);
     expect(tracingWanted({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(false);
     expect(tracingWanted({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'console' })).toBe(false);
+  });
+});
+
+describe('instrumentations', () => {
+  it('HTTP, GraphQL and pg by default; OTEL_NODE_ENABLED_INSTRUMENTATIONS replaces the set, OTEL_NODE_DISABLED_INSTRUMENTATIONS takes away', () => {
+    expect(enabledInstrumentations({})).toEqual(['http', 'graphql', 'pg']);
+    expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, express,graphql-resolvers,pg' })).toEqual([
+      'http',
+      'pg',
+      'express',
+      'graphql-resolvers',
+    ]);
+    expect(enabledInstrumentations({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg' })).toEqual(['http', 'graphql']);
+    expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: '' })).toEqual([]);
+    expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'fs,dns' })).toEqual([]);
   });
 });
