@@ -93,7 +93,10 @@ async function main(): Promise<void> {
     ['metrics + 10 % of traces', traced({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' })],
     // Diagnostics, not configurations to run: the floor (no instrumentation) and the ceiling (all of them).
     ['trace floor: no instr.', traced({ OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_NODE_ENABLED_INSTRUMENTATIONS: '' })],
-    ['every instrumentation', traced({ OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_NODE_ENABLED_INSTRUMENTATIONS: INSTRUMENTATIONS.join(',') })],
+    [
+      'every instrumentation',
+      traced({ OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_NODE_ENABLED_INSTRUMENTATIONS: INSTRUMENTATIONS.join(',') }),
+    ],
   ];
   const sides: Side[] = [];
   try {

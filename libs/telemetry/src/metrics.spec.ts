@@ -57,7 +57,10 @@ describe('instrumentations', () => {
       'express',
       'graphql-resolvers',
     ]);
-    expect(enabledInstrumentations({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg' })).toEqual(['http', 'graphql']);
+    expect(enabledInstrumentations({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg' })).toEqual([
+      'http',
+      'graphql',
+    ]);
     expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: '' })).toEqual([]);
     expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'fs,dns' })).toEqual([]);
   });

@@ -91,7 +91,9 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK | un
     // the root fields only (queries, mutations, _entities): a span per nested field costs more than
     // it tells. Without them no field resolver is wrapped at all.
     const resolvers = on.has('graphql-resolvers');
-    instrumentations.push(new GraphQLInstrumentation({ ignoreResolveSpans: !resolvers, ignoreTrivialResolveSpans: true, mergeItems: true, depth: 1 }));
+    instrumentations.push(
+      new GraphQLInstrumentation({ ignoreResolveSpans: !resolvers, ignoreTrivialResolveSpans: true, mergeItems: true, depth: 1 }),
+    );
   }
   if (on.has('pg')) {
     const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
