@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Context, context, Span, SpanOptions, trace, TraceFlags, Tracer } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 
 /**
@@ -53,6 +54,35 @@ export function enabledInstrumentations(env: NodeJS.ProcessEnv = process.env): I
   return INSTRUMENTATIONS.filter((name) => enabled.includes(name) && !disabled.has(name));
 }
 
+const PATCHED = Symbol.for('civgrid.unsampled-children');
+
+/**
+ * With a parent-based sampler (the default), a span whose parent is not sampled is not recorded
+ * either; the SDK still makes a span id, copies the attributes and asks the sampler for each one,
+ * which is most of what an unsampled request pays for spans. This hands back the parent's own
+ * non-recording span instead (patching the SDK tracer's class once): the trace id and the
+ * "not sampled" flag that propagate downstream are the same; only an id no one records is saved.
+ */
+export function skipUnsampledChildren(sdkTracer: Tracer): void {
+  const proto = Object.getPrototypeOf(sdkTracer) as Tracer & { [PATCHED]?: true };
+  if (proto[PATCHED]) return;
+  const startSpan = proto.startSpan;
+  proto.startSpan = function (this: Tracer, name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
+    const parent = options?.root ? undefined : trace.getSpan(ctx);
+    // A parent with an invalid context starts a new trace in the SDK: left to it.
+    if (
+      parent &&
+      !parent.isRecording() &&
+      (parent.spanContext().traceFlags & TraceFlags.SAMPLED) === 0 &&
+      trace.isSpanContextValid(parent.spanContext())
+    ) {
+      return parent;
+    }
+    return startSpan.call(this, name, options, ctx);
+  };
+  proto[PATCHED] = true;
+}
+
 let started: NodeSDK | undefined;
 
 /**
@@ -104,6 +134,12 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK | un
   const sdk = new SDK({ serviceName: env['OTEL_SERVICE_NAME'] ?? serviceNameOfMain() ?? 'civgrid', instrumentations });
   sdk.start();
   started = sdk;
+  const sampler = env['OTEL_TRACES_SAMPLER'] ?? 'parentbased_always_on';
+  if (sampler.startsWith('parentbased_')) {
+    const provider = trace.getTracerProvider() as { getDelegate?: () => { getTracer(name: string): Tracer } };
+    const sdkTracer = provider.getDelegate?.().getTracer('@civgrid/telemetry');
+    if (sdkTracer) skipUnsampledChildren(sdkTracer);
+  }
   // No signal handlers here (they would keep Nest's re-raised SIGTERM from ending the process):
   // each main calls stopTracing() on its way out, and the batch processor flushes meanwhile.
   process.once('beforeExit', () => void stopTracing());
