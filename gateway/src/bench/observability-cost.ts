@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createServer, Server } from 'node:http';
 import { Role } from '@civgrid/auth';
+import { enabledInstrumentations, INSTRUMENTATIONS } from '@civgrid/telemetry';
 import { dataOf, gql } from '@civgrid/testing';
 import { GatewayProcess, startGatewayProcess } from '../gateway-process';
 import { createTree, registerDwellings, waitForReplica } from '../scenario';
@@ -8,9 +9,13 @@ import { Stack, startStack } from '../stack';
 import { latencies, ms, percentile } from './stats';
 
 // node scripts/civgrid.mjs bench observability-cost — the cross-subgraph query through copies of the
-// system side by side: both off (METRICS_ENABLED=false, no OTEL_*), metrics only, metrics with every
-// trace exported over OTLP/HTTP to a receiver here, and metrics with one trace in ten (head
-// sampling). Measured in turns, A B C D A B C D.
+// system side by side: both off (METRICS_ENABLED=false, OTEL_SDK_DISABLED=true), metrics only,
+// metrics with tracing as documented (the default instrumentations) exporting every trace over
+// OTLP/HTTP to a receiver here, the same with one trace in ten decided at the gateway (ParentBased
+// head sampling), and two sides that show where the rest goes: tracing with no instrumentation at
+// all (the SDK, its AsyncLocalStorage context manager and Apollo Gateway's own spans) and every
+// instrumentation this package has (Express route and GraphQL resolver spans too). Measured in
+// turns, A B C D E F A B C D E F; each line says what is on in that side.
 
 const ROUNDS = 8;
 const PER_ROUND = 400;
@@ -18,6 +23,7 @@ const IN_FLIGHT = 8;
 
 interface Side {
   name: string;
+  on: string;
   stack: Stack;
   gateway: GatewayProcess;
   token: string;
@@ -42,6 +48,15 @@ function startSink(): Promise<{ url: string; server: Server }> {
   );
 }
 
+/** What a side has on, from the variables it runs with (the same code the services read them with). */
+function describe(env: Record<string, string>): string {
+  const metrics = env['METRICS_ENABLED'] === 'true' ? 'metrics' : 'no metrics';
+  if (env['OTEL_SDK_DISABLED'] === 'true') return `${metrics}; tracing off`;
+  const list = enabledInstrumentations(env);
+  const sampler = env['OTEL_TRACES_SAMPLER'] + (env['OTEL_TRACES_SAMPLER_ARG'] ? ` ${env['OTEL_TRACES_SAMPLER_ARG']}` : '');
+  return `${metrics}; tracing, sampler ${sampler}, instrumentations ${list.length ? list.join(',') : 'none'}`;
+}
+
 async function side(name: string, env: Record<string, string>): Promise<Side> {
   const stack = await startStack(`cost-${name.replace(/[^a-z0-9]+/gi, '-')}`, {}, ['grid-organisation', 'population-registry'], {
     serviceEnv: env,
@@ -51,7 +66,7 @@ async function side(name: string, env: Record<string, string>): Promise<Side> {
   const { gridIds } = await createTree(gateway.url, token, 20);
   await waitForReplica(stack, 'population-registry', gridIds);
   await registerDwellings(gateway.url, token, gridIds, 5);
-  return { name, stack, gateway, token, gridIds, rates: [], latencies: [] };
+  return { name, on: describe(env), stack, gateway, token, gridIds, rates: [], latencies: [] };
 }
 
 const CROSS = `query Cross($g: ID!) { dwellings(gridId: $g, first: 5) { edges { node { id grid { id name area { name } } } } } }`;
@@ -73,9 +88,15 @@ async function main(): Promise<void> {
   const configs: [string, Record<string, string>][] = [
     ['both off', { METRICS_ENABLED: 'false', OTEL_SDK_DISABLED: 'true' }],
     ['metrics only', { METRICS_ENABLED: 'true', OTEL_SDK_DISABLED: 'true' }],
-    ['metrics + every trace', traced({ OTEL_TRACES_SAMPLER: 'always_on' })],
-    // Head sampling, one trace in ten: what exporting costs next to what instrumenting costs.
+    ['metrics + every trace', traced({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' })],
+    // Head sampling, one trace in ten, decided at the gateway: what exporting costs next to what instrumenting costs.
     ['metrics + 10 % of traces', traced({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' })],
+    // Diagnostics, not configurations to run: the floor (no instrumentation) and the ceiling (all of them).
+    ['trace floor: no instr.', traced({ OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_NODE_ENABLED_INSTRUMENTATIONS: '' })],
+    [
+      'every instrumentation',
+      traced({ OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_NODE_ENABLED_INSTRUMENTATIONS: INSTRUMENTATIONS.join(',') }),
+    ],
   ];
   const sides: Side[] = [];
   try {
@@ -91,7 +112,8 @@ async function main(): Promise<void> {
           `p50 ${ms(percentile(s.latencies, 50))}, p99 ${ms(percentile(s.latencies, 99))}` +
           (s === base
             ? ' (baseline)'
-            : `; vs baseline: median of the ${pairs.length} pairs ${percentile(pairs, 50).toFixed(3)} (cost ${((1 - percentile(pairs, 50)) * 100).toFixed(1)} %)`),
+            : `; vs baseline: median of the ${pairs.length} pairs ${percentile(pairs, 50).toFixed(3)} (cost ${((1 - percentile(pairs, 50)) * 100).toFixed(1)} %)`) +
+          `\n${''.padEnd(26)}[${s.on}]`,
       );
     }
     console.log(

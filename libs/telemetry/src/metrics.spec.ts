@@ -1,5 +1,7 @@
 import { BoundedLabel, CoreMetrics, outcomeOf, routeLabel } from './metrics';
-import { tracingWanted } from './tracing';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { tracing } from '@opentelemetry/sdk-node';
+import { enabledInstrumentations, skipUnsampledChildren, tracingWanted } from './tracing';
 
 describe('bounded labels', () => {
   it('keeps the first N operation names, then counts the rest as other; missing and malformed names are not kept', () => {
@@ -45,5 +47,60 @@ describe('tracing switch', () => {
     expect(tracingWanted({ OTEL_TRACES_EXPORTER: 'console' })).toBe(true);
     expect(tracingWanted({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(false);
     expect(tracingWanted({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'console' })).toBe(false);
+  });
+});
+
+describe('instrumentations', () => {
+  it('HTTP, GraphQL and pg by default; OTEL_NODE_ENABLED_INSTRUMENTATIONS replaces the set, OTEL_NODE_DISABLED_INSTRUMENTATIONS takes away', () => {
+    expect(enabledInstrumentations({})).toEqual(['http', 'graphql', 'pg']);
+    expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, express,graphql-resolvers,pg' })).toEqual([
+      'http',
+      'pg',
+      'express',
+      'graphql-resolvers',
+    ]);
+    expect(enabledInstrumentations({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-pg' })).toEqual([
+      'http',
+      'graphql',
+    ]);
+    expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: '' })).toEqual([]);
+    expect(enabledInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'fs,dns' })).toEqual([]);
+  });
+});
+
+describe('spans under an unsampled parent', () => {
+  it('are the parent itself (same trace, not sampled, nothing recorded); under a sampled parent, real children', () => {
+    const ended: string[] = [];
+    const provider = new tracing.BasicTracerProvider({
+      sampler: new tracing.ParentBasedSampler({ root: new tracing.AlwaysOnSampler() }),
+      spanProcessors: [
+        {
+          onStart: () => undefined,
+          onEnd: (s) => void ended.push(s.name),
+          forceFlush: async () => undefined,
+          shutdown: async () => undefined,
+        },
+      ],
+    });
+    const tracer = provider.getTracer('spec');
+    skipUnsampledChildren(tracer);
+    const remote = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', isRemote: true };
+    const unsampled = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ ...remote, traceFlags: TraceFlags.NONE }));
+    const child = tracer.startSpan('child of unsampled', {}, unsampled);
+    expect(child.isRecording()).toBe(false);
+    expect(child.spanContext()).toMatchObject({ traceId: remote.traceId, traceFlags: TraceFlags.NONE });
+    expect(child).toBe(trace.getSpan(unsampled)); // no span made: the SDK would have made one with an id of its own
+    const sampled = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ ...remote, traceFlags: TraceFlags.SAMPLED }));
+    const real = tracer.startSpan('child of sampled', {}, sampled);
+    expect(real.isRecording()).toBe(true);
+    expect(real.spanContext()).toMatchObject({ traceId: remote.traceId, traceFlags: TraceFlags.SAMPLED });
+    expect(real.spanContext().spanId).not.toBe(remote.spanId);
+    // An invalid parent still starts a new, sampled trace.
+    const fresh = tracer.startSpan('root', {}, trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
+    expect(fresh.isRecording()).toBe(true);
+    child.end();
+    real.end();
+    fresh.end();
+    expect(ended).toEqual(['child of sampled', 'root']);
   });
 });
