@@ -1,63 +1,27 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { Browser, BrowserContext, Page } from 'playwright-core';
-import { Role } from '@civgrid/auth';
-import { dataOf, eventually, gql, testDistrictCode } from '@civgrid/testing';
-import { DemoWorld, seedDemo } from '../src/demo-seed';
-import { Stack, startStack } from '../src/stack';
-import { defaultWebDist } from '../src/web';
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousViolations, signIn } from '../src/browser';
+import { dataOf, eventually, gql } from '@civgrid/testing';
+import { DemoWorld } from '../src/demo-seed';
+import { Stack } from '../src/stack';
+import { DESKTOP, PHONE, screenshot, seriousViolations, signIn } from '../src/browser';
+import { startWebWorld, WebWorld } from './web-browser';
 
 // The web app in a real Chromium against the whole system: gateway, four services, PostgreSQL, Kafka.
+let web: WebWorld;
 let stack: Stack;
-let browser: Browser;
 let world: DemoWorld;
 let admin: string;
 let base: string;
-const contexts: BrowserContext[] = [];
-const foreignRequests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(defaultWebDist(), 'index.html')))
-    throw new Error('web/dist is missing: build the app first (pnpm --filter @civgrid/web build)');
-  const peoplePath = join(mkdtempSync(join(tmpdir(), 'civgrid-web-')), 'people.json');
-  stack = await startStack('web', (keys) => ({ DEV_SIGNIN_PRIVATE_KEY: keys.privateKeyPem, DEV_SIGNIN_PEOPLE_PATH: peoplePath }));
-  base = stack.url.replace(/\/graphql$/, '');
-  admin = await stack.token({ roles: [Role.ADMIN] });
-  world = await seedDemo({ url: stack.url, districtCode: testDistrictCode(), sign: (claims) => stack.token(claims) });
-  writeFileSync(peoplePath, JSON.stringify(world.people));
-  browser = await launchBrowser();
+  web = await startWebWorld('web');
+  ({ stack, world, admin, base } = web);
 }, 240_000);
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await stack?.stop();
-}, 60_000);
+afterAll(() => web?.stop(), 60_000);
 afterEach(() => stack?.services['population-registry'].setClock(null));
-afterAll(() => expect(foreignRequests).toEqual([]));
+afterAll(() => expect(web.foreignRequests).toEqual([]));
 
-async function open(device: typeof PHONE | typeof DESKTOP): Promise<{ page: Page; context: BrowserContext }> {
-  const { context, foreign } = await newContext(browser, base, device);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('close', () => foreignRequests.push(...foreign));
-  page.on('pageerror', (error) => process.stderr.write(`page error on ${page.url()}: ${error.message}\n`));
-  // A GraphQL error the screen met is printed: a failing step then says why.
-  page.on('response', (res) => {
-    if (!res.url().endsWith('/graphql')) return;
-    void res
-      .json()
-      .then((body: { errors?: { message: string; path?: unknown[] }[] }) => {
-        if (body.errors?.length) process.stderr.write(`graphql errors on ${page.url()}: ${JSON.stringify(body.errors)}\n`);
-      })
-      .catch(() => undefined);
-  });
-  return { page, context };
-}
-
-const tokenOf = (key: string) => stack.token(world.people.find((p) => p.key === key)!.claims);
+const open = (device: typeof PHONE | typeof DESKTOP) => web.open(device);
+const tokenOf = (key: string) => web.tokenOf(key);
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const checkDigit = (first17: string): string => '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0) % 11];
@@ -408,10 +372,9 @@ describe('the web app in a real browser', () => {
     await phone.page.close();
 
     const mediator = await open(DESKTOP);
-    await signIn(mediator.page, '调解员');
+    await signIn(mediator.page, '调解员 · 老王');
     await mediator.page.getByRole('heading', { name: '调解室本周安排' }).waitFor();
     await mediator.page.getByRole('rowheader', { name: '法官工作室' }).waitFor();
-    await screenshot(mediator.page, 'desktop-mediator-calendar');
     expect(await seriousViolations(mediator.page)).toEqual([]);
     await mediator.page.close();
   }, 180_000);

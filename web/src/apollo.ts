@@ -1,5 +1,6 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, from } from '@apollo/client';
 import { setContext } from '@apollo/client/link/context';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { onError } from '@apollo/client/link/error';
 import type { Session } from './session';
 
@@ -7,7 +8,10 @@ import type { Session } from './session';
 const cacheKey = (s: Session): string => `civgrid.cache.${s.claims.sub}`;
 
 export function makeClient(session: Session, onUnauthenticated: () => void): ApolloClient<unknown> {
-  const cache = new InMemoryCache();
+  // Lists paged with "load more" (first/after) keep their pages together, one list per filter.
+  const cache = new InMemoryCache({
+    typePolicies: { Query: { fields: { disputes: relayStylePagination(['level', 'status', 'open', 'kind', 'gridId', 'underPath']) } } },
+  });
   const kept = localStorage.getItem(cacheKey(session));
   if (kept) cache.restore(JSON.parse(kept) as Record<string, never>);
   let timer: ReturnType<typeof setTimeout> | undefined;
