@@ -209,6 +209,7 @@ describe("the mediators' desk in a real browser", () => {
     await walkIn.getByText('来访登记').waitFor();
     expect(await walkIn.getByRole('list', { name: '当事人' }).innerText()).toBe('申请人：孙桂芝\n被申请人：东湖物业服务有限公司');
     expect(await seriousViolations(page)).toEqual([]);
+    await walkIn.scrollIntoViewIfNeeded();
     await screenshot(page, 'desktop-mediator-walk-in');
 
     // Ten at a time: "load more" brings the rest, none twice.
