@@ -244,14 +244,14 @@ describe("the officer's map in a real browser", () => {
     const outlined = grids.filter((g) => g.boundary);
     expect(outlined.length).toBeGreaterThanOrEqual(3);
     const health = (
-      await ok<{ gridHealth: { problems: { description: string; grids: { id: string }[] }[] } }>(
-        `query($p: String!) { gridHealth(areaPath: $p, limit: 20) { problems { description grids { id } } } }`,
+      await ok<{ gridHealth: { problems: { kind: string; description: string; grids: { id: string }[] }[] } }>(
+        `query($p: String!) { gridHealth(areaPath: $p, limit: 20) { problems { kind description grids { id } } } }`,
         { p: world.villagePath },
         web.admin,
       )
     ).gridHealth.problems;
     const second = grids.find((g) => g.name === '东湖社区第二网格')!;
-    const itsProblems = health.filter((p) => p.grids.some((g) => g.id === second.id)).map((p) => p.description);
+    const itsProblems = health.filter((p) => p.grids.some((g) => g.id === second.id));
     expect(itsProblems.length).toBeGreaterThan(0);
 
     const { page } = await web.open(DESKTOP);
@@ -272,7 +272,17 @@ describe("the officer's map in a real browser", () => {
     await outline(second.id).click();
     const details = page.getByRole('region', { name: '东湖社区第二网格' });
     await details.waitFor();
-    expect(await details.getByRole('list', { name: '网格问题' }).innerText()).toBe(itsProblems.join('\n'));
+    // Named in Chinese by kind, the service's own words beside: the unstaffed grid says so.
+    expect(itsProblems.map((p) => p.kind)).toContain('UNSTAFFED');
+    const words: Record<string, string> = {
+      TOO_LARGE: '网格过大',
+      OVERLAPPING: '网格范围重叠',
+      UNSTAFFED: '无网格员',
+      MEMBER_OVERLOADED: '网格员负担过重',
+    };
+    expect(await details.getByRole('list', { name: '网格问题' }).innerText()).toBe(
+      itsProblems.map((p) => `${words[p.kind]} ${p.description}`).join('\n'),
+    );
     await screenshot(page, 'desktop-officer-map');
     // The keyboard's way: the grid buttons under the map.
     await page.getByRole('button', { name: /^东湖社区第一网格/ }).focus();

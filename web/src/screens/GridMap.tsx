@@ -18,7 +18,13 @@ export interface MapGrid {
 type Health = 'problem' | 'incidents' | 'ok';
 const COLOURS: Record<Health, string> = { problem: '#b03a2e', incidents: '#b9770e', ok: '#1e8449' };
 
-export default function GridMap({ grids, problems }: { grids: MapGrid[]; problems: Record<string, string[]> }) {
+export default function GridMap({
+  grids,
+  problems,
+}: {
+  grids: MapGrid[];
+  problems: Record<string, { kind: string; description: string }[]>;
+}) {
   const { t } = useTranslation();
   const element = useRef<HTMLDivElement>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -91,7 +97,9 @@ export default function GridMap({ grids, problems }: { grids: MapGrid[]; problem
           {problems[chosen.id]?.length ? (
             <ul aria-label={t('map.problems')}>
               {problems[chosen.id].map((p, n) => (
-                <li key={n}>{p}</li>
+                <li key={n}>
+                  {t(`gridProblem.${p.kind}`)} <small>{p.description}</small>
+                </li>
               ))}
             </ul>
           ) : (

@@ -104,8 +104,8 @@ export function OfficerConsole({ session }: { session: Session }) {
   const grids = q.data?.grids.edges.map((e) => e.node) ?? [];
   const incidents = (q.data?.incidents.edges.map((e) => e.node) ?? []).filter((i) => !onlyOverdue || i.overdue);
   const departments = q.data?.departments.edges.map((e) => e.node) ?? [];
-  const problems: Record<string, string[]> = {};
-  for (const p of q.data?.gridHealth.problems ?? []) for (const g of p.grids) (problems[g.id] ??= []).push(p.description);
+  const problems: Record<string, { kind: string; description: string }[]> = {};
+  for (const p of q.data?.gridHealth.problems ?? []) for (const g of p.grids) (problems[g.id] ??= []).push(p);
   const depth = (path: string) => path.split('.').length - areaPath.split('.').length;
   return (
     <div className="console">
@@ -131,7 +131,7 @@ export function OfficerConsole({ session }: { session: Session }) {
         <ul>
           {q.data?.gridHealth.problems.map((p, n) => (
             <li key={n}>
-              {p.grids.map((g) => g.name).join('、')}：{p.description}
+              {p.grids.map((g) => g.name).join('、')}：{t(`gridProblem.${p.kind}`)} <small>{p.description}</small>
             </li>
           ))}
         </ul>
