@@ -122,23 +122,45 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
   const village =
     (await firstUnder(town.path, 'VILLAGE')) ??
     (await createArea({ code: `${code6}001001`, name: '东湖社区', parentId: town.id, urban: true }));
-  type GridRow = { id: string; code: string; name: string; kind: string };
+  type GridRow = { id: string; code: string; name: string; kind: string; boundary: { type: string } | null };
   const grids = (
     await q<{ grids: { edges: { node: GridRow }[] } }>(
-      `query($p: String!) { grids(underPath: $p, first: 10) { edges { node { id code name kind } } } }`,
+      `query($p: String!) { grids(underPath: $p, first: 10) { edges { node { id code name kind boundary { type } } } } }`,
       {
         p: village.path,
       },
     )
   ).grids.edges.map((e) => e.node);
   const createGrid = async (input: Record<string, unknown>): Promise<GridRow> =>
-    (await q<{ createGrid: GridRow }>(`mutation($i: CreateGridInput!) { createGrid(input: $i) { id code name kind } }`, { i: input }))
-      .createGrid;
+    (
+      await q<{ createGrid: GridRow }>(`mutation($i: CreateGridInput!) { createGrid(input: $i) { id code name kind boundary { type } } }`, {
+        i: input,
+      })
+    ).createGrid;
+  // Outlines for the officer's map, near Daiyue (longitude, latitude): the total grid around both basic ones.
+  const square = (west: number, south: number, east: number, north: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [west, south],
+        [east, south],
+        [east, north],
+        [west, north],
+        [west, south],
+      ],
+    ],
+  });
+  const OUTLINES = {
+    total: square(117.083, 36.183, 117.097, 36.192),
+    first: square(117.085, 36.185, 117.09, 36.19),
+    second: square(117.09, 36.185, 117.095, 36.19),
+  };
   const total =
     grids.find((g) => g.kind === 'TOTAL') ??
-    (await createGrid({ code: `T${code6}`, name: '东湖社区总网格', kind: 'TOTAL', areaId: village.id }));
+    (await createGrid({ code: `T${code6}`, name: '东湖社区总网格', kind: 'TOTAL', areaId: village.id, boundary: OUTLINES.total }));
+  const basics = grids.filter((g) => g.kind === 'BASIC');
   const grid =
-    grids.find((g) => g.kind === 'BASIC') ??
+    basics[0] ??
     (await createGrid({
       code: `B${code6}01`,
       name: '东湖社区第一网格',
@@ -146,7 +168,27 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
       areaId: village.id,
       parentGridId: total.id,
       coverage: [{ kind: 'BUILDING', name: '1号楼' }],
+      boundary: OUTLINES.first,
     }));
+  // A second grid, not yet staffed: the health check names it and the map colours it.
+  const second =
+    basics[1] ??
+    (await createGrid({
+      code: `B${code6}02`,
+      name: '东湖社区第二网格',
+      kind: 'BASIC',
+      areaId: village.id,
+      parentGridId: total.id,
+      coverage: [{ kind: 'BUILDING', name: '2号楼' }],
+      boundary: OUTLINES.second,
+    }));
+  // A district kept from before the map: its grids get their outlines.
+  for (const [row, outline] of [
+    [total, OUTLINES.total],
+    [grid, OUTLINES.first],
+    [second, OUTLINES.second],
+  ] as const)
+    if (!row.boundary) await q(`mutation($i: UpdateGridInput!) { updateGrid(input: $i) { id } }`, { i: { id: row.id, boundary: outline } });
   log(`grids ready under ${village.name}`);
 
   // ---- the grid member, linked to a login ----
@@ -228,14 +270,25 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
       ).createMediationCommittee;
     committees[l.level] = found.id;
   }
-  const villageCommittee = committeesNow.find((c) => c.level === 'VILLAGE');
-  let mediatorUser = villageCommittee?.mediators.edges.map((e) => e.node).find((m) => m.userId)?.userId ?? undefined;
-  if (!mediatorUser) {
-    mediatorUser = `demo-mediator-${code6}`;
-    await q(`mutation($i: AddMediatorInput!) { addMediator(input: $i) { id } }`, {
-      i: { committeeId: committees['VILLAGE'], name: '老王', specialties: ['邻里纠纷', '物业纠纷'], userId: mediatorUser },
-    });
+  // A mediator with a login on each level's committee, so a dispute can go village → town → district.
+  const MEDIATORS = [
+    { level: 'VILLAGE', name: '老王', specialties: ['邻里纠纷', '物业纠纷'], user: `demo-mediator-${code6}` },
+    { level: 'TOWN', name: '刘春梅', specialties: ['物业纠纷', '婚姻家庭'], user: `demo-mediator-town-${code6}` },
+    { level: 'DISTRICT', name: '陈志刚', specialties: ['物业纠纷', '房屋买卖'], user: `demo-mediator-district-${code6}` },
+  ] as const;
+  const mediatorUsers: Record<string, string> = {};
+  for (const m of MEDIATORS) {
+    const committee = committeesNow.find((c) => c.level === m.level);
+    let user = committee?.mediators.edges.map((e) => e.node).find((x) => x.userId)?.userId ?? undefined;
+    if (!user) {
+      user = m.user;
+      await q(`mutation($i: AddMediatorInput!) { addMediator(input: $i) { id } }`, {
+        i: { committeeId: committees[m.level], name: m.name, specialties: [...m.specialties], userId: user },
+      });
+    }
+    mediatorUsers[m.level] = user;
   }
+  const mediatorUser = mediatorUsers['VILLAGE'];
   type Centre = { id: string; rooms: { id: string; kind: string }[] };
   let centre = (
     await q<{ mediationCentres: { edges: { node: Centre }[] } }>(
@@ -288,6 +341,8 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoWorld> {
       dept: departments['HOUSING_CONSTRUCTION_BUREAU'],
     }),
     person('mediator', Role.MEDIATOR, '老王', levels[0].name, { sub: mediatorUser, areas: [district.path] }),
+    person('mediator-town', Role.MEDIATOR, '刘春梅', levels[1].name, { sub: mediatorUsers['TOWN'], areas: [district.path] }),
+    person('mediator-district', Role.MEDIATOR, '陈志刚', levels[2].name, { sub: mediatorUsers['DISTRICT'], areas: [district.path] }),
     person('analyst', Role.ANALYST, '分析员', district.name, { sub: `demo-analyst-${code6}`, areas: [district.path] }),
   ];
   const tokenOf = async (key: string): Promise<string> => o.sign(people.find((p) => p.key === key)!.claims);

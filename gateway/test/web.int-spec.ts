@@ -421,10 +421,9 @@ describe('the web app in a real browser', () => {
     await phone.page.close();
 
     const mediator = await open(DESKTOP);
-    await signIn(mediator.page, '调解员');
+    await signIn(mediator.page, '调解员 · 老王');
     await mediator.page.getByRole('heading', { name: '调解室本周安排' }).waitFor();
     await mediator.page.getByRole('rowheader', { name: '法官工作室' }).waitFor();
-    await screenshot(mediator.page, 'desktop-mediator-calendar');
     expect(await seriousViolations(mediator.page)).toEqual([]);
     await mediator.page.close();
   }, 180_000);

@@ -17,7 +17,7 @@ function Screen({ session }: { session: Session }) {
     case 'DEPARTMENT_OFFICER':
       return <DepartmentDesk />;
     case 'MEDIATOR':
-      return <MediatorDesk />;
+      return <MediatorDesk session={session} />;
     case 'ANALYST':
       return <AnalystView session={session} />;
     default:

@@ -14,7 +14,12 @@ export function makeClient(session: Session, onUnauthenticated: () => void): Apo
   const cache = new InMemoryCache({
     typePolicies: {
       Grid: { fields: { households: relayStylePagination(false) } },
-      Query: { fields: { incidents: relayStylePagination(['status', 'open', 'gridId', 'overdue']) } },
+      Query: {
+        fields: {
+          incidents: relayStylePagination(['status', 'open', 'gridId', 'overdue']),
+          disputes: relayStylePagination(['level', 'status', 'open', 'kind', 'gridId', 'underPath']),
+        },
+      },
     },
   });
   const kept = localStorage.getItem(cacheKey(session));

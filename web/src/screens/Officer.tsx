@@ -1,9 +1,12 @@
 import { useMutation, useQuery } from '@apollo/client';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graphql } from '../gql';
 import type { Session } from '../session';
 import { IncidentCard } from './incident';
+
+// Leaflet comes with the map, in a chunk of its own: only the officer's console loads it.
+const GridMap = lazy(() => import('./GridMap'));
 
 const CONSOLE = graphql(`
   query OfficerConsole($areaPath: String!) {
@@ -28,6 +31,13 @@ const CONSOLE = graphql(`
           kind
           area {
             id
+          }
+          boundary {
+            type
+            coordinates
+          }
+          incidents(open: true, first: 1) {
+            totalCount
           }
         }
       }
@@ -94,6 +104,8 @@ export function OfficerConsole({ session }: { session: Session }) {
   const grids = q.data?.grids.edges.map((e) => e.node) ?? [];
   const incidents = (q.data?.incidents.edges.map((e) => e.node) ?? []).filter((i) => !onlyOverdue || i.overdue);
   const departments = q.data?.departments.edges.map((e) => e.node) ?? [];
+  const problems: Record<string, { kind: string; description: string }[]> = {};
+  for (const p of q.data?.gridHealth.problems ?? []) for (const g of p.grids) (problems[g.id] ??= []).push(p);
   const depth = (path: string) => path.split('.').length - areaPath.split('.').length;
   return (
     <div className="console">
@@ -119,60 +131,80 @@ export function OfficerConsole({ session }: { session: Session }) {
         <ul>
           {q.data?.gridHealth.problems.map((p, n) => (
             <li key={n}>
-              {p.grids.map((g) => g.name).join('、')}：{p.description}
+              {p.grids.map((g) => g.name).join('、')}：{t(`gridProblem.${p.kind}`)} <small>{p.description}</small>
             </li>
           ))}
         </ul>
       </aside>
-      <section aria-labelledby="open-title">
-        <h2 id="open-title">{t('officer.open', { n: q.data?.incidents.totalCount ?? 0 })}</h2>
-        <label>
-          <input type="checkbox" checked={onlyOverdue} onChange={(e) => setOnlyOverdue(e.target.checked)} /> {t('officer.onlyOverdue')}
-        </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
+      <div className="console-main">
+        {grids.length > 0 && (
+          <Suspense fallback={<p>{t('common.loading')}</p>}>
+            <GridMap
+              grids={grids.map((g) => ({
+                id: g.id,
+                name: g.name,
+                kind: g.kind,
+                boundary: g.boundary ?? null,
+                openIncidents: g.incidents.totalCount,
+              }))}
+              problems={problems}
+            />
+          </Suspense>
         )}
-        {incidents.map((i) => (
-          <IncidentCard key={i.id} incident={i}>
-            {i.status !== 'REPORTED' && (
-              <>
-                <label>
-                  {t('officer.department')}
-                  <select value={dept[i.id] ?? ''} onChange={(e) => setDept({ ...dept, [i.id]: e.target.value })}>
-                    <option value="">—</option>
-                    {departments.map((d) => (
-                      <option key={d.id} value={d.id}>
-                        {d.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <button
-                  type="button"
-                  disabled={!dept[i.id]}
-                  onClick={() =>
-                    void blow({
-                      variables: {
-                        input: { incidentId: i.id, departmentIds: [dept[i.id]], dueAt: new Date(Date.now() + 24 * 3600_000).toISOString() },
-                      },
-                    }).catch((e: Error) => setError(e.message))
-                  }
-                >
-                  {t('officer.whistle')}
-                </button>
-              </>
-            )}
-            <button
-              type="button"
-              onClick={() => void escalate({ variables: { input: { id: i.id } } }).catch((e: Error) => setError(e.message))}
-            >
-              {t('officer.escalate')}
-            </button>
-          </IncidentCard>
-        ))}
-      </section>
+        <section aria-labelledby="open-title">
+          <h2 id="open-title">{t('officer.open', { n: q.data?.incidents.totalCount ?? 0 })}</h2>
+          <label>
+            <input type="checkbox" checked={onlyOverdue} onChange={(e) => setOnlyOverdue(e.target.checked)} /> {t('officer.onlyOverdue')}
+          </label>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {incidents.map((i) => (
+            <IncidentCard key={i.id} incident={i}>
+              {i.status !== 'REPORTED' && (
+                <>
+                  <label>
+                    {t('officer.department')}
+                    <select value={dept[i.id] ?? ''} onChange={(e) => setDept({ ...dept, [i.id]: e.target.value })}>
+                      <option value="">—</option>
+                      {departments.map((d) => (
+                        <option key={d.id} value={d.id}>
+                          {d.name}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <button
+                    type="button"
+                    disabled={!dept[i.id]}
+                    onClick={() =>
+                      void blow({
+                        variables: {
+                          input: {
+                            incidentId: i.id,
+                            departmentIds: [dept[i.id]],
+                            dueAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+                          },
+                        },
+                      }).catch((e: Error) => setError(e.message))
+                    }
+                  >
+                    {t('officer.whistle')}
+                  </button>
+                </>
+              )}
+              <button
+                type="button"
+                onClick={() => void escalate({ variables: { input: { id: i.id } } }).catch((e: Error) => setError(e.message))}
+              >
+                {t('officer.escalate')}
+              </button>
+            </IncidentCard>
+          ))}
+        </section>
+      </div>
     </div>
   );
 }
