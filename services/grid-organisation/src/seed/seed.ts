@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AreaCreatedData, DepartmentCreatedData, GridEvents, MemberRegisteredData } from '@civgrid/contracts';
-import { DomainEvent, Outbox } from '@civgrid/events';
+import { AreaCreatedData, DepartmentCreatedData, GridEvents, MemberRegisteredData, EventPayloads, OutboxEvent } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
 import { PiiCipher } from '@civgrid/pii';
 import { coverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
@@ -57,7 +57,7 @@ async function insertMany<T>(
  */
 export async function seedDistrict(
   dataSource: DataSource,
-  outbox: Outbox,
+  outbox: Outbox<EventPayloads>,
   size: SeedSize,
   cipher: PiiCipher,
   progress: (done: number, total: number) => void = () => undefined,
@@ -67,7 +67,7 @@ export async function seedDistrict(
   let done = 0;
   const tick = (n: number): void => progress((done = Math.min(total, done + n)), total);
   return dataSource.transaction(async (manager) => {
-    const events: DomainEvent[] = [];
+    const events: OutboxEvent[] = [];
     let insertedAreas = 0;
     for (const level of ['DISTRICT', 'TOWN', 'VILLAGE'] as const) {
       const rows = plan.areas.filter((a) => a.level === level);
