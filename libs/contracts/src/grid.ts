@@ -136,7 +136,6 @@ export const gridEventDefinitions = {
 export type GridPayloads = PayloadsOf<typeof gridEventDefinitions>;
 export type AreaCreatedData = GridPayloads[typeof GridEvents.areaCreated];
 export type GridEventData = GridPayloads[typeof GridEvents.created];
-export type GridRetiredData = GridPayloads[typeof GridEvents.retired];
 export type AreaRenamedData = GridPayloads[typeof GridEvents.areaRenamed];
 export type GridReshapedData = GridPayloads[typeof GridEvents.reshaped];
 export type MemberRegisteredData = GridPayloads[typeof GridEvents.memberRegistered];

@@ -31,8 +31,6 @@ export const eventDefinitions = {
 export type EventPayloads = PayloadsOf<typeof eventDefinitions>;
 /** Every CivGrid event type. */
 export type EventType = keyof EventPayloads;
-/** The payload (`data`) of one event type. */
-export type EventPayload<K extends EventType> = EventPayloads[K];
 /** What domain code hands to `outbox.add`: an event of one of the types `K`, with that type's payload. */
 export type OutboxEvent<K extends EventType = EventType> = { [T in K]: DomainEvent<EventPayloads[T] & object, T> }[K];
 /** An event's type with its payload, for a helper that adds the rest (`{ type, data }` of one type). */
