@@ -295,8 +295,8 @@ export class DisputeService implements OnModuleInit {
       number: dispute.number,
       gridId: dispute.gridId,
       gridPath: dispute.gridPath,
-      kind: dispute.kind as DisputeRegisteredData['kind'],
-      origin: dispute.origin as DisputeRegisteredData['origin'],
+      kind: dispute.kind,
+      origin: dispute.origin,
       originIncidentId: dispute.originIncidentId,
       level: dispute.level,
     };
