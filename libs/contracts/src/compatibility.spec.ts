@@ -6,11 +6,19 @@ import { asyncApiDocument } from './asyncapi';
 import { checkCatalogue, formatCatalogueCheck } from './compatibility';
 import { eventSchemas } from './index';
 import { publishCatalogue, readPublishedCatalogue } from './published';
-import { eventSchema, uuid } from './schema-parts';
 
 const V1 = 'civgrid.incident.incident-filed.v1';
 const V2 = 'civgrid.incident.incident-filed.v2';
-const filed = (properties: Record<string, JsonSchema>, optional: string[] = []) => eventSchema('Incident filed', properties, optional);
+// Plain JSON Schemas, as a published catalogue holds them.
+const uuid = { type: 'string', format: 'uuid' };
+const filed = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Incident filed',
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+});
 const base = () => ({
   incidentId: uuid,
   gridId: uuid,

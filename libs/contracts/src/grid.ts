@@ -1,5 +1,5 @@
-import { JsonSchema } from '@civgrid/events';
-import { dateTime, eventSchema, ltreePath, text, uuid } from './schema-parts';
+import { Type } from '@sinclair/typebox';
+import { PayloadsOf, closedObject, dateTime, eventSchema, isoDate, ltreePath, nullable, oneOf, text, uuid } from './schema-parts';
 
 export const GridEvents = {
   areaCreated: 'civgrid.grid.area-created.v1',
@@ -14,223 +14,130 @@ export const GridEvents = {
   departmentCreated: 'civgrid.grid.department-created.v1',
 } as const;
 
-export type AreaLevel = 'DISTRICT' | 'TOWN' | 'VILLAGE';
-export type GridKind = 'TOTAL' | 'BASIC' | 'MICRO';
-export type GridStatus = 'ACTIVE' | 'RETIRED';
+export const AREA_LEVELS = ['DISTRICT', 'TOWN', 'VILLAGE'] as const;
+export const GRID_KINDS = ['TOTAL', 'BASIC', 'MICRO'] as const;
+export const GRID_STATUSES = ['ACTIVE', 'RETIRED'] as const;
+export const COVERAGE_ITEM_KINDS = ['BUILDING', 'STREET', 'LANE', 'COURTYARD', 'OTHER'] as const;
+export const RESHAPE_KINDS = ['SPLIT', 'MERGE', 'MOVE'] as const;
+export const MEMBER_EMPLOYMENTS = ['FULL_TIME', 'PART_TIME', 'VOLUNTEER'] as const;
+export const ASSIGNMENT_ROLES = ['GRID_LEADER', 'GRID_MEMBER', 'BUILDING_LEADER'] as const;
+export const DEPARTMENT_KINDS = [
+  'COURT',
+  'PROCURATORATE',
+  'JUDICIAL_BUREAU',
+  'HOUSING_CONSTRUCTION_BUREAU',
+  'LETTERS_CALLS_BUREAU',
+  'PUBLIC_SECURITY',
+  'CIVIL_AFFAIRS',
+  'HUMAN_RESOURCES_SOCIAL_SECURITY',
+  'NATURAL_RESOURCES',
+  'MARKET_REGULATION',
+  'OTHER',
+] as const;
+export const DEPARTMENT_LEVELS = ['DISTRICT', 'TOWN'] as const;
 
-export interface AreaCreatedData {
-  areaId: string;
-  code: string;
-  name: string;
-  level: AreaLevel;
-  parentId: string | null;
-  path: string;
-}
+export type AreaLevel = (typeof AREA_LEVELS)[number];
+export type GridKind = (typeof GRID_KINDS)[number];
+export type GridStatus = (typeof GRID_STATUSES)[number];
+export type CoverageItemKind = (typeof COVERAGE_ITEM_KINDS)[number];
+export type ReshapeKind = (typeof RESHAPE_KINDS)[number];
+export type MemberEmployment = (typeof MEMBER_EMPLOYMENTS)[number];
+export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+export type DepartmentLevel = (typeof DEPARTMENT_LEVELS)[number];
+
+const areaCode = Type.String({ pattern: '^[0-9]{12}$' });
+const gridCode = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' });
 
 /** The state of a grid after the change: the same shape for created, updated and retired (which adds its reason). */
-export interface GridEventData {
-  gridId: string;
-  code: string;
-  name: string;
-  kind: GridKind;
-  areaId: string;
-  areaPath: string;
-  path: string;
-  parentGridId: string | null;
-  status: GridStatus;
-}
-
-const gridState = (title: string, extra: Record<string, JsonSchema> = {}, optional: string[] = []) =>
-  eventSchema(
-    title,
-    {
-      gridId: uuid,
-      code: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
-      name: text(200),
-      kind: { enum: ['TOTAL', 'BASIC', 'MICRO'] },
-      areaId: uuid,
-      areaPath: ltreePath,
-      path: ltreePath,
-      parentGridId: { anyOf: [uuid, { type: 'null' }] },
-      status: { enum: ['ACTIVE', 'RETIRED'] },
-      ...extra,
-    },
-    optional,
-  );
-
-/** A grid was retired: its state after the change, and why (retireGrid's reason, or the reshape's). */
-export interface GridRetiredData extends GridEventData {
-  reason: string;
-}
-
-export interface AreaRenamedData {
-  areaId: string;
-  code: string;
-  path: string;
-  name: string;
-  previousName: string;
-}
-
-export type CoverageItemKind = 'BUILDING' | 'STREET' | 'LANE' | 'COURTYARD' | 'OTHER';
-export type ReshapeKind = 'SPLIT' | 'MERGE' | 'MOVE';
-
-/**
- * One reshaping of a village's grids. `items` says where every coverage item went, so other
- * services can re-home the rows they keep per grid (dwellings by building, say). Keyed by the
- * village's area id so that successive reshapes of one village reach consumers in order; the
- * grid-retired and grid-created events of the grids involved are published in the same
- * transaction (keyed by grid id, as always).
- */
-export interface GridReshapedData {
-  reshapeId: string;
-  kind: ReshapeKind;
-  areaId: string;
-  areaPath: string;
-  effectiveFrom: string;
-  retiredGrids: { gridId: string; code: string; path: string }[];
-  createdGrids: { gridId: string; code: string; path: string }[];
-  items: { key: string; kind: CoverageItemKind; fromGridId: string; toGridId: string }[];
-}
-
-export type MemberEmployment = 'FULL_TIME' | 'PART_TIME' | 'VOLUNTEER';
-export type AssignmentRole = 'GRID_LEADER' | 'GRID_MEMBER' | 'BUILDING_LEADER';
-
-/** A grid member was registered: ids only, never the person's name or phone. */
-export interface MemberRegisteredData {
-  memberId: string;
-  areaId: string;
-  areaPath: string;
-  employment: MemberEmployment;
-  userId: string | null;
-}
-
+const gridState = {
+  gridId: uuid,
+  code: gridCode,
+  name: text(200),
+  kind: oneOf(GRID_KINDS),
+  areaId: uuid,
+  areaPath: ltreePath,
+  path: ltreePath,
+  parentGridId: nullable(uuid),
+  status: oneOf(GRID_STATUSES),
+};
+const gridRef = closedObject({ gridId: uuid, code: gridCode, path: ltreePath });
 /** The same shape for assigned and unassigned: the assignment after the change. */
-export interface MemberAssignmentData {
-  assignmentId: string;
-  memberId: string;
-  gridId: string;
-  gridPath: string;
-  role: AssignmentRole;
-  from: string;
-  to: string | null;
-}
-
-export type DepartmentKind =
-  | 'COURT'
-  | 'PROCURATORATE'
-  | 'JUDICIAL_BUREAU'
-  | 'HOUSING_CONSTRUCTION_BUREAU'
-  | 'LETTERS_CALLS_BUREAU'
-  | 'PUBLIC_SECURITY'
-  | 'CIVIL_AFFAIRS'
-  | 'HUMAN_RESOURCES_SOCIAL_SECURITY'
-  | 'NATURAL_RESOURCES'
-  | 'MARKET_REGULATION'
-  | 'OTHER';
-export type DepartmentLevel = 'DISTRICT' | 'TOWN';
-
-export interface DepartmentCreatedData {
-  departmentId: string;
-  code: string;
-  name: string;
-  kind: DepartmentKind;
-  level: DepartmentLevel;
-  areaId: string;
-  areaPath: string;
-}
-
-const gridCode = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } as const;
-const isoDate = { type: 'string', format: 'date' } as const;
-const gridRef = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['gridId', 'code', 'path'],
-  properties: { gridId: uuid, code: gridCode, path: ltreePath },
-} as const;
 const assignment = (title: string) =>
   eventSchema(title, {
     assignmentId: uuid,
     memberId: uuid,
     gridId: uuid,
     gridPath: ltreePath,
-    role: { enum: ['GRID_LEADER', 'GRID_MEMBER', 'BUILDING_LEADER'] },
+    role: oneOf(ASSIGNMENT_ROLES),
     from: dateTime,
-    to: { anyOf: [dateTime, { type: 'null' }] },
+    to: nullable(dateTime),
   });
 
-export const gridSchemas: Record<string, JsonSchema> = {
+export const gridEventDefinitions = {
   [GridEvents.areaCreated]: eventSchema('An administrative area was created', {
     areaId: uuid,
-    code: { type: 'string', pattern: '^[0-9]{12}$' },
+    code: areaCode,
     name: text(200),
-    level: { enum: ['DISTRICT', 'TOWN', 'VILLAGE'] },
-    parentId: { anyOf: [uuid, { type: 'null' }] },
+    level: oneOf(AREA_LEVELS),
+    parentId: nullable(uuid),
     path: ltreePath,
   }),
-  [GridEvents.created]: gridState('A grid was created'),
-  [GridEvents.updated]: gridState('A grid was changed'),
+  [GridEvents.created]: eventSchema('A grid was created', gridState),
+  [GridEvents.updated]: eventSchema('A grid was changed', gridState),
+  // A grid was retired: its state after the change, and why (retireGrid's reason, or the reshape's).
   // `reason` is written on every grid-retired event; events from before it was added have none.
-  [GridEvents.retired]: gridState('A grid was retired', { reason: text(500) }, ['reason']),
+  [GridEvents.retired]: eventSchema('A grid was retired', { ...gridState, reason: Type.Optional(text(500)) }),
   [GridEvents.areaRenamed]: eventSchema('An administrative area was renamed', {
     areaId: uuid,
-    code: { type: 'string', pattern: '^[0-9]{12}$' },
+    code: areaCode,
     path: ltreePath,
     name: text(200),
     previousName: text(200),
   }),
+  /**
+   * One reshaping of a village's grids. `items` says where every coverage item went, so other
+   * services can re-home the rows they keep per grid (dwellings by building, say). Keyed by the
+   * village's area id so that successive reshapes of one village reach consumers in order; the
+   * grid-retired and grid-created events of the grids involved are published in the same
+   * transaction (keyed by grid id, as always).
+   */
   [GridEvents.reshaped]: eventSchema('Grids of a village or community were split, merged or had coverage moved', {
     reshapeId: uuid,
-    kind: { enum: ['SPLIT', 'MERGE', 'MOVE'] },
+    kind: oneOf(RESHAPE_KINDS),
     areaId: uuid,
     areaPath: ltreePath,
     effectiveFrom: isoDate,
-    retiredGrids: { type: 'array', items: gridRef },
-    createdGrids: { type: 'array', items: gridRef },
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['key', 'kind', 'fromGridId', 'toGridId'],
-        properties: {
-          key: text(240),
-          kind: { enum: ['BUILDING', 'STREET', 'LANE', 'COURTYARD', 'OTHER'] },
-          fromGridId: uuid,
-          toGridId: uuid,
-        },
-      },
-    },
+    retiredGrids: Type.Array(gridRef),
+    createdGrids: Type.Array(gridRef),
+    items: Type.Array(closedObject({ key: text(240), kind: oneOf(COVERAGE_ITEM_KINDS), fromGridId: uuid, toGridId: uuid })),
   }),
+  /** A grid member was registered: ids only, never the person's name or phone. */
   [GridEvents.memberRegistered]: eventSchema('A grid member was registered', {
     memberId: uuid,
     areaId: uuid,
     areaPath: ltreePath,
-    employment: { enum: ['FULL_TIME', 'PART_TIME', 'VOLUNTEER'] },
-    userId: { anyOf: [text(200), { type: 'null' }] },
+    employment: oneOf(MEMBER_EMPLOYMENTS),
+    userId: nullable(text(200)),
   }),
   [GridEvents.memberAssigned]: assignment('A grid member was assigned to a grid'),
   [GridEvents.memberUnassigned]: assignment('A grid assignment ended'),
   [GridEvents.departmentCreated]: eventSchema('A department was created', {
     departmentId: uuid,
-    code: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
+    code: gridCode,
     name: text(200),
-    kind: {
-      enum: [
-        'COURT',
-        'PROCURATORATE',
-        'JUDICIAL_BUREAU',
-        'HOUSING_CONSTRUCTION_BUREAU',
-        'LETTERS_CALLS_BUREAU',
-        'PUBLIC_SECURITY',
-        'CIVIL_AFFAIRS',
-        'HUMAN_RESOURCES_SOCIAL_SECURITY',
-        'NATURAL_RESOURCES',
-        'MARKET_REGULATION',
-        'OTHER',
-      ],
-    },
-    level: { enum: ['DISTRICT', 'TOWN'] },
+    kind: oneOf(DEPARTMENT_KINDS),
+    level: oneOf(DEPARTMENT_LEVELS),
     areaId: uuid,
     areaPath: ltreePath,
   }),
 };
+
+export type GridPayloads = PayloadsOf<typeof gridEventDefinitions>;
+export type AreaCreatedData = GridPayloads[typeof GridEvents.areaCreated];
+export type GridEventData = GridPayloads[typeof GridEvents.created];
+export type AreaRenamedData = GridPayloads[typeof GridEvents.areaRenamed];
+export type GridReshapedData = GridPayloads[typeof GridEvents.reshaped];
+export type MemberRegisteredData = GridPayloads[typeof GridEvents.memberRegistered];
+export type MemberAssignmentData = GridPayloads[typeof GridEvents.memberAssigned];
+export type DepartmentCreatedData = GridPayloads[typeof GridEvents.departmentCreated];

@@ -1,5 +1,5 @@
-import { JsonSchema } from '@civgrid/events';
-import { dateTime, eventSchema, ltreePath, uuid } from './schema-parts';
+import { Type } from '@sinclair/typebox';
+import { PayloadsOf, dateTime, eventSchema, ltreePath, oneOf, uuid } from './schema-parts';
 
 export const IncidentEvents = {
   reported: 'civgrid.incident.incident-reported.v1',
@@ -38,107 +38,37 @@ export type IncidentPriority = (typeof INCIDENT_PRIORITIES)[number];
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
 /** `DY-<year>-<6 digits>`: the number people quote on the phone. */
 export const INCIDENT_NUMBER_PATTERN = '^DY-[0-9]{4}-[0-9]{6}$';
 
-/** Ids, codes and classifications only: the title and description stay in the service. */
-export interface IncidentReportedData {
-  incidentId: string;
-  number: string;
-  gridId: string;
-  gridPath: string;
-  category: IncidentCategory;
-  priority: IncidentPriority;
-  source: IncidentSource;
-  reportedAt: string;
-}
-
-/** One step of the workflow. `actorId` is the account id from the token (or `system:<reason>`), never a name. */
-export interface IncidentTransitionData {
-  incidentId: string;
-  number: string;
-  gridId: string;
-  gridPath: string;
-  from: IncidentStatus;
-  to: IncidentStatus;
-  actorId: string;
-  at: string;
-}
-
-export interface IncidentAssignedData {
-  incidentId: string;
-  number: string;
-  gridId: string;
-  gridPath: string;
-  assigneeId: string;
-  actorId: string;
-  at: string;
-}
-
-export interface IncidentOverdueData {
-  incidentId: string;
-  number: string;
-  gridId: string;
-  gridPath: string;
-  kind: OverdueKind;
-  dueAt: string;
-  detectedAt: string;
-}
-
-export interface WhistleBlownData {
-  whistleId: string;
-  incidentId: string;
-  gridPath: string;
-  departmentIds: string[];
-  dueAt: string;
-  blownAt: string;
-}
-
-export interface DepartmentReportedData {
-  whistleId: string;
-  incidentId: string;
-  departmentId: string;
-  late: boolean;
-  reportedAt: string;
-}
-
-export interface DepartmentOverdueData {
-  whistleId: string;
-  incidentId: string;
-  departmentId: string;
-  dueAt: string;
-  detectedAt: string;
-}
-
-const number = { type: 'string', pattern: INCIDENT_NUMBER_PATTERN } as const;
-const status = { enum: [...INCIDENT_STATUSES] } as const;
-const actorId = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const number = Type.String({ pattern: INCIDENT_NUMBER_PATTERN });
+const status = oneOf(INCIDENT_STATUSES);
+/** The account id from the token (or `system:<reason>`), never a name. */
+const actorId = Type.String({ minLength: 1, maxLength: 200 });
 const ref = { incidentId: uuid, number, gridId: uuid, gridPath: ltreePath };
+/** One step of the workflow: the same shape for accepted, transitioned, resolved, closed and reopened. */
+const transition = (title: string) => eventSchema(title, { ...ref, from: status, to: status, actorId, at: dateTime });
 
-export const incidentSchemas: Record<string, JsonSchema> = {
+export const incidentEventDefinitions = {
+  /** Ids, codes and classifications only: the title and description stay in the service. */
   [IncidentEvents.reported]: eventSchema('An incident was reported', {
     ...ref,
-    category: { enum: [...INCIDENT_CATEGORIES] },
-    priority: { enum: [...INCIDENT_PRIORITIES] },
-    source: { enum: [...INCIDENT_SOURCES] },
+    category: oneOf(INCIDENT_CATEGORIES),
+    priority: oneOf(INCIDENT_PRIORITIES),
+    source: oneOf(INCIDENT_SOURCES),
     reportedAt: dateTime,
   }),
-  ...Object.fromEntries(
-    (
-      [
-        [IncidentEvents.accepted, 'An incident was accepted'],
-        [IncidentEvents.transitioned, 'An incident moved on in its workflow'],
-        [IncidentEvents.resolved, 'An incident was resolved'],
-        [IncidentEvents.closed, 'An incident was closed'],
-        [IncidentEvents.reopened, 'A resolved incident was reopened'],
-      ] as const
-    ).map(([type, title]) => [type, eventSchema(title, { ...ref, from: status, to: status, actorId, at: dateTime })]),
-  ),
+  [IncidentEvents.accepted]: transition('An incident was accepted'),
+  [IncidentEvents.transitioned]: transition('An incident moved on in its workflow'),
+  [IncidentEvents.resolved]: transition('An incident was resolved'),
+  [IncidentEvents.closed]: transition('An incident was closed'),
+  [IncidentEvents.reopened]: transition('A resolved incident was reopened'),
   [IncidentEvents.assigned]: eventSchema('An incident was assigned', { ...ref, assigneeId: actorId, actorId, at: dateTime }),
   [IncidentEvents.overdue]: eventSchema('An incident passed a service-level deadline', {
     ...ref,
-    kind: { enum: [...OVERDUE_KINDS] },
+    kind: oneOf(OVERDUE_KINDS),
     dueAt: dateTime,
     detectedAt: dateTime,
   }),
@@ -146,7 +76,7 @@ export const incidentSchemas: Record<string, JsonSchema> = {
     whistleId: uuid,
     incidentId: uuid,
     gridPath: ltreePath,
-    departmentIds: { type: 'array', items: uuid, minItems: 1, maxItems: 20 },
+    departmentIds: Type.Array(uuid, { minItems: 1, maxItems: 20 }),
     dueAt: dateTime,
     blownAt: dateTime,
   }),
@@ -154,7 +84,7 @@ export const incidentSchemas: Record<string, JsonSchema> = {
     whistleId: uuid,
     incidentId: uuid,
     departmentId: uuid,
-    late: { type: 'boolean' },
+    late: Type.Boolean(),
     reportedAt: dateTime,
   }),
   [IncidentEvents.departmentOverdue]: eventSchema('A summoned department did not report by the deadline', {
@@ -165,3 +95,12 @@ export const incidentSchemas: Record<string, JsonSchema> = {
     detectedAt: dateTime,
   }),
 };
+
+export type IncidentPayloads = PayloadsOf<typeof incidentEventDefinitions>;
+export type IncidentReportedData = IncidentPayloads[typeof IncidentEvents.reported];
+export type IncidentTransitionData = IncidentPayloads[typeof IncidentEvents.transitioned];
+export type IncidentAssignedData = IncidentPayloads[typeof IncidentEvents.assigned];
+export type IncidentOverdueData = IncidentPayloads[typeof IncidentEvents.overdue];
+export type WhistleBlownData = IncidentPayloads[typeof IncidentEvents.whistleBlown];
+export type DepartmentReportedData = IncidentPayloads[typeof IncidentEvents.departmentReported];
+export type DepartmentOverdueData = IncidentPayloads[typeof IncidentEvents.departmentOverdue];

@@ -1,5 +1,5 @@
-import { JsonSchema } from '@civgrid/events';
-import { dateTime, eventSchema, ltreePath, uuid } from './schema-parts';
+import { Type } from '@sinclair/typebox';
+import { PayloadsOf, dateTime, eventSchema, ltreePath, nullable, oneOf, uuid } from './schema-parts';
 
 export const MediationEvents = {
   disputeRegistered: 'civgrid.mediation.dispute-registered.v1',
@@ -16,17 +16,7 @@ export const MediationEvents = {
   followUpRecorded: 'civgrid.mediation.follow-up-recorded.v1',
 } as const;
 
-export type DisputeKind =
-  'FAMILY' | 'NEIGHBOURHOOD' | 'PROPERTY_MANAGEMENT' | 'HOUSING_SALES' | 'LAND_REQUISITION' | 'LABOUR' | 'CONTRACT' | 'OTHER';
-export type DisputeOrigin = 'INCIDENT' | 'WALK_IN' | 'REFERRAL';
-/** The three levels of the platform: village or community, town or street, district. */
-export type DisputeLevel = 'VILLAGE' | 'TOWN' | 'DISTRICT';
-export type DisputeStatus = 'REGISTERED' | 'ACCEPTED' | 'IN_MEDIATION' | 'AGREEMENT_REACHED' | 'MEDIATION_FAILED' | 'CLOSED' | 'WITHDRAWN';
-export type JudicialConfirmation = 'REQUESTED' | 'GRANTED' | 'REFUSED';
-export type ReferralTarget = 'ARBITRATION' | 'LITIGATION';
-export type FollowUpFinding = 'HONOURED' | 'PARTLY_HONOURED' | 'NOT_HONOURED';
-
-export const DISPUTE_KINDS: readonly DisputeKind[] = [
+export const DISPUTE_KINDS = [
   'FAMILY',
   'NEIGHBOURHOOD',
   'PROPERTY_MANAGEMENT',
@@ -35,10 +25,11 @@ export const DISPUTE_KINDS: readonly DisputeKind[] = [
   'LABOUR',
   'CONTRACT',
   'OTHER',
-];
-export const DISPUTE_ORIGINS: readonly DisputeOrigin[] = ['INCIDENT', 'WALK_IN', 'REFERRAL'];
-export const DISPUTE_LEVELS: readonly DisputeLevel[] = ['VILLAGE', 'TOWN', 'DISTRICT'];
-export const DISPUTE_STATUSES: readonly DisputeStatus[] = [
+] as const;
+export const DISPUTE_ORIGINS = ['INCIDENT', 'WALK_IN', 'REFERRAL'] as const;
+/** The three levels of the platform: village or community, town or street, district. */
+export const DISPUTE_LEVELS = ['VILLAGE', 'TOWN', 'DISTRICT'] as const;
+export const DISPUTE_STATUSES = [
   'REGISTERED',
   'ACCEPTED',
   'IN_MEDIATION',
@@ -46,117 +37,87 @@ export const DISPUTE_STATUSES: readonly DisputeStatus[] = [
   'MEDIATION_FAILED',
   'CLOSED',
   'WITHDRAWN',
-];
-
-/** Ids, codes and classifications only: no summary text, no parties. */
-export interface DisputeRegisteredData {
-  disputeId: string;
-  number: string;
-  gridId: string;
-  gridPath: string;
-  kind: DisputeKind;
-  origin: DisputeOrigin;
-  originIncidentId: string | null;
-  level: DisputeLevel;
-}
-
-/** Every later step of a dispute: where it stands after the step. Ids and codes only. */
-export interface DisputeStepData {
-  disputeId: string;
-  number: string;
-  gridPath: string;
-  level: DisputeLevel;
-  status: DisputeStatus;
-  at: string;
-}
-
-export interface DisputeEscalatedData extends DisputeStepData {
-  fromLevel: DisputeLevel;
-}
-
-export interface SessionData {
-  sessionId: string;
-  disputeId: string;
-  roomId: string;
-  startsAt: string;
-  endsAt: string;
-  departmentIds: string[];
-  mediatorIds: string[];
-}
-
+] as const;
+export const JUDICIAL_CONFIRMATIONS = ['REQUESTED', 'GRANTED', 'REFUSED'] as const;
+export const REFERRAL_TARGETS = ['ARBITRATION', 'LITIGATION'] as const;
+export const FOLLOW_UP_FINDINGS = ['HONOURED', 'PARTLY_HONOURED', 'NOT_HONOURED'] as const;
 /** Why a booked session was called off: by its committee, or because the dispute left that level or ended. */
-export type SessionCancelCause = 'CANCELLED_BY_COMMITTEE' | 'DISPUTE_ESCALATED' | 'DISPUTE_CLOSED' | 'DISPUTE_WITHDRAWN';
-export const SESSION_CANCEL_CAUSES: readonly SessionCancelCause[] = [
-  'CANCELLED_BY_COMMITTEE',
-  'DISPUTE_ESCALATED',
-  'DISPUTE_CLOSED',
-  'DISPUTE_WITHDRAWN',
-];
+export const SESSION_CANCEL_CAUSES = ['CANCELLED_BY_COMMITTEE', 'DISPUTE_ESCALATED', 'DISPUTE_CLOSED', 'DISPUTE_WITHDRAWN'] as const;
 
-/** The session as booked, and why it no longer takes place; the room is free again. No free-text reason. */
-export interface SessionCancelledData extends SessionData {
-  cause: SessionCancelCause;
-}
+export type DisputeKind = (typeof DISPUTE_KINDS)[number];
+export type DisputeOrigin = (typeof DISPUTE_ORIGINS)[number];
+export type DisputeLevel = (typeof DISPUTE_LEVELS)[number];
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+export type JudicialConfirmation = (typeof JUDICIAL_CONFIRMATIONS)[number];
+export type ReferralTarget = (typeof REFERRAL_TARGETS)[number];
+export type FollowUpFinding = (typeof FOLLOW_UP_FINDINGS)[number];
+export type SessionCancelCause = (typeof SESSION_CANCEL_CAUSES)[number];
 
-export interface JudicialConfirmationData extends DisputeStepData {
-  confirmation: JudicialConfirmation;
-}
+/** The dispute kind a code names, or OTHER for none (or one that is not a dispute kind). */
+export const asDisputeKind = (code: string | null | undefined): DisputeKind => DISPUTE_KINDS.find((kind) => kind === code) ?? 'OTHER';
 
-export interface DisputeReferredData extends DisputeStepData {
-  referredTo: ReferralTarget;
-}
+/** `TJ-<year>-<6 digits>`: a dispute's number. */
+export const DISPUTE_NUMBER_PATTERN = '^TJ-[0-9]{4}-[0-9]{6}$';
 
-export interface FollowUpRecordedData extends DisputeStepData {
-  followUpId: string;
-  finding: FollowUpFinding;
-}
-
-const level = { enum: [...DISPUTE_LEVELS] };
-const number = { type: 'string', pattern: '^TJ-[0-9]{4}-[0-9]{6}$' } as const;
-const step = { disputeId: uuid, number, gridPath: ltreePath, level, status: { enum: [...DISPUTE_STATUSES] }, at: dateTime };
+const level = oneOf(DISPUTE_LEVELS);
+const number = Type.String({ pattern: DISPUTE_NUMBER_PATTERN });
+/** Every later step of a dispute: where it stands after the step. Ids and codes only. */
+const step = { disputeId: uuid, number, gridPath: ltreePath, level, status: oneOf(DISPUTE_STATUSES), at: dateTime };
 const session = {
   sessionId: uuid,
   disputeId: uuid,
   roomId: uuid,
   startsAt: dateTime,
   endsAt: dateTime,
-  departmentIds: { type: 'array', items: uuid, maxItems: 50 },
-  mediatorIds: { type: 'array', items: uuid, maxItems: 50 },
+  departmentIds: Type.Array(uuid, { maxItems: 50 }),
+  mediatorIds: Type.Array(uuid, { maxItems: 50 }),
 };
 
-export const mediationSchemas: Record<string, JsonSchema> = {
+export const mediationEventDefinitions = {
+  /** Ids, codes and classifications only: no summary text, no parties. */
   [MediationEvents.disputeRegistered]: eventSchema('A dispute was registered', {
     disputeId: uuid,
     number,
     gridId: uuid,
     gridPath: ltreePath,
-    kind: { enum: [...DISPUTE_KINDS] },
-    origin: { enum: [...DISPUTE_ORIGINS] },
-    originIncidentId: { anyOf: [uuid, { type: 'null' }] },
+    kind: oneOf(DISPUTE_KINDS),
+    origin: oneOf(DISPUTE_ORIGINS),
+    originIncidentId: nullable(uuid),
     level,
   }),
   [MediationEvents.disputeAccepted]: eventSchema('A committee accepted a dispute', step),
   [MediationEvents.disputeEscalated]: eventSchema('A dispute went up a level', { ...step, fromLevel: level }),
   [MediationEvents.sessionScheduled]: eventSchema('A mediation session was booked', session),
   [MediationEvents.sessionHeld]: eventSchema('A mediation session was held', session),
+  /** The session as booked, and why it no longer takes place; the room is free again. No free-text reason. */
   [MediationEvents.sessionCancelled]: eventSchema('A booked mediation session was cancelled and its room freed', {
     ...session,
-    cause: { enum: [...SESSION_CANCEL_CAUSES] },
+    cause: oneOf(SESSION_CANCEL_CAUSES),
   }),
   [MediationEvents.agreementReached]: eventSchema('The parties reached a mediated agreement', step),
   [MediationEvents.judicialConfirmationRecorded]: eventSchema('Judicial confirmation of an agreement was requested or decided', {
     ...step,
-    confirmation: { enum: ['REQUESTED', 'GRANTED', 'REFUSED'] },
+    confirmation: oneOf(JUDICIAL_CONFIRMATIONS),
   }),
   [MediationEvents.disputeReferred]: eventSchema('A dispute was referred to arbitration or litigation', {
     ...step,
-    referredTo: { enum: ['ARBITRATION', 'LITIGATION'] },
+    referredTo: oneOf(REFERRAL_TARGETS),
   }),
   [MediationEvents.disputeWithdrawn]: eventSchema('A dispute was withdrawn', step),
   [MediationEvents.mediationFailed]: eventSchema('Mediation of a dispute failed', step),
   [MediationEvents.followUpRecorded]: eventSchema('A follow-up visit after an agreement was recorded', {
     ...step,
     followUpId: uuid,
-    finding: { enum: ['HONOURED', 'PARTLY_HONOURED', 'NOT_HONOURED'] },
+    finding: oneOf(FOLLOW_UP_FINDINGS),
   }),
 };
+
+export type MediationPayloads = PayloadsOf<typeof mediationEventDefinitions>;
+export type DisputeRegisteredData = MediationPayloads[typeof MediationEvents.disputeRegistered];
+export type DisputeStepData = MediationPayloads[typeof MediationEvents.disputeAccepted];
+export type DisputeEscalatedData = MediationPayloads[typeof MediationEvents.disputeEscalated];
+export type SessionData = MediationPayloads[typeof MediationEvents.sessionScheduled];
+export type SessionCancelledData = MediationPayloads[typeof MediationEvents.sessionCancelled];
+export type JudicialConfirmationData = MediationPayloads[typeof MediationEvents.judicialConfirmationRecorded];
+export type DisputeReferredData = MediationPayloads[typeof MediationEvents.disputeReferred];
+export type FollowUpRecordedData = MediationPayloads[typeof MediationEvents.followUpRecorded];

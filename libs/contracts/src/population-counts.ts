@@ -1,5 +1,5 @@
-import { JsonSchema } from '@civgrid/events';
-import { dateTime, eventSchema, uuid } from './schema-parts';
+import { Type } from '@sinclair/typebox';
+import { PayloadsOf, dateTime, eventSchema, uuid } from './schema-parts';
 
 // Published by the population registry whenever a grid's household or resident count changes;
 // grid organisation reads it for grid health. Counts only: no personal data.
@@ -7,19 +7,15 @@ export const PopulationCountEvents = {
   gridHouseholdCountChanged: 'civgrid.population.grid-household-count-changed.v1',
 } as const;
 
-export interface GridHouseholdCountChangedData {
-  gridId: string;
-  households: number;
-  residents: number;
-  /** When the counts were true; a consumer keeps the newest. */
-  asOf: string;
-}
-
-export const populationCountSchemas: Record<string, JsonSchema> = {
+export const populationCountEventDefinitions = {
   [PopulationCountEvents.gridHouseholdCountChanged]: eventSchema("A grid's household and resident counts changed", {
     gridId: uuid,
-    households: { type: 'integer', minimum: 0, maximum: 1000000 },
-    residents: { type: 'integer', minimum: 0, maximum: 10000000 },
+    households: Type.Integer({ minimum: 0, maximum: 1000000 }),
+    residents: Type.Integer({ minimum: 0, maximum: 10000000 }),
+    /** When the counts were true; a consumer keeps the newest. */
     asOf: dateTime,
   }),
 };
+
+export type PopulationCountPayloads = PayloadsOf<typeof populationCountEventDefinitions>;
+export type GridHouseholdCountChangedData = PopulationCountPayloads[typeof PopulationCountEvents.gridHouseholdCountChanged];

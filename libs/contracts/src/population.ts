@@ -1,5 +1,5 @@
-import { JsonSchema } from '@civgrid/events';
-import { eventSchema, uuid } from './schema-parts';
+import { Type } from '@sinclair/typebox';
+import { PayloadsOf, eventSchema, isoDate, oneOf, uuid } from './schema-parts';
 
 export const PopulationEvents = {
   dwellingRegistered: 'civgrid.population.dwelling-registered.v1',
@@ -36,103 +36,23 @@ export type VisitKind = (typeof VISIT_KINDS)[number];
 export const CHECK_SIGNALS = ['CURTAINS_OPENED', 'PHONE_CALL', 'APP_CHECK_IN'] as const;
 export type CheckSignal = (typeof CHECK_SIGNALS)[number];
 
-/** Ids and codes only: the address never leaves the population registry. */
-export interface DwellingRegisteredData {
-  dwellingId: string;
-  gridId: string;
-  kind: DwellingKind;
-  occupancy: DwellingOccupancy;
-}
-
-export interface DwellingRehomedData {
-  dwellingId: string;
-  fromGridId: string;
-  toGridId: string;
-  reshapeId: string;
-}
-
-export interface HouseholdRegisteredData {
-  householdId: string;
-  dwellingId: string;
-  gridId: string;
-  registrationType: RegistrationType;
-}
-
-export interface HouseholdMovedData {
-  householdId: string;
-  fromDwellingId: string;
-  toDwellingId: string;
-  fromGridId: string;
-  toGridId: string;
-}
-
-/** The same shape for joined and left. */
-export interface HouseholdMembershipData {
-  householdId: string;
-  residentId: string;
-  gridId: string;
-}
-
+const count = Type.Integer({ minimum: 0 });
 /** The same shape for registered, moved out, deceased and returned: never a name, an ID number or a phone. */
-export interface ResidentEventData {
-  residentId: string;
-  householdId: string;
-  gridId: string;
-}
-
-/** The tag's kind stays here too: "disabled" next to a resident id is personal data. */
-export interface TagEventData {
-  tagId: string;
-  residentId: string;
-  gridId: string;
-}
-
-export interface VisitRecordedData {
-  visitId: string;
-  householdId: string;
-  gridId: string;
-  kind: VisitKind;
-}
-
-export interface CheckInRecordedData {
-  checkInId: string;
-  agreementId: string;
-  residentId: string;
-  gridId: string;
-  day: string;
-  /** The sign that was seen: curtains, a call, the resident's own app. */
-  signal: CheckSignal;
-  /** True when the resident checked in themselves (the app), false when a grid member recorded it. */
-  byResident: boolean;
-}
-
-/** The same shape for recorded and met. */
-export interface NeedEventData {
-  needId: string;
-  householdId: string;
-  gridId: string;
-}
-
-export interface ImportCompletedData {
-  importId: string;
-  gridId: string;
-  accepted: number;
-  rejected: number;
-}
-
-const day = { type: 'string', format: 'date' } as const;
-const count = { type: 'integer', minimum: 0 } as const;
 const resident = { residentId: uuid, householdId: uuid, gridId: uuid };
+/** The same shape for joined and left. */
 const membership = { householdId: uuid, residentId: uuid, gridId: uuid };
+/** The tag's kind stays here too: "disabled" next to a resident id is personal data. */
 const tag = { tagId: uuid, residentId: uuid, gridId: uuid };
+/** The same shape for recorded and met. */
 const need = { needId: uuid, householdId: uuid, gridId: uuid };
 
-export const populationSchemas: Record<string, JsonSchema> = {
+export const populationEventDefinitions = {
+  /** Ids and codes only: the address never leaves the population registry. */
   [PopulationEvents.dwellingRegistered]: eventSchema('A dwelling was registered in a grid', {
     dwellingId: uuid,
     gridId: uuid,
-    kind: { enum: [...DWELLING_KINDS] },
-    occupancy: { enum: [...DWELLING_OCCUPANCIES] },
+    kind: oneOf(DWELLING_KINDS),
+    occupancy: oneOf(DWELLING_OCCUPANCIES),
   }),
   [PopulationEvents.dwellingRehomed]: eventSchema('A dwelling moved to another grid when grids were reshaped', {
     dwellingId: uuid,
@@ -144,7 +64,7 @@ export const populationSchemas: Record<string, JsonSchema> = {
     householdId: uuid,
     dwellingId: uuid,
     gridId: uuid,
-    registrationType: { enum: [...REGISTRATION_TYPES] },
+    registrationType: oneOf(REGISTRATION_TYPES),
   }),
   [PopulationEvents.householdMoved]: eventSchema('A whole household moved to another dwelling', {
     householdId: uuid,
@@ -165,16 +85,18 @@ export const populationSchemas: Record<string, JsonSchema> = {
     visitId: uuid,
     householdId: uuid,
     gridId: uuid,
-    kind: { enum: [...VISIT_KINDS] },
+    kind: oneOf(VISIT_KINDS),
   }),
   [PopulationEvents.checkInRecorded]: eventSchema('A wellbeing check-in was recorded', {
     checkInId: uuid,
     agreementId: uuid,
     residentId: uuid,
     gridId: uuid,
-    day,
-    signal: { enum: [...CHECK_SIGNALS] },
-    byResident: { type: 'boolean' },
+    day: isoDate,
+    /** The sign that was seen: curtains, a call, the resident's own app. */
+    signal: oneOf(CHECK_SIGNALS),
+    /** True when the resident checked in themselves (the app), false when a grid member recorded it. */
+    byResident: Type.Boolean(),
   }),
   [PopulationEvents.needRecorded]: eventSchema('A need was recorded', need),
   [PopulationEvents.needMet]: eventSchema('A need was met', need),
@@ -185,3 +107,16 @@ export const populationSchemas: Record<string, JsonSchema> = {
     rejected: count,
   }),
 };
+
+export type PopulationPayloads = PayloadsOf<typeof populationEventDefinitions>;
+export type DwellingRegisteredData = PopulationPayloads[typeof PopulationEvents.dwellingRegistered];
+export type DwellingRehomedData = PopulationPayloads[typeof PopulationEvents.dwellingRehomed];
+export type HouseholdRegisteredData = PopulationPayloads[typeof PopulationEvents.householdRegistered];
+export type HouseholdMovedData = PopulationPayloads[typeof PopulationEvents.householdMoved];
+export type HouseholdMembershipData = PopulationPayloads[typeof PopulationEvents.householdMemberJoined];
+export type ResidentEventData = PopulationPayloads[typeof PopulationEvents.residentRegistered];
+export type TagEventData = PopulationPayloads[typeof PopulationEvents.tagAdded];
+export type VisitRecordedData = PopulationPayloads[typeof PopulationEvents.visitRecorded];
+export type CheckInRecordedData = PopulationPayloads[typeof PopulationEvents.checkInRecorded];
+export type NeedEventData = PopulationPayloads[typeof PopulationEvents.needRecorded];
+export type ImportCompletedData = PopulationPayloads[typeof PopulationEvents.importCompleted];

@@ -19,9 +19,9 @@ export interface CloudEvent<T = unknown> {
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
 /** What domain code states about a change; the outbox fills in the rest of the envelope. */
-export interface DomainEvent<T extends object = object> {
+export interface DomainEvent<T extends object = object, K extends string = string> {
   /** e.g. `civgrid.grid.grid-created.v1` */
-  type: string;
+  type: K;
   /** e.g. `Grid` */
   aggregateType: string;
   aggregateId: string;

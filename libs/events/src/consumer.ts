@@ -7,8 +7,8 @@ import { CloudEvent, parseCloudEvent } from './cloudevent';
 import { EventSender } from './producer';
 import { ConsumerObserver, inConsumeSpan } from './observe';
 
-/** `event.data` has been validated against the catalogue before a handler sees it. */
-export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
+/** `event.data` has been validated against the catalogue before a handler sees it (`T`: its payload type). */
+export type EventHandler<T = unknown> = (event: CloudEvent<T>, manager: EntityManager) => Promise<void>;
 
 export interface ConsumerOptions {
   kafka: Kafka;

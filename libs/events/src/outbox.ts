@@ -4,17 +4,24 @@ import { EventCatalogue } from './catalogue';
 import { DomainEvent, toCloudEvent } from './cloudevent';
 import { traceExtension } from './observe';
 
+/** Event type → payload type (for CivGrid's events: `EventPayloads` of libs/contracts). */
+export type PayloadMap = { [type: string]: object };
+
+/** One event of a map: its `type` says which payload its `data` must be. */
+export type DomainEventIn<M> = { [K in keyof M & string]: DomainEvent<M[K] & object, K> }[keyof M & string];
+
 /**
  * The only way to publish. `add` writes the event in the caller's transaction, so a change and
- * its event commit together or not at all. The relay moves it to Kafka afterwards.
+ * its event commit together or not at all. The relay moves it to Kafka afterwards. Typed by an event
+ * map (`Outbox<EventPayloads>`), `add` takes for each type only that type's payload.
  */
-export class Outbox {
+export class Outbox<M extends { [K in keyof M]: object } = PayloadMap> {
   constructor(
     private readonly source: string,
     private readonly catalogue: EventCatalogue,
   ) {}
 
-  async add(manager: EntityManager, ...events: DomainEvent[]): Promise<void> {
+  async add(manager: EntityManager, ...events: DomainEventIn<M>[]): Promise<void> {
     if (events.length === 0) return;
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('outbox.add must run inside the transaction that makes the change');
@@ -45,7 +52,7 @@ export class Outbox {
    */
   async addSelected(
     manager: EntityManager,
-    spec: { type: string; aggregateType: string; select: string; params?: unknown[]; time?: Date },
+    spec: { type: keyof M & string; aggregateType: string; select: string; params?: unknown[]; time?: Date },
   ): Promise<number> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('outbox.addSelected must run inside the transaction that makes the change');

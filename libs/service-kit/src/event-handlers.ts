@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventHandler } from '@civgrid/events';
-import { CloudEvent } from '@civgrid/events';
 import { EntityManager } from 'typeorm';
+import { CloudEvent, EventHandler } from '@civgrid/events';
+import { EventPayloads, EventType } from '@civgrid/contracts';
 
 /** The domain of an event type: `civgrid.grid.grid-created.v1` → `grid`. */
 export const domainOf = (type: string): string => {
@@ -10,17 +10,23 @@ export const domainOf = (type: string): string => {
   return parts[1];
 };
 
+/** What to do when an event of type `K` arrives: `event.data` is that type's payload. */
+export type HandlerOf<K extends EventType> = EventHandler<EventPayloads[K]>;
+
 /**
  * Feature modules register what they do when another service's event arrives (in `onModuleInit`);
- * the runtime runs one consumer group per service over the topics these handlers need.
+ * the runtime runs one consumer group per service over the topics these handlers need. A handler
+ * registered for a type receives that type's payload, typed by the contracts' event map.
  */
 @Injectable()
 export class EventHandlers {
   private readonly byType = new Map<string, EventHandler[]>();
 
-  on(type: string, handler: EventHandler): void {
+  on<K extends EventType>(type: K, handler: HandlerOf<K>): void {
     const list = this.byType.get(type) ?? [];
-    list.push(handler);
+    // The consumer checks `data` against the type's schema before any handler runs: from here on it
+    // is that type's payload (the one place the validated event meets its static type).
+    list.push(handler as EventHandler);
     this.byType.set(type, list);
   }
 

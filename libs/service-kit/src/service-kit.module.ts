@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { AccessGuard, TokenVerifier, Principal } from '@civgrid/auth';
 import { badInput } from '@civgrid/errors';
+import { EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { BaseConfig } from './config';
 import { RequestContext } from './context';
@@ -132,7 +133,7 @@ export class ServiceKitModule {
           },
         },
         { provide: KAFKA, useValue: createKafka(config.KAFKA_CLIENT_ID ?? def.name, config.KAFKA_BROKERS, logger) },
-        { provide: Outbox, useValue: new Outbox(`/civgrid/${def.name}`, def.catalogue) },
+        { provide: Outbox, useValue: new Outbox<EventPayloads>(`/civgrid/${def.name}`, def.catalogue) },
         EventHandlers,
         Clock,
         Jobs,

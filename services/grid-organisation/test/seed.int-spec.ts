@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Role } from '@civgrid/auth';
-import { catalogue } from '@civgrid/contracts';
+import { catalogue, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { PiiCipher } from '@civgrid/pii';
 import { dataOf, gql, query, tokenFor } from '@civgrid/testing';
@@ -30,7 +30,7 @@ describe('the demo seed', () => {
   it('gives every grid a leader with a readable encrypted phone, reports progress, and changes nothing the second time', async () => {
     // The service's own cipher: what the seed writes, the service can read.
     const cipher = svc.app.get(PiiCipher, { strict: false });
-    const outbox = new Outbox('/civgrid/grid-organisation', catalogue);
+    const outbox = new Outbox<EventPayloads>('/civgrid/grid-organisation', catalogue);
     const ticks: [number, number][] = [];
     const first = await seedDistrict(ds, outbox, 'demo', cipher, (done, total) => ticks.push([done, total]));
     expect(first.inserted).toEqual({ areas: 9, grids: 18, members: 18, assignments: 18, departments: 10 });

@@ -50,8 +50,8 @@ export class GridReplicaService implements OnModuleInit {
     return ids.length === 0 ? [] : this.dataSource.manager.findBy(GridReplicaEntity, { id: In([...ids]) });
   }
 
-  private async apply(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const data = event.data as GridEventData;
+  private async apply(event: CloudEvent<GridEventData>, manager: EntityManager): Promise<void> {
+    const data = event.data;
     // Only a newer event overwrites: redelivery or reordering across restarts cannot roll back.
     await manager.query(
       `INSERT INTO grid_replica (id, code, name, path, area_path, status, source_time)

@@ -21,8 +21,8 @@ export class DepartmentReplicaService implements OnModuleInit {
   }
 
   /** A redelivery or an older event changes nothing. */
-  private async apply(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as DepartmentCreatedData;
+  private async apply(event: CloudEvent<DepartmentCreatedData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     await manager.query(
       `INSERT INTO department_replica (id, code, kind, level, area_path, source_time) VALUES ($1, $2, $3, $4, $5::ltree, $6)
        ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, kind = EXCLUDED.kind, level = EXCLUDED.level, area_path = EXCLUDED.area_path,

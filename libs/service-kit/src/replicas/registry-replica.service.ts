@@ -2,7 +2,6 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRule, canReach, Principal } from '@civgrid/auth';
 import {
-  DwellingRegisteredData,
   DwellingRehomedData,
   HouseholdMembershipData,
   HouseholdMovedData,
@@ -27,17 +26,15 @@ export class RegistryReplicaService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const on = (type: string, apply: (event: CloudEvent, manager: EntityManager) => Promise<void>) => this.handlers.on(type, apply);
-    on(PopulationEvents.dwellingRegistered, (e, m) =>
-      this.dwelling(e, m, (e.data as DwellingRegisteredData).dwellingId, (e.data as DwellingRegisteredData).gridId),
-    );
+    const on = this.handlers.on.bind(this.handlers);
+    on(PopulationEvents.dwellingRegistered, (e, m) => this.dwelling(e, m, e.data.dwellingId, e.data.gridId));
     on(PopulationEvents.dwellingRehomed, (e, m) => this.rehomed(e, m));
-    on(PopulationEvents.householdRegistered, (e, m) => this.household(e, m, e.data as HouseholdRegisteredData));
+    on(PopulationEvents.householdRegistered, (e, m) => this.household(e, m, e.data));
     on(PopulationEvents.householdMoved, (e, m) => this.moved(e, m));
     for (const type of [PopulationEvents.residentRegistered, PopulationEvents.residentReturned]) {
-      on(type, (e, m) => this.resident(e, m, e.data as ResidentEventData));
+      on(type, (e, m) => this.resident(e, m, e.data));
     }
-    on(PopulationEvents.householdMemberJoined, (e, m) => this.resident(e, m, e.data as HouseholdMembershipData));
+    on(PopulationEvents.householdMemberJoined, (e, m) => this.resident(e, m, e.data));
   }
 
   private async dwelling(event: CloudEvent, manager: EntityManager, id: string, gridId: string): Promise<void> {
@@ -50,8 +47,8 @@ export class RegistryReplicaService implements OnModuleInit {
   }
 
   /** Grids were reshaped: the dwelling, and the households in it, are in another grid now. */
-  private async rehomed(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as DwellingRehomedData;
+  private async rehomed(event: CloudEvent<DwellingRehomedData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     await this.dwelling(event, manager, d.dwellingId, d.toGridId);
     await manager.query(`UPDATE household_replica SET grid_id = $2 WHERE dwelling_id = $1 AND source_time <= $3`, [
       d.dwellingId,
@@ -73,17 +70,13 @@ export class RegistryReplicaService implements OnModuleInit {
     );
   }
 
-  private async moved(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as HouseholdMovedData;
+  private async moved(event: CloudEvent<HouseholdMovedData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     await this.household(event, manager, { householdId: d.householdId, dwellingId: d.toDwellingId, gridId: d.toGridId });
   }
 
   /** A resident registered, returned or joined a household: they are where that household is. */
-  private async resident(
-    event: CloudEvent,
-    manager: EntityManager,
-    d: { residentId: string; householdId: string; gridId: string },
-  ): Promise<void> {
+  private async resident(event: CloudEvent, manager: EntityManager, d: ResidentEventData | HouseholdMembershipData): Promise<void> {
     await manager.query(
       `INSERT INTO resident_replica (id, household_id, grid_id, source_time) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET household_id = EXCLUDED.household_id, grid_id = EXCLUDED.grid_id, source_time = EXCLUDED.source_time

@@ -16,6 +16,8 @@ import {
   ReactionEvents,
   SessionCancelCause,
   SessionCancelledData,
+  EventPayloads,
+  EventBody,
 } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock } from '@civgrid/service-kit';
@@ -68,7 +70,7 @@ interface Step {
 export class DisputeStepsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
   ) {}
 
@@ -152,8 +154,8 @@ export class DisputeStepsService {
     };
   }
 
-  private async publish(manager: EntityManager, type: string, d: DisputeRow, data: DisputeStepData): Promise<void> {
-    await this.outbox.add(manager, { type, aggregateType: 'Dispute', aggregateId: d.id, data });
+  private async publish(manager: EntityManager, d: DisputeRow, event: EventBody): Promise<void> {
+    await this.outbox.add(manager, { ...event, aggregateType: 'Dispute', aggregateId: d.id });
   }
 
   /** A closed or withdrawn dispute tells incident reporting, which resolves the incident it came from. */
@@ -190,7 +192,7 @@ export class DisputeStepsService {
         note: input.note,
         set: { committee_id: committee?.id ?? null },
       });
-      await this.publish(manager, MediationEvents.disputeAccepted, updated, this.stepData(updated));
+      await this.publish(manager, updated, { type: MediationEvents.disputeAccepted, data: this.stepData(updated) });
       return updated;
     });
   }
@@ -207,7 +209,7 @@ export class DisputeStepsService {
         set: { committee_id: null, referred_to: null },
       });
       const data: DisputeEscalatedData = { ...this.stepData(updated), fromLevel: d.level };
-      await this.publish(manager, MediationEvents.disputeEscalated, updated, data);
+      await this.publish(manager, updated, { type: MediationEvents.disputeEscalated, data });
       // Sessions the lower level booked free their rooms: the next committee books its own.
       await this.cancelSessions(manager, principal, updated, 'DISPUTE_ESCALATED');
       return updated;
@@ -278,7 +280,7 @@ export class DisputeStepsService {
         action: 'RECORD_AGREEMENT',
         set: { agreement_terms: input.terms, agreement_signed_on: input.signedOn },
       });
-      await this.publish(manager, MediationEvents.agreementReached, updated, this.stepData(updated));
+      await this.publish(manager, updated, { type: MediationEvents.agreementReached, data: this.stepData(updated) });
       return updated;
     });
   }
@@ -299,7 +301,7 @@ export class DisputeStepsService {
       );
       await this.timeline(manager, principal, updated, `JUDICIAL_CONFIRMATION_${input.confirmation}`, d.status, d.level, null, at);
       const data: JudicialConfirmationData = { ...this.stepData(updated), confirmation: input.confirmation };
-      await this.publish(manager, MediationEvents.judicialConfirmationRecorded, updated, data);
+      await this.publish(manager, updated, { type: MediationEvents.judicialConfirmationRecorded, data });
       return updated;
     });
   }
@@ -308,7 +310,7 @@ export class DisputeStepsService {
     return this.run(principal, input.disputeId, async (manager, d) => {
       await this.assertSessionHeld(manager, d);
       const updated = await this.apply(manager, principal, d, { action: 'RECORD_FAILURE', note: input.note });
-      await this.publish(manager, MediationEvents.mediationFailed, updated, this.stepData(updated));
+      await this.publish(manager, updated, { type: MediationEvents.mediationFailed, data: this.stepData(updated) });
       return updated;
     });
   }
@@ -317,7 +319,7 @@ export class DisputeStepsService {
     return this.run(principal, input.disputeId, async (manager, d) => {
       const updated = await this.apply(manager, principal, d, { action: 'REFER', note: input.note, set: { referred_to: input.to } });
       const data: DisputeReferredData = { ...this.stepData(updated), referredTo: input.to };
-      await this.publish(manager, MediationEvents.disputeReferred, updated, data);
+      await this.publish(manager, updated, { type: MediationEvents.disputeReferred, data });
       return updated;
     });
   }
@@ -325,7 +327,7 @@ export class DisputeStepsService {
   withdraw(principal: Principal, input: DisputeStepInput): Promise<DisputeType> {
     return this.run(principal, input.disputeId, async (manager, d) => {
       const updated = await this.apply(manager, principal, d, { action: 'WITHDRAW', note: input.note, set: { outcome: 'WITHDRAWN' } });
-      await this.publish(manager, MediationEvents.disputeWithdrawn, updated, this.stepData(updated));
+      await this.publish(manager, updated, { type: MediationEvents.disputeWithdrawn, data: this.stepData(updated) });
       await this.publishClosed(manager, updated, 'WITHDRAWN');
       await this.cancelSessions(manager, principal, updated, 'DISPUTE_WITHDRAWN');
       return updated;
@@ -366,7 +368,7 @@ export class DisputeStepsService {
       );
       await this.timeline(manager, principal, d, 'FOLLOW_UP', d.status, d.level, input.note ?? null);
       const data: FollowUpRecordedData = { ...this.stepData(d), followUpId: id, finding: input.finding };
-      await this.publish(manager, MediationEvents.followUpRecorded, d, data);
+      await this.publish(manager, d, { type: MediationEvents.followUpRecorded, data });
       return d;
     });
   }

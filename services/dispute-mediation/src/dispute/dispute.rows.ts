@@ -1,4 +1,4 @@
-import { DisputeLevel, DisputeStatus } from '@civgrid/contracts';
+import { DisputeKind, DisputeLevel, DisputeOrigin, DisputeStatus } from '@civgrid/contracts';
 import { allowedActions } from './dispute-workflow';
 import {
   DisputeActionEnum,
@@ -23,9 +23,9 @@ import {
 export interface DisputeRow {
   id: string;
   number: string;
-  kind: string;
+  kind: DisputeKind;
   summary: string;
-  origin: string;
+  origin: DisputeOrigin;
   originIncidentId: string | null;
   level: DisputeLevel;
   status: DisputeStatus;

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRule, canReach, hasRole, isUuid as isUuidKey, Principal, reachCondition, Role, ROLE_SETS, RULES } from '@civgrid/auth';
-import { DisputeLevel, DisputeRegisteredData, IncidentEscalatedData, MediationEvents, ReactionEvents } from '@civgrid/contracts';
+import {
+  DisputeLevel,
+  DisputeRegisteredData,
+  IncidentEscalatedData,
+  MediationEvents,
+  ReactionEvents,
+  EventPayloads,
+} from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
 import {
   Clock,
@@ -127,7 +134,7 @@ interface NewDispute {
 export class DisputeService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly grids: GridReplicaService,
     private readonly clock: Clock,
     private readonly handlers: EventHandlers,
@@ -217,8 +224,8 @@ export class DisputeService implements OnModuleInit {
    * makes each event count once; the unique incident link makes a second escalation of the same
    * incident (another event id) a no-op too.
    */
-  private async onIncidentEscalated(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const data = event.data as IncidentEscalatedData;
+  private async onIncidentEscalated(event: CloudEvent<IncidentEscalatedData>, manager: EntityManager): Promise<void> {
+    const data = event.data;
     if (!data.asDispute) return;
     const [existing] = await manager.query<unknown[]>(`SELECT 1 FROM dispute WHERE origin_incident_id = $1`, [data.incidentId]);
     if (existing) return;
@@ -288,8 +295,8 @@ export class DisputeService implements OnModuleInit {
       number: dispute.number,
       gridId: dispute.gridId,
       gridPath: dispute.gridPath,
-      kind: dispute.kind as DisputeRegisteredData['kind'],
-      origin: dispute.origin as DisputeRegisteredData['origin'],
+      kind: dispute.kind,
+      origin: dispute.origin,
       originIncidentId: dispute.originIncidentId,
       level: dispute.level,
     };

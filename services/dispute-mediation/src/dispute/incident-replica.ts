@@ -23,8 +23,8 @@ export class IncidentReplica implements OnModuleInit {
     this.handlers.on(IncidentEvents.reported, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as IncidentReportedData;
+  private async apply(event: CloudEvent<IncidentReportedData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     await manager.query(
       `INSERT INTO incident_replica (id, number, grid_id, grid_path, source_time) VALUES ($1, $2, $3, $4::ltree, $5)
        ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number, grid_id = EXCLUDED.grid_id, grid_path = EXCLUDED.grid_path, source_time = EXCLUDED.source_time

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal, reachCondition, RULES } from '@civgrid/auth';
-import { MediationEvents } from '@civgrid/contracts';
+import { MediationEvents, EventPayloads, EventTypesWith, SessionData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
@@ -85,7 +85,7 @@ const isOverlap = (error: unknown): boolean => {
 export class SessionService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly steps: DisputeStepsService,
     private readonly clock: Clock,
   ) {}
@@ -170,7 +170,7 @@ export class SessionService {
     if (missing.length > 0) throw room.centreId ? SessionErrors.departmentNotSeated(missing) : SessionErrors.departmentNotInArea(missing);
   }
 
-  private async publish(manager: EntityManager, type: string, sessionId: string): Promise<void> {
+  private async publish(manager: EntityManager, type: EventTypesWith<SessionData>, sessionId: string): Promise<void> {
     const [row] = await manager.query<SessionEventRow[]>(`SELECT ${sessionEventColumns('s')} FROM mediation_session s WHERE s.id = $1`, [
       sessionId,
     ]);

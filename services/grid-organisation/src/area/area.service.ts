@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { canReach, hasRole, inReach, isWithin, Principal, reachCondition, Role, RULES } from '@civgrid/auth';
-import { AreaCreatedData, AreaRenamedData, GridEvents } from '@civgrid/contracts';
+import { AreaCreatedData, AreaRenamedData, GridEvents, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, keysetCondition, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
@@ -34,7 +34,7 @@ const canRead = (principal: Principal, path: string): boolean => canReach(princi
 export class AreaService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
   ) {}
 
   async create(principal: Principal, input: CreateAreaInput): Promise<AreaType> {

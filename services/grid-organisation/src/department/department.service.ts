@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hasRole, inReach, Principal, Role, RULES } from '@civgrid/auth';
-import { DepartmentCreatedData, GridEvents } from '@civgrid/contracts';
+import { DepartmentCreatedData, GridEvents, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
@@ -21,7 +21,7 @@ const COLUMNS = `id, code, name, kind, level, area_id AS "areaId", area_path::te
 export class DepartmentService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
   ) {}
 
   async create(principal: Principal, input: CreateDepartmentInput): Promise<DepartmentType> {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { canReach, inReach, Principal, reachCondition, RULES } from '@civgrid/auth';
-import { GridEventData, GridEvents, GridRetiredData } from '@civgrid/contracts';
-import { DomainEvent, Outbox } from '@civgrid/events';
+import { GridEventData, GridEvents, EventPayloads, OutboxEvent } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
 import { Connection, keysetCondition, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
 import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
@@ -124,7 +124,7 @@ export const gridEventData = (g: Omit<GridEntity, 'retiredReason'>, areaPath: st
 });
 
 /** grid-retired: the grid's state and why it was retired. */
-export const retiredEvent = (g: GridEntity, areaPath: string): DomainEvent<GridRetiredData> => ({
+export const retiredEvent = (g: GridEntity, areaPath: string): OutboxEvent<typeof GridEvents.retired> => ({
   type: GridEvents.retired,
   aggregateType: 'Grid',
   aggregateId: g.id,
@@ -135,7 +135,7 @@ export const retiredEvent = (g: GridEntity, areaPath: string): DomainEvent<GridR
 export class GridService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
   ) {}
 
   async create(principal: Principal, input: CreateGridInput): Promise<GridType> {
@@ -250,7 +250,7 @@ export class GridService {
           WHERE id = $1 RETURNING ${COLUMNS}`,
         [grid.id, input.reason.trim()],
       );
-      const events: DomainEvent[] = await endAssignmentsOfGrids(manager, [grid.id]);
+      const events: OutboxEvent[] = await endAssignmentsOfGrids(manager, [grid.id]);
       events.push(retiredEvent(retired, grid.areaPath));
       await this.outbox.add(manager, ...events);
       return toGridType(retired);

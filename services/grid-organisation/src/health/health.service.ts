@@ -28,8 +28,8 @@ export class HealthService implements OnModuleInit {
   }
 
   /** Keeps the newest count per grid: a late or replayed older event changes nothing. */
-  private async recordCounts(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const data = event.data as GridHouseholdCountChangedData;
+  private async recordCounts(event: CloudEvent<GridHouseholdCountChangedData>, manager: EntityManager): Promise<void> {
+    const data = event.data;
     await manager.query(
       `INSERT INTO grid_household_count (grid_id, households, residents, as_of, event_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (grid_id) DO UPDATE SET households = EXCLUDED.households, residents = EXCLUDED.residents,

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { AssignmentRole, GridEvents, MemberAssignmentData } from '@civgrid/contracts';
-import { DomainEvent } from '@civgrid/events';
+import { AssignmentRole, GridEvents, MemberAssignmentData, EventTypesWith, OutboxEvent } from '@civgrid/contracts';
 
 export interface AssignmentRow {
   id: string;
@@ -15,7 +14,10 @@ export interface AssignmentRow {
 export const ASSIGNMENT_COLUMNS = `a.id, a.member_id AS "memberId", a.grid_id AS "gridId", g.path::text AS "gridPath", a.role,
   a.active_from AS "from", a.active_to AS "to"`;
 
-export const assignmentEvent = (type: string, a: AssignmentRow): DomainEvent<MemberAssignmentData> => ({
+export const assignmentEvent = (
+  type: EventTypesWith<MemberAssignmentData>,
+  a: AssignmentRow,
+): OutboxEvent<EventTypesWith<MemberAssignmentData>> => ({
   type,
   aggregateType: 'GridMember',
   aggregateId: a.memberId,
@@ -34,7 +36,7 @@ export const assignmentEvent = (type: string, a: AssignmentRow): DomainEvent<Mem
  * Ends every current or future assignment on grids that are being retired, and returns the
  * member-unassigned events. One that had not begun yet ends where it starts (cancelled).
  */
-export async function endAssignmentsOfGrids(manager: EntityManager, gridIds: readonly string[]): Promise<DomainEvent[]> {
+export async function endAssignmentsOfGrids(manager: EntityManager, gridIds: readonly string[]): Promise<OutboxEvent[]> {
   const rows = await manager.query<AssignmentRow[]>(
     `WITH ended AS (
        UPDATE grid_assignment SET active_to = GREATEST(now(), active_from)

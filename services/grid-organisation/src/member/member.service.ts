@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { canReach, FIELDS, inReach, mayUnmask, Principal, reachCondition, RULES } from '@civgrid/auth';
-import { GridEvents, MemberRegisteredData } from '@civgrid/contracts';
+import { GridEvents, MemberRegisteredData, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Connection, cursorTimestamp, keysetCondition, toConnection } from '@civgrid/service-kit';
@@ -69,7 +69,7 @@ export const normalisePhone = (phone: string): string => phone.replace(/[\s()-]/
 export class MemberService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly cipher: PiiCipher,
   ) {}
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { inReach, Principal, RULES } from '@civgrid/auth';
-import { GridEvents, GridReshapedData } from '@civgrid/contracts';
-import { DomainEvent, Outbox } from '@civgrid/events';
+import { GridEvents, GridReshapedData, EventPayloads, OutboxEvent } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
 import { Connection, cursorTimestamp, keysetCondition, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { DISTRICT_TODAY } from '../common/district-day';
@@ -55,7 +55,7 @@ function reshapeReadCondition(principal: Principal, params: unknown[]): string {
 export class ReshapeService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
   ) {}
 
   async split(principal: Principal, input: SplitGridInput): Promise<GridReshapeType> {
@@ -138,7 +138,7 @@ export class ReshapeService {
     extras: NewGridExtras[],
   ): Promise<GridReshapeType> {
     const first = sources[0];
-    const events: DomainEvent[] = [];
+    const events: OutboxEvent[] = [];
     const codes = plan.create.map((c) => c.code);
     if (codes.length > 0) {
       const taken = await manager.query<{ code: string }[]>(`SELECT code FROM grid WHERE code = ANY($1::text[])`, [codes]);

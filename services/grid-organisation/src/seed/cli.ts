@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { catalogue } from '@civgrid/contracts';
+import { catalogue, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { PiiCipher, piiConfigShape } from '@civgrid/pii';
 import { loadConfig } from '@civgrid/service-kit';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.stderr.write(`\rseeding ${size} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
   };
   try {
-    const result = await seedDistrict(ds, new Outbox(`/civgrid/${gridOrganisation.name}`, catalogue), size, cipher, bar);
+    const result = await seedDistrict(ds, new Outbox<EventPayloads>(`/civgrid/${gridOrganisation.name}`, catalogue), size, cipher, bar);
     const n = result.inserted;
     process.stderr.write(
       `\nseeded ${n.areas} new areas, ${n.grids} new grids, ${n.members} new members, ${n.assignments} new grid leader assignments and ${n.departments} new departments in ${Date.now() - started} ms\n`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AreaCreatedData, DepartmentCreatedData, GridEvents, MemberRegisteredData } from '@civgrid/contracts';
-import { DomainEvent, Outbox } from '@civgrid/events';
+import { AreaCreatedData, DepartmentCreatedData, GridEvents, MemberRegisteredData, EventPayloads, OutboxEvent } from '@civgrid/contracts';
+import { Outbox } from '@civgrid/events';
 import { PiiCipher } from '@civgrid/pii';
 import { coverageItem } from '../grid/coverage';
 import { GridEntity } from '../grid/grid.entity';
@@ -26,14 +26,15 @@ export interface SeedResult {
 
 const CHUNK = 1000;
 
-async function insertMany<T>(
+/** Inserts `rows` in chunks; `R` is the shape of a row the statement's RETURNING gives back. */
+async function insertMany<T, R>(
   manager: EntityManager,
   rows: T[],
   sql: (values: string) => string,
   columns: (row: T) => unknown[],
   onChunk: (n: number) => void,
-): Promise<Record<string, string>[]> {
-  const out: Record<string, string>[] = [];
+): Promise<R[]> {
+  const out: R[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const params: unknown[] = [];
@@ -43,7 +44,7 @@ async function insertMany<T>(
       params.push(...cols);
       return `(${cols.map((_, j) => `$${at + j + 1}`).join(', ')})`;
     });
-    out.push(...(await manager.query<Record<string, string>[]>(sql(values.join(', ')), params)));
+    out.push(...(await manager.query<R[]>(sql(values.join(', ')), params)));
     onChunk(chunk.length);
   }
   return out;
@@ -57,7 +58,7 @@ async function insertMany<T>(
  */
 export async function seedDistrict(
   dataSource: DataSource,
-  outbox: Outbox,
+  outbox: Outbox<EventPayloads>,
   size: SeedSize,
   cipher: PiiCipher,
   progress: (done: number, total: number) => void = () => undefined,
@@ -67,11 +68,11 @@ export async function seedDistrict(
   let done = 0;
   const tick = (n: number): void => progress((done = Math.min(total, done + n)), total);
   return dataSource.transaction(async (manager) => {
-    const events: DomainEvent[] = [];
+    const events: OutboxEvent[] = [];
     let insertedAreas = 0;
     for (const level of ['DISTRICT', 'TOWN', 'VILLAGE'] as const) {
       const rows = plan.areas.filter((a) => a.level === level);
-      const inserted = await insertMany(
+      const inserted = await insertMany<(typeof rows)[number], Omit<AreaCreatedData, 'areaId'> & { id: string }>(
         manager,
         rows,
         (values) => `
@@ -87,14 +88,7 @@ export async function seedDistrict(
       );
       insertedAreas += inserted.length;
       for (const a of inserted) {
-        const data: AreaCreatedData = {
-          areaId: a['id'],
-          code: a['code'],
-          name: a['name'],
-          level,
-          parentId: a['parentId'] ?? null,
-          path: a['path'],
-        };
+        const data: AreaCreatedData = { areaId: a.id, code: a.code, name: a.name, level, parentId: a.parentId ?? null, path: a.path };
         events.push({ type: GridEvents.areaCreated, aggregateType: 'AdministrativeArea', aggregateId: data.areaId, data });
       }
     }
@@ -102,7 +96,7 @@ export async function seedDistrict(
     const insertedGridCodes = new Set<string>();
     for (const kind of ['TOTAL', 'BASIC'] as const) {
       const rows = plan.grids.filter((g) => g.kind === kind);
-      const inserted = await insertMany(
+      const inserted = await insertMany<(typeof rows)[number], GridEntity & { areaPath: string }>(
         manager,
         rows,
         (values) => `
@@ -118,14 +112,8 @@ export async function seedDistrict(
         tick,
       );
       for (const g of inserted) {
-        const entity = g as unknown as GridEntity & { areaPath: string };
-        insertedGridCodes.add(entity.code);
-        events.push({
-          type: GridEvents.created,
-          aggregateType: 'Grid',
-          aggregateId: entity.id,
-          data: gridEventData(entity, entity.areaPath),
-        });
+        insertedGridCodes.add(g.code);
+        events.push({ type: GridEvents.created, aggregateType: 'Grid', aggregateId: g.id, data: gridEventData(g, g.areaPath) });
       }
     }
     // Coverage only for grids made now: a reshaped or edited grid keeps what people gave it.
@@ -144,7 +132,10 @@ export async function seedDistrict(
       () => undefined,
     );
 
-    const departments = await insertMany(
+    const departments = await insertMany<
+      (typeof plan.departments)[number],
+      Omit<DepartmentCreatedData, 'departmentId' | 'level'> & { id: string }
+    >(
       manager,
       plan.departments,
       (values) => `
@@ -157,15 +148,8 @@ export async function seedDistrict(
       tick,
     );
     for (const d of departments) {
-      const data: DepartmentCreatedData = {
-        departmentId: d['id'],
-        code: d['code'],
-        name: d['name'],
-        kind: d['kind'] as DepartmentCreatedData['kind'],
-        level: 'DISTRICT',
-        areaId: d['areaId'],
-        areaPath: d['areaPath'],
-      };
+      const { id: departmentId, ...department } = d;
+      const data: DepartmentCreatedData = { departmentId, ...department, level: 'DISTRICT' };
       events.push({ type: GridEvents.departmentCreated, aggregateType: 'Department', aggregateId: data.departmentId, data });
     }
 
@@ -173,7 +157,7 @@ export async function seedDistrict(
     // Bytes travel as hex text ('\\x…') and are cast back: VALUES gives parameters no type to bind to.
     const hex = (b: Buffer): string => `\\x${b.toString('hex')}`;
     const members = plan.members.map((m) => ({ ...m, hash: hex(cipher.hash(m.phone)) }));
-    const insertedMembers = await insertMany(
+    const insertedMembers = await insertMany<(typeof members)[number], Omit<MemberRegisteredData, 'memberId'> & { id: string }>(
       manager,
       members,
       (values) => `
@@ -188,17 +172,17 @@ export async function seedDistrict(
     );
     for (const m of insertedMembers) {
       const data: MemberRegisteredData = {
-        memberId: m['id'],
-        areaId: m['areaId'],
-        areaPath: m['areaPath'],
-        employment: m['employment'] as MemberRegisteredData['employment'],
-        userId: m['userId'] ?? null,
+        memberId: m.id,
+        areaId: m.areaId,
+        areaPath: m.areaPath,
+        employment: m.employment,
+        userId: m.userId ?? null,
       };
       events.push({ type: GridEvents.memberRegistered, aggregateType: 'GridMember', aggregateId: data.memberId, data });
     }
 
     // Each member leads their grid, unless the grid has a leader already (or the member holds a post).
-    const assignments = await insertMany(
+    const assignments = await insertMany<(typeof members)[number], AssignmentRow>(
       manager,
       members,
       (values) => `
@@ -214,7 +198,7 @@ export async function seedDistrict(
       (m) => [randomUUID(), m.hash, m.gridCode],
       tick,
     );
-    for (const a of assignments) events.push(assignmentEvent(GridEvents.memberAssigned, a as unknown as AssignmentRow));
+    for (const a of assignments) events.push(assignmentEvent(GridEvents.memberAssigned, a));
 
     for (let i = 0; i < events.length; i += CHUNK) await outbox.add(manager, ...events.slice(i, i + CHUNK));
 

@@ -15,8 +15,8 @@ export class GridLeaders {
   constructor(private readonly dataSource: DataSource) {}
 
   /** member-registered: the member's user account (fixed at registration). */
-  async applyMember(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as MemberRegisteredData;
+  async applyMember(event: CloudEvent<MemberRegisteredData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     await manager.query(
       `INSERT INTO member_account_replica (member_id, user_id) VALUES ($1, $2) ON CONFLICT (member_id) DO UPDATE SET user_id = EXCLUDED.user_id`,
       [d.memberId, d.userId],
@@ -24,8 +24,8 @@ export class GridLeaders {
   }
 
   /** member-assigned / member-unassigned: only grid-leader assignments matter here; a later state wins. */
-  async applyAssignment(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as MemberAssignmentData;
+  async applyAssignment(event: CloudEvent<MemberAssignmentData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     if (d.role !== 'GRID_LEADER') return;
     await manager.query(
       `INSERT INTO grid_leader_replica (assignment_id, member_id, grid_id, grid_path, active_from, active_to, source_time)

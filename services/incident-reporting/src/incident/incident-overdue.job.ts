@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { IncidentEvents, IncidentOverdueData, OVERDUE_KINDS, OverdueKind } from '@civgrid/contracts';
+import { IncidentEvents, IncidentOverdueData, OVERDUE_KINDS, OverdueKind, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { CONFIG, Jobs, returning } from '@civgrid/service-kit';
 import { IncidentReportingConfig } from '../config/config';
@@ -32,7 +32,7 @@ export class IncidentOverdueJob implements OnModuleInit {
 
   constructor(
     private readonly jobs: Jobs,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly incidents: IncidentService,
     @Inject(TAXONOMY) private readonly taxonomy: Taxonomy,
     @Inject(CONFIG) private readonly config: IncidentReportingConfig,

@@ -23,10 +23,8 @@ export class IncidentReactions implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.handlers.on(ReactionEvents.wellbeingCheckMissed, (event, manager) =>
-      this.openCareAlert(event.data as WellbeingCheckMissedData, manager),
-    );
-    this.handlers.on(ReactionEvents.disputeClosed, (event, manager) => this.resolveFromDispute(event.data as DisputeClosedData, manager));
+    this.handlers.on(ReactionEvents.wellbeingCheckMissed, (event, manager) => this.openCareAlert(event.data, manager));
+    this.handlers.on(ReactionEvents.disputeClosed, (event, manager) => this.resolveFromDispute(event.data, manager));
     // Who leads which grid: closing is verified by the reporter or the grid leader.
     this.handlers.on(GridEvents.memberRegistered, (event, manager) => this.leaders.applyMember(event, manager));
     this.handlers.on(GridEvents.memberAssigned, (event, manager) => this.leaders.applyAssignment(event, manager));

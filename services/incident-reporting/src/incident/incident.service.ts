@@ -10,6 +10,10 @@ import {
   IncidentStatus,
   IncidentTransitionData,
   ReactionEvents,
+  DisputeKind,
+  asDisputeKind,
+  EventPayloads,
+  EventTypesWith,
 } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, GridReplicaService, RegistryReplicaService, returning } from '@civgrid/service-kit';
@@ -43,7 +47,7 @@ const sameReport = (e: IncidentRow, input: ReportIncidentInput): boolean =>
   e.priority === (input.priority as string) &&
   e.source === (input.source as string);
 
-const TRANSITION_EVENTS: Record<WorkflowAction, string> = {
+const TRANSITION_EVENTS: Record<WorkflowAction, EventTypesWith<IncidentTransitionData>> = {
   ACCEPT: IncidentEvents.accepted,
   START: IncidentEvents.transitioned,
   RESOLVE: IncidentEvents.resolved,
@@ -55,7 +59,7 @@ const TRANSITION_EVENTS: Record<WorkflowAction, string> = {
 /** What an escalation tells mediation: whether it becomes a dispute, of what kind, between whom. */
 export interface EscalationAsDispute {
   asDispute: boolean;
-  disputeKind: string | null;
+  disputeKind: DisputeKind | null;
   residentIds: string[];
 }
 
@@ -69,7 +73,7 @@ export interface EscalationAsDispute {
 export class IncidentService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly grids: GridReplicaService,
     private readonly clock: Clock,
     private readonly photos: PhotoService,
@@ -327,9 +331,9 @@ export class IncidentService {
       if (!to) throw IncidentErrors.topLevel();
       const updated = await this.raiseLevel(manager, row, to, principal.userId, input.note ?? null, {
         asDispute: input.asDispute,
-        disputeKind: input.asDispute
-          ? (input.disputeKind ?? (row.category === 'DISPUTE' && row.subcategory ? row.subcategory : 'OTHER'))
-          : null,
+        // The input is checked against the dispute kinds; a dispute's subcategory is one unless the
+        // taxonomy was given others, which mediation registers as OTHER.
+        disputeKind: input.asDispute ? asDisputeKind(input.disputeKind ?? (row.category === 'DISPUTE' ? row.subcategory : null)) : null,
         residentIds: input.residentIds,
       });
       return toIncidentType(updated);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRule, Principal, reachCondition, RULES } from '@civgrid/auth';
-import { DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData } from '@civgrid/contracts';
+import { DepartmentOverdueData, DepartmentReportedData, IncidentEvents, WhistleBlownData, EventPayloads } from '@civgrid/contracts';
 import { IncidentStatus } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import {
@@ -72,7 +72,7 @@ const BLOWN_ORDER = [
 export class WhistleService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
     private readonly incidents: IncidentService,
     private readonly departments: DepartmentReplicaService,

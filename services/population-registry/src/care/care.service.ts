@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { FIELDS, inReach, mayUnmask, Principal, RULES } from '@civgrid/auth';
 import { maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { CheckInRecordedData, PopulationEvents, ReactionEvents, WellbeingCheckMissedData } from '@civgrid/contracts';
+import { CheckInRecordedData, PopulationEvents, ReactionEvents, WellbeingCheckMissedData, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, CONFIG, groupByKeys } from '@civgrid/service-kit';
 import { PopulationRegistryConfig } from '../config/config';
@@ -71,7 +71,7 @@ export class CareService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
     private readonly assignments: MemberAssignments,

@@ -15,8 +15,8 @@ export class MemberAssignments implements OnModuleInit {
     }
   }
 
-  private async apply(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const d = event.data as MemberAssignmentData;
+  private async apply(event: CloudEvent<MemberAssignmentData>, manager: EntityManager): Promise<void> {
+    const d = event.data;
     await manager.query(
       `INSERT INTO member_assignment_replica (assignment_id, member_id, grid_id, grid_path, role, active_from, active_to, source_time)
        VALUES ($1, $2, $3, $4::ltree, $5, $6, $7, $8)

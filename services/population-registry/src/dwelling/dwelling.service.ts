@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { canReach, Principal, RULES } from '@civgrid/auth';
-import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents } from '@civgrid/contracts';
+import { DwellingKind, DwellingOccupancy, DwellingRegisteredData, PopulationEvents, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Connection, GridReplicaService, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { gridReach } from '../registry/access';
@@ -61,7 +61,7 @@ const dwellingRegisteredData = (d: DwellingEntity): DwellingRegisteredData => ({
 export class DwellingService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly grids: GridReplicaService,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DwellingRehomedData, GridEvents, GridReshapedData, PopulationEvents } from '@civgrid/contracts';
+import { DwellingRehomedData, GridEvents, GridReshapedData, PopulationEvents, EventPayloads } from '@civgrid/contracts';
 import { CloudEvent, Outbox } from '@civgrid/events';
 import { EventHandlers } from '@civgrid/service-kit';
 import { raiseGridCounts } from '../registry/grid-counts';
@@ -18,11 +18,11 @@ const norm = (column: string): string => `regexp_replace(btrim(normalize(${colum
 export class ReshapeHandler implements OnModuleInit {
   constructor(
     private readonly handlers: EventHandlers,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.on(GridEvents.reshaped, (event, manager) => this.apply(event as CloudEvent<GridReshapedData>, manager));
+    this.handlers.on(GridEvents.reshaped, (event, manager) => this.apply(event, manager));
   }
 
   async apply(event: CloudEvent<GridReshapedData>, manager: EntityManager): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRule, inReach, Principal, RULES } from '@civgrid/auth';
-import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, RegistrationType } from '@civgrid/contracts';
+import { HouseholdMovedData, HouseholdRegisteredData, PopulationEvents, RegistrationType, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, PageArgs, toConnection } from '@civgrid/service-kit';
 import { gridReach } from '../registry/access';
@@ -61,7 +61,7 @@ export async function writableDwelling(
 export class HouseholdService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
   ) {}
 

@@ -7,7 +7,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertCanAskAbout, assertMayUse, FIELDS, mayUnmask, Principal, RULES } from '@civgrid/auth';
-import { ImportCompletedData, PopulationEvents } from '@civgrid/contracts';
+import { ImportCompletedData, PopulationEvents, EventPayloads, EventType } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Clock, CONFIG, GridReplicaService } from '@civgrid/service-kit';
@@ -49,7 +49,7 @@ const stamped = (orderBy: string) =>
 export class LedgerService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
     private readonly grids: GridReplicaService,
@@ -318,7 +318,7 @@ export class LedgerService {
     const time = this.clock.now();
     const ranges = (upTo: number) =>
       Array.from({ length: Math.ceil(upTo / EVENT_RANGE) }, (_, i) => [i * EVENT_RANGE, (i + 1) * EVENT_RANGE]);
-    const add = (type: string, aggregateType: string, select: string, from: number, to: number) =>
+    const add = (type: EventType, aggregateType: string, select: string, from: number, to: number) =>
       this.outbox.addSelected(manager, { type, aggregateType, select, params: [gridId, from, to], time });
     for (const [from, to] of ranges(dwellings))
       await add(

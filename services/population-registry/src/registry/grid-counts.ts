@@ -1,12 +1,17 @@
 import { EntityManager } from 'typeorm';
-import { GridHouseholdCountChangedData, PopulationCountEvents } from '@civgrid/contracts';
+import { GridHouseholdCountChangedData, PopulationCountEvents, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 
 /**
  * Grid health in grid organisation counts households from this event: raised in the transaction of
  * every change that moves a grid's numbers, with the counts as they stand in that transaction.
  */
-export async function raiseGridCounts(manager: EntityManager, outbox: Outbox, gridIds: Iterable<string>, asOf: Date): Promise<void> {
+export async function raiseGridCounts(
+  manager: EntityManager,
+  outbox: Outbox<EventPayloads>,
+  gridIds: Iterable<string>,
+  asOf: Date,
+): Promise<void> {
   const ids = [...new Set(gridIds)];
   if (ids.length === 0) return;
   const rows = await manager.query<{ gridId: string; households: number; residents: number }[]>(

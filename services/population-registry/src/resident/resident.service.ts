@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { canReach, fieldLevel, FIELDS, inReach, mayUnmask, Principal, RULES } from '@civgrid/auth';
-import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventData } from '@civgrid/contracts';
+import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventData, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
 import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, toConnection } from '@civgrid/service-kit';
@@ -63,7 +63,7 @@ const HEAD = '户主';
 export class ResidentService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
     private readonly households: HouseholdService,

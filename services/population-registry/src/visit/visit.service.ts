@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertCanAskAbout, Principal, RULES } from '@civgrid/auth';
-import { NeedEventData, PopulationEvents, VisitRecordedData } from '@civgrid/contracts';
+import { NeedEventData, PopulationEvents, VisitRecordedData, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { Clock, Connection, groupByKeys, createdOrderPage, PageArgs, toConnection } from '@civgrid/service-kit';
 import { HouseholdService, toHouseholdType } from '../household/household.service';
@@ -23,7 +23,7 @@ const share = (visited: number, households: number): number => (households === 0
 export class VisitService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox<EventPayloads>,
     private readonly clock: Clock,
     private readonly households: HouseholdService,
   ) {}
