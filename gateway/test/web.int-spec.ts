@@ -252,6 +252,70 @@ describe('the web app in a real browser', () => {
     await Promise.all([page.close(), officer.page.close(), dept.page.close()]);
   }, 240_000);
 
+  it('the officer assigns an incident to a grid member and hands another to mediation from the console; the village mediator finds the dispute', async () => {
+    const gm = await tokenOf('grid-member');
+    const member = world.people.find((p) => p.key === 'grid-member')!;
+    const report = async (title: string) =>
+      dataOf(
+        await gql<{ reportIncident: { id: string; number: string } }>(
+          stack.url,
+          `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { id number } }`,
+          { i: { gridId: world.gridId, title, description: '楼道里堆满杂物，邻里为此争吵', category: 'DISPUTE' } },
+          gm,
+        ),
+      ).reportIncident;
+    const stamp = Date.now();
+    const toAssign = await report(`楼道杂物 ${stamp}`);
+    const toMediate = await report(`楼道占用纠纷 ${stamp}`);
+
+    const officer = await open(DESKTOP);
+    await signIn(officer.page, '社区干部');
+    const first = officer.page.getByRole('article', { name: new RegExp(toAssign.number) });
+    await first.getByLabel('指派给').selectOption({ label: member.name });
+    await first.getByRole('button', { name: '指派' }).click();
+    await officer.page.getByRole('status').getByText(`${toAssign.number} 已指派给 ${member.name}`).waitFor();
+    await first.getByText(`承办人：${member.name}`).waitFor();
+    const assigned = dataOf(
+      await gql<{ incident: { assigneeId: string | null; timeline: { action: string }[] } }>(
+        stack.url,
+        `query($id: ID!) { incident(id: $id) { assigneeId timeline { action } } }`,
+        { id: toAssign.id },
+        admin,
+      ),
+    ).incident;
+    expect(assigned.assigneeId).toBe(member.claims.sub);
+    expect(assigned.timeline.map((s) => s.action)).toContain('ASSIGN');
+
+    const second = officer.page.getByRole('article', { name: new RegExp(toMediate.number) });
+    await second.getByRole('button', { name: '受理' }).click();
+    await second.getByText('已受理').waitFor();
+    await second.getByLabel('纠纷类型').selectOption({ label: '物业纠纷' });
+    await second.getByRole('button', { name: '转矛盾纠纷调解' }).click();
+    await officer.page.getByRole('status').getByText(`${toMediate.number} 已转调解`).waitFor();
+    expect(await seriousViolations(officer.page)).toEqual([]);
+    // Mediation registers the dispute from the incident's event, at the village, where 老王 finds it.
+    const dispute = await eventually(async () => {
+      const r = dataOf(
+        await gql<{ incident: { dispute: { number: string; level: string; kind: string } | null } }>(
+          stack.url,
+          `query($id: ID!) { incident(id: $id) { dispute { number level kind } } }`,
+          { id: toMediate.id },
+          admin,
+        ),
+      );
+      return r.incident.dispute ?? undefined;
+    }, 60_000);
+    expect(dispute).toMatchObject({ level: 'VILLAGE', kind: 'PROPERTY_MANAGEMENT' });
+    const mediator = await open(DESKTOP);
+    await signIn(mediator.page, '调解员 · 老王');
+    await mediator.page
+      .getByRole('region', { name: /^村\/社区/ })
+      .getByRole('article', { name: dispute.number })
+      .getByText('来自事件')
+      .waitFor();
+    await Promise.all([officer.page.close(), mediator.page.close()]);
+  }, 180_000);
+
   it("the curtains: a check whose deadline passed without a check-in shows as missed, and the care alert appears in the responsible grid member's list", async () => {
     const gm = await tokenOf('grid-member');
     const population = stack.services['population-registry'];

@@ -3,20 +3,11 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graphql } from '../gql';
 import type { DisputeCardFieldsFragment, DisputeKind, DisputeLevel, PartyKind, PartyRole } from '../gql/graphql';
+import { DISPUTE_KINDS } from '../dispute-kinds';
 import type { Session } from '../session';
 
 const PAGE = 10;
 const LEVELS: DisputeLevel[] = ['VILLAGE', 'TOWN', 'DISTRICT'];
-const KINDS: DisputeKind[] = [
-  'NEIGHBOURHOOD',
-  'PROPERTY_MANAGEMENT',
-  'FAMILY',
-  'HOUSING_SALES',
-  'LAND_REQUISITION',
-  'LABOUR',
-  'CONTRACT',
-  'OTHER',
-];
 const ROLES: PartyRole[] = ['APPLICANT', 'RESPONDENT', 'THIRD_PARTY'];
 const PARTY_KINDS: PartyKind[] = ['PERSON', 'RESIDENT', 'ORGANISATION'];
 
@@ -665,7 +656,7 @@ function WalkIn(props: {
 }) {
   const { t } = useTranslation();
   const [gridId, setGridId] = useState('');
-  const [kind, setKind] = useState<DisputeKind>(KINDS[0]);
+  const [kind, setKind] = useState<DisputeKind>(DISPUTE_KINDS[0]);
   const [level, setLevel] = useState('');
   const [summary, setSummary] = useState('');
   const [parties, setParties] = useState<PartyDraft[]>([{ role: 'APPLICANT', kind: 'PERSON', value: '' }]);
@@ -729,7 +720,7 @@ function WalkIn(props: {
       <label>
         {t('walkIn.kind')}
         <select value={kind} onChange={(e) => setKind(e.target.value as DisputeKind)}>
-          {KINDS.map((k) => (
+          {DISPUTE_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`disputeKind.${k}`)}
             </option>

@@ -1,7 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DISPUTE_KINDS } from '../dispute-kinds';
 import { graphql } from '../gql';
+import type { DisputeKind } from '../gql/graphql';
 import type { Session } from '../session';
 import { IncidentCard } from './incident';
 
@@ -69,6 +71,15 @@ const CONSOLE = graphql(`
         }
       }
     }
+    gridMembers(first: 200, underPath: $areaPath) {
+      edges {
+        node {
+          id
+          name
+          userId
+        }
+      }
+    }
   }
 `);
 
@@ -91,6 +102,14 @@ const ESCALATE = graphql(`
   }
 `);
 
+const ASSIGN = graphql(`
+  mutation AssignIncident($input: AssignIncidentInput!) {
+    assignIncident(input: $input) {
+      ...IncidentFields
+    }
+  }
+`);
+
 export function OfficerConsole({ session }: { session: Session }) {
   const { t } = useTranslation();
   const areaPath = session.claims.areas?.[0] ?? '';
@@ -98,12 +117,27 @@ export function OfficerConsole({ session }: { session: Session }) {
   const [onlyOverdue, setOnlyOverdue] = useState(false);
   const [blow] = useMutation(BLOW_WHISTLE);
   const [escalate] = useMutation(ESCALATE);
+  const [assign] = useMutation(ASSIGN);
   const [dept, setDept] = useState<Record<string, string>>({});
+  const [assignee, setAssignee] = useState<Record<string, string>>({});
+  const [kind, setKind] = useState<Record<string, DisputeKind>>({});
+  const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const areas = q.data?.areas.edges.map((e) => e.node) ?? [];
   const grids = q.data?.grids.edges.map((e) => e.node) ?? [];
   const incidents = (q.data?.incidents.edges.map((e) => e.node) ?? []).filter((i) => !onlyOverdue || i.overdue);
   const departments = q.data?.departments.edges.map((e) => e.node) ?? [];
+  // Only members linked to an account can take an incident on (Incident.assigneeId is the account).
+  const members = (q.data?.gridMembers.edges.map((e) => e.node) ?? []).filter((m) => m.userId);
+  const memberName = (userId: string | null | undefined) => members.find((m) => m.userId === userId)?.name ?? userId;
+  const act = (p: Promise<unknown>, message: string) =>
+    void p.then(
+      () => {
+        setError(null);
+        setDone(message);
+      },
+      (e: Error) => setError(e.message),
+    );
   const problems: Record<string, { kind: string; description: string }[]> = {};
   for (const p of q.data?.gridHealth.problems ?? []) for (const g of p.grids) (problems[g.id] ??= []).push(p);
   const depth = (path: string) => path.split('.').length - areaPath.split('.').length;
@@ -161,8 +195,37 @@ export function OfficerConsole({ session }: { session: Session }) {
               {error}
             </p>
           )}
+          {done && <p role="status">{done}</p>}
           {incidents.map((i) => (
             <IncidentCard key={i.id} incident={i}>
+              {i.assigneeId && (
+                <p>
+                  {t('officer.assignedTo')}：{memberName(i.assigneeId)}
+                </p>
+              )}
+              <label>
+                {t('officer.assignee')}
+                <select value={assignee[i.id] ?? ''} onChange={(e) => setAssignee({ ...assignee, [i.id]: e.target.value })}>
+                  <option value="">—</option>
+                  {members.map((m) => (
+                    <option key={m.id} value={m.userId ?? ''}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button
+                type="button"
+                disabled={!assignee[i.id]}
+                onClick={() =>
+                  act(
+                    assign({ variables: { input: { id: i.id, assigneeId: assignee[i.id] } } }),
+                    t('officer.assigned', { number: i.number, name: memberName(assignee[i.id]) }),
+                  )
+                }
+              >
+                {t('officer.assign')}
+              </button>
               {i.status !== 'REPORTED' && (
                 <>
                   <label>
@@ -197,9 +260,32 @@ export function OfficerConsole({ session }: { session: Session }) {
               )}
               <button
                 type="button"
-                onClick={() => void escalate({ variables: { input: { id: i.id } } }).catch((e: Error) => setError(e.message))}
+                onClick={() => act(escalate({ variables: { input: { id: i.id } } }), t('officer.escalated', { number: i.number }))}
               >
                 {t('officer.escalate')}
+              </button>
+              <label>
+                {t('officer.disputeKind')}
+                <select value={kind[i.id] ?? ''} onChange={(e) => setKind({ ...kind, [i.id]: e.target.value as DisputeKind })}>
+                  <option value="">—</option>
+                  {DISPUTE_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {t(`disputeKind.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button
+                type="button"
+                disabled={!kind[i.id]}
+                onClick={() =>
+                  act(
+                    escalate({ variables: { input: { id: i.id, asDispute: true, disputeKind: kind[i.id] } } }),
+                    t('officer.toMediation', { number: i.number }),
+                  )
+                }
+              >
+                {t('officer.toMediationButton')}
               </button>
             </IncidentCard>
           ))}

@@ -18,6 +18,7 @@ export const INCIDENT_FIELDS_DOC = graphql(`
     acceptDueAt
     resolveDueAt
     escalationLevel
+    assigneeId
     allowedActions
     location {
       latitude
