@@ -8,7 +8,7 @@ import { RelayObserver, startPublishSpan } from './observe';
 
 export interface RelayOptions {
   dataSource: DataSource;
-  /** A dedicated connection for LISTEN, the leader lock, and the claims and marks of the active relay. */
+  /** A dedicated connection for LISTEN, the leader lock, and the claims of the active relay. */
   connectionString: string;
   /**
    * Makes a fresh idempotent producer (`idempotent: true, maxInFlightRequests: 1`). The relay owns
@@ -37,7 +37,11 @@ interface OutboxRow {
   payload: string;
   /** The event's CloudEvents traceparent, when it was written in a trace. */
   traceparent: string | null;
+  /** Transaction ids in progress at the claim, comma-separated (the same on every row). */
+  running: string | null;
 }
+
+const runningAt = (batch: OutboxRow[]): string[] => batch[0]?.running?.split(',') ?? [];
 
 export interface RelayStatus {
   leader: boolean;
@@ -51,14 +55,21 @@ export interface RelayStatus {
   lastPublishedAt: string | null;
 }
 
+/** Marks acknowledged rows published (the relay's only UPDATE of published_at). */
+export const MARK_SQL = `UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`;
+
 /**
  * The relay's claim: the next unpublished rows after a position, in commit-sequence order. The
  * partial index on unpublished rows serves it as an index scan however many published rows the
  * table holds (`outbox.seq`: a bare `seq` would sort by the text column of the select list).
+ * `running`: the transactions in progress in the claim's own snapshot (but the relay's marks), the
+ * only ones that can still commit a row below the rows it returns (see drainOnce).
  */
 export const CLAIM_SQL = `SELECT id, seq::text AS seq, aggregateid, type, payload::text AS payload,
-  payload->>'traceparent' AS traceparent FROM outbox
-  WHERE published_at IS NULL AND outbox.seq > $1 ORDER BY outbox.seq LIMIT $2`;
+  payload->>'traceparent' AS traceparent,
+  (SELECT string_agg(x::text, ',') FROM pg_snapshot_xip(pg_current_snapshot()) x
+    WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = xid(x) AND a.query = '${MARK_SQL}')) AS running
+  FROM outbox WHERE published_at IS NULL AND outbox.seq > $1 ORDER BY outbox.seq LIMIT $2`;
 
 /**
  * Retention: published rows older than the cutoff ($1), oldest first along the sequence index, at
@@ -96,6 +107,61 @@ export async function pruneEvents(
 /** The longest round: then the next one starts again from the oldest unpublished row. */
 const ROUND_MS = 1000;
 
+/**
+ * Marks acknowledged rows published beside the sends, one UPDATE at a time: each UPDATE takes every
+ * row (by `seq`) acknowledged since the previous one began, so the send loop waits for a mark only
+ * while more than `limit` rows wait for theirs (which bounds what a crash would send again). A failed
+ * mark stops the marks: `add` and `flush` then throw, and the unmarked rows are sent again (at least once).
+ */
+export class PendingMarks {
+  private seqs: string[] = [];
+  private running: Promise<void> | undefined;
+  /** The UPDATE in flight. */
+  private current: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly mark: (seqs: string[]) => Promise<void>,
+    private readonly limit: number,
+  ) {}
+
+  /** Queues rows whose send was acknowledged. */
+  async add(seqs: string[]): Promise<void> {
+    this.throwIfFailed();
+    for (const seq of seqs) this.seqs.push(seq);
+    this.kick();
+    while (this.seqs.length > this.limit && this.current) await this.current;
+    this.throwIfFailed();
+  }
+
+  /** Waits until every queued row is marked; throws the failure of a mark, if one failed. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = (async () => {
+      while (this.seqs.length > 0 && !this.failure) {
+        const seqs = this.seqs;
+        this.seqs = [];
+        this.current = this.mark(seqs).catch((error: unknown) => {
+          this.failure = { error };
+        });
+        await this.current;
+      }
+    })().finally(() => {
+      this.running = undefined;
+      this.current = undefined;
+    });
+  }
+}
+
 class SendFailed extends Error {
   constructor(
     readonly ids: string[],
@@ -108,11 +174,14 @@ class SendFailed extends Error {
 /**
  * Moves committed outbox rows to Kafka, at least once and in `seq` order per aggregate (key =
  * aggregate id, one send in flight, an idempotent producer with acks=all). One relay per service is
- * active: it holds a session advisory lock on its own connection and claims and marks rows only on
- * that connection, so a relay whose connection dropped can neither claim nor mark again.
+ * active: it holds a session advisory lock on its own connection and claims rows only on that
+ * connection, so a relay whose connection dropped cannot claim again. Marks go through the pool
+ * (`dataSource`): a mark only records an acknowledgement the broker gave, whoever leads by then.
  *
- * Pipelined: while one batch is on its way to the broker, the next is read from the outbox and the
- * previous one is marked published, batch after batch while rows keep committing (see drainOnce).
+ * Pipelined: while one batch is on its way to the broker, the next is read from the outbox on the
+ * relay's connection and the ones acknowledged before it are marked published on another, batch after
+ * batch while rows keep committing (see drainOnce); on two cores the claim and the mark together take
+ * about as long as a send, so on one connection they held the sends up.
  * A batch is sent only after the one before it was acknowledged; a failure ends the round, and the next round starts again from the oldest unpublished row.
  * After any failed send the producer is replaced by a fresh one (see SelfHealingProducer), and the
  * relay waits out its backoff: a NOTIFY shortens the idle poll, never a failure backoff.
@@ -189,8 +258,14 @@ export class OutboxRelay {
     let ranDry = true;
     const roundStarted = performance.now();
     let batch = await this.claim(client, '0');
+    // A claim after position S misses a row below S whose transaction was still running, and that
+    // row's aggregate may have a later event above S by the next claim: the claim then must not be
+    // sent. So while every transaction running at the previous claim still runs, the next claim
+    // continues after S; once one of them has ended, the round ends and the next one starts again
+    // from the oldest unpublished row (the round's rows all marked first).
+    let running = new Set(runningAt(batch));
     let total = 0;
-    let marking: Promise<void> = Promise.resolve();
+    const marks = new PendingMarks((seqs) => this.mark(seqs), this.batchSize * 4);
     try {
       while (batch.length > 0) {
         const started = process.hrtime.bigint();
@@ -230,20 +305,27 @@ export class OutboxRelay {
         const next = more ? this.claim(client, batch[batch.length - 1].seq) : Promise.resolve([]);
         next.catch(() => undefined);
         await sending;
-        await marking;
-        const ids = batch.map((r) => r.id);
-        marking = this.mark(client, ids);
-        marking.catch(() => undefined);
-        total += ids.length;
-        this.published += ids.length;
+        // Marked beside the next sends (see PendingMarks); the round ends only when all are marked.
+        await marks.add(batch.map((r) => r.seq));
+        total += batch.length;
+        this.published += batch.length;
         this.lastPublishedAt = new Date();
-        this.options.observer?.published(ids.length, Number(process.hrtime.bigint() - started) / 1e9);
-        batch = await next;
+        this.options.observer?.published(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+        const claimed = await next;
+        if (claimed.length > 0) {
+          const now = new Set(runningAt(claimed));
+          if ([...running].some((xid) => !now.has(xid))) {
+            ranDry = false;
+            break;
+          }
+          running = now;
+        }
+        batch = claimed;
       }
     } finally {
-      await marking.catch(() => undefined);
+      await marks.flush().catch(() => undefined);
     }
-    await marking;
+    await marks.flush();
     return { published: total, ranDry };
   }
 
@@ -251,9 +333,11 @@ export class OutboxRelay {
     return client.query<OutboxRow>(CLAIM_SQL, [afterSeq, this.batchSize]).then((r) => r.rows);
   }
 
-  private async mark(client: Client, ids: string[]): Promise<void> {
+  private async mark(seqs: string[]): Promise<void> {
     // `attempts` counts sends: this one, plus the failed ones recorded before it.
-    await client.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.options.dataSource.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`, [
+      seqs,
+    ]);
   }
 
   private async run(): Promise<void> {

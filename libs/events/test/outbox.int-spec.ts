@@ -148,6 +148,48 @@ describe('outbox and relay', () => {
     for (const m of messages) expect(() => parseCloudEvent(JSON.stringify(m.value))).not.toThrow();
   });
 
+  it('publishes many events of one aggregate in their order, interleaved with others, while it marks earlier batches', async () => {
+    const relay = relayFor();
+    relay.start();
+    // 6 aggregates, 40 events each; each aggregate's writer commits one or two events at a time (its
+    // order is its commit order), all six side by side, so batches of 7 mix aggregates and the relay
+    // claims and sends the next batch while earlier ones are being marked.
+    const writers = Array.from({ length: 6 }, async (_, a) => {
+      for (let n = 0; n < 40;) {
+        const take = Math.min(40 - n, 1 + (n % 2));
+        const from = n;
+        await ds.transaction((m) =>
+          outbox.add(
+            m,
+            ...Array.from({ length: take }, (_, i) => ({
+              type: TYPE,
+              aggregateType: 'Thing',
+              aggregateId: `ordered-${a}`,
+              data: { n: from + i },
+            })),
+          ),
+        );
+        n += take;
+      }
+    });
+    await Promise.all(writers);
+    const mine = <M extends { key: string | null }>(m: M[]): M[] => m.filter((x) => /^ordered-\d$/.test(x.key ?? ''));
+    const messages = mine(await readTopic(topic, (m) => mine(m).length >= 240, 30_000));
+    await eventually(async () => {
+      const [row] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE aggregateid LIKE 'ordered-%' AND published_at IS NULL`);
+      expect(row.n).toBe(0);
+      return true;
+    });
+    await relay.stop();
+    expect(messages).toHaveLength(240);
+    for (let a = 0; a < 6; a++) {
+      const ns = messages.filter((m) => m.key === `ordered-${a}`).map((m) => (m.value as { data: { n: number } }).data.n);
+      expect(ns).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    }
+    const attempts = await ds.query(`SELECT DISTINCT attempts FROM outbox WHERE aggregateid LIKE 'ordered-%'`);
+    expect(attempts).toEqual([{ attempts: 1 }]);
+  });
+
   it('recovers by itself when its sends fail (the topic deleted under it, then re-created), in order per aggregate', async () => {
     const recTopic = eventsTopic({ prefix }, 'recover');
     const admin = kafka.admin();
