@@ -18,6 +18,8 @@ const TOOLING = [
   /^@civgrid\/(service-)?testing$/,
   /^jest$/,
   /^@swc\//,
+  // The peer gateway the benchmarks compare with (bench gateway-peers).
+  /^@graphql-hive\//,
 ];
 
 const deployables = [...readdirSync(join(root, 'services')).map((name) => join('services', name)), 'gateway'].filter((dir) =>
