@@ -1,14 +1,15 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest, RequestListener } from 'node:http';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { GATEWAY_CREDENTIAL_HEADER, signGatewayCredential } from '@civgrid/auth';
 import type { Stack } from '../stack';
 import type { Side } from './stats';
 
 // node scripts/civgrid.mjs bench gateway-peers — CivGrid's gateway against Hive Gateway
-// (@graphql-hive/gateway, a devDependency) on the same four running subgraphs and the same committed
+// (@graphql-hive/gateway, installed for the bench into .tools/hive) on the same four running subgraphs and the same committed
 // supergraph. Each gateway runs in a process of its own and signs every subgraph request the same
 // way (x-civgrid-gateway over the caller's Authorization, which both forward). Defaults otherwise:
 // CivGrid merges identical in-flight subgraph queries (SUBGRAPH_MERGE_IN_FLIGHT), Hive Gateway
@@ -29,7 +30,29 @@ const QUERY = `query DistrictGrids($path: String!, $first: Int!) {
   }
 }`;
 
-const HIVE_GATEWAY: string = '@graphql-hive/gateway';
+// Hive Gateway is installed for this bench only, into .tools/ (as npm start installs pnpm there),
+// never into the workspace: its dependencies (ioredis among them) would otherwise become peers of
+// the services' production trees.
+const HIVE_VERSION = '2.15.1';
+const HIVE_DIR = join(__dirname, '..', '..', '..', '.tools', 'hive');
+
+function ensureHive(): string {
+  const entry = (): string => createRequire(join(HIVE_DIR, 'package.json')).resolve('@graphql-hive/gateway');
+  try {
+    return entry();
+  } catch {
+    process.stderr.write(`bench gateway-peers: installing @graphql-hive/gateway@${HIVE_VERSION} into .tools/hive\n`);
+    mkdirSync(HIVE_DIR, { recursive: true });
+    execFileSync(
+      'npm',
+      ['install', '--prefix', HIVE_DIR, '--no-audit', '--no-fund', '--loglevel=error', `@graphql-hive/gateway@${HIVE_VERSION}`],
+      {
+        stdio: 'inherit',
+      },
+    );
+    return entry();
+  }
+}
 
 /** The part of @graphql-hive/gateway's API this bench uses. */
 interface HiveGatewayModule {
@@ -50,7 +73,7 @@ interface HiveGatewayModule {
 
 async function serveHive(): Promise<void> {
   // Its declarations are not loaded for type checking: they bring @types/node 25 into the program.
-  const { createGatewayRuntime } = (await import(HIVE_GATEWAY)) as HiveGatewayModule;
+  const { createGatewayRuntime } = (await import(process.env.HIVE_GATEWAY_ENTRY!)) as HiveGatewayModule;
   const secret = process.env.GATEWAY_SHARED_SECRET!;
   // The committed supergraph, with the subgraphs where this run started them (as CivGrid's gateway
   // is told with SUBGRAPH_URL_*).
@@ -93,6 +116,7 @@ function startHive(stack: Stack, secret: string): Promise<{ url: string; child: 
     env: {
       ...process.env,
       CIVGRID_BENCH_PEER: 'hive',
+      HIVE_GATEWAY_ENTRY: ensureHive(),
       NODE_ENV: 'production',
       GATEWAY_SHARED_SECRET: secret,
       SUPERGRAPH_FILE: join(__dirname, '..', '..', 'supergraph.graphql'),
