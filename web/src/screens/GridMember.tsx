@@ -1,6 +1,7 @@
 import { useApolloClient, useQuery } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Choice, codeOptions } from '../choice';
 import { graphql } from '../gql';
 import type { MyGridsQuery } from '../gql/graphql';
 import { nationalIdProblem } from '../national-id';
@@ -374,16 +375,7 @@ function Register({ grids, owner, send }: { grids: GridNode[]; owner: string; se
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="register-title">
       <h2 id="register-title">{t('register.title')}</h2>
-      <label>
-        {t('register.grid')}
-        <select value={grid} onChange={(e) => setGridId(e.target.value)}>
-          {grids.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t('register.grid')} value={grid} options={grids.map((g) => ({ value: g.id, label: g.name }))} onChange={setGridId} />
       <label>
         {t('register.building')}
         <input value={address.building} onChange={(e) => setAddress({ ...address, building: e.target.value })} required />
@@ -616,16 +608,12 @@ function Report({ grids, owner, onQueued }: { grids: GridNode[]; owner: string; 
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="report-title">
       <h2 id="report-title">{t('report.title')}</h2>
-      <label>
-        {t('report.category')}
-        <select value={category} onChange={(e) => setCategory(e.target.value)}>
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`category.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label={t('report.category')}
+        value={category}
+        options={codeOptions(CATEGORIES, (c) => t(`category.${c}`))}
+        onChange={setCategory}
+      />
       <label>
         {t('report.titleField')}
         <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} />

@@ -1,6 +1,7 @@
 import { ApolloError, useMutation, useQuery } from '@apollo/client';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Choice, codeOptions } from '../choice';
 import { graphql } from '../gql';
 import type { DisputeCardFieldsFragment, DisputeKind, DisputeLevel, PartyKind, PartyRole } from '../gql/graphql';
 import { DISPUTE_KINDS } from '../dispute-kinds';
@@ -444,28 +445,22 @@ export function MediatorDesk({ session }: { session: Session }) {
           aria-labelledby="book-title"
         >
           <h3 id="book-title">{t('mediator.book')}</h3>
-          <label>
-            {t('mediator.dispute')}
-            <select value={form.disputeId} onChange={(e) => setForm({ ...form, disputeId: e.target.value })} required>
-              <option value="">—</option>
-              {bookable.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.number} {d.summary}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('mediator.room')}
-            <select value={form.roomId} onChange={(e) => setForm({ ...form, roomId: e.target.value })} required>
-              <option value="">—</option>
-              {rooms.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label={t('mediator.dispute')}
+            value={form.disputeId}
+            options={bookable.map((d) => ({ value: d.id, label: `${d.number} ${d.summary}` }))}
+            onChange={(disputeId) => setForm({ ...form, disputeId })}
+            empty
+            required
+          />
+          <Choice
+            label={t('mediator.room')}
+            value={form.roomId}
+            options={rooms.map((r) => ({ value: r.id, label: r.name }))}
+            onChange={(roomId) => setForm({ ...form, roomId })}
+            empty
+            required
+          />
           <label>
             {t('mediator.day')}
             <input type="date" value={form.day} onChange={(e) => setForm({ ...form, day: e.target.value })} required />
@@ -696,37 +691,26 @@ function WalkIn(props: {
       }}
     >
       <h3 id="walk-in-title">{t('walkIn.title')}</h3>
-      <label>
-        {t('walkIn.grid')}
-        <select value={gridId} onChange={(e) => setGridId(e.target.value)} required>
-          <option value="">—</option>
-          {props.grids.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('walkIn.level')}
-        <select value={chosenLevel} onChange={(e) => setLevel(e.target.value)}>
-          {(props.levels.length ? props.levels : (['VILLAGE'] as DisputeLevel[])).map((l) => (
-            <option key={l} value={l}>
-              {t(`disputeLevel.${l}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('walkIn.kind')}
-        <select value={kind} onChange={(e) => setKind(e.target.value as DisputeKind)}>
-          {DISPUTE_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`disputeKind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label={t('walkIn.grid')}
+        value={gridId}
+        options={props.grids.map((g) => ({ value: g.id, label: g.name }))}
+        onChange={setGridId}
+        empty
+        required
+      />
+      <Choice
+        label={t('walkIn.level')}
+        value={chosenLevel}
+        options={codeOptions(props.levels.length ? props.levels : ['VILLAGE'], (l) => t(`disputeLevel.${l}`))}
+        onChange={setLevel}
+      />
+      <Choice<DisputeKind>
+        label={t('walkIn.kind')}
+        value={kind}
+        options={codeOptions(DISPUTE_KINDS, (k) => t(`disputeKind.${k}`))}
+        onChange={setKind}
+      />
       <label>
         {t('walkIn.summary')}
         <textarea value={summary} maxLength={2000} onChange={(e) => setSummary(e.target.value)} required />
@@ -735,26 +719,18 @@ function WalkIn(props: {
         <legend>{t('walkIn.parties')}</legend>
         {parties.map((p, i) => (
           <div key={i} className="party-row">
-            <label>
-              {t('walkIn.partyRole', { n: i + 1 })}
-              <select value={p.role} onChange={(e) => setParty(i, { role: e.target.value as PartyRole })}>
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`partyRole.${r}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('walkIn.partyKind', { n: i + 1 })}
-              <select value={p.kind} onChange={(e) => setParty(i, { kind: e.target.value as PartyKind })}>
-                {PARTY_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`partyKind.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice<PartyRole>
+              label={t('walkIn.partyRole', { n: i + 1 })}
+              value={p.role}
+              options={codeOptions(ROLES, (r) => t(`partyRole.${r}`))}
+              onChange={(role) => setParty(i, { role })}
+            />
+            <Choice<PartyKind>
+              label={t('walkIn.partyKind', { n: i + 1 })}
+              value={p.kind}
+              options={codeOptions(PARTY_KINDS, (k) => t(`partyKind.${k}`))}
+              onChange={(kind) => setParty(i, { kind })}
+            />
             <label>
               {p.kind === 'RESIDENT' ? t('walkIn.residentId', { n: i + 1 }) : t('walkIn.partyName', { n: i + 1 })}
               <input value={p.value} maxLength={200} onChange={(e) => setParty(i, { value: e.target.value })} />

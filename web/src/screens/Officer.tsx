@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@apollo/client';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DISPUTE_KINDS } from '../dispute-kinds';
+import { Choice, codeOptions } from '../choice';
 import { graphql } from '../gql';
 import type { DisputeKind } from '../gql/graphql';
 import type { Session } from '../session';
@@ -203,17 +204,13 @@ export function OfficerConsole({ session }: { session: Session }) {
                   {t('officer.assignedTo')}：{memberName(i.assigneeId)}
                 </p>
               )}
-              <label>
-                {t('officer.assignee')}
-                <select value={assignee[i.id] ?? ''} onChange={(e) => setAssignee({ ...assignee, [i.id]: e.target.value })}>
-                  <option value="">—</option>
-                  {members.map((m) => (
-                    <option key={m.id} value={m.userId ?? ''}>
-                      {m.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Choice
+                label={t('officer.assignee')}
+                value={assignee[i.id] ?? ''}
+                options={members.map((m) => ({ value: m.userId ?? '', label: m.name }))}
+                onChange={(userId) => setAssignee({ ...assignee, [i.id]: userId })}
+                empty
+              />
               <button
                 type="button"
                 disabled={!assignee[i.id]}
@@ -228,17 +225,13 @@ export function OfficerConsole({ session }: { session: Session }) {
               </button>
               {i.status !== 'REPORTED' && (
                 <>
-                  <label>
-                    {t('officer.department')}
-                    <select value={dept[i.id] ?? ''} onChange={(e) => setDept({ ...dept, [i.id]: e.target.value })}>
-                      <option value="">—</option>
-                      {departments.map((d) => (
-                        <option key={d.id} value={d.id}>
-                          {d.name}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <Choice
+                    label={t('officer.department')}
+                    value={dept[i.id] ?? ''}
+                    options={departments.map((d) => ({ value: d.id, label: d.name }))}
+                    onChange={(id) => setDept({ ...dept, [i.id]: id })}
+                    empty
+                  />
                   <button
                     type="button"
                     disabled={!dept[i.id]}
@@ -264,17 +257,13 @@ export function OfficerConsole({ session }: { session: Session }) {
               >
                 {t('officer.escalate')}
               </button>
-              <label>
-                {t('officer.disputeKind')}
-                <select value={kind[i.id] ?? ''} onChange={(e) => setKind({ ...kind, [i.id]: e.target.value as DisputeKind })}>
-                  <option value="">—</option>
-                  {DISPUTE_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {t(`disputeKind.${k}`)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Choice<DisputeKind>
+                label={t('officer.disputeKind')}
+                value={kind[i.id] ?? ''}
+                options={codeOptions(DISPUTE_KINDS, (k) => t(`disputeKind.${k}`))}
+                onChange={(k) => setKind({ ...kind, [i.id]: k })}
+                empty
+              />
               <button
                 type="button"
                 disabled={!kind[i.id]}
