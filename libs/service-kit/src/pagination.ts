@@ -171,6 +171,12 @@ const toArgs = (statement: Sql): [string, unknown[]] => {
   return [text, values];
 };
 
+/** The keys of a list in the order its rows were registered: `created_at`, then `id`, on table alias `alias`. */
+export const createdOrder = (alias: string): KeysetOrder => [
+  [`${alias}.created_at`, 'timestamp'],
+  [`${alias}.id`, 'uuid'],
+];
+
 /**
  * The SQL of one page of a list in the order its rows were registered (`created_at`, then `id`,
  * ascending, on table alias `alias`): `after`, " AND (…) > (…)" past the cursor or empty on the
@@ -182,15 +188,7 @@ export function createdOrderPage(
   page: { after?: string | null; first: number },
   params: unknown[],
 ): { after: string; orderBy: string; limit: string } {
-  const after = keysetCondition(
-    page.after ?? undefined,
-    [
-      [`${alias}.created_at`, 'timestamp'],
-      [`${alias}.id`, 'uuid'],
-    ],
-    'ASC',
-    params,
-  );
+  const after = keysetCondition(page.after ?? undefined, createdOrder(alias), 'ASC', params);
   const limit = sql`${page.first + 1}`.appendTo(params);
   return { after: after ? `AND ${after}` : '', orderBy: `${alias}.created_at, ${alias}.id`, limit };
 }
