@@ -9,7 +9,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_CREDENTIAL_HEADER, Principal, signGatewayCredential, TokenVerifier } from '@civgrid/auth';
-import { DomainError, GRAPHQL_CODES, RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import { DomainError, GRAPHQL_CODES, REQUEST_CODES, RETRY_AFTER_SECONDS } from '@civgrid/errors';
 import {
   graphqlEdge,
   jsonErrorHandler,
@@ -68,12 +68,7 @@ export const defaultSupergraphPath = (): string => join(__dirname, '..', 'superg
 // domain's codes (libs/errors) but the masked one, and what Apollo and the edge answer themselves.
 const SAFE_CODES = new Set<string>([
   ...GRAPHQL_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
+  ...REQUEST_CODES,
   'QUERY_TOO_COMPLEX',
   'PERSISTED_QUERY_HASH_MISMATCH',
   'SUBSCRIPTIONS_NOT_SUPPORTED',

@@ -3,23 +3,12 @@ import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError, GraphqlCode, RETRY_AFTER_SECONDS } from '@civgrid/errors';
+import { DomainError, GraphqlCode, REQUEST_CODES, RETRY_AFTER_SECONDS } from '@civgrid/errors';
 import { isTransient } from '@civgrid/events';
 import type { ApolloServerPlugin } from '@apollo/server';
 
 // GraphQL's own codes for requests that never reached a resolver: safe to show as they are.
-const PASS_THROUGH = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-  'QUERY_TOO_COMPLEX',
-]);
+const PASS_THROUGH = new Set<string>([...REQUEST_CODES, 'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX']);
 
 interface PgError {
   code?: string;

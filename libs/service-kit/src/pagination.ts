@@ -3,6 +3,7 @@ import { ArgsType, Directive, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsBase64, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { isLtreePath } from '@civgrid/auth';
 import { badInput } from '@civgrid/errors';
+import { Queryable, Sql, sql } from './sql';
 
 @ObjectType()
 @Directive('@shareable')
@@ -117,17 +118,64 @@ export function keysetCondition(
   order: 'ASC' | 'DESC',
   params: unknown[],
 ): string | undefined {
+  return keysetSql(after, keys, order)?.appendTo(params);
+}
+
+/** A keyset order: SQL expressions (constants of the code) and what each holds. */
+export type KeysetOrder = readonly (readonly [column: string, part: KeyPart])[];
+
+/** keysetCondition as a fragment of a `sql` statement; undefined on the first page. */
+export function keysetSql(after: string | null | undefined, keys: KeysetOrder, order: 'ASC' | 'DESC'): Sql | undefined {
   const values = decodeKeyset(
-    after,
+    after ?? undefined,
     keys.map(([, part]) => part),
   );
   if (!values) return undefined;
-  const placeholders = values.map((v, i) => {
-    params.push(v);
-    return `$${params.length}::${KEY_CAST[keys[i][1]]}`;
-  });
-  return `(${keys.map(([column]) => column).join(', ')}) ${order === 'ASC' ? '>' : '<'} (${placeholders.join(', ')})`;
+  const placeholders = values.map((v, i) => sql`${v}::${sql.raw(KEY_CAST[keys[i][1]])}`);
+  return sql`(${sql.raw(keys.map(([column]) => column).join(', '))}) ${sql.raw(order === 'ASC' ? '>' : '<')} (${sql.join(placeholders)})`;
 }
+
+/**
+ * One page of a list and its total: `SELECT columns FROM from WHERE filter [AND after the cursor]
+ * ORDER BY keys LIMIT first + 1` and `SELECT count(*) FROM from WHERE filter`, two statements sent
+ * together. `from` may join; `orderBy` defaults to the keys in `direction`.
+ */
+export async function listPage<R, T>(
+  runner: Queryable,
+  list: {
+    columns: Sql;
+    from: Sql;
+    where: readonly (Sql | undefined)[];
+    keys: KeysetOrder;
+    direction: 'ASC' | 'DESC';
+    orderBy?: Sql;
+    page: { first: number; after?: string | null };
+    map: (row: R) => T;
+    cursorOf: (row: R) => (string | number)[];
+  },
+): Promise<Connection<T>> {
+  const filter = sql.and(list.where);
+  const after = keysetSql(list.page.after, list.keys, list.direction);
+  const orderBy = list.orderBy ?? sql.raw(list.keys.map(([column]) => `${column} ${list.direction}`).join(', '));
+  const page = sql`SELECT ${list.columns} FROM ${list.from} WHERE ${sql.and([...list.where, after])} ORDER BY ${orderBy} LIMIT ${list.page.first + 1}`;
+  const count = sql`SELECT count(*)::int AS n FROM ${list.from} WHERE ${filter}`;
+  const [rows, counted] = await Promise.all([
+    runner.query(...toArgs(page)) as Promise<R[]>,
+    runner.query(...toArgs(count)) as Promise<{ n: number }[]>,
+  ]);
+  return toConnection(rows, list.page.first, counted[0]?.n ?? 0, list.map, list.cursorOf);
+}
+
+const toArgs = (statement: Sql): [string, unknown[]] => {
+  const { text, values } = statement.toQuery();
+  return [text, values];
+};
+
+/** The keys of a list in the order its rows were registered: `created_at`, then `id`, on table alias `alias`. */
+export const createdOrder = (alias: string): KeysetOrder => [
+  [`${alias}.created_at`, 'timestamp'],
+  [`${alias}.id`, 'uuid'],
+];
 
 /**
  * The SQL of one page of a list in the order its rows were registered (`created_at`, then `id`,
@@ -140,17 +188,9 @@ export function createdOrderPage(
   page: { after?: string | null; first: number },
   params: unknown[],
 ): { after: string; orderBy: string; limit: string } {
-  const after = keysetCondition(
-    page.after ?? undefined,
-    [
-      [`${alias}.created_at`, 'timestamp'],
-      [`${alias}.id`, 'uuid'],
-    ],
-    'ASC',
-    params,
-  );
-  params.push(page.first + 1);
-  return { after: after ? `AND ${after}` : '', orderBy: `${alias}.created_at, ${alias}.id`, limit: `$${params.length}` };
+  const after = keysetCondition(page.after ?? undefined, createdOrder(alias), 'ASC', params);
+  const limit = sql`${page.first + 1}`.appendTo(params);
+  return { after: after ? `AND ${after}` : '', orderBy: `${alias}.created_at, ${alias}.id`, limit };
 }
 
 /** SQL that writes a timestamptz as cursors keep it (UTC, microseconds: no row is seen twice). */

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { REQUEST_CODES } from '@civgrid/errors';
 
 /**
  * Prometheus metrics shared by the gateway and every subgraph. Names follow the Prometheus
@@ -39,19 +40,7 @@ export function routeLabel(path: string): string {
 export type Outcome = 'ok' | 'client_error' | 'server_error';
 
 /** Codes the caller caused; anything else (INTERNAL_SERVER_ERROR, a subgraph down) is ours. */
-const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'CONFLICT',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-]);
+const CLIENT_CODES = new Set<string>(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', ...REQUEST_CODES]);
 
 /** The error code as a label: a known client code, INTERNAL_SERVER_ERROR, or OTHER. */
 export function codeLabel(code: unknown): string {

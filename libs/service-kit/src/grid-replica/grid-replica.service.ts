@@ -1,13 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AccessRule, inReach, Principal } from '@civgrid/auth';
-import { notFound } from '@civgrid/errors';
+import { gridNotFound } from '@civgrid/errors';
 import { CloudEvent } from '@civgrid/events';
 import { GridEventData, GridEvents } from '@civgrid/contracts';
 import { EventHandlers } from '../event-handlers';
 import { GridReplicaEntity } from './grid-replica.entity';
-
-const gridNotFound = (id: string) => notFound('GRID_NOT_FOUND', `No grid with id ${id} is known here.`);
 
 /** Keeps `grid_replica` in step with grid events, and answers "which grid, under which path?". */
 @Injectable()

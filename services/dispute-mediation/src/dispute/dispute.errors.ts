@@ -1,9 +1,9 @@
-import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
+import { badInput, conflict, forbidden, gridRetired, notFound } from '@civgrid/errors';
 
-// GRID_NOT_FOUND comes from the kit's GridReplicaService, with the same code every service uses.
+// GRID_NOT_FOUND (from the kit's GridReplicaService) and GRID_RETIRED are @civgrid/errors', shared by every service.
 export const DisputeErrors = {
   notFound: (id: string) => notFound('DISPUTE_NOT_FOUND', `No dispute ${id}.`),
-  gridRetired: (id: string) => conflict('GRID_RETIRED', `The grid ${id} is retired: register the dispute in the grid that took over.`),
+  gridRetired: (id: string) => gridRetired(id, 'register the dispute in the grid that took over.'),
   originIncidentNotFound: (id: string) => notFound('INCIDENT_NOT_FOUND', `No incident ${id} in your reach.`),
   residentNotFound: (id: string) => notFound('RESIDENT_NOT_FOUND', `No resident ${id} in your reach.`),
   originIncidentRequired: () =>

@@ -17,10 +17,13 @@ import {
   EventHandlers,
   GridReplicaService,
   groupByKeys,
-  keysetCondition,
+  keysetSql,
+  listPage,
   orderByKeys,
+  queryRows,
   RegistryReplicaService,
-  toConnection,
+  Sql,
+  sql,
 } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { disputeNumber } from './dispute-number';
@@ -42,7 +45,6 @@ import { DisputePartyInput, DisputesArgs, GridDisputesArgs, RegisterDisputeInput
 import { DisputeOriginEnum, DisputePartyType, DisputeStepType, DisputeType, FollowUpType, PartyKindEnum } from './dto/dispute.type';
 
 // Newest first; the id breaks ties. A cursor is [registered_at, id] of the last row.
-const ORDER = `registered_at DESC, id DESC`;
 const cursorOf = (r: DisputeRow): string[] => [r.cursorAt, r.id];
 
 // Keys from references are whatever a client sent: a malformed one must not fail the whole batch.
@@ -72,39 +74,24 @@ export const disputeCondition = (
   );
 
 /** The WHERE terms shared by every list: what the principal reaches, and the filters. */
-function listFilter(principal: Principal, args: GridDisputesArgs, params: unknown[], alias = 'dispute.'): string[] {
-  const where: string[] = [];
-  const scope = disputeCondition(principal, params, alias);
-  if (scope !== 'TRUE') where.push(scope);
-  if (args.status) {
-    params.push(args.status);
-    where.push(`${alias}status = $${params.length}`);
-  }
+function listFilter(principal: Principal, args: GridDisputesArgs, alias = 'dispute.'): Sql[] {
+  const column = (name: string) => sql.raw(`${alias}${name}`);
+  const where = [sql.params((params) => disputeCondition(principal, params, alias))];
+  if (args.status) where.push(sql`${column('status')} = ${args.status}`);
   // Written as the partial indexes are, so the planner can use them.
-  if (args.open === true) where.push(`${alias}status NOT IN ('CLOSED', 'WITHDRAWN')`);
-  if (args.open === false) where.push(`${alias}status IN ('CLOSED', 'WITHDRAWN')`);
-  if (args.level) {
-    params.push(args.level);
-    where.push(`${alias}level = $${params.length}::dispute_level`);
-  }
-  if (args.kind) {
-    params.push(args.kind);
-    where.push(`${alias}kind = $${params.length}::dispute_kind`);
-  }
+  if (args.open === true) where.push(sql`${column('status')} NOT IN ('CLOSED', 'WITHDRAWN')`);
+  if (args.open === false) where.push(sql`${column('status')} IN ('CLOSED', 'WITHDRAWN')`);
+  if (args.level) where.push(sql`${column('level')} = ${args.level}::dispute_level`);
+  if (args.kind) where.push(sql`${column('kind')} = ${args.kind}::dispute_kind`);
   return where;
 }
 
-function afterCondition(args: GridDisputesArgs, params: unknown[], alias = ''): string | undefined {
-  return keysetCondition(
-    args.after,
-    [
-      [`${alias}registered_at`, 'timestamp'],
-      [`${alias}id`, 'uuid'],
-    ],
-    'DESC',
-    params,
-  );
-}
+/** Newest first: the order of every dispute list, and its cursor. */
+const disputeOrder = (alias = '') =>
+  [
+    [`${alias}registered_at`, 'timestamp'],
+    [`${alias}id`, 'uuid'],
+  ] as const;
 
 /** Incidents escalate GRID → VILLAGE → TOWN → DISTRICT; mediation starts at the village at the lowest. */
 const levelOfEscalation = (level: IncidentEscalatedData['toLevel']): DisputeLevel => (level === 'GRID' ? 'VILLAGE' : level);
@@ -311,29 +298,20 @@ export class DisputeService implements OnModuleInit {
   }
 
   async list(principal: Principal, args: DisputesArgs): Promise<Connection<DisputeType>> {
-    const params: unknown[] = [];
-    const where = listFilter(principal, args, params);
-    if (args.gridId) {
-      params.push(args.gridId);
-      where.push(`grid_id = $${params.length}::uuid`);
-    }
-    if (args.underPath) {
-      params.push(args.underPath);
-      where.push(`grid_path <@ $${params.length}::ltree`);
-    }
-    const countParams = [...params];
-    const filter = where.length > 0 ? where.join(' AND ') : 'TRUE';
-    const after = afterCondition(args, params);
-    const page = after ? [...where, after] : where;
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<DisputeRow[]>(
-        `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE ${page.length > 0 ? page.join(' AND ') : 'TRUE'} ORDER BY ${ORDER} LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dispute WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, toDisputeType, cursorOf);
+    return listPage(this.dataSource, {
+      columns: sql.raw(DISPUTE_COLUMNS),
+      from: sql`dispute`,
+      where: [
+        ...listFilter(principal, args),
+        args.gridId ? sql`grid_id = ${args.gridId}::uuid` : undefined,
+        args.underPath ? sql`grid_path <@ ${args.underPath}::ltree` : undefined,
+      ],
+      keys: disputeOrder(),
+      direction: 'DESC',
+      page: args,
+      map: toDisputeType,
+      cursorOf,
+    });
   }
 
   /** One statement for a whole batch of references; a dispute out of the reader's reach is not found. */
@@ -376,20 +354,18 @@ export class DisputeService implements OnModuleInit {
     match: string,
   ): Promise<Connection<DisputeType>[]> {
     const keys = ids.map(uuidKey);
-    const params: unknown[] = [keys.filter(isUuid)];
-    const where = [match, ...listFilter(principal, args, params, 'd.')];
-    const after = afterCondition(args, params, 'd.');
-    params.push(args.first + 1);
-    const rows = await this.dataSource.query<KeyedRow<DisputeRow>[]>(
-      `SELECT k.id AS "key", c.total, p.*
-       FROM unnest($1::uuid[]) AS k (id)
-       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM dispute d WHERE ${where.join(' AND ')}) c
+    const where = sql.and([sql.raw(match), ...listFilter(principal, args, 'd.')]);
+    const after = keysetSql(args.after, disputeOrder('d.'), 'DESC');
+    const rows = await queryRows<KeyedRow<DisputeRow>>(
+      this.dataSource,
+      sql`SELECT k.id AS "key", c.total, p.*
+       FROM unnest(${keys.filter(isUuid)}::uuid[]) AS k (id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM dispute d WHERE ${where}) c
        LEFT JOIN LATERAL (
-         SELECT ${DISPUTE_COLUMNS} FROM dispute d WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')}
-         ORDER BY d.registered_at DESC, d.id DESC LIMIT $${params.length}
+         SELECT ${sql.raw(DISPUTE_COLUMNS)} FROM dispute d WHERE ${sql.and([where, after])}
+         ORDER BY d.registered_at DESC, d.id DESC LIMIT ${args.first + 1}
        ) p ON TRUE
        ORDER BY k.id, p."registeredAt" DESC, p.id DESC`,
-      params,
     );
     return keyedConnections(keys, rows, args.first, toDisputeType, cursorOf);
   }

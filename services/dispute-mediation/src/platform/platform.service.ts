@@ -6,10 +6,13 @@ import {
   Connection,
   DepartmentReplicaService,
   groupByKeys,
-  keysetCondition,
+  keysetSql,
+  listPage,
   orderByKeys,
   PageArgs,
-  toConnection,
+  queryRows,
+  Sql,
+  sql,
 } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { levelDepth } from '../dispute/dispute-workflow';
@@ -144,93 +147,51 @@ export class PlatformService {
   }
 
   /** The area filters shared by committees and centres, over an `area_path` column. */
-  private areaTerms(principal: Principal, args: CentresArgs, params: unknown[], column: string): string[] {
+  private areaTerms(principal: Principal, args: CentresArgs, column: string): Sql[] {
     // Your areas and those above them (the town and district a dispute escalates to): a list of what
     // concerns you, though the directory itself is open to every role (references resolve anywhere).
-    const where: string[] = [reachCondition(principal, RULES.area.read, { path: column }, params)];
-    if (args.underPath) {
-      params.push(args.underPath);
-      where.push(`${column} <@ $${params.length}::ltree`);
-    }
-    if (args.covering) {
-      params.push(args.covering);
-      where.push(`${column} @> $${params.length}::ltree`);
-    }
+    const path = sql.raw(column);
+    const where = [sql.params((params) => reachCondition(principal, RULES.area.read, { path: column }, params))];
+    if (args.underPath) where.push(sql`${path} <@ ${args.underPath}::ltree`);
+    if (args.covering) where.push(sql`${path} @> ${args.covering}::ltree`);
     return where;
   }
 
   /** Committees of your areas and the ones above them, district first, then by area; keyset-paged. */
   async committees(principal: Principal, args: CommitteesArgs): Promise<Connection<CommitteeType>> {
-    const params: unknown[] = [];
-    const where = this.areaTerms(principal, args, params, 'area_path');
-    if (args.level) {
-      params.push(args.level);
-      where.push(`level = $${params.length}::dispute_level`);
-    }
-    const countParams = [...params];
-    const page = [...where];
-    const after = keysetCondition(
-      args.after,
-      [
+    // The depth of the area is the level (district 1, town 2, village 3): one order for both.
+    return listPage(this.dataSource, {
+      columns: sql.raw(`${COMMITTEE}, nlevel(area_path) AS depth`),
+      from: sql`mediation_committee`,
+      where: [...this.areaTerms(principal, args, 'area_path'), args.level ? sql`level = ${args.level}::dispute_level` : undefined],
+      keys: [
         ['nlevel(area_path)', 'int'],
         ['area_path', 'path'],
       ],
-      'ASC',
-      params,
-    );
-    if (after) page.push(after);
-    params.push(args.first + 1);
-    const sql = (terms: string[]) => (terms.length > 0 ? terms.join(' AND ') : 'TRUE');
-    // The depth of the area is the level (district 1, town 2, village 3): one order for both.
-    const [rows, [count]] = await Promise.all([
-      this.dataSource.query<(CommitteeType & { depth: number })[]>(
-        `SELECT ${COMMITTEE}, nlevel(area_path) AS depth FROM mediation_committee WHERE ${sql(page)}
-         ORDER BY nlevel(area_path), area_path LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM mediation_committee WHERE ${sql(where)}`, countParams),
-    ]);
-    return toConnection(
-      rows,
-      args.first,
-      count?.n ?? 0,
-      (r) => r,
-      (r) => [r.depth, r.areaPath],
-    );
+      direction: 'ASC',
+      orderBy: sql`nlevel(area_path), area_path`,
+      page: args,
+      map: (r: CommitteeType & { depth: number }) => r,
+      cursorOf: (r) => [r.depth, r.areaPath],
+    });
   }
 
   /** Centres of your areas and those above them, by area and name; keyset-paged. */
   async centres(principal: Principal, args: CentresArgs): Promise<Connection<CentreType>> {
-    const params: unknown[] = [];
-    const where = this.areaTerms(principal, args, params, 'c.area_path');
-    const countParams = [...params];
-    const page = [...where];
-    const after = keysetCondition(
-      args.after,
-      [
+    return listPage(this.dataSource, {
+      columns: sql.raw(CENTRE),
+      from: sql`mediation_centre c`,
+      where: this.areaTerms(principal, args, 'c.area_path'),
+      keys: [
         ['c.area_path', 'path'],
         ['c.name', 'text'],
       ],
-      'ASC',
-      params,
-    );
-    if (after) page.push(after);
-    params.push(args.first + 1);
-    const sql = (terms: string[]) => (terms.length > 0 ? terms.join(' AND ') : 'TRUE');
-    const [rows, [count]] = await Promise.all([
-      this.dataSource.query<CentreType[]>(
-        `SELECT ${CENTRE} FROM mediation_centre c WHERE ${sql(page)} ORDER BY c.area_path, c.name LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM mediation_centre c WHERE ${sql(where)}`, countParams),
-    ]);
-    return toConnection(
-      rows,
-      args.first,
-      count?.n ?? 0,
-      (r) => r,
-      (r) => [r.areaPath, r.name],
-    );
+      direction: 'ASC',
+      orderBy: sql`c.area_path, c.name`,
+      page: args,
+      map: (r: CentreType) => r,
+      cursorOf: (r) => [r.areaPath, r.name],
+    });
   }
 
   async loadCommittees(ids: readonly string[]): Promise<(CommitteeType | Error)[]> {
@@ -264,27 +225,23 @@ export class PlatformService {
   /** `MediationCommittee.mediators` for a batch of committees: per committee its total and page, one statement. */
   async loadMediatorsOfCommittees(committeeIds: readonly string[], args: PageArgs): Promise<Connection<MediatorType>[]> {
     const { keys, valid } = keysOf(committeeIds);
-    const params: unknown[] = [valid];
-    const after = keysetCondition(
+    const after = keysetSql(
       args.after,
       [
         ['m.name', 'text'],
         ['m.id', 'uuid'],
       ],
       'ASC',
-      params,
     );
-    const afterTerm = after ? ` AND ${after}` : '';
-    params.push(args.first + 1);
-    const rows = await this.dataSource.query<KeyedRow<MediatorType>[]>(
-      `SELECT k.id::text AS "key", c.total, p.*
-       FROM unnest($1::uuid[]) AS k (id)
+    const rows = await queryRows<KeyedRow<MediatorType>>(
+      this.dataSource,
+      sql`SELECT k.id::text AS "key", c.total, p.*
+       FROM unnest(${valid}::uuid[]) AS k (id)
        CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM mediator m WHERE m.committee_id = k.id) c
        LEFT JOIN LATERAL (
-         SELECT ${MEDIATOR} FROM mediator m WHERE m.committee_id = k.id${afterTerm} ORDER BY m.name, m.id LIMIT $${params.length}
+         SELECT ${sql.raw(MEDIATOR)} FROM mediator m WHERE ${sql.and([sql`m.committee_id = k.id`, after])} ORDER BY m.name, m.id LIMIT ${args.first + 1}
        ) p ON TRUE
        ORDER BY k.id, p.name, p.id`,
-      params,
     );
     return keyedConnections(
       keys,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal, reachCondition, RULES } from '@civgrid/auth';
 import { MediationEvents, EventPayloads, EventTypesWith, SessionData } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Clock, Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, keysetSql, listPage, orderByKeys, queryRows, Sql, sql } from '@civgrid/service-kit';
 import { keyedConnections, KeyedRow } from '../common/keyed-pages';
 import { areaAtLevel } from '../dispute/dispute-workflow';
 import { DisputeStepsService } from '../dispute/dispute-steps.service';
@@ -47,30 +47,17 @@ export const sessionVisibility = (principal: Principal, params: unknown[]): stri
     params,
   );
 
-function rangeTerms(args: SessionPageArgs, params: unknown[]): string[] {
-  const terms: string[] = [];
-  if (args.from) {
-    params.push(args.from);
-    terms.push(`upper(s.during) > $${params.length}::timestamptz`);
-  }
-  if (args.to) {
-    params.push(args.to);
-    terms.push(`lower(s.during) < $${params.length}::timestamptz`);
-  }
-  return terms;
+function rangeTerms(args: SessionPageArgs): (Sql | undefined)[] {
+  return [
+    args.from ? sql`upper(s.during) > ${args.from}::timestamptz` : undefined,
+    args.to ? sql`lower(s.during) < ${args.to}::timestamptz` : undefined,
+  ];
 }
 
-function afterTerm(args: SessionPageArgs, params: unknown[]): string | undefined {
-  return keysetCondition(
-    args.after,
-    [
-      ['lower(s.during)', 'timestamp'],
-      ['s.id', 'uuid'],
-    ],
-    'ASC',
-    params,
-  );
-}
+const SESSION_KEYS = [
+  ['lower(s.during)', 'timestamp'],
+  ['s.id', 'uuid'],
+] as const;
 
 interface PgError {
   code?: string;
@@ -261,34 +248,25 @@ export class SessionService {
   }
 
   async list(principal: Principal, args: SessionsArgs): Promise<Connection<SessionType>> {
-    const params: unknown[] = [];
-    const where = [sessionVisibility(principal, params), ...rangeTerms(args, params)];
-    if (args.roomId) {
-      params.push(args.roomId);
-      where.push(`s.room_id = $${params.length}::uuid`);
-    }
-    if (args.disputeId) {
-      params.push(args.disputeId);
-      where.push(`s.dispute_id = $${params.length}::uuid`);
-    }
-    if (args.departmentId) {
-      params.push(args.departmentId);
-      where.push(
-        `EXISTS (SELECT 1 FROM mediation_session_department x WHERE x.session_id = s.id AND x.department_id = $${params.length}::uuid)`,
-      );
-    }
-    const countParams = [...params];
-    const count = `SELECT count(*)::int AS n FROM ${FROM} WHERE ${where.join(' AND ')}`;
-    const after = afterTerm(args, params);
-    params.push(args.first + 1);
-    const [rows, [total]] = await Promise.all([
-      this.dataSource.query<SessionType[]>(
-        `SELECT ${COLUMNS} FROM ${FROM} WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')} ORDER BY ${ORDER} LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(count, countParams),
-    ]);
-    return toConnection(rows, args.first, total?.n ?? 0, (r) => r, cursorOf);
+    return listPage(this.dataSource, {
+      columns: sql.raw(COLUMNS),
+      from: sql.raw(FROM),
+      where: [
+        sql.params((params) => sessionVisibility(principal, params)),
+        ...rangeTerms(args),
+        args.roomId ? sql`s.room_id = ${args.roomId}::uuid` : undefined,
+        args.disputeId ? sql`s.dispute_id = ${args.disputeId}::uuid` : undefined,
+        args.departmentId
+          ? sql`EXISTS (SELECT 1 FROM mediation_session_department x WHERE x.session_id = s.id AND x.department_id = ${args.departmentId}::uuid)`
+          : undefined,
+      ],
+      keys: SESSION_KEYS,
+      direction: 'ASC',
+      orderBy: sql.raw(ORDER),
+      page: args,
+      map: (r: SessionType) => r,
+      cursorOf,
+    });
   }
 
   /** `Dispute.sessions` for a batch of disputes: per dispute its total and page, in one statement. */
@@ -324,19 +302,17 @@ export class SessionService {
     match: string,
   ): Promise<Connection<SessionType>[]> {
     const keys = ids.map(uuidKey);
-    const params: unknown[] = [keys.filter(isUuid)];
-    const where = [match, sessionVisibility(principal, params), ...rangeTerms(args, params)];
-    const after = afterTerm(args, params);
-    params.push(args.first + 1);
-    const rows = await this.dataSource.query<KeyedRow<SessionType>[]>(
-      `SELECT k.id::text AS "key", c.total, p.*
-       FROM unnest($1::uuid[]) AS k (id)
-       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM ${FROM} WHERE ${where.join(' AND ')}) c
+    const where = sql.and([sql.raw(match), sql.params((params) => sessionVisibility(principal, params)), ...rangeTerms(args)]);
+    const after = keysetSql(args.after, SESSION_KEYS, 'ASC');
+    const rows = await queryRows<KeyedRow<SessionType>>(
+      this.dataSource,
+      sql`SELECT k.id::text AS "key", c.total, p.*
+       FROM unnest(${keys.filter(isUuid)}::uuid[]) AS k (id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM ${sql.raw(FROM)} WHERE ${where}) c
        LEFT JOIN LATERAL (
-         SELECT ${COLUMNS} FROM ${FROM} WHERE ${[...where, ...(after ? [after] : [])].join(' AND ')} ORDER BY ${ORDER} LIMIT $${params.length}
+         SELECT ${sql.raw(COLUMNS)} FROM ${sql.raw(FROM)} WHERE ${sql.and([where, after])} ORDER BY ${sql.raw(ORDER)} LIMIT ${args.first + 1}
        ) p ON TRUE
        ORDER BY k.id, p."startsAt", p.id`,
-      params,
     );
     return keyedConnections(keys, rows, args.first, (r) => r, cursorOf);
   }

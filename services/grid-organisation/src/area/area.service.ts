@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { canReach, hasRole, inReach, isWithin, Principal, reachCondition, Role, RULES } from '@civgrid/auth';
 import { AreaCreatedData, AreaRenamedData, GridEvents, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, keysetCondition, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, listPage, orderByKeys, sql } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
 import { areaCodeProblem, childLevel } from './area-code';
 import { AreaEntity } from './area.entity';
@@ -120,31 +120,20 @@ export class AreaService {
   }
 
   async list(principal: Principal, args: AreasArgs): Promise<Connection<AreaType>> {
-    const params: unknown[] = [];
-    const where = [areaReadCondition(principal, params)];
-    if (args.underPath) {
-      params.push(checkedPath(args.underPath, 'underPath'));
-      where.push(`path <@ $${params.length}::ltree`);
-    }
-    if (args.level) {
-      params.push(args.level);
-      where.push(`level = $${params.length}`);
-    }
-    const countParams = [...params];
-    const after = keysetCondition(args.after, [['path', 'path']], 'ASC', params);
-    if (after) where.push(after);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<AreaEntity[]>(
-        `SELECT ${COLUMNS} FROM administrative_area WHERE ${where.join(' AND ')} ORDER BY path LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM administrative_area WHERE ${where.slice(0, after ? -1 : undefined).join(' AND ')}`,
-        countParams,
-      ),
-    ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, toAreaType, (r) => [r.path]);
+    return listPage(this.dataSource, {
+      columns: sql.raw(COLUMNS),
+      from: sql`administrative_area`,
+      where: [
+        sql.params((params) => areaReadCondition(principal, params)),
+        args.underPath ? sql`path <@ ${checkedPath(args.underPath, 'underPath')}::ltree` : undefined,
+        args.level ? sql`level = ${args.level}` : undefined,
+      ],
+      keys: [['path', 'path']],
+      direction: 'ASC',
+      page: args,
+      map: toAreaType,
+      cursorOf: (r: AreaEntity) => [r.path],
+    });
   }
 
   /** One statement for a whole batch of ids (references, parents, areas of grids). */

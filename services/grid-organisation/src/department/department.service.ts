@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { hasRole, inReach, Principal, Role, RULES } from '@civgrid/auth';
 import { DepartmentCreatedData, GridEvents, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, keysetCondition, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Connection, listPage, orderByKeys, sql } from '@civgrid/service-kit';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
 import { DepartmentErrors } from './department.errors';
@@ -88,39 +88,20 @@ export class DepartmentService {
   }
 
   async list(args: DepartmentsArgs): Promise<Connection<DepartmentType>> {
-    const params: unknown[] = [];
-    const where = ['TRUE'];
-    if (args.underPath) {
-      params.push(checkedPath(args.underPath, 'underPath'));
-      where.push(`area_path <@ $${params.length}::ltree`);
-    }
-    if (args.kind) {
-      params.push(args.kind);
-      where.push(`kind = $${params.length}`);
-    }
-    if (args.level) {
-      params.push(args.level);
-      where.push(`level = $${params.length}`);
-    }
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const after = keysetCondition(args.after, [['code', 'text']], 'ASC', params);
-    if (after) where.push(after);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<DepartmentType[]>(
-        `SELECT ${COLUMNS} FROM department WHERE ${where.join(' AND ')} ORDER BY code LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM department WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(
-      rows,
-      args.first,
-      count[0]?.n ?? 0,
-      (r) => r,
-      (r) => [r.code],
-    );
+    return listPage(this.dataSource, {
+      columns: sql.raw(COLUMNS),
+      from: sql`department`,
+      where: [
+        args.underPath ? sql`area_path <@ ${checkedPath(args.underPath, 'underPath')}::ltree` : undefined,
+        args.kind ? sql`kind = ${args.kind}` : undefined,
+        args.level ? sql`level = ${args.level}` : undefined,
+      ],
+      keys: [['code', 'text']],
+      direction: 'ASC',
+      page: args,
+      map: (r: DepartmentType) => r,
+      cursorOf: (r) => [r.code],
+    });
   }
 
   async loadByIds(ids: readonly string[]): Promise<(DepartmentType | Error)[]> {

@@ -1,10 +1,10 @@
-import { badInput, conflict, notFound } from '@civgrid/errors';
+import { badInput, conflict, gridNotFound, gridRetired, notFound } from '@civgrid/errors';
 
 const list = (items: readonly string[]): string =>
   items.slice(0, 20).join(', ') + (items.length > 20 ? ` and ${items.length - 20} more` : '');
 
 export const GridErrors = {
-  notFound: (id: string) => notFound('GRID_NOT_FOUND', `No grid ${id}.`),
+  notFound: gridNotFound,
   areaNotFound: (id: string) => notFound('AREA_NOT_FOUND', `No administrative area ${id}.`),
   areaNotVillage: () => badInput('GRID_AREA_NOT_VILLAGE', 'Grids belong to a village or community, not to a town or district.'),
   parentNotFound: (id: string) => notFound('GRID_PARENT_NOT_FOUND', `The parent grid ${id} does not exist.`),
@@ -16,7 +16,7 @@ export const GridErrors = {
   parentInOtherArea: () => badInput('GRID_PARENT_OTHER_AREA', 'The parent grid belongs to another village or community.'),
   parentRetired: () => conflict('GRID_PARENT_RETIRED', 'The parent grid is retired.'),
   codeTaken: (code: string) => conflict('GRID_CODE_TAKEN', `A grid with code ${code} already exists.`),
-  retired: (code: string) => conflict('GRID_RETIRED', `Grid ${code} is retired and can no longer change.`),
+  retired: (code: string) => gridRetired(code, 'it can no longer change.'),
   hasActiveChildren: (code: string, n: number) =>
     conflict('GRID_HAS_ACTIVE_CHILDREN', `Grid ${code} still has ${n} active grid(s) below it: retire, merge or move them first.`),
   coverageRemoved: (code: string, keys: string[]) =>

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { canReach, inReach, Principal, reachCondition, RULES } from '@civgrid/auth';
 import { GridEventData, GridEvents, EventPayloads, OutboxEvent } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, keysetCondition, groupByKeys, orderByKeys, returning, toConnection } from '@civgrid/service-kit';
+import { Connection, groupByKeys, listPage, orderByKeys, queryRows, returning, sql } from '@civgrid/service-kit';
 import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
@@ -66,15 +66,13 @@ export async function insertCoverage(
   firstPosition = 0,
 ): Promise<void> {
   if (items.length === 0) return;
-  const params: unknown[] = [gridId, areaId];
-  const values = items.map((item, i) => {
-    params.push(randomUUID(), item.kind, item.name, item.key, firstPosition + i);
-    const n = params.length;
-    return `($${n - 4}::uuid, $1::uuid, $2::uuid, $${n - 3}::coverage_kind, $${n - 2}, $${n - 1}, $${n}::int)`;
-  });
-  await manager.query(
-    `INSERT INTO grid_coverage_item (id, grid_id, area_id, kind, name, item_key, position) VALUES ${values.join(', ')}`,
-    params,
+  const values = items.map(
+    (item, i) =>
+      sql`(${randomUUID()}::uuid, ${gridId}::uuid, ${areaId}::uuid, ${item.kind}::coverage_kind, ${item.name}, ${item.key}, ${firstPosition + i}::int)`,
+  );
+  await queryRows(
+    manager,
+    sql`INSERT INTO grid_coverage_item (id, grid_id, area_id, kind, name, item_key, position) VALUES ${sql.join(values)}`,
   );
 }
 
@@ -306,34 +304,21 @@ export class GridService {
   }
 
   async list(principal: Principal, args: GridsArgs): Promise<Connection<GridType>> {
-    const params: unknown[] = [];
-    const where = [gridReadCondition(principal, params)];
-    if (args.underPath) {
-      params.push(checkedPath(args.underPath, 'underPath'));
-      where.push(`path <@ $${params.length}::ltree`);
-    }
-    if (args.kind) {
-      params.push(args.kind);
-      where.push(`kind = $${params.length}`);
-    }
-    if (args.status) {
-      params.push(args.status);
-      where.push(`status = $${params.length}`);
-    }
-    const filter = where.join(' AND ');
-    const countParams = [...params];
-    const page = [...where];
-    const after = keysetCondition(args.after, [['path', 'path']], 'ASC', params);
-    if (after) page.push(after);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<GridEntity[]>(
-        `SELECT ${COLUMNS} FROM grid WHERE ${page.join(' AND ')} ORDER BY path LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, toGridType, (r) => [r.path]);
+    return listPage(this.dataSource, {
+      columns: sql.raw(COLUMNS),
+      from: sql`grid`,
+      where: [
+        sql.params((params) => gridReadCondition(principal, params)),
+        args.underPath ? sql`path <@ ${checkedPath(args.underPath, 'underPath')}::ltree` : undefined,
+        args.kind ? sql`kind = ${args.kind}` : undefined,
+        args.status ? sql`status = ${args.status}` : undefined,
+      ],
+      keys: [['path', 'path']],
+      direction: 'ASC',
+      page: args,
+      map: toGridType,
+      cursorOf: (r: GridEntity) => [r.path],
+    });
   }
 
   /** One statement for a whole batch of references. */

@@ -1,4 +1,4 @@
-import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
+import { badInput, conflict, forbidden, gridNotFound, gridRetired, notFound } from '@civgrid/errors';
 
 export const MemberErrors = {
   notFound: (id: string) => notFound('MEMBER_NOT_FOUND', `No grid member ${id}.`),
@@ -12,8 +12,8 @@ export const MemberErrors = {
   userTaken: (userId: string) => conflict('MEMBER_USER_TAKEN', `User account ${userId} is already linked to another grid member.`),
   purposeInvalid: () => badInput('PII_PURPOSE_INVALID', 'State why you need the phone number (3–500 characters).'),
   phoneSearchForbidden: () => forbidden('ROLE_REQUIRED', 'Searching grid members by phone needs a community, town or district officer.'),
-  gridNotFound: (id: string) => notFound('GRID_NOT_FOUND', `No grid ${id}.`),
-  gridRetired: (code: string) => conflict('GRID_RETIRED', `Grid ${code} is retired: nobody can be assigned to it.`),
+  gridNotFound,
+  gridRetired: (code: string) => gridRetired(code, 'nobody can be assigned to it.'),
   leaderTaken: (code: string, details: Record<string, unknown> = {}) =>
     conflict('GRID_LEADER_TAKEN', `Grid ${code} already has a grid leader (网格长) for that time: end that assignment first.`, details),
   assignmentExists: () => conflict('ASSIGNMENT_EXISTS', 'This member already holds this role on this grid for that time.'),

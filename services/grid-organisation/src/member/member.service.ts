@@ -5,7 +5,7 @@ import { canReach, FIELDS, inReach, mayUnmask, Principal, reachCondition, RULES 
 import { GridEvents, MemberRegisteredData, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Connection, cursorTimestamp, keysetCondition, toConnection } from '@civgrid/service-kit';
+import { Connection, cursorTimestamp, keysetCondition, listPage, sql } from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { checkedPath } from '../common/paths';
 import { AreaEntity } from '../area/area.entity';
@@ -126,43 +126,31 @@ export class MemberService {
   }
 
   async list(principal: Principal, args: GridMembersArgs): Promise<Connection<GridMemberType>> {
-    const params: unknown[] = [];
-    const where = [memberReadCondition(principal, params)];
-    if (args.underPath) {
-      params.push(checkedPath(args.underPath, 'underPath'));
-      where.push(`m.area_path <@ $${params.length}::ltree`);
-    }
-    if (args.gridId) {
-      params.push(args.gridId);
-      where.push(`EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = $${params.length} AND ${CURRENT})`);
-    }
-    if (args.phone) {
+    // Searching by phone is for those who may see phones (checked in the order of the filters).
+    const phoneHash = (phone: string): Buffer => {
       if (!mayUnmask(principal, FIELDS.gridMember.phone)) throw MemberErrors.phoneSearchForbidden();
-      params.push(this.cipher.hash(normalisePhone(args.phone)));
-      where.push(`m.phone_hash = $${params.length}`);
-    }
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const page = [...where];
-    const after = keysetCondition(
-      args.after,
-      [
+      return this.cipher.hash(normalisePhone(phone));
+    };
+    return listPage(this.dataSource, {
+      columns: sql.raw(MEMBER_COLUMNS),
+      from: sql`grid_member m`,
+      where: [
+        sql.params((params) => memberReadCondition(principal, params)),
+        args.underPath ? sql`m.area_path <@ ${checkedPath(args.underPath, 'underPath')}::ltree` : undefined,
+        args.gridId
+          ? sql`EXISTS (SELECT 1 FROM grid_assignment a WHERE a.member_id = m.id AND a.grid_id = ${args.gridId} AND ${sql.raw(CURRENT)})`
+          : undefined,
+        args.phone ? sql`m.phone_hash = ${phoneHash(args.phone)}` : undefined,
+      ],
+      keys: [
         ['m.area_path', 'path'],
         ['m.id', 'uuid'],
       ],
-      'ASC',
-      params,
-    );
-    if (after) page.push(after);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<MemberRow[]>(
-        `SELECT ${MEMBER_COLUMNS} FROM grid_member m WHERE ${page.join(' AND ')} ORDER BY m.area_path, m.id LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid_member m WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, toMemberType, (r) => [r.areaPath, r.id]);
+      direction: 'ASC',
+      page: args,
+      map: toMemberType,
+      cursorOf: (r: MemberRow) => [r.areaPath, r.id],
+    });
   }
 
   /**
@@ -332,7 +320,7 @@ export class MemberService {
         'ASC',
         params,
       ) ?? '';
-    params.push(args.first + 1);
+    const limit = sql`${args.first + 1}`.appendTo(params);
     const rows = await this.dataSource.query<PageRow<AssignmentRow & { fromCursor: string }>[]>(
       pageSql({
         parentType: 'uuid',
@@ -341,7 +329,7 @@ export class MemberService {
         keyset,
         columns: `${ASSIGNMENT_COLUMNS}, ${cursorTimestamp('a.active_from')} AS "fromCursor"`,
         order: 'a.active_from, a.id',
-        limit: `$${params.length}`,
+        limit,
       }),
       params,
     );

@@ -1,11 +1,11 @@
-import { badInput, conflict, notFound } from '@civgrid/errors';
+import { badInput, gridNotFound, gridRetired, notFound } from '@civgrid/errors';
 
 const list = (keys: readonly string[]): string => keys.slice(0, 20).join(', ') + (keys.length > 20 ? ` and ${keys.length - 20} more` : '');
 
 export const ReshapeErrors = {
-  gridNotFound: (id: string) => notFound('GRID_NOT_FOUND', `No grid ${id}.`),
+  gridNotFound,
   notFound: (id: string) => notFound('RESHAPE_NOT_FOUND', `No reshaping ${id}.`),
-  retired: (code: string) => conflict('GRID_RETIRED', `Grid ${code} is retired: only active grids can be reshaped.`),
+  retired: (code: string) => gridRetired(code, 'only active grids can be reshaped.'),
   totalGrid: (code: string) =>
     badInput(
       'RESHAPE_TOTAL_GRID',

@@ -4,7 +4,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import { inReach, Principal, RULES } from '@civgrid/auth';
 import { GridEvents, GridReshapedData, EventPayloads, OutboxEvent } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
-import { Connection, cursorTimestamp, keysetCondition, groupByKeys, PageArgs, returning, toConnection } from '@civgrid/service-kit';
+import {
+  Connection,
+  cursorTimestamp,
+  keysetCondition,
+  groupByKeys,
+  listPage,
+  PageArgs,
+  queryRows,
+  returning,
+  sql,
+} from '@civgrid/service-kit';
 import { PageRow, pageSql, pagesOf } from '../common/pages';
 import { DISTRICT_TODAY } from '../common/district-day';
 import { checkedPath } from '../common/paths';
@@ -256,15 +266,12 @@ export class ReshapeService {
     );
     const moves = plan.moves.map((m) => ({ ...m.item, fromGridId: m.fromGridId, toGridId: targetOf(m.to) }));
     if (moves.length > 0) {
-      const params: unknown[] = [reshape.id];
-      const values = moves.map((m) => {
-        params.push(m.fromGridId, m.key, m.kind, m.name, m.toGridId);
-        const n = params.length;
-        return `($1::uuid, $${n - 4}::uuid, $${n - 3}, $${n - 2}::coverage_kind, $${n - 1}, $${n}::uuid)`;
-      });
-      await manager.query(
-        `INSERT INTO grid_reshape_item (reshape_id, from_grid_id, item_key, kind, name, to_grid_id) VALUES ${values.join(', ')}`,
-        params,
+      const values = moves.map(
+        (m) => sql`(${reshape.id}::uuid, ${m.fromGridId}::uuid, ${m.key}, ${m.kind}::coverage_kind, ${m.name}, ${m.toGridId}::uuid)`,
+      );
+      await queryRows(
+        manager,
+        sql`INSERT INTO grid_reshape_item (reshape_id, from_grid_id, item_key, kind, name, to_grid_id) VALUES ${sql.join(values)}`,
       );
     }
     for (const g of retired) events.push(retiredEvent(g, first.areaPath));
@@ -289,42 +296,27 @@ export class ReshapeService {
   }
 
   async list(principal: Principal, args: GridReshapesArgs): Promise<Connection<GridReshapeType>> {
-    const params: unknown[] = [];
-    const where: string[] = [reshapeReadCondition(principal, params)];
-    if (args.underPath) {
-      params.push(checkedPath(args.underPath, 'underPath'));
-      where.push(`r.area_path <@ $${params.length}::ltree`);
-    }
-    if (args.gridId) {
-      params.push([args.gridId]);
-      where.push(`(r.from_grid_ids || r.to_grid_ids) && $${params.length}::uuid[]`);
-    }
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const after = keysetCondition(args.after, RESHAPE_ORDER, 'DESC', params);
-    if (after) where.push(after);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<GridReshapeType[]>(
-        `SELECT ${RESHAPE_COLUMNS} FROM grid_reshape r WHERE ${where.join(' AND ')} ORDER BY r.at DESC, r.id DESC LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM grid_reshape r WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(
-      rows,
-      args.first,
-      count[0]?.n ?? 0,
-      (r) => r,
-      (r) => [r.atCursor ?? new Date(r.at).toISOString(), r.id],
-    );
+    return listPage(this.dataSource, {
+      columns: sql.raw(RESHAPE_COLUMNS),
+      from: sql`grid_reshape r`,
+      where: [
+        sql.params((params) => reshapeReadCondition(principal, params)),
+        args.underPath ? sql`r.area_path <@ ${checkedPath(args.underPath, 'underPath')}::ltree` : undefined,
+        args.gridId ? sql`(r.from_grid_ids || r.to_grid_ids) && ${[args.gridId]}::uuid[]` : undefined,
+      ],
+      keys: RESHAPE_ORDER,
+      direction: 'DESC',
+      page: args,
+      map: (r: GridReshapeType) => r,
+      cursorOf: (r) => [r.atCursor ?? new Date(r.at).toISOString(), r.id],
+    });
   }
 
   /** A page of the reshapes each grid took part in, oldest first, in one statement for a batch of grids. */
   async loadPagesByGrid(gridIds: readonly string[], page: PageArgs): Promise<Connection<GridReshapeType>[]> {
     const params: unknown[] = [gridIds];
     const keyset = keysetCondition(page.after, RESHAPE_ORDER, 'ASC', params) ?? '';
-    params.push(page.first + 1);
+    const limit = sql`${page.first + 1}`.appendTo(params);
     const rows = await this.dataSource.query<PageRow<GridReshapeType & { atCursor: string }>[]>(
       pageSql({
         parentType: 'uuid',
@@ -334,7 +326,7 @@ export class ReshapeService {
         keyset,
         columns: RESHAPE_COLUMNS,
         order: 'r.at, r.id',
-        limit: `$${params.length}`,
+        limit,
       }),
       params,
     );
@@ -364,7 +356,7 @@ export class ReshapeService {
         'ASC',
         params,
       ) ?? '';
-    params.push(page.first + 1);
+    const limit = sql`${page.first + 1}`.appendTo(params);
     const rows = await this.dataSource.query<PageRow<CoverageMoveType & { id: string }>[]>(
       pageSql({
         parentType: 'uuid',
@@ -373,7 +365,7 @@ export class ReshapeService {
         keyset,
         columns: `i.item_key AS id, i.item_key AS key, i.kind, i.name, i.from_grid_id AS "fromGridId", i.to_grid_id AS "toGridId"`,
         order: 'i.from_grid_id, i.item_key',
-        limit: `$${params.length}`,
+        limit,
       }),
       params,
     );

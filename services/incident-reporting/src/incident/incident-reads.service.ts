@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assertCanAskAbout, isUuid, Principal, reachCondition, RULES } from '@civgrid/auth';
-import { Clock, Connection, groupByKeys, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, groupByKeys, listPage, orderByKeys, queryRows, sql, toConnection } from '@civgrid/service-kit';
 import { GridLeaders } from './grid-leaders';
 import { IncidentErrors } from './incident.errors';
 import {
@@ -11,6 +11,7 @@ import {
   IncidentRow,
   listFilters,
   NEWEST_FIRST,
+  NEWEST_FIRST_KEYS,
   openCondition,
   PublicIncidentQuery,
   PublicTimelineRow,
@@ -43,24 +44,21 @@ export class IncidentReadsService {
 
   /** Newest first, keyset-paged on (reported_at, id). */
   async list(principal: Principal, args: IncidentsArgs): Promise<Connection<IncidentType>> {
-    const params: unknown[] = [];
-    const where = [readCondition(principal, params), ...listFilters(args, params)];
-    if (args.gridId) {
-      params.push(args.gridId);
-      where.push(`grid_id = $${params.length}::uuid`);
-    }
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const after = afterCursor(args.after, params);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<IncidentRow[]>(
-        `SELECT ${COLUMNS} FROM incident WHERE ${after ? `${filter} AND ${after}` : filter} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM incident WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(rows, args.first, count[0]?.n ?? 0, toIncidentType, cursorOf);
+    return listPage(this.dataSource, {
+      columns: sql.raw(COLUMNS),
+      from: sql`incident`,
+      where: [
+        sql.params((params) => readCondition(principal, params)),
+        ...listFilters(args),
+        args.gridId ? sql`grid_id = ${args.gridId}::uuid` : undefined,
+      ],
+      keys: NEWEST_FIRST_KEYS,
+      direction: 'DESC',
+      orderBy: sql.raw(NEWEST_FIRST),
+      page: args,
+      map: toIncidentType,
+      cursorOf,
+    });
   }
 
   /** One statement for a whole batch of references; an incident out of the reader's reach is not found. */
@@ -88,20 +86,16 @@ export class IncidentReadsService {
     keys: readonly string[],
     args: GridIncidentsArgs,
   ): Promise<Connection<IncidentType>[]> {
-    const params: unknown[] = [keys];
-    const where = [`${column} = g.id`, readCondition(principal, params), ...listFilters(args, params)];
-    const filter = where.join(' AND ');
-    const after = afterCursor(args.after, params);
-    params.push(args.first + 1);
-    const rows: (Partial<IncidentRow> & { key: string; total: number })[] = await this.dataSource.query(
-      `SELECT g.id AS key, c.total, p.*
-         FROM unnest($1::uuid[]) AS g (id)
+    const filter = sql.and([sql.raw(`${column} = g.id`), sql.params((params) => readCondition(principal, params)), ...listFilters(args)]);
+    const rows = await queryRows<Partial<IncidentRow> & { key: string; total: number }>(
+      this.dataSource,
+      sql`SELECT g.id AS key, c.total, p.*
+         FROM unnest(${keys}::uuid[]) AS g (id)
          CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM incident WHERE ${filter}) c
          LEFT JOIN LATERAL (
-           SELECT ${COLUMNS} FROM incident WHERE ${after ? `${filter} AND ${after}` : filter} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}
+           SELECT ${sql.raw(COLUMNS)} FROM incident WHERE ${sql.and([filter, afterCursor(args.after)])} ORDER BY ${sql.raw(NEWEST_FIRST)} LIMIT ${args.first + 1}
          ) p ON TRUE
         ORDER BY g.id, p."reportedAt" DESC, p.id DESC`,
-      params,
     );
     const byKey = new Map<string, { total: number; rows: IncidentRow[] }>();
     for (const { key, total, ...incident } of rows) {
@@ -155,35 +149,20 @@ export class IncidentReadsService {
 
   /** Newest first, at most `limit`, only what the visibility allows. */
   async publicSearch(q: PublicIncidentQuery): Promise<IncidentRow[]> {
-    const params: unknown[] = [];
-    const where = [visibilityCondition(q.visibility, params)];
-    if (q.numbers) {
-      params.push(q.numbers);
-      where.push(`number = ANY($${params.length}::text[])`);
-    }
-    if (q.reportedFrom) {
-      params.push(q.reportedFrom);
-      where.push(`reported_at >= $${params.length}`);
-    }
-    if (q.reportedTo) {
-      params.push(q.reportedTo);
-      where.push(`reported_at <= $${params.length}`);
-    }
-    if (q.services) {
-      params.push(
-        q.services.map((c) => c.category),
-        q.services.map((c) => c.subcategory ?? ''),
-      );
-      where.push(
-        `EXISTS (SELECT 1 FROM unnest($${params.length - 1}::text[], $${params.length}::text[]) AS c (category, sub)
-           WHERE c.category = incident.category::text AND (c.sub = '' OR c.sub = incident.subcategory))`,
-      );
-    }
-    where.push(...openCondition(q.open));
-    params.push(q.limit);
-    return this.dataSource.query<IncidentRow[]>(
-      `SELECT ${COLUMNS} FROM incident WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_FIRST} LIMIT $${params.length}`,
-      params,
+    const where = [
+      visibilityCondition(q.visibility),
+      q.numbers ? sql`number = ANY(${q.numbers}::text[])` : undefined,
+      q.reportedFrom ? sql`reported_at >= ${q.reportedFrom}` : undefined,
+      q.reportedTo ? sql`reported_at <= ${q.reportedTo}` : undefined,
+      q.services
+        ? sql`EXISTS (SELECT 1 FROM unnest(${q.services.map((c) => c.category)}::text[], ${q.services.map((c) => c.subcategory ?? '')}::text[]) AS c (category, sub)
+           WHERE c.category = incident.category::text AND (c.sub = '' OR c.sub = incident.subcategory))`
+        : undefined,
+      ...openCondition(q.open),
+    ];
+    return queryRows<IncidentRow>(
+      this.dataSource,
+      sql`SELECT ${sql.raw(COLUMNS)} FROM incident WHERE ${sql.and(where)} ORDER BY ${sql.raw(NEWEST_FIRST)} LIMIT ${q.limit}`,
     );
   }
 
@@ -195,15 +174,12 @@ export class IncidentReadsService {
     actions: readonly string[];
     limit: number;
   }): Promise<PublicTimelineRow[]> {
-    const params: unknown[] = [q.from, q.to, q.actions];
-    const visible = visibilityCondition(q.visibility, params, 'i');
-    params.push(q.limit);
-    return this.dataSource.query<PublicTimelineRow[]>(
-      `SELECT t.id::text AS id, t.action, t.to_status AS "toStatus", t.at, t.note, i.number, i.source, i.grid_path::text AS "gridPath"
+    return queryRows<PublicTimelineRow>(
+      this.dataSource,
+      sql`SELECT t.id::text AS id, t.action, t.to_status AS "toStatus", t.at, t.note, i.number, i.source, i.grid_path::text AS "gridPath"
          FROM incident_transition t JOIN incident i ON i.id = t.incident_id
-        WHERE t.at >= $1 AND t.at <= $2 AND t.action = ANY($3::text[]) AND ${visible}
-        ORDER BY t.at, t.id LIMIT $${params.length}`,
-      params,
+        WHERE t.at >= ${q.from} AND t.at <= ${q.to} AND t.action = ANY(${q.actions}::text[]) AND ${visibilityCondition(q.visibility, 'i')}
+        ORDER BY t.at, t.id LIMIT ${q.limit}`,
     );
   }
 

@@ -1,10 +1,10 @@
-import { badInput, conflict, forbidden, notFound } from '@civgrid/errors';
+import { badInput, conflict, forbidden, gridRetired, notFound } from '@civgrid/errors';
 
 export const IncidentErrors = {
   notFound: (id: string) => notFound('INCIDENT_NOT_FOUND', `No incident ${id}.`),
   residentNotFound: (id: string) => notFound('RESIDENT_NOT_FOUND', `No resident ${id} in your reach.`),
   dwellingNotFound: (id: string) => notFound('DWELLING_NOT_FOUND', `No dwelling ${id} in your reach.`),
-  gridRetired: (id: string) => conflict('GRID_RETIRED', `Grid ${id} is retired: report in the grid that now covers the place.`),
+  gridRetired: (id: string) => gridRetired(id, 'report in the grid that now covers the place.'),
   idempotencyKeyReused: () =>
     conflict(
       'IDEMPOTENCY_KEY_REUSED',

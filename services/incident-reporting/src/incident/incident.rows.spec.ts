@@ -27,9 +27,8 @@ describe('the SQL of the incident aggregate, built from the TypeScript sets', ()
 
   it('keeps the categories the taxonomy never publishes out of public reads, whatever the visibility', () => {
     expect(NEVER_PUBLIC).toEqual(['CARE_ALERT']);
-    const params: unknown[] = [];
-    const sql = visibilityCondition({ categories: [...CATEGORIES], alsoAllCategoriesIn: ['a.b'] }, params, 'i');
-    expect(sql).toBe(`i.category NOT IN ('CARE_ALERT') AND (i.category::text = ANY($1::text[]) OR i.grid_path <@ $2::ltree[])`);
-    expect(params).toEqual([[...CATEGORIES], ['a.b']]);
+    const { text, values } = visibilityCondition({ categories: [...CATEGORIES], alsoAllCategoriesIn: ['a.b'] }, 'i').toQuery();
+    expect(text).toBe(`i.category NOT IN ('CARE_ALERT') AND (i.category::text = ANY($1::text[]) OR i.grid_path <@ $2::ltree[])`);
+    expect(values).toEqual([[...CATEGORIES], ['a.b']]);
   });
 });

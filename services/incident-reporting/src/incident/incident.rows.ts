@@ -1,6 +1,6 @@
 import { AccessRule, Principal, reachCondition, RULES } from '@civgrid/auth';
 import { IncidentCategory, IncidentPriority, IncidentSource, IncidentStatus } from '@civgrid/contracts';
-import { keysetCondition } from '@civgrid/service-kit';
+import { keysetSql, Sql, sql } from '@civgrid/service-kit';
 import { EscalationLevelCode, NEVER_PUBLIC } from '../taxonomy/taxonomy';
 import { AWAITING_ACCEPT, isOpen, OPEN_STATUSES, RESOLVED_STATUSES } from './incident.workflow';
 import { GridIncidentsArgs } from './dto/incident.inputs';
@@ -171,32 +171,25 @@ export const readCondition = (
     params,
   );
 
-/** Appends the keyset condition for "after this cursor, newest first". */
-export function afterCursor(cursor: string | undefined, params: unknown[]): string | undefined {
-  return keysetCondition(
-    cursor,
-    [
-      ['reported_at', 'timestamp'],
-      ['id', 'uuid'],
-    ],
-    'DESC',
-    params,
-  );
-}
+/** The order of every incident list, newest first, and its cursor's keys. */
+export const NEWEST_FIRST_KEYS = [
+  ['reported_at', 'timestamp'],
+  ['id', 'uuid'],
+] as const;
+
+/** "After this cursor, newest first"; undefined on the first page. */
+export const afterCursor = (cursor: string | undefined): Sql | undefined => keysetSql(cursor, NEWEST_FIRST_KEYS, 'DESC');
 
 /** The open (true: still owes work; false: finished) filter. */
-export const openCondition = (open: boolean | undefined): string[] =>
-  open === true ? [`status IN ${OPEN_SQL}`] : open === false ? [`status NOT IN ${OPEN_SQL}`] : [];
+export const openCondition = (open: boolean | undefined): Sql[] =>
+  open === true ? [sql.raw(`status IN ${OPEN_SQL}`)] : open === false ? [sql.raw(`status NOT IN ${OPEN_SQL}`)] : [];
 
-export function listFilters(args: GridIncidentsArgs & { overdue?: boolean }, params: unknown[]): string[] {
-  const where: string[] = [];
-  if (args.status) {
-    params.push(args.status);
-    where.push(`status = $${params.length}`);
-  }
+export function listFilters(args: GridIncidentsArgs & { overdue?: boolean }): Sql[] {
+  const where: Sql[] = [];
+  if (args.status) where.push(sql`status = ${args.status}`);
   where.push(...openCondition(args.open));
-  if (args.overdue === true) where.push(OVERDUE_SQL);
-  if (args.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
+  if (args.overdue === true) where.push(sql.raw(OVERDUE_SQL));
+  if (args.overdue === false) where.push(sql.raw(`NOT ${OVERDUE_SQL}`));
   return where;
 }
 
@@ -236,11 +229,9 @@ export interface PublicTimelineRow {
 
 const NEVER_PUBLIC_SQL = sqlList(NEVER_PUBLIC);
 
-export function visibilityCondition(v: PublicVisibility, params: unknown[], table = 'incident'): string {
-  params.push(v.categories);
-  const published = `${table}.category::text = ANY($${params.length}::text[])`;
-  const never = `${table}.category NOT IN ${NEVER_PUBLIC_SQL}`;
-  if (!v.alsoAllCategoriesIn?.length) return `${never} AND ${published}`;
-  params.push(v.alsoAllCategoriesIn);
-  return `${never} AND (${published} OR ${table}.grid_path <@ $${params.length}::ltree[])`;
+export function visibilityCondition(v: PublicVisibility, table = 'incident'): Sql {
+  const published = sql`${sql.raw(table)}.category::text = ANY(${v.categories}::text[])`;
+  const never = sql.raw(`${table}.category NOT IN ${NEVER_PUBLIC_SQL}`);
+  if (!v.alsoAllCategoriesIn?.length) return sql`${never} AND ${published}`;
+  return sql`${never} AND (${published} OR ${sql.raw(table)}.grid_path <@ ${v.alsoAllCategoriesIn}::ltree[])`;
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { assertMayUse, isWithin, pathProblem, Principal, RULES } from '@civgrid/auth';
 import { badInput, notFound } from '@civgrid/errors';
-import { Clock, Connection, GridReplicaService, keysetCondition, LOGGER, returning, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, GridReplicaService, listPage, LOGGER, returning, sql } from '@civgrid/service-kit';
 import { hasControlCharacters } from '../http/validation';
 import { Open311Errors } from './open311.errors';
 import { IssueOpen311ApiKeyInput, Open311ApiKeysArgs, Open311ApiKeyType, Open311ReadGrantEnum } from './open311-key.type';
@@ -105,29 +105,19 @@ export class Open311KeyService {
   /** Newest first. */
   async list(principal: Principal, args: Open311ApiKeysArgs): Promise<Connection<Open311ApiKeyType>> {
     assertMayUse(principal, RULES.open311Key.manage);
-    const params: unknown[] = [];
-    const where = args.includeRevoked ? ['TRUE'] : ['revoked_at IS NULL'];
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const after = keysetCondition(
-      args.after,
-      [
+    return listPage(this.dataSource, {
+      columns: sql.raw(COLUMNS),
+      from: sql`open311_api_key`,
+      where: [args.includeRevoked ? undefined : sql`revoked_at IS NULL`],
+      keys: [
         ['created_at', 'timestamp'],
         ['id', 'uuid'],
       ],
-      'DESC',
-      params,
-    );
-    params.push(args.first + 1);
-    const [rows, [count]] = await Promise.all([
-      this.dataSource.query<KeyRow[]>(
-        `SELECT ${COLUMNS} FROM open311_api_key WHERE ${after ? `${filter} AND ${after}` : filter}
-          ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM open311_api_key WHERE ${filter}`, countParams),
-    ]);
-    return toConnection(rows, args.first, count?.n ?? 0, toType, (r) => [r.sortKey, r.id]);
+      direction: 'DESC',
+      page: args,
+      map: toType,
+      cursorOf: (r: KeyRow) => [r.sortKey, r.id],
+    });
   }
 
   /** Refused from the next call on. Revoking a revoked key again changes nothing. */

@@ -10,9 +10,12 @@ import {
   Connection,
   DepartmentReplicaService,
   groupByKeys,
-  keysetCondition,
+  keysetSql,
+  listPage,
   orderByKeys,
+  queryRows,
   returning,
+  sql,
   toConnection,
 } from '@civgrid/service-kit';
 import { IncidentService } from '../incident/incident.service';
@@ -43,11 +46,12 @@ interface WhistleRow {
   departments: DepartmentJson[];
 }
 
-const SELECT = `SELECT w.id, w.incident_id AS "incidentId", i.grid_path::text AS "gridPath", w.blown_by AS "blownBy", w.blown_at AS "blownAt",
+const WHISTLE_COLUMNS = `w.id, w.incident_id AS "incidentId", i.grid_path::text AS "gridPath", w.blown_by AS "blownBy", w.blown_at AS "blownAt",
     w.due_at AS "dueAt", w.note, w.blown_at::text AS "sortKey",
     (SELECT json_agg(json_build_object('departmentId', d.department_id, 'reportedAt', d.reported_at, 'reportedBy', d.reported_by,
-       'response', d.response, 'late', d.late, 'overdueAt', d.overdue_at) ORDER BY d.department_id) FROM whistle_department d WHERE d.whistle_id = w.id) AS departments
-  FROM whistle w JOIN incident i ON i.id = w.incident_id`;
+       'response', d.response, 'late', d.late, 'overdueAt', d.overdue_at) ORDER BY d.department_id) FROM whistle_department d WHERE d.whistle_id = w.id) AS departments`;
+const WHISTLE_FROM = `whistle w JOIN incident i ON i.id = w.incident_id`;
+const SELECT = `SELECT ${WHISTLE_COLUMNS} FROM ${WHISTLE_FROM}`;
 
 /** Whistles a rule reaches, over `w` joined to its incident `i`: by the incident's place, or addressed to the caller's department. */
 const whistleReadCondition = (principal: Principal, params: unknown[], rule: AccessRule = RULES.whistle.read): string =>
@@ -234,37 +238,25 @@ export class WhistleService {
 
   /** A department officer's inbox (or what an officer may see), newest first. */
   async list(principal: Principal, args: WhistlesArgs): Promise<Connection<WhistleType>> {
-    const params: unknown[] = [];
-    const where = [whistleReadCondition(principal, params)];
-    if (args.pending) {
+    const pendingFor = (): string => {
       if (!principal.departmentId) throw WhistleErrors.noDepartment();
-      params.push(principal.departmentId);
-      where.push(
-        `EXISTS (SELECT 1 FROM whistle_department p WHERE p.whistle_id = w.id AND p.department_id = $${params.length}::uuid AND p.reported_at IS NULL)`,
-      );
-    }
-    const countParams = [...params];
-    const filter = where.join(' AND ');
-    const after = keysetCondition(args.after, BLOWN_ORDER, 'DESC', params);
-    if (after) where.push(after);
-    params.push(args.first + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<WhistleRow[]>(
-        `${SELECT} WHERE ${where.join(' AND ')} ORDER BY w.blown_at DESC, w.id DESC LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM whistle w JOIN incident i ON i.id = w.incident_id WHERE ${filter}`,
-        countParams,
-      ),
-    ]);
-    return toConnection(
-      rows,
-      args.first,
-      count[0]?.n ?? 0,
-      (r) => this.toType(r),
-      (r) => [r.sortKey, r.id],
-    );
+      return principal.departmentId;
+    };
+    return listPage(this.dataSource, {
+      columns: sql.raw(WHISTLE_COLUMNS),
+      from: sql.raw(WHISTLE_FROM),
+      where: [
+        sql.params((params) => whistleReadCondition(principal, params)),
+        args.pending
+          ? sql`EXISTS (SELECT 1 FROM whistle_department p WHERE p.whistle_id = w.id AND p.department_id = ${pendingFor()}::uuid AND p.reported_at IS NULL)`
+          : undefined,
+      ],
+      keys: BLOWN_ORDER,
+      direction: 'DESC',
+      page: args,
+      map: (r: WhistleRow) => this.toType(r),
+      cursorOf: (r) => [r.sortKey, r.id],
+    });
   }
 
   /** The whistles of a batch of incidents, in one statement. */
@@ -283,22 +275,20 @@ export class WhistleService {
 
   /** `Department.whistles` for a batch of departments, newest first: one statement with a lateral page per department. */
   async loadByDepartments(principal: Principal, departmentIds: readonly string[], args: WhistlesArgs): Promise<Connection<WhistleType>[]> {
-    const params: unknown[] = [departmentIds];
-    const where = [
-      `EXISTS (SELECT 1 FROM whistle_department k WHERE k.whistle_id = w.id AND k.department_id = g.id${args.pending ? ' AND k.reported_at IS NULL' : ''})`,
-    ];
-    where.push(whistleReadCondition(principal, params));
-    const filter = where.join(' AND ');
-    const after = keysetCondition(args.after, BLOWN_ORDER, 'DESC', params);
-    const page = after ? `${filter} AND ${after}` : filter;
-    params.push(args.first + 1);
-    const rows = await this.dataSource.query<(Partial<WhistleRow> & { key: string; total: number })[]>(
-      `SELECT g.id AS key, c.total, p.*
-         FROM unnest($1::uuid[]) AS g (id)
-         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM whistle w JOIN incident i ON i.id = w.incident_id WHERE ${filter}) c
-         LEFT JOIN LATERAL (${SELECT} WHERE ${page} ORDER BY w.blown_at DESC, w.id DESC LIMIT $${params.length}) p ON TRUE
+    const filter = sql.and([
+      sql.raw(
+        `EXISTS (SELECT 1 FROM whistle_department k WHERE k.whistle_id = w.id AND k.department_id = g.id${args.pending ? ' AND k.reported_at IS NULL' : ''})`,
+      ),
+      sql.params((params) => whistleReadCondition(principal, params)),
+    ]);
+    const page = sql.and([filter, keysetSql(args.after, BLOWN_ORDER, 'DESC')]);
+    const rows = await queryRows<Partial<WhistleRow> & { key: string; total: number }>(
+      this.dataSource,
+      sql`SELECT g.id AS key, c.total, p.*
+         FROM unnest(${departmentIds}::uuid[]) AS g (id)
+         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM ${sql.raw(WHISTLE_FROM)} WHERE ${filter}) c
+         LEFT JOIN LATERAL (${sql.raw(SELECT)} WHERE ${page} ORDER BY w.blown_at DESC, w.id DESC LIMIT ${args.first + 1}) p ON TRUE
         ORDER BY g.id, p."blownAt" DESC, p.id DESC`,
-      params,
     );
     const byKey = new Map<string, { total: number; rows: WhistleRow[] }>();
     for (const { key, total, ...whistle } of rows) {

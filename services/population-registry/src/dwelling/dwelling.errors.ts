@@ -1,7 +1,7 @@
-import { conflict, notFound } from '@civgrid/errors';
+import { conflict, gridNotFound, notFound } from '@civgrid/errors';
 
 export const DwellingErrors = {
   notFound: (id: string) => notFound('DWELLING_NOT_FOUND', `No dwelling ${id}.`),
   idTaken: () => conflict('DWELLING_ID_TAKEN', 'That dwelling id belongs to another dwelling.'),
-  gridNotFound: (id: string) => notFound('GRID_NOT_FOUND', `No grid ${id} is known here.`),
+  gridNotFound,
 };

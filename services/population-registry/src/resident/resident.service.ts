@@ -5,7 +5,7 @@ import { canReach, fieldLevel, FIELDS, inReach, mayUnmask, Principal, RULES } fr
 import { HouseholdMembershipData, PopulationEvents, ResidentEventData, TagEventData, EventPayloads } from '@civgrid/contracts';
 import { Outbox } from '@civgrid/events';
 import { maskNationalId, maskPhone, PHONE_PATTERN, PiiCipher, recordPiiReads } from '@civgrid/pii';
-import { Clock, Connection, groupByKeys, createdOrderPage, orderByKeys, toConnection } from '@civgrid/service-kit';
+import { Clock, Connection, createdOrder, groupByKeys, keysetSql, orderByKeys, queryRows, sql, toConnection } from '@civgrid/service-kit';
 import { HouseholdErrors } from '../household/household.errors';
 import { HouseholdService } from '../household/household.service';
 import { gridReach, purposeOf } from '../registry/access';
@@ -456,38 +456,25 @@ export class ResidentService {
   async loadPagesByGrid(principal: Principal, gridIds: readonly string[], args: ResidentsArgs): Promise<Connection<ResidentType>[]> {
     if (args.tag && fieldLevel(principal, FIELDS.registry.tags) === 'hidden') throw ResidentErrors.tagsForbidden();
     if (args.minAge !== undefined && args.maxAge !== undefined && args.minAge > args.maxAge) throw ResidentErrors.ageRangeInvalid();
-    const params: unknown[] = [wellFormed(gridIds)];
-    const visible = gridReach(principal, RULES.registry.read, 'g', params);
-    const filters: string[] = [];
     const today = localDay(this.clock.now());
-    if (args.status) {
-      params.push(args.status);
-      filters.push(`r.status = $${params.length}::resident_status`);
-    }
-    if (args.minAge !== undefined) {
-      params.push(bornBy(today, args.minAge));
-      filters.push(`r.birth_date <= $${params.length}::date`);
-    }
-    if (args.maxAge !== undefined) {
-      params.push(bornBy(today, args.maxAge + 1));
-      filters.push(`r.birth_date > $${params.length}::date`);
-    }
-    if (args.tag) {
-      params.push(args.tag, today);
-      filters.push(
-        `EXISTS (SELECT 1 FROM resident_tag t WHERE t.resident_id = r.id AND t.tag = $${params.length - 1}::population_tag AND t.starts_on <= $${params.length}::date AND (t.ends_on IS NULL OR t.ends_on >= $${params.length}::date))`,
-      );
-    }
-    const filter = filters.map((f) => `AND ${f}`).join(' ');
-    const pageSql = createdOrderPage('r', args, params);
-    const rows = await this.dataSource.query<(Partial<ResidentRow> & { grid: string; total: number })[]>(
-      `SELECT g.id AS grid, t.total, p.*
+    const filter = sql.and([
+      sql`r.grid_id = g.id`,
+      args.status ? sql`r.status = ${args.status}::resident_status` : undefined,
+      args.minAge !== undefined ? sql`r.birth_date <= ${bornBy(today, args.minAge)}::date` : undefined,
+      args.maxAge !== undefined ? sql`r.birth_date > ${bornBy(today, args.maxAge + 1)}::date` : undefined,
+      args.tag
+        ? sql`EXISTS (SELECT 1 FROM resident_tag t WHERE t.resident_id = r.id AND t.tag = ${args.tag}::population_tag AND t.starts_on <= ${today}::date AND (t.ends_on IS NULL OR t.ends_on >= ${today}::date))`
+        : undefined,
+    ]);
+    const after = keysetSql(args.after, createdOrder('r'), 'ASC');
+    const rows = await queryRows<Partial<ResidentRow> & { grid: string; total: number }>(
+      this.dataSource,
+      sql`SELECT g.id AS grid, t.total, p.*
          FROM grid_replica g
-         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM resident r WHERE r.grid_id = g.id ${filter}) t
-         LEFT JOIN LATERAL (SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.grid_id = g.id ${filter} ${pageSql.after} ORDER BY ${pageSql.orderBy} LIMIT ${pageSql.limit}) p ON TRUE
-        WHERE g.id = ANY($1::uuid[]) AND ${visible}
+         CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM resident r WHERE ${filter}) t
+         LEFT JOIN LATERAL (SELECT ${sql.raw(RESIDENT_COLUMNS)} FROM resident r WHERE ${sql.and([filter, after])} ORDER BY r.created_at, r.id LIMIT ${args.first + 1}) p ON TRUE
+        WHERE g.id = ANY(${wellFormed(gridIds)}::uuid[]) AND ${sql.params((params) => gridReach(principal, RULES.registry.read, 'g', params))}
         ORDER BY g.id, p."createdAt", p.id`,
-      params,
     );
     return groupByKeys(gridIds, rows, (r) => r.grid).map((group) => {
       const found = group.filter((r): r is ResidentRow & { grid: string; total: number } => r.id != null);
