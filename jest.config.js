@@ -2,5 +2,6 @@
 module.exports = {
   // Global options (projects cannot set them): real databases, brokers and child processes take time.
   testTimeout: 60_000,
-  projects: ['<rootDir>/libs/*/jest.config.js', '<rootDir>/services/*/jest.config.js', '<rootDir>/gateway/jest.config.js'],
+  // Every package, or those of the tiers CIVGRID_TEST_TIER names (jest.tiers.js).
+  projects: require('./jest.tiers.js').projects(),
 };

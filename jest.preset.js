@@ -2,6 +2,7 @@
 // workspace packages resolved to their TypeScript sources so tests never need a build.
 const path = require('node:path');
 const fs = require('node:fs');
+const { testMatch } = require('./jest.tiers.js');
 
 const root = __dirname;
 const packages = {};
@@ -24,7 +25,8 @@ module.exports = function preset(dir, displayName) {
     testEnvironment: 'node',
     transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false, sourceMaps: 'inline' }] },
     moduleNameMapper: packages,
-    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+    // The files of the tiers CIVGRID_TEST_TIER names (every tier when unset): see jest.tiers.js.
+    testMatch: testMatch(dir),
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     setupFiles: [path.join(root, 'jest.setup.js')],
     testTimeout: 60_000,

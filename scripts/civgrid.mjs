@@ -2,8 +2,9 @@
 // The project's two commands (and a few helpers), on a fresh machine with only Node.js and Java:
 //   npm start  — install, provision PostgreSQL and Kafka, migrate, seed, run the four services and the gateway
 //   npm test   — install, static checks, provision, every test in the workspace, "N passed, N failed"
+//   npm run test:<tier> — the same for one tier (static, unit, int, system; jest.tiers.js), preparing only what it needs
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -78,36 +79,64 @@ const databaseUrl = (adminUrl, db) => {
   return u.toString();
 };
 
+/** `test [--tier a[,b]] [jest arguments…]`: the tiers named (every tier without --tier) in one Jest run. */
+function testArguments(argv) {
+  const rest = [...argv];
+  const at = rest.findIndex((a) => a === '--tier' || a.startsWith('--tier='));
+  if (at < 0) return { tier: undefined, jestArgs: rest };
+  const tier = rest[at] === '--tier' ? (rest[at + 1] ?? '') : rest[at].slice('--tier='.length);
+  rest.splice(at, rest[at] === '--tier' ? 2 : 1);
+  if (!tier) throw new Error('--tier needs a name (static, unit, int or system; several with commas)');
+  return { tier, jestArgs: rest };
+}
+
 async function test() {
   const started = Date.now();
   let infra;
+  let tiers;
+  let jestArgs;
   try {
+    const { TIERS, selectedTiers } = createRequire(import.meta.url)(join(root, 'jest.tiers.js'));
+    const parsed = testArguments(process.argv.slice(3));
+    jestArgs = parsed.jestArgs;
+    tiers = selectedTiers(parsed.tier);
+    const needs = (what) => tiers.some((t) => TIERS[t][what]);
+    log(`tiers: ${tiers.join(', ')}`);
     bootstrap();
-    log('static checks: formatting, typecheck and lint; build (the gateway tests run each service from its build)');
-    run(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']);
-    run(process.execPath, [
-      join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
-      '--max-warnings',
-      '0',
-      'scripts',
-      'eslint.config.mjs',
-    ]);
-    pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'typecheck']);
-    pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'lint']);
-    pnpm(['-r', '--reporter=silent', 'build']);
-    const { ensureInfra } = await devinfra();
-    infra = await ensureInfra({ root, persistent: false });
+    if (needs('checks')) {
+      log('static checks: formatting, typecheck and lint');
+      run(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']);
+      run(process.execPath, [
+        join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+        '--max-warnings',
+        '0',
+        'scripts',
+        'eslint.config.mjs',
+      ]);
+      pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'typecheck']);
+      pnpm(['-r', '--workspace-concurrency=2', '--reporter=append-only', 'lint']);
+    }
+    if (needs('build')) {
+      log('build (the system tests run each service from its build; the static ones run the built CLIs)');
+      pnpm(['-r', '--reporter=silent', 'build']);
+    }
+    if (needs('infra')) {
+      const { ensureInfra } = await devinfra();
+      infra = await ensureInfra({ root, persistent: false });
+    }
   } catch (error) {
     // A run that never reached the tests still ends with the totals line, counting itself failed.
     log(error instanceof Error ? error.message : String(error));
     process.stdout.write('0 passed, 1 failed\n');
     process.exit(1);
   }
-  const stop = async () => infra.stop().catch(() => undefined);
+  const stop = async () => infra?.stop().catch(() => undefined);
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
   const results = join(root, '.local', 'jest-results.json');
   mkdirSync(dirname(results), { recursive: true });
+  // A run that writes no results counts as failed, never as the previous run's totals.
+  rmSync(results, { force: true });
   const jest = spawn(
     process.execPath,
     [
@@ -117,15 +146,16 @@ async function test() {
       '--maxWorkers=2',
       '--json',
       `--outputFile=${results}`,
-      ...process.argv.slice(3),
+      ...jestArgs,
     ],
     {
       cwd: root,
       stdio: 'inherit',
       env: {
-        ...process.env,
-        DATABASE_URL: infra.databaseUrl,
-        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        ...withoutInfra(process.env),
+        CIVGRID_TEST_TIER: tiers.join(','),
+        // Tiers without infrastructure get none, so a test that needs it fails there.
+        ...(infra ? { DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers.join(',') } : {}),
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
       },
     },
@@ -143,6 +173,8 @@ async function test() {
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
 }
+
+const withoutInfra = (env) => Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'DATABASE_URL' && k !== 'KAFKA_BROKERS'));
 
 async function waitFor(url, ms = 60_000) {
   const until = Date.now() + ms;
