@@ -6,6 +6,7 @@ import * as core from 'kubernetes-models/v1';
 import * as networking from 'kubernetes-models/networking.k8s.io/v1';
 import * as policy from 'kubernetes-models/policy/v1';
 import { loadConfig } from '@civgrid/service-kit';
+import { thrownMessage } from '@civgrid/testing';
 import { gatewayConfigSchema, SUBGRAPH_URL_ENV } from '../src/config';
 import { SUBGRAPHS } from '../src/compose/subgraphs';
 import { K8sObject, kubectlKustomize, kustomize, sortObjects } from './kustomize';
@@ -195,7 +196,7 @@ describe('deploy/k8s: the workloads', () => {
     for (const s of SUBGRAPHS) {
       const env = withSecrets(effectiveEnv(production, named<Workload>(production, 'Deployment', s.name).spec.template.spec.containers[0]));
       const { configSchema } = await s.load();
-      expect({ service: s.name, problem: problemOf(() => loadConfig(s.name, configSchema, env)) }).toEqual({
+      expect({ service: s.name, problem: thrownMessage(() => loadConfig(s.name, configSchema, env)) }).toEqual({
         service: s.name,
         problem: null,
       });
@@ -203,7 +204,7 @@ describe('deploy/k8s: the workloads', () => {
     const gateway = withSecrets(
       effectiveEnv(production, named<Workload>(production, 'Deployment', 'gateway').spec.template.spec.containers[0]),
     );
-    expect(problemOf(() => gatewayConfigSchema.parse(gateway))).toBeNull();
+    expect(thrownMessage(() => gatewayConfigSchema.parse(gateway))).toBeNull();
     for (const s of SERVICES) expect(gateway[SUBGRAPH_URL_ENV[s]]).toBe(`http://${s}:4000/graphql`);
   });
 
@@ -378,12 +379,3 @@ describe('deploy/k8s: the production overlay', () => {
     }
   });
 });
-
-function problemOf(run: () => unknown): string | null {
-  try {
-    run();
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}

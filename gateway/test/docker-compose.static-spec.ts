@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenVerifier } from '@civgrid/auth';
 import { loadConfig } from '@civgrid/service-kit';
+import { thrownMessage } from '@civgrid/testing';
 import { gatewayConfigSchema, SUBGRAPH_URL_ENV } from '../src/config';
 import { SUBGRAPHS } from '../src/compose/subgraphs';
 import { ComposeFile, dockerComposeConfig, interpolate, InterpolationError, renderCompose } from './compose-render';
@@ -45,14 +46,14 @@ describe('docker-compose.yml', () => {
       expect(service.build?.args).toEqual({ PACKAGE: `@civgrid/${name}`, VERSION });
       expect(service.image).toBe(`civgrid/${name}:${VERSION}`);
       const { configSchema } = await subgraph.load();
-      expect(problemOf(() => loadConfig(name, configSchema, envOf(name)))).toBeNull();
+      expect(thrownMessage(() => loadConfig(name, configSchema, envOf(name)))).toBeNull();
       expect(envOf(name)['DATABASE_URL']).toMatch(new RegExp(`@postgres:5432/${name.replace(/-/g, '_')}$`));
     },
   );
 
   it('points the gateway at every subgraph by its compose name, serving the published supergraph it mounts', () => {
     const env = envOf('gateway');
-    expect(problemOf(() => gatewayConfigSchema.parse(env))).toBeNull();
+    expect(thrownMessage(() => gatewayConfigSchema.parse(env))).toBeNull();
     for (const s of SUBGRAPHS) expect(env[SUBGRAPH_URL_ENV[s.name]]).toBe(`http://${s.name}:4000/graphql`);
     const volumes = (compose.services['gateway'].volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target));
     expect(volumes).toContain(env['SUPERGRAPH_PATH']);
@@ -145,12 +146,3 @@ describe('the images', () => {
     expect(gatewayConfigSchema.shape.WEB_DIST_DIR).toBeDefined();
   });
 });
-
-function problemOf(run: () => unknown): string | null {
-  try {
-    run();
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}

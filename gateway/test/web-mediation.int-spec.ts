@@ -1,7 +1,7 @@
 import { Page } from 'playwright-core';
 import { dataOf, eventually, gql } from '@civgrid/testing';
 import { DESKTOP, screenshot, seriousViolations, signIn } from '../src/browser';
-import { startWebWorld, WebWorld } from './web-world';
+import { shanghai, shanghaiDay, startWebWorld, WebWorld } from './web-world';
 
 // The mediators' desk in a real Chromium against the whole system: the property dispute from an
 // incident, village → town → district, booked in the judge studio, settled with a confirmed
@@ -17,13 +17,6 @@ afterAll(() => expect(web.foreignRequests).toEqual([]));
 
 const ok = async <D>(query: string, variables: Record<string, unknown>, token: string): Promise<D> =>
   dataOf(await gql<D>(web.stack.url, query, variables, token));
-
-/** An instant at a Shanghai wall-clock time today (Shanghai), as the browser (Asia/Shanghai) enters it. */
-const shanghai = (hhmm: string): Date => {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-  return new Date(Date.parse(`${today}T${hhmm}:00+08:00`));
-};
-const shanghaiDay = (): string => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The dispute's card on the mediator's screen, in the list of its level. */
 const card = (page: Page, level: '村/社区' | '镇/街道' | '区', number: string) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Role } from '@civgrid/auth';
-import { dataOf, eventually, gql, testDistrictCode, TestKeys } from '@civgrid/testing';
+import { checkDigit, dataOf, eventually, gql, testDistrictCode, TestKeys } from '@civgrid/testing';
 import { DemoWorld, seedDemo } from '../src/demo-seed';
 import { Stack, startStack } from '../src/stack';
 import { DemoPerson, defaultWebDist } from '../src/web';
@@ -92,10 +92,14 @@ export async function startWebWorld(label: string, env: (keys: TestKeys) => Reco
   }
 }
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const checkDigit = (first17: string): string => '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0) % 11];
 let serial = 100;
 /** A valid national ID number (GB 11643 check digit) for a birth date YYYYMMDD. */
+/** Today's date in Shanghai (the browsers run in Asia/Shanghai), as a date field takes it. */
+export const shanghaiDay = (): string => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** An instant at a Shanghai wall-clock time today. */
+export const shanghai = (hhmm: string): Date => new Date(Date.parse(`${shanghaiDay()}T${hhmm}:00+08:00`));
+
 export function nationalId(birth: string): string {
   const first17 = `37${String(1000 + Math.floor(Math.random() * 8999))}${birth}${String(serial++ % 1000).padStart(3, '0')}`;
   return first17 + checkDigit(first17);

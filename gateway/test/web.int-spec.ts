@@ -3,7 +3,7 @@ import { dataOf, eventually, gql } from '@civgrid/testing';
 import { DemoWorld } from '../src/demo-seed';
 import { Stack } from '../src/stack';
 import { DESKTOP, PHONE, screenshot, seriousViolations, signIn } from '../src/browser';
-import { nationalId, startWebWorld, WebWorld, wrongCheckDigit } from './web-world';
+import { nationalId, shanghai, startWebWorld, WebWorld, wrongCheckDigit } from './web-world';
 
 // The web app in a real Chromium against the whole system: gateway, four services, PostgreSQL, Kafka.
 let w: WebWorld;
@@ -24,12 +24,6 @@ afterAll(() => expect(w?.foreignRequests).toEqual([]));
 
 const open = (device: typeof PHONE | typeof DESKTOP): ReturnType<WebWorld['open']> => w.open(device);
 const tokenOf = (key: string): Promise<string> => w.tokenOf(key);
-
-/** An instant at a Shanghai wall-clock time today (Shanghai). */
-const shanghai = (hhmm: string): Date => {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-  return new Date(Date.parse(`${today}T${hhmm}:00+08:00`));
-};
 
 /** A 4×4 red PNG, a real picture the photo service decodes. */
 function redPng(): Buffer {

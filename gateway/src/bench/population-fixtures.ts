@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { checkDigit } from '@civgrid/testing';
 
 // Ledger rows for the population benches: unique valid ID numbers from a counter, three residents a household.
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const checkDigit = (first17: string): string => '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0) % 11];
 const BASE = Date.UTC(1940, 0, 1);
 
 /** The i-th person of the run (i < 30,000,000): a birth date per thousand, a sequence within it. */

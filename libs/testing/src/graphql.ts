@@ -64,6 +64,16 @@ export const reasonOf = (res: GraphqlResponse<unknown>): { code: unknown; reason
 });
 
 /** The reason of the typed domain error `fn` throws (undefined when it throws none); anything else is rethrown. */
+/** The message of what `fn` throws, or null when it does not throw. */
+export function thrownMessage(fn: () => unknown): string | null {
+  try {
+    fn();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export function thrownReason(fn: () => unknown): string | undefined {
   try {
     fn();

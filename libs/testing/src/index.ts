@@ -4,3 +4,4 @@ export * from './graphql';
 export * from './kafka';
 export * from './service';
 export * from './infra';
+export * from './national-id';

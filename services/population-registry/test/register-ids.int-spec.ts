@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PopulationEvents } from '@civgrid/contracts';
-import { dataOf, gql, query } from '@civgrid/testing';
+import { checkDigit, dataOf, gql, query } from '@civgrid/testing';
 import { startTestService, TestService } from '@civgrid/service-testing';
 import { populationRegistry } from '../src';
 import { factories } from './factories';
@@ -19,10 +19,9 @@ afterAll(async () => {
   await svc?.stop();
 });
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const nationalId = (birth: string): string => {
   const first17 = `370911${birth}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  return first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0) % 11];
+  return first17 + checkDigit(first17);
 };
 
 const HOUSEHOLD = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { id number } }`;
@@ -75,6 +74,19 @@ describe('registering with ids made on the phone', () => {
     expect(await events(PopulationEvents.householdRegistered, ids.household)).toBe(1);
     expect(await events(PopulationEvents.residentRegistered, ids.resident)).toBe(1);
     expect(await events(PopulationEvents.householdMemberJoined, ids.household)).toBe(1);
+  });
+
+  it('a member of another grid who sends the same id and the same input is refused and given nothing of the row', async () => {
+    const grid = await make.grid();
+    const member = await make.member(grid);
+    const input = { id: randomUUID(), gridId: grid.id, kind: 'APARTMENT', occupancy: 'OWNER_OCCUPIED', addressText: '3号楼2单元101' };
+    dataOf(await make.register(input, member));
+    const stranger = await make.member(await make.grid());
+    const replay = await make.register(input, stranger);
+    expect(replay.data?.registerDwelling ?? null).toBeNull();
+    expect(replay.errors?.[0].extensions?.['code']).toMatch(/^(FORBIDDEN|NOT_FOUND)$/);
+    expect(await rows('dwelling', input.id)).toBe(1);
+    expect(await events(PopulationEvents.dwellingRegistered, input.id)).toBe(1);
   });
 
   it('an id that belongs to another row is refused with a code, not applied', async () => {
